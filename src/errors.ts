@@ -1,0 +1,47 @@
+// Typed errors, each carrying the exit code DESIGN.md §7 documents. Only src/cli.ts catches them.
+
+export const ExitCode = {
+  ok: 0,
+  breach: 1,
+  usage: 2,
+  source: 3,
+} as const;
+
+export class MlCostError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad flags, bad config, unwritable output: the user can fix it. Exit 2. */
+export class UsageError extends MlCostError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, ExitCode.usage, options);
+  }
+}
+
+/** A catalogue file that is missing, unreadable or invalid. Exit 2. */
+export class CatalogueError extends MlCostError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, ExitCode.usage, options);
+  }
+}
+
+/** The data source failed: unreachable, timed out, answered an error or a partial result. Exit 3. */
+export class SourceError extends MlCostError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, ExitCode.source, options);
+  }
+}
+
+/** A gate check was breached. Exit 1; the report is still printed. */
+export class GateBreach extends MlCostError {
+  constructor(message: string) {
+    super(message, ExitCode.breach);
+  }
+}

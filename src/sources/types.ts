@@ -1,0 +1,37 @@
+// The one interface every usage source (VictoriaMetrics over HTTP, an export file) implements.
+import type { HourGrid, HourlySeries, Metric } from '../core/types.js';
+
+/** Metric names as stored in the source, for one naming convention (a preset). */
+export type MetricNames = Readonly<Record<Metric, string>>;
+
+export interface LabelFilter {
+  readonly label: string;
+  readonly op: '=' | '!=';
+  readonly value: string;
+}
+
+export interface UsageQuery {
+  readonly grid: HourGrid;
+  /** Labels to group by. */
+  readonly by: readonly string[];
+  readonly filters: readonly LabelFilter[];
+  readonly metrics: MetricNames;
+  /** The label holding the GPU type; gpu_seconds are always grouped by it as well. */
+  readonly gpuTypeLabel: string;
+}
+
+export interface FetchInfo {
+  /** HTTP requests made (0 for a file). */
+  readonly requests: number;
+  /** Metrics that matched no series in the window: a typo must not look like a free month. */
+  readonly emptyMetrics: readonly Metric[];
+  /** True when the source said the answer may be incomplete (and the caller allowed it). */
+  readonly partial: boolean;
+}
+
+export interface UsageSource {
+  /** What to print in headers: a URL with credentials removed, or a file path. */
+  readonly description: string;
+  /** Delivers every group's hourly increases to onSeries, then resolves. */
+  fetch(query: UsageQuery, onSeries: (series: HourlySeries) => void): Promise<FetchInfo>;
+}
