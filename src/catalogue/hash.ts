@@ -1,0 +1,38 @@
+// The catalogue hash: a short fingerprint of the prices, so a number can be traced to them.
+import { createHash } from 'node:crypto';
+import type { PriceVersion } from '../core/types.js';
+
+export const HASH_LENGTH = 12;
+
+/**
+ * The text the hash is taken over: versions ordered by start, GPU types sorted, numbers as
+ * JSON writes them. Formatting, key order and notes do not enter it; any rate, name, date or
+ * currency does.
+ */
+export function canonicalCatalogueText(versions: readonly PriceVersion[]): string {
+  const ordered = [...versions].sort(
+    (a, b) => a.effectiveFromMs - b.effectiveFromMs || compareText(a.version, b.version),
+  );
+  return JSON.stringify(
+    ordered.map((v) => ({
+      version: v.version,
+      effective_from: new Date(v.effectiveFromMs).toISOString(),
+      currency: v.currency,
+      gpu_hour: Object.keys(v.gpuHour)
+        .sort(compareText)
+        .map((gpuType) => [gpuType, v.gpuHour[gpuType]]),
+    })),
+  );
+}
+
+export function catalogueHash(versions: readonly PriceVersion[]): string {
+  return createHash('sha256')
+    .update(canonicalCatalogueText(versions))
+    .digest('hex')
+    .slice(0, HASH_LENGTH);
+}
+
+// Code-unit order, so the hash does not depend on the locale.
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

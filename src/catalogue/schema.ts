@@ -1,0 +1,112 @@
+// The shape of one catalogue version file (DESIGN.md §5). Field-level rules only; rules that
+// span files (unique versions and dates, one currency) live in validate.ts.
+import { z } from 'zod';
+
+/**
+ * Rates at or above this many currency units per GPU-hour are rejected as typos. Published
+ * on-demand rates stay below ~10 EUR/USD per GPU-hour, so 1000 catches a misplaced decimal
+ * point (4100 for 4.10) with a wide margin. Currencies with small units (JPY, KRW, INR, ...)
+ * would need a higher bound; the catalogue is expected in a major currency.
+ */
+export const MAX_GPU_HOUR_RATE = 1000;
+
+const VERSION_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+// Whole hour, UTC: minutes and seconds are zero, an optional all-zero fraction, and a Z.
+const WHOLE_HOUR_UTC =
+  /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):00:00(?:\.0+)?Z$/;
+const ANY_ISO_TIMESTAMP =
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
+const CURRENCY_CODE = /^[A-Z]{3}$/;
+const GPU_TYPE = /^\S(?:.*\S)?$/;
+
+const EXAMPLE_TIMESTAMP = '"2026-07-01T00:00:00Z"';
+
+function required(what: string) {
+  return (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : what);
+}
+
+function timestampProblem(input: unknown): string {
+  if (typeof input !== 'string' || !ANY_ISO_TIMESTAMP.test(input)) {
+    return `must be an ISO 8601 UTC timestamp on a whole hour, e.g. ${EXAMPLE_TIMESTAMP}`;
+  }
+  if (!input.endsWith('Z')) {
+    return `must be in UTC, ending in "Z" (convert the offset), e.g. ${EXAMPLE_TIMESTAMP}`;
+  }
+  return `must be on a whole hour (minutes and seconds zero), e.g. ${EXAMPLE_TIMESTAMP}`;
+}
+
+/** Rejects dates the pattern lets through but the calendar does not have (2026-02-30). */
+function isCalendarDate(timestamp: string): boolean {
+  const ms = Date.parse(timestamp);
+  return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === timestamp.slice(0, 10);
+}
+
+const gpuHourRate = z
+  .number({ error: required(rateRule()) })
+  .min(0, { error: rateRule() })
+  .lt(MAX_GPU_HOUR_RATE, {
+    error: `${rateRule()}; a rate this high is usually a misplaced decimal point`,
+  });
+
+function rateRule(): string {
+  return `must be a finite number >= 0 and < ${MAX_GPU_HOUR_RATE} (price per GPU-hour)`;
+}
+
+export const priceVersionFileSchema = z
+  .strictObject({
+    $schema: z
+      .string({ error: 'must be a string (a path or URL to schema.json)' })
+      .optional()
+      .meta({ description: 'Path or URL of this JSON Schema, for editors.' }),
+    version: z
+      .string({ error: required('must be a string such as "2026-07"') })
+      .regex(VERSION_NAME, {
+        error:
+          'must be a non-empty name of letters, digits, ".", "_" or "-", starting with a letter or digit, e.g. "2026-07"',
+      })
+      .meta({ description: 'Unique name of this version, e.g. "2026-07".' }),
+    effective_from: z
+      .string({ error: required(`must be a string such as ${EXAMPLE_TIMESTAMP}`) })
+      .regex(WHOLE_HOUR_UTC, { error: (issue) => timestampProblem(issue.input) })
+      .refine(isCalendarDate, { error: 'is not a date in the calendar' })
+      .meta({
+        format: 'date-time',
+        description:
+          'UTC instant on a whole hour from which these rates apply, e.g. "2026-07-01T00:00:00Z". The version in force at t is the one with the latest effective_from <= t.',
+      }),
+    currency: z
+      .string({ error: required('must be a string such as "EUR"') })
+      .regex(CURRENCY_CODE, {
+        error: 'must be a three-letter ISO 4217 code in upper case, e.g. "EUR"',
+      })
+      .meta({ description: 'ISO 4217 currency code of every rate in the catalogue, e.g. "EUR".' }),
+    gpu_hour: z
+      .record(
+        z.string().regex(GPU_TYPE, {
+          error: 'GPU type must be non-empty with no leading or trailing spaces',
+        }),
+        gpuHourRate,
+      )
+      .refine((rates) => Object.keys(rates).length > 0, {
+        error: 'must list at least one GPU type, e.g. { "H100-80GB": 4.1 }',
+      })
+      .meta({
+        minProperties: 1,
+        description:
+          'Price per GPU-hour by GPU type (the gpu_type label value). A GPU type not listed is unpriced, never free.',
+      }),
+    notes: z
+      .string({ error: 'must be a string' })
+      .optional()
+      .meta({ description: 'Where these prices come from: provider, instance, FX rate, date.' }),
+  })
+  .meta({
+    title: 'ml-cost pricing catalogue version',
+    description:
+      'One version of the ml-cost pricing catalogue: GPU-hour rates in force from effective_from.',
+  });
+
+export type PriceVersionFile = z.infer<typeof priceVersionFileSchema>;
+
+/** The fields a version file may have, for "did you mean" hints on unknown fields. */
+export const VERSION_FILE_FIELDS: readonly string[] = Object.keys(priceVersionFileSchema.shape);

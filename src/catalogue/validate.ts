@@ -1,0 +1,151 @@
+// Validation rules over parsed version files: per file (the zod schema) and across files.
+// Pure: callers read the files; every problem comes back as one line "file: field: what to fix".
+import type { z } from 'zod';
+import type { PriceVersion } from '../core/types.js';
+import { priceVersionFileSchema, VERSION_FILE_FIELDS } from './schema.js';
+
+/** A version file that passed its own schema, with the label used to name it in messages. */
+export interface CheckedVersion {
+  readonly file: string;
+  readonly version: PriceVersion;
+}
+
+export type FileCheck =
+  | { readonly ok: true; readonly checked: CheckedVersion }
+  | { readonly ok: false; readonly problems: readonly string[] };
+
+/** Validates one parsed version file against the schema and turns it into a PriceVersion. */
+export function checkVersionFile(file: string, parsed: unknown): FileCheck {
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return {
+      ok: false,
+      problems: [`${file}: must be a JSON object with version, effective_from, currency, gpu_hour`],
+    };
+  }
+  const result = priceVersionFileSchema.safeParse(parsed);
+  if (!result.success) {
+    return { ok: false, problems: result.error.issues.map((i) => describeIssue(file, parsed, i)) };
+  }
+  const data = result.data;
+  return {
+    ok: true,
+    checked: {
+      file,
+      version: {
+        version: data.version,
+        effectiveFromMs: Date.parse(data.effective_from),
+        currency: data.currency,
+        gpuHour: Object.freeze({ ...data.gpu_hour }),
+      },
+    },
+  };
+}
+
+/**
+ * Rules that span files: at least one version, unique names, unique start instants, one
+ * currency. Returns the problems, each naming the later file and the field.
+ */
+export function checkCatalogueRules(checked: readonly CheckedVersion[]): string[] {
+  const problems: string[] = [];
+  const byName = new Map<string, CheckedVersion>();
+  const byStart = new Map<number, CheckedVersion>();
+  const reference = earliest(checked);
+  for (const entry of checked) {
+    const { version } = entry;
+    const sameName = byName.get(version.version);
+    if (sameName) {
+      problems.push(
+        `${entry.file}: version: "${version.version}" is already used by ${sameName.file}; give each version a unique name`,
+      );
+    } else {
+      byName.set(version.version, entry);
+    }
+    const sameStart = byStart.get(version.effectiveFromMs);
+    if (sameStart) {
+      problems.push(
+        `${entry.file}: effective_from: ${isoHour(version.effectiveFromMs)} is already the start of version "${sameStart.version.version}" (${sameStart.file}); each version needs its own start`,
+      );
+    } else {
+      byStart.set(version.effectiveFromMs, entry);
+    }
+    if (reference && version.currency !== reference.version.currency) {
+      problems.push(
+        `${entry.file}: currency: "${version.currency}" differs from "${reference.version.currency}" in ${reference.file}; a catalogue uses one currency`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** Versions sorted by effective_from, the order Catalogue.versions keeps. */
+export function sortVersions(checked: readonly CheckedVersion[]): PriceVersion[] {
+  return checked.map((c) => c.version).sort((a, b) => a.effectiveFromMs - b.effectiveFromMs);
+}
+
+function earliest(checked: readonly CheckedVersion[]): CheckedVersion | undefined {
+  let first: CheckedVersion | undefined;
+  for (const entry of checked) {
+    if (!first || entry.version.effectiveFromMs < first.version.effectiveFromMs) first = entry;
+  }
+  return first;
+}
+
+function isoHour(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+function describeIssue(file: string, input: unknown, issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') {
+    const where = issue.path.length > 0 ? `${fieldPath(issue.path)}.` : '';
+    return issue.keys
+      .map((key) => `${file}: ${where}${key}: unknown field${suggestion(key)}`)
+      .join('\n');
+  }
+  const path = fieldPath(issue.path);
+  if (issue.code === 'invalid_key') {
+    return `${file}: ${path}: ${issue.issues[0]?.message ?? issue.message} (got ${JSON.stringify(String(issue.path.at(-1)))})`;
+  }
+  const value = valueAt(input, issue.path);
+  const got = value === undefined ? '' : ` (got ${show(value)})`;
+  return `${file}: ${path || '(top level)'}: ${issue.message}${got}`;
+}
+
+function suggestion(key: string): string {
+  const close = VERSION_FILE_FIELDS.filter((field) => editDistance(key, field) <= 2);
+  const allowed = VERSION_FILE_FIELDS.join(', ');
+  return close.length > 0
+    ? `; did you mean "${close[0]}"? (allowed: ${allowed})`
+    : `; remove it (allowed: ${allowed})`;
+}
+
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.map(String).join('.');
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value: unknown = input;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
