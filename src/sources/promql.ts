@@ -1,0 +1,111 @@
+// Builds the MetricsQL ml-cost sends. Pure: names are checked against the grammar and label
+// values are escaped, so nothing a user types can change the shape of a query.
+import { UsageError } from '../errors.js';
+import type { LabelFilter } from './types.js';
+
+const PLAIN_METRIC = /^[A-Za-z_:][A-Za-z0-9_:]*$/;
+// OTel names keep their dots (`ml.gpu.seconds`); VictoriaMetrics 1.79 parses dotted identifiers
+// but not the quoted-name form `{"ml.gpu.seconds"}`, so dotted metrics go through __name__.
+const DOTTED_METRIC = /^[A-Za-z_:][A-Za-z0-9_:.]*$/;
+// Dotted label names (`service.name`) parse bare in selectors and in `by (...)` on 1.79.
+const LABEL = /^[A-Za-z_][A-Za-z0-9_.]*$/;
+
+// Bare metric names that MetricsQL reads as something else: `nan{...}` and `inf{...}` are
+// syntax errors, `with{...}` silently selects nothing. The operator words are listed as well
+// so no future parser change can turn a metric name into syntax.
+const KEYWORDS = new Set([
+  'nan',
+  'inf',
+  'with',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'bool',
+  'offset',
+  'and',
+  'or',
+  'unless',
+  'if',
+  'ifnot',
+  'default',
+  'limit',
+  'keep_metric_names',
+]);
+
+// Unicode-mode regexps see surrogate pairs as one code point, so only a lone half matches.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+export const INCREASE_WINDOW = '1h';
+
+/** A label value as a double-quoted MetricsQL string literal, every special character escaped. */
+export function quote(value: string): string {
+  if (LONE_SURROGATE.test(value)) {
+    throw new UsageError(`label value ${JSON.stringify(value)} is not valid Unicode`);
+  }
+  let out = '"';
+  for (const char of value) {
+    const code = char.codePointAt(0) ?? 0;
+    if (char === '\\') out += '\\\\';
+    else if (char === '"') out += '\\"';
+    else if (char === '\n') out += '\\n';
+    else if (char === '\r') out += '\\r';
+    else if (char === '\t') out += '\\t';
+    else if (code < 0x20 || (code >= 0x7f && code < 0xa0)) out += `\\u${hex4(code)}`;
+    else out += char;
+  }
+  return `${out}"`;
+}
+
+function hex4(code: number): string {
+  return code.toString(16).padStart(4, '0');
+}
+
+export function checkLabelName(name: string): string {
+  if (!LABEL.test(name)) {
+    throw new UsageError(
+      `invalid label name ${JSON.stringify(name)}: use letters, digits, underscores and dots, not starting with a digit`,
+    );
+  }
+  if (name.startsWith('__')) {
+    throw new UsageError(
+      `invalid label name ${JSON.stringify(name)}: names starting with __ are reserved`,
+    );
+  }
+  return name;
+}
+
+export function checkMetricName(name: string): string {
+  if (!DOTTED_METRIC.test(name)) {
+    throw new UsageError(
+      `invalid metric name ${JSON.stringify(name)}: use letters, digits, underscores, colons and dots, not starting with a digit`,
+    );
+  }
+  return name;
+}
+
+/** `metric{label="value",...}`, or `{__name__="metric",...}` when the bare name would not parse. */
+export function selector(metricName: string, filters: readonly LabelFilter[]): string {
+  checkMetricName(metricName);
+  const matchers = filters.map((filter) => {
+    if (filter.op !== '=' && filter.op !== '!=') {
+      throw new UsageError(`invalid filter operator ${JSON.stringify(filter.op)}: use = or !=`);
+    }
+    return `${checkLabelName(filter.label)}${filter.op}${quote(filter.value)}`;
+  });
+  const bare = PLAIN_METRIC.test(metricName) && !KEYWORDS.has(metricName.toLowerCase());
+  if (bare) return matchers.length === 0 ? metricName : `${metricName}{${matchers.join(', ')}}`;
+  return `{${[`__name__=${quote(metricName)}`, ...matchers].join(', ')}}`;
+}
+
+/** Hourly increases of one counter, summed per group: the one query shape ml-cost runs. */
+export function usageQuery(
+  metricName: string,
+  by: readonly string[],
+  filters: readonly LabelFilter[],
+): string {
+  const labels = by.map(checkLabelName);
+  return `sum by (${labels.join(', ')}) (increase(${selector(metricName, filters)}[${INCREASE_WINDOW}]))`;
+}

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/errors.js';
+import { quote, selector, usageQuery } from '../../src/sources/promql.js';
+
+describe('quote', () => {
+  it.each([
+    ['plain', '"plain"'],
+    ['', '""'],
+    ['say "hi"', '"say \\"hi\\""'],
+    ['back\\slash', '"back\\\\slash"'],
+    ['line1\nline2', '"line1\\nline2"'],
+    ['tab\tcr\r', '"tab\\tcr\\r"'],
+    ['bell\u0007nul\u0000del\u007f', '"bell\\u0007nul\\u0000del\\u007f"'],
+    ['"} or vector(1) #', '"\\"} or vector(1) #"'],
+    ['.*+?[x](a|b)^$', '".*+?[x](a|b)^$"'],
+    ['é ünïcode 🚀', '"é ünïcode 🚀"'],
+    ['\\"', '"\\\\\\""'],
+  ])('escapes %j', (value, expected) => {
+    expect(quote(value)).toBe(expected);
+  });
+
+  it('rejects a lone surrogate, which cannot be sent as UTF-8', () => {
+    expect(() => quote('a\ud800b')).toThrow(UsageError);
+  });
+});
+
+describe('selector', () => {
+  it('writes a plain metric with its filters', () => {
+    expect(
+      selector('ml_gpu_seconds_total', [
+        { label: 'use_case', op: '=', value: 'chat' },
+        { label: 'environment', op: '!=', value: 'dev' },
+      ]),
+    ).toBe('ml_gpu_seconds_total{use_case="chat", environment!="dev"}');
+  });
+
+  it('writes a bare metric when there are no filters', () => {
+    expect(selector('vllm:prompt_tokens_total', [])).toBe('vllm:prompt_tokens_total');
+  });
+
+  it('selects dotted OTel names through __name__, and keeps dotted label names bare', () => {
+    expect(selector('ml.gpu.seconds', [{ label: 'service.name', op: '=', value: 'api' }])).toBe(
+      '{__name__="ml.gpu.seconds", service.name="api"}',
+    );
+  });
+
+  it('selects metric names MetricsQL reads as keywords through __name__', () => {
+    expect(selector('NaN', [])).toBe('{__name__="NaN"}');
+    expect(selector('with', [{ label: 'a', op: '=', value: 'b' }])).toBe(
+      '{__name__="with", a="b"}',
+    );
+  });
+
+  it('keeps an injection attempt inside the string literal', () => {
+    const query = selector('m', [{ label: 'use_case', op: '=', value: '"} or vector(1) #' }]);
+    expect(query).toBe('m{use_case="\\"} or vector(1) #"}');
+  });
+
+  it.each([
+    ['1metric'],
+    ['metric-name'],
+    ['metric{x="y"}'],
+    ['m or vector(1)'],
+    [''],
+    ['métrique'],
+  ])('rejects the metric name %j and names it', (name) => {
+    expect(() => selector(name, [])).toThrow(UsageError);
+    expect(() => selector(name, [])).toThrow(JSON.stringify(name));
+  });
+
+  it.each([
+    ['use-case'],
+    ['9lives'],
+    ['a b'],
+    ['x="y"} or vector(1) #'],
+    [''],
+    ['__name__'],
+    ['le:x'],
+  ])('rejects the label name %j and names it', (label) => {
+    const build = () => selector('m', [{ label, op: '=', value: 'v' }]);
+    expect(build).toThrow(UsageError);
+    expect(build).toThrow(JSON.stringify(label));
+  });
+
+  it('rejects an operator other than = and !=', () => {
+    const filter = { label: 'a', op: '=~', value: '.*' } as unknown as {
+      label: string;
+      op: '=';
+      value: string;
+    };
+    expect(() => selector('m', [filter])).toThrow(UsageError);
+  });
+});
+
+describe('usageQuery', () => {
+  it('sums hourly increases by the grouping labels', () => {
+    expect(
+      usageQuery(
+        'ml_gpu_seconds_total',
+        ['use_case', 'gpu_type'],
+        [{ label: 'model_name', op: '=', value: 'llama' }],
+      ),
+    ).toBe('sum by (use_case, gpu_type) (increase(ml_gpu_seconds_total{model_name="llama"}[1h]))');
+  });
+
+  it('allows an empty grouping and dotted grouping labels', () => {
+    expect(usageQuery('m', [], [])).toBe('sum by () (increase(m[1h]))');
+    expect(usageQuery('ml.inference.tokens.total', ['service.name'], [])).toBe(
+      'sum by (service.name) (increase({__name__="ml.inference.tokens.total"}[1h]))',
+    );
+  });
+
+  it('rejects an invalid grouping label', () => {
+    expect(() => usageQuery('m', ['use_case) or (x'], [])).toThrow(UsageError);
+  });
+});
