@@ -11,6 +11,9 @@ import {
   sortVersions,
 } from './validate.js';
 
+// Re-exported so callers that load the catalogue find its default place in the same module.
+export { defaultCatalogueDir } from './location.js';
+
 /** The generated JSON Schema sits in the catalogue directory but is not a version. */
 export const SCHEMA_FILE_NAME = 'schema.json';
 
@@ -103,5 +106,6 @@ export function jsonSyntaxProblem(text: string, error: Error): string {
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
   const column = offset - before.lastIndexOf('\n');
-  return `not valid JSON at line ${line}, column ${column}: ${message}`;
+  const early = offset >= text.length ? ' (the file ends before the JSON does)' : '';
+  return `not valid JSON at line ${line}, column ${column}: ${message}${early}`;
 }

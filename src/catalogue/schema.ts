@@ -86,6 +86,11 @@ export const priceVersionFileSchema = z
           error: 'GPU type must be non-empty with no leading or trailing spaces',
         }),
         gpuHourRate,
+        {
+          error: required(
+            'must be an object of GPU type -> price per GPU-hour, e.g. { "L4": 0.71 }',
+          ),
+        },
       )
       .refine((rates) => Object.keys(rates).length > 0, {
         error: 'must list at least one GPU type, e.g. { "H100-80GB": 4.1 }',

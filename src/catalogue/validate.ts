@@ -24,7 +24,11 @@ export function checkVersionFile(file: string, parsed: unknown): FileCheck {
   }
   const result = priceVersionFileSchema.safeParse(parsed);
   if (!result.success) {
-    return { ok: false, problems: result.error.issues.map((i) => describeIssue(file, parsed, i)) };
+    // Unknown fields first: a misspelt field name also makes the real one "required".
+    const issues = [...result.error.issues].sort(
+      (a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'),
+    );
+    return { ok: false, problems: issues.map((issue) => describeIssue(file, parsed, issue)) };
   }
   const data = result.data;
   return {

@@ -1,0 +1,444 @@
+// A corpus of broken catalogues: each must fail with a CatalogueError whose first line names
+// the file and the field to fix.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCatalogue } from '../../src/catalogue/load.js';
+import { CatalogueError, ExitCode } from '../../src/errors.js';
+
+const good = {
+  $schema: './schema.json',
+  version: '2026-07',
+  effective_from: '2026-07-01T00:00:00Z',
+  currency: 'EUR',
+  gpu_hour: { 'A100-80GB': 2.93, 'H100-80GB': 4.1, L4: 0.71 },
+  notes: 'test prices',
+};
+const later = { ...good, version: '2026-10', effective_from: '2026-10-01T00:00:00Z' };
+
+function withField(field: string, value: unknown): Record<string, unknown> {
+  return { ...good, [field]: value };
+}
+function without(field: string): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...good };
+  delete copy[field];
+  return copy;
+}
+function withRate(gpuType: string, rate: unknown): Record<string, unknown> {
+  return { ...good, gpu_hour: { ...good.gpu_hour, [gpuType]: rate } };
+}
+
+interface BrokenCase {
+  name: string;
+  /** File name -> content; objects are written as JSON, strings as they are. */
+  files: Record<string, unknown>;
+  /** The file the first line must name, and the field (dotted path) after it. */
+  file: string;
+  field: string;
+  /** A piece of the fix or the offending value the line must carry. */
+  says: string;
+}
+
+const cases: BrokenCase[] = [
+  {
+    name: 'not JSON: trailing comma',
+    files: { 'a.json': '{\n  "version": "2026-07",\n}\n' },
+    file: 'a.json',
+    field: 'not valid JSON at line 3, column 1',
+    says: 'property name',
+  },
+  {
+    name: 'not JSON: truncated',
+    files: { 'a.json': '{"version": "2026-07", "gpu_hour": {"L4": 0.7' },
+    file: 'a.json',
+    field: 'not valid JSON at line 1, column 46',
+    says: 'the file ends before the JSON does',
+  },
+  {
+    name: 'empty file',
+    files: { 'a.json': '  \n' },
+    file: 'a.json',
+    field: 'file is empty',
+    says: 'JSON object',
+  },
+  {
+    name: 'top level is an array',
+    files: { 'a.json': [good] },
+    file: 'a.json',
+    field: 'must be a JSON object',
+    says: 'gpu_hour',
+  },
+  {
+    name: 'version missing',
+    files: { 'a.json': without('version') },
+    file: 'a.json',
+    field: 'version',
+    says: 'is required',
+  },
+  {
+    name: 'version empty',
+    files: { 'a.json': withField('version', '') },
+    file: 'a.json',
+    field: 'version',
+    says: 'e.g. "2026-07"',
+  },
+  {
+    name: 'version is a number',
+    files: { 'a.json': withField('version', 202607) },
+    file: 'a.json',
+    field: 'version',
+    says: '(got 202607)',
+  },
+  {
+    name: 'version with spaces',
+    files: { 'a.json': withField('version', 'July 2026') },
+    file: 'a.json',
+    field: 'version',
+    says: '(got "July 2026")',
+  },
+  {
+    name: 'effective_from missing',
+    files: { 'a.json': without('effective_from') },
+    file: 'a.json',
+    field: 'effective_from',
+    says: 'is required',
+  },
+  {
+    name: 'effective_from not on a whole hour',
+    files: { 'a.json': withField('effective_from', '2026-07-01T00:30:00Z') },
+    file: 'a.json',
+    field: 'effective_from',
+    says: 'whole hour',
+  },
+  {
+    name: 'effective_from with an offset',
+    files: { 'a.json': withField('effective_from', '2026-07-01T02:00:00+02:00') },
+    file: 'a.json',
+    field: 'effective_from',
+    says: 'must be in UTC',
+  },
+  {
+    name: 'effective_from without a zone',
+    files: { 'a.json': withField('effective_from', '2026-07-01T00:00:00') },
+    file: 'a.json',
+    field: 'effective_from',
+    says: 'must be in UTC',
+  },
+  {
+    name: 'effective_from date only',
+    files: { 'a.json': withField('effective_from', '2026-07-01') },
+    file: 'a.json',
+    field: 'effective_from',
+    says: 'ISO 8601 UTC timestamp',
+  },
+  {
+    name: 'effective_from not in the calendar',
+    files: { 'a.json': withField('effective_from', '2026-02-30T00:00:00Z') },
+    file: 'a.json',
+    field: 'effective_from',
+    says: 'not a date in the calendar',
+  },
+  {
+    name: 'effective_from hour 24',
+    files: { 'a.json': withField('effective_from', '2026-07-01T24:00:00Z') },
+    file: 'a.json',
+    field: 'effective_from',
+    says: '(got "2026-07-01T24:00:00Z")',
+  },
+  {
+    name: 'effective_from as epoch milliseconds',
+    files: { 'a.json': withField('effective_from', 1782864000000) },
+    file: 'a.json',
+    field: 'effective_from',
+    says: 'must be a string',
+  },
+  {
+    name: 'currency lower case',
+    files: { 'a.json': withField('currency', 'eur') },
+    file: 'a.json',
+    field: 'currency',
+    says: 'upper case',
+  },
+  {
+    name: 'currency too long',
+    files: { 'a.json': withField('currency', 'EURO') },
+    file: 'a.json',
+    field: 'currency',
+    says: 'ISO 4217',
+  },
+  {
+    name: 'currency missing',
+    files: { 'a.json': without('currency') },
+    file: 'a.json',
+    field: 'currency',
+    says: 'is required',
+  },
+  {
+    name: 'gpu_hour missing',
+    files: { 'a.json': without('gpu_hour') },
+    file: 'a.json',
+    field: 'gpu_hour',
+    says: 'is required',
+  },
+  {
+    name: 'gpu_hour empty',
+    files: { 'a.json': withField('gpu_hour', {}) },
+    file: 'a.json',
+    field: 'gpu_hour',
+    says: 'at least one GPU type',
+  },
+  {
+    name: 'gpu_hour is a list',
+    files: { 'a.json': withField('gpu_hour', [['L4', 0.7]]) },
+    file: 'a.json',
+    field: 'gpu_hour',
+    says: 'got [["L4",0.7]]',
+  },
+  {
+    name: 'negative rate',
+    files: { 'a.json': withRate('H100-80GB', -1) },
+    file: 'a.json',
+    field: 'gpu_hour.H100-80GB',
+    says: 'must be a finite number >= 0 and < 1000 (price per GPU-hour) (got -1)',
+  },
+  {
+    name: 'NaN as a string',
+    files: { 'a.json': withRate('L4', 'NaN') },
+    file: 'a.json',
+    field: 'gpu_hour.L4',
+    says: '(got "NaN")',
+  },
+  {
+    name: 'rate as a string',
+    files: { 'a.json': withRate('L4', '0.71') },
+    file: 'a.json',
+    field: 'gpu_hour.L4',
+    says: 'finite number',
+  },
+  {
+    name: 'rate null',
+    files: { 'a.json': withRate('L4', null) },
+    file: 'a.json',
+    field: 'gpu_hour.L4',
+    says: '(got null)',
+  },
+  {
+    name: 'huge rate (misplaced decimal point)',
+    files: { 'a.json': withRate('H100-80GB', 4100) },
+    file: 'a.json',
+    field: 'gpu_hour.H100-80GB',
+    says: 'misplaced decimal point (got 4100)',
+  },
+  {
+    name: 'rate overflowing to Infinity',
+    files: {
+      'a.json':
+        '{"version":"v1","effective_from":"2026-07-01T00:00:00Z","currency":"EUR","gpu_hour":{"L4":1e400}}',
+    },
+    file: 'a.json',
+    field: 'gpu_hour.L4',
+    says: '(got Infinity)',
+  },
+  {
+    name: 'empty GPU type',
+    files: { 'a.json': withRate('', 1) },
+    file: 'a.json',
+    field: 'gpu_hour.',
+    says: 'non-empty',
+  },
+  {
+    name: 'GPU type with a leading space',
+    files: { 'a.json': withRate(' L4', 1) },
+    file: 'a.json',
+    field: 'gpu_hour. L4',
+    says: 'leading or trailing',
+  },
+  {
+    name: 'unknown field that is a typo',
+    files: { 'a.json': { ...without('gpu_hour'), gpu_hours: good.gpu_hour } },
+    file: 'a.json',
+    field: 'gpu_hours',
+    says: 'did you mean "gpu_hour"',
+  },
+  {
+    name: 'unknown field',
+    files: { 'a.json': withField('region', 'eu-west-1') },
+    file: 'a.json',
+    field: 'region',
+    says: 'unknown field; remove it',
+  },
+  {
+    name: 'notes not a string',
+    files: { 'a.json': withField('notes', ['a', 'b']) },
+    file: 'a.json',
+    field: 'notes',
+    says: 'must be a string',
+  },
+  {
+    name: '$schema not a string',
+    files: { 'a.json': withField('$schema', true) },
+    file: 'a.json',
+    field: '$schema',
+    says: 'must be a string',
+  },
+  {
+    name: 'duplicate version names',
+    files: { 'a.json': good, 'b.json': { ...later, version: '2026-07' } },
+    file: 'b.json',
+    field: 'version',
+    says: 'already used by',
+  },
+  {
+    name: 'duplicate effective_from',
+    files: { 'a.json': good, 'b.json': { ...later, effective_from: '2026-07-01T00:00:00.000Z' } },
+    file: 'b.json',
+    field: 'effective_from',
+    says: 'already the start of version "2026-07"',
+  },
+  {
+    name: 'mixed currencies',
+    files: { 'a.json': good, 'b.json': { ...later, currency: 'USD' } },
+    file: 'b.json',
+    field: 'currency',
+    says: '"USD" differs from "EUR"',
+  },
+  {
+    name: 'mixed currencies, the odd one first by name',
+    files: { 'a.json': { ...later, currency: 'USD' }, 'b.json': good },
+    file: 'a.json',
+    field: 'currency',
+    says: 'differs from "EUR"',
+  },
+];
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'ml-cost-catalogue-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function catalogueDir(name: string, files: Record<string, unknown>): Promise<string> {
+  const dir = join(root, name.replace(/[^a-z0-9]+/gi, '-'));
+  await mkdir(dir, { recursive: true });
+  for (const [file, content] of Object.entries(files)) {
+    const text = typeof content === 'string' ? content : JSON.stringify(content, null, 2);
+    await writeFile(join(dir, file), text);
+  }
+  return dir;
+}
+
+async function loadError(dir: string): Promise<CatalogueError> {
+  const error = await loadCatalogue(dir).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(CatalogueError);
+  return error as CatalogueError;
+}
+
+describe('loadCatalogue rejects broken catalogues naming file and field', () => {
+  it('has a corpus of at least 25 cases', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(25);
+  });
+
+  it.each(cases)('$name', async ({ name, files, file, field, says }) => {
+    const dir = await catalogueDir(name, files);
+    const error = await loadError(dir);
+    expect(error.exitCode).toBe(ExitCode.usage);
+    const firstLine = error.message.split('\n')[0] ?? '';
+    expect(firstLine.startsWith(`${join(dir, file)}: ${field}`)).toBe(true);
+    expect(firstLine).toContain(says);
+    expect(error.message).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('loadCatalogue directory problems', () => {
+  it('says when the directory does not exist', async () => {
+    const dir = join(root, 'does-not-exist');
+    const error = await loadError(dir);
+    expect(error.message).toBe(
+      `${dir}: catalogue directory not found; pass --catalogue DIR with a directory of version files`,
+    );
+  });
+
+  it('says when the path is a file', async () => {
+    const dir = await catalogueDir('path is a file', { 'a.json': good });
+    const error = await loadError(join(dir, 'a.json'));
+    expect(error.message).toContain('a.json: not a directory');
+  });
+
+  it('says when the directory has no version files', async () => {
+    const dir = await catalogueDir('empty', {});
+    const error = await loadError(dir);
+    expect(error.message).toBe(
+      `${dir}: no catalogue version files (*.json besides schema.json); add one such as 2026-07.json`,
+    );
+  });
+
+  it('does not count schema.json or other files as versions', async () => {
+    const dir = await catalogueDir('only schema', {
+      'schema.json': { type: 'object' },
+      'README.md': '# prices',
+    });
+    const error = await loadError(dir);
+    expect(error.message).toContain('no catalogue version files');
+  });
+});
+
+describe('loadCatalogue reports several problems at once', () => {
+  it('lists every broken file and field, one line each, in file order', async () => {
+    const dir = await catalogueDir('several', {
+      'a.json': withRate('L4', -2),
+      'b.json': '{oops',
+      'c.json': { ...later, currency: 'usd', gpu_hours: {} },
+    });
+    const error = await loadError(dir);
+    const lines = error.message.split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^${escapeRegExp(join(dir, 'a.json'))}: gpu_hour\\.L4: `));
+    expect(
+      lines.some((l) => l.startsWith(`${join(dir, 'b.json')}: not valid JSON at line 1, column 2`)),
+    ).toBe(true);
+    expect(lines.some((l) => l.startsWith(`${join(dir, 'c.json')}: currency: `))).toBe(true);
+    expect(
+      lines.some((l) => l.startsWith(`${join(dir, 'c.json')}: gpu_hours: unknown field`)),
+    ).toBe(true);
+  });
+});
+
+describe('loadCatalogue accepts what the format allows', () => {
+  it('loads versions sorted by effective_from whatever the file names', async () => {
+    const dir = await catalogueDir('sorted', { 'z-first.json': good, 'a-second.json': later });
+    const catalogue = await loadCatalogue(dir);
+    expect(catalogue.versions.map((v) => v.version)).toEqual(['2026-07', '2026-10']);
+    expect(catalogue.versions[0]?.effectiveFromMs).toBe(Date.UTC(2026, 6, 1));
+    expect(catalogue.currency).toBe('EUR');
+    expect(catalogue.origin).toBe(dir);
+    expect(catalogue.hash).toMatch(/^[0-9a-f]{12}$/);
+  });
+
+  it('takes a zero fraction of a second, a byte-order mark, and no optional fields', async () => {
+    const minimal = {
+      version: 'v1',
+      effective_from: '2026-07-01T05:00:00.000Z',
+      currency: 'USD',
+      gpu_hour: { T4: 0 },
+    };
+    const dir = await catalogueDir('minimal', { 'v1.json': `\ufeff${JSON.stringify(minimal)}` });
+    const catalogue = await loadCatalogue(dir);
+    expect(catalogue.versions).toEqual([
+      {
+        version: 'v1',
+        effectiveFromMs: Date.UTC(2026, 6, 1, 5),
+        currency: 'USD',
+        gpuHour: { T4: 0 },
+      },
+    ]);
+  });
+});
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
