@@ -84,16 +84,3 @@ export function resolvePreset(name: string): Preset {
 export function isPresetName(name: string): name is PresetName {
   return (PRESET_NAMES as readonly string[]).includes(name);
 }
-
-// MetricsQL accepts dots in bare metric and label names (OTLP names stored as is rely on it);
-// the rest is the Prometheus grammar.
-const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:.]*$/;
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_.]*$/;
-
-export function isValidMetricName(name: string): boolean {
-  return METRIC_NAME.test(name);
-}
-
-export function isValidLabelName(name: string): boolean {
-  return LABEL_NAME.test(name) && !name.startsWith('__');
-}

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOUR_MS } from '../../src/core/types.js';
 import { type Preset, resolvePreset } from '../../src/presets.js';
+import { usageQuery } from '../../src/sources/promql.js';
 import {
   type Deployment,
   loadRound,
@@ -148,14 +149,14 @@ function sortRows<T extends Row>(rows: readonly T[]): T[] {
   return [...rows].sort((a, b) => key(a).localeCompare(key(b)));
 }
 
-/** Sums the hourly increases over the grid, the way ml-cost asks VictoriaMetrics for them. */
+/** Sums the hourly increases ml-cost's query asks VictoriaMetrics for over the grid. */
 async function fetchUsage(url: string, names: Preset, grid: Grid): Promise<RecordedUsage> {
   const { useCase, modelName, gpuType } = names.labels;
-  const byModel = `${useCase}, ${modelName}`;
+  const byModel = [useCase, modelName];
   const [inferences, tokens, gpuSeconds] = await Promise.all([
-    sumIncrease(url, names.metrics.inferences, byModel, grid),
-    sumIncrease(url, names.metrics.tokens, byModel, grid),
-    sumIncrease(url, names.metrics.gpu_seconds, `${byModel}, ${gpuType}`, grid),
+    sumIncrease(url, usageQuery(names.metrics.inferences, byModel, []), grid),
+    sumIncrease(url, usageQuery(names.metrics.tokens, byModel, []), grid),
+    sumIncrease(url, usageQuery(names.metrics.gpu_seconds, [...byModel, gpuType], []), grid),
   ]);
   const modelKey = (labels: Record<string, string>) =>
     JSON.stringify([labels[useCase], labels[modelName]]);
@@ -180,9 +181,9 @@ interface Matrix {
   data: { result: { metric: Record<string, string>; values: [number, string][] }[] };
 }
 
-async function sumIncrease(url: string, metric: string, by: string, grid: Grid) {
+async function sumIncrease(url: string, query: string, grid: Grid) {
   const params = new URLSearchParams({
-    query: `sum by (${by}) (increase({__name__=${JSON.stringify(metric)}}[1h]))`,
+    query,
     start: String((grid.startMs + HOUR_MS) / 1000),
     end: String((grid.startMs + grid.hours * HOUR_MS) / 1000),
     step: '3600',

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { METRICS } from '../../src/core/types.js';
 import { ExitCode, UsageError } from '../../src/errors.js';
-import {
-  DEFAULT_PRESET,
-  isValidLabelName,
-  isValidMetricName,
-  PRESET_NAMES,
-  PRESETS,
-  resolvePreset,
-} from '../../src/presets.js';
+import { DEFAULT_PRESET, PRESET_NAMES, PRESETS, resolvePreset } from '../../src/presets.js';
+import { checkLabelName, checkMetricName } from '../../src/sources/promql.js';
 
 describe('presets', () => {
   it('default to the Prometheus names the OTel Collector writes (DESIGN.md §2)', () => {
@@ -36,14 +30,14 @@ describe('presets', () => {
     });
   });
 
-  it.each(PRESET_NAMES)('%s names every metric and label validly', (name) => {
+  it.each(PRESET_NAMES)('%s names every metric and label in the query grammar', (name) => {
     const preset = PRESETS[name];
     expect(preset.name).toBe(name);
     expect(preset.description).not.toBe('');
     expect(Object.keys(preset.metrics).sort()).toEqual([...METRICS].sort());
     for (const metric of Object.values(preset.metrics))
-      expect(isValidMetricName(metric)).toBe(true);
-    for (const label of Object.values(preset.labels)) expect(isValidLabelName(label)).toBe(true);
+      expect(checkMetricName(metric)).toBe(metric);
+    for (const label of Object.values(preset.labels)) expect(checkLabelName(label)).toBe(label);
   });
 
   it('rejects an unknown name with a usage error listing the valid ones', () => {
@@ -62,33 +56,5 @@ describe('presets', () => {
   it('does not mistake object built-ins for presets', () => {
     expect(() => resolvePreset('constructor')).toThrow(UsageError);
     expect(() => resolvePreset('__proto__')).toThrow(UsageError);
-  });
-});
-
-describe('metric and label name grammar', () => {
-  it.each([
-    ['ml_gpu_seconds_total', true],
-    ['ml.gpu.seconds', true],
-    ['vllm:prompt_tokens_total', true],
-    ['_private', true],
-    ['1st_metric', false],
-    ['.leading_dot', false],
-    ['has-dash', false],
-    ['has space', false],
-    ['quote"d', false],
-    ['', false],
-  ])('metric name %j valid: %s', (name, valid) => {
-    expect(isValidMetricName(name)).toBe(valid);
-  });
-
-  it.each([
-    ['use_case', true],
-    ['service.name', true],
-    ['__name__', false],
-    ['a:b', false],
-    ['9lives', false],
-    ['', false],
-  ])('label name %j valid: %s', (name, valid) => {
-    expect(isValidLabelName(name)).toBe(valid);
   });
 });
