@@ -1,0 +1,497 @@
+// The end-of-month forecast: month-to-date actuals plus a run-rate and a trend projection of the
+// remaining hours, each remaining hour priced by the catalogue version in force at its start. Pure.
+//
+// Definitions (the contract `ml-cost forecast` documents):
+// - The month is [monthStartMs, monthEndMs) in the report's time zone; its length is counted in
+//   hours, so a month with a 23- or 25-hour DST day is 743 or 745 hours long.
+// - Closed hours are those ending at or before closedUntilMs (the settled --as-of floored to the
+//   hour grid). Month-to-date actual = cost of the closed hours of the month; elapsed = the number
+//   of closed hours. A day still in progress contributes its closed hours only.
+// - Usage is projected per GPU type, then priced: every remaining hour of a type is priced by the
+//   version in force at the hour's start. When one version prices the whole month (and the trend's
+//   fit days), this is exactly the literal definition (price × usage is linear):
+//     run-rate = month-to-date cost / elapsed hours × month hours;
+//     trend    = month-to-date cost + Σ over remaining days of the OLS line through daily costs.
+// - run-rate: each GPU type keeps its month-to-date GPU-hours per elapsed hour for every remaining
+//   hour.
+// - trend: per GPU type, an OLS line through the GPU-hours of the fit days (x = day of month, days
+//   before the month 0, -1, ...). Fit days are the month's complete closed days, or the last
+//   `lookbackDays` complete days. A remaining day gets the line's value for that day, spread
+//   evenly over its hours; the in-progress day gets the share of its hours still to come.
+//   DST days are taken as they come: a 23-hour day is one point, and a remaining 23-hour day gets
+//   the line's full daily value. The line may be negative; it is not clipped (that would bend the
+//   literal definition).
+// - The trend's slope, intercept, R² and fit points are reported in money at the prices in force at
+//   the first remaining hour (the reference version).
+// - Interval: the prediction interval of the sum of the remaining days, with day-to-day noise
+//   independent between days and correlated between GPU types (covariance estimated from the
+//   per-type residuals with n - 2 degrees of freedom). For W[g][d] = price-weighted share of day d
+//   still to come for type g, A_g = Σ_d W, B_g = Σ_d W (x_d - x̄):
+//     var = Σ_{g,g'} Cov(g,g') × (Σ_d W[g][d] W[g'][d] + A_g A_g' / n + B_g B_g' / Sxx)
+//     half-width = t(1 - (1 - confidence) / 2, n - 2) × √var
+//   With one price throughout, this is the textbook interval for a sum of m future days:
+//     t × s × √(m + m²/n + (Σ_d (x_d - x̄))² / Sxx), s² = SSE / (n - 2).
+// - Fewer than 3 fit days: no trend (reason 'too-few-days'); run-rate is still given.
+// - Unpriced usage (a GPU type without a rate in the version in force) is never costed as zero:
+//   its GPU-hours, actual and projected, are reported beside the priced cost.
+// - Budget: projected total - budget (positive = over), and the first day whose cumulative actual
+//   plus projected cost exceeds the budget. A month that has ended is judged on its actual.
+import { leastSquares, rSquared, studentTQuantile } from './stats.js';
+import { HOUR_MS, type PriceVersion } from './types.js';
+
+export const MIN_TREND_DAYS = 3;
+export const DEFAULT_CONFIDENCE = 0.8;
+
+export interface GpuUsage {
+  readonly gpuType: string;
+  readonly gpuHours: number;
+}
+
+/** One local day. Usage and cost cover only its closed hours (none for a day still to come). */
+export interface ForecastDay {
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly usage: readonly GpuUsage[];
+  /** Actual cost of the priced part of the closed hours, each hour priced by its own version. */
+  readonly cost: number;
+  readonly unpricedGpuHours: number;
+}
+
+export interface ForecastInput {
+  readonly monthStartMs: number;
+  readonly monthEndMs: number;
+  /** End of the last closed hour. */
+  readonly closedUntilMs: number;
+  /**
+   * Consecutive whole local days: any lookback days before the month, then every day of the
+   * month, in order.
+   */
+  readonly days: readonly ForecastDay[];
+  /** Fit the trend on the last N complete days instead of the month's complete days. */
+  readonly lookbackDays?: number;
+  /** Versions sorted by effectiveFromMs; to force one version, pass it alone with -Infinity. */
+  readonly versions: readonly PriceVersion[];
+  readonly budget?: number;
+  /** Coverage of the trend's prediction interval, default 0.8. */
+  readonly confidence?: number;
+}
+
+export type ForecastStatus = 'in-progress' | 'ended' | 'not-started';
+
+export interface RunRateForecast {
+  readonly monthToDate: number;
+  readonly elapsedHours: number;
+  readonly monthHours: number;
+  /** Month-to-date cost per elapsed hour. */
+  readonly hourlyCost: number;
+  readonly projectedRemaining: number;
+  readonly total: number;
+  readonly projectedUnpricedGpuHours: number;
+}
+
+export interface TrendPoint {
+  readonly startMs: number;
+  readonly x: number;
+  /** The day's GPU-hours priced at the reference version. */
+  readonly cost: number;
+}
+
+export interface TrendForecast {
+  readonly available: true;
+  readonly monthToDate: number;
+  readonly points: readonly TrendPoint[];
+  readonly daysUsed: number;
+  readonly lookbackDays?: number;
+  /** Money per day, at the reference version. */
+  readonly slope: number;
+  /** The line's value at x = 0 (the day before the 1st). */
+  readonly intercept: number;
+  readonly rSquared: number | null;
+  readonly residualStdError: number;
+  readonly degreesOfFreedom: number;
+  readonly tQuantile: number;
+  readonly confidence: number;
+  readonly remainingDays: number;
+  readonly projectedRemaining: number;
+  readonly total: number;
+  readonly interval: { readonly lower: number; readonly upper: number; readonly halfWidth: number };
+  readonly referenceVersion: string | null;
+  readonly projectedUnpricedGpuHours: number;
+}
+
+export interface TrendUnavailable {
+  readonly available: false;
+  readonly reason: 'too-few-days';
+  readonly daysAvailable: number;
+  readonly daysNeeded: number;
+}
+
+export interface DayOutlook {
+  readonly startMs: number;
+  readonly endMs: number;
+  /** Cost of the day's closed hours; null for a day with none yet. */
+  readonly actual: number | null;
+  /** Projected cost of the day's hours still to come (0 for a closed day). */
+  readonly runRate: number | null;
+  readonly trend: number | null;
+}
+
+export interface BudgetCheck {
+  readonly total: number;
+  /** total - budget: positive is over budget, negative under. */
+  readonly difference: number;
+  /** Start of the first day whose cumulative cost exceeds the budget, or null. */
+  readonly crossedOnMs: number | null;
+}
+
+export interface BudgetOutcome {
+  readonly amount: number;
+  readonly actual?: BudgetCheck;
+  readonly runRate?: BudgetCheck;
+  readonly trend?: BudgetCheck;
+}
+
+export interface ForecastResult {
+  readonly status: ForecastStatus;
+  readonly monthStartMs: number;
+  readonly monthEndMs: number;
+  readonly closedUntilMs: number;
+  readonly monthHours: number;
+  readonly elapsedHours: number;
+  readonly remainingHours: number;
+  readonly actual: {
+    readonly cost: number;
+    readonly gpuHours: number;
+    readonly unpricedGpuHours: number;
+  };
+  readonly runRate: RunRateForecast | null;
+  readonly trend: TrendForecast | TrendUnavailable | null;
+  /** Versions pricing the remaining hours, in order. */
+  readonly remainingVersions: readonly string[];
+  readonly days: readonly DayOutlook[];
+  readonly budget?: BudgetOutcome;
+}
+
+export function forecastMonth(input: ForecastInput): ForecastResult {
+  const { monthStartMs, monthEndMs } = input;
+  const closedUntilMs = Math.min(Math.max(input.closedUntilMs, monthStartMs), monthEndMs);
+  const monthHours = (monthEndMs - monthStartMs) / HOUR_MS;
+  const elapsedHours = (closedUntilMs - monthStartMs) / HOUR_MS;
+  const monthDays = input.days.filter((d) => d.startMs >= monthStartMs && d.endMs <= monthEndMs);
+  const actual = {
+    cost: sum(monthDays.map((d) => d.cost)),
+    gpuHours: sum(monthDays.map((d) => sum(d.usage.map((u) => u.gpuHours)))),
+    unpricedGpuHours: sum(monthDays.map((d) => d.unpricedGpuHours)),
+  };
+  const status: ForecastStatus =
+    closedUntilMs >= monthEndMs ? 'ended' : elapsedHours <= 0 ? 'not-started' : 'in-progress';
+  const base = { monthStartMs, monthEndMs, closedUntilMs, monthHours, elapsedHours, actual };
+
+  if (status !== 'in-progress') {
+    const days = monthDays.map((d) => ({
+      startMs: d.startMs,
+      endMs: d.endMs,
+      actual: d.startMs < closedUntilMs ? d.cost : null,
+      runRate: null,
+      trend: null,
+    }));
+    const budget =
+      input.budget === undefined
+        ? undefined
+        : status === 'ended'
+          ? { amount: input.budget, actual: budgetCheck(input.budget, days, () => 0) }
+          : { amount: input.budget };
+    return {
+      status,
+      ...base,
+      remainingHours: monthHours - elapsedHours,
+      runRate: null,
+      trend: null,
+      remainingVersions: [],
+      days,
+      ...(budget ? { budget } : {}),
+    };
+  }
+
+  const gpuTypes = [...new Set(input.days.flatMap((d) => d.usage.map((u) => u.gpuType)))].sort();
+  const remaining = remainingPrices(monthDays, closedUntilMs, gpuTypes, input.versions);
+
+  const runRate = runRateForecast(monthDays, gpuTypes, remaining, actual.cost, elapsedHours);
+  const trend = trendForecast(input, monthDays, gpuTypes, remaining, actual.cost, closedUntilMs);
+
+  const days: DayOutlook[] = monthDays.map((d, i) => ({
+    startMs: d.startMs,
+    endMs: d.endMs,
+    actual: d.startMs < closedUntilMs ? d.cost : null,
+    runRate: runRate.perDay[i] ?? 0,
+    trend: trend.available ? (trend.perDay[i] ?? 0) : null,
+  }));
+
+  let budget: BudgetOutcome | undefined;
+  if (input.budget !== undefined) {
+    budget = {
+      amount: input.budget,
+      runRate: budgetCheck(input.budget, days, (d) => d.runRate ?? 0),
+      ...(trend.available ? { trend: budgetCheck(input.budget, days, (d) => d.trend ?? 0) } : {}),
+    };
+  }
+
+  return {
+    status,
+    ...base,
+    remainingHours: monthHours - elapsedHours,
+    runRate: runRate.forecast,
+    trend: trend.available ? trend.forecast : trend.unavailable,
+    remainingVersions: remaining.versions,
+    days,
+    ...(budget ? { budget } : {}),
+  };
+}
+
+/**
+ * For each month day and GPU type, the sum over the day's remaining hours of the price in force
+ * at each hour (money per GPU-hour-per-hour), and the count of remaining hours without a price.
+ */
+interface RemainingPrices {
+  readonly priceHours: ReadonlyMap<string, Float64Array>;
+  readonly unpricedHours: ReadonlyMap<string, Float64Array>;
+  readonly dayHours: Float64Array;
+  readonly remainingHoursPerDay: Float64Array;
+  readonly versions: readonly string[];
+  readonly reference: PriceVersion | undefined;
+}
+
+function remainingPrices(
+  monthDays: readonly ForecastDay[],
+  closedUntilMs: number,
+  gpuTypes: readonly string[],
+  versions: readonly PriceVersion[],
+): RemainingPrices {
+  const priceHours = new Map(gpuTypes.map((g) => [g, new Float64Array(monthDays.length)]));
+  const unpricedHours = new Map(gpuTypes.map((g) => [g, new Float64Array(monthDays.length)]));
+  const dayHours = new Float64Array(monthDays.length);
+  const remainingHoursPerDay = new Float64Array(monthDays.length);
+  const used: string[] = [];
+  monthDays.forEach((day, d) => {
+    dayHours[d] = (day.endMs - day.startMs) / HOUR_MS;
+    for (let hour = Math.max(day.startMs, closedUntilMs); hour < day.endMs; hour += HOUR_MS) {
+      remainingHoursPerDay[d] = (remainingHoursPerDay[d] ?? 0) + 1;
+      const version = versionAt(versions, hour);
+      if (version && used[used.length - 1] !== version.version) used.push(version.version);
+      for (const gpuType of gpuTypes) {
+        const price = version?.gpuHour[gpuType];
+        if (price === undefined) add(unpricedHours.get(gpuType), d, 1);
+        else add(priceHours.get(gpuType), d, price);
+      }
+    }
+  });
+  return {
+    priceHours,
+    unpricedHours,
+    dayHours,
+    remainingHoursPerDay,
+    versions: used,
+    reference: versionAt(versions, closedUntilMs),
+  };
+}
+
+function runRateForecast(
+  monthDays: readonly ForecastDay[],
+  gpuTypes: readonly string[],
+  remaining: RemainingPrices,
+  monthToDate: number,
+  elapsedHours: number,
+): { forecast: RunRateForecast; perDay: number[] } {
+  const perDay = monthDays.map(() => 0);
+  let unpriced = 0;
+  for (const gpuType of gpuTypes) {
+    const usedHours = sum(monthDays.map((d) => usageOf(d, gpuType)));
+    const perHour = usedHours / elapsedHours;
+    const prices = remaining.priceHours.get(gpuType);
+    const gaps = remaining.unpricedHours.get(gpuType);
+    perDay.forEach((_, d) => {
+      perDay[d] = (perDay[d] ?? 0) + perHour * (prices?.[d] ?? 0);
+      unpriced += perHour * (gaps?.[d] ?? 0);
+    });
+  }
+  const projectedRemaining = sum(perDay);
+  const monthHours = sum([...remaining.dayHours]);
+  return {
+    perDay,
+    forecast: {
+      monthToDate,
+      elapsedHours,
+      monthHours,
+      hourlyCost: monthToDate / elapsedHours,
+      projectedRemaining,
+      total: monthToDate + projectedRemaining,
+      projectedUnpricedGpuHours: unpriced,
+    },
+  };
+}
+
+type TrendOutcome =
+  | { available: true; forecast: TrendForecast; perDay: number[] }
+  | { available: false; unavailable: TrendUnavailable };
+
+function trendForecast(
+  input: ForecastInput,
+  monthDays: readonly ForecastDay[],
+  gpuTypes: readonly string[],
+  remaining: RemainingPrices,
+  monthToDate: number,
+  closedUntilMs: number,
+): TrendOutcome {
+  const firstOfMonth = input.days.findIndex((d) => d.startMs === input.monthStartMs);
+  const dayX = (index: number) => index - firstOfMonth + 1;
+  const complete = input.days
+    .map((day, index) => ({ day, x: dayX(index) }))
+    .filter(({ day }) => day.endMs <= closedUntilMs)
+    .filter(({ day }) => input.lookbackDays !== undefined || day.startMs >= input.monthStartMs);
+  const fitDays =
+    input.lookbackDays === undefined ? complete : complete.slice(-Math.max(input.lookbackDays, 0));
+  if (fitDays.length < MIN_TREND_DAYS) {
+    return {
+      available: false,
+      unavailable: {
+        available: false,
+        reason: 'too-few-days',
+        daysAvailable: fitDays.length,
+        daysNeeded: MIN_TREND_DAYS,
+      },
+    };
+  }
+
+  const xs = fitDays.map((f) => f.x);
+  const n = xs.length;
+  const lines = gpuTypes.map((gpuType) =>
+    leastSquares(
+      xs,
+      fitDays.map((f) => usageOf(f.day, gpuType)),
+    ),
+  );
+  const { xMean, sxx } =
+    lines[0] ??
+    leastSquares(
+      xs,
+      xs.map(() => 0),
+    );
+
+  // W[g][d]: the line's daily GPU-hours become money for the share of day d still to come.
+  const monthX = monthDays.map((_, d) => d + 1);
+  const weights = gpuTypes.map((gpuType) => {
+    const prices = remaining.priceHours.get(gpuType);
+    return monthDays.map((_, d) => (prices?.[d] ?? 0) / (remaining.dayHours[d] ?? 1));
+  });
+  const perDay = monthDays.map((_, d) =>
+    sum(
+      lines.map(
+        (line, g) => (weights[g]?.[d] ?? 0) * (line.intercept + line.slope * (monthX[d] ?? 0)),
+      ),
+    ),
+  );
+  let projectedUnpriced = 0;
+  lines.forEach((line, g) => {
+    const gaps = remaining.unpricedHours.get(gpuTypes[g] ?? '');
+    monthDays.forEach((_, d) => {
+      const share = (gaps?.[d] ?? 0) / (remaining.dayHours[d] ?? 1);
+      projectedUnpriced += share * (line.intercept + line.slope * (monthX[d] ?? 0));
+    });
+  });
+
+  const df = n - 2;
+  const a = weights.map((w) => sum(w));
+  const b = weights.map((w) => sum(w.map((wd, d) => wd * ((monthX[d] ?? 0) - xMean))));
+  let variance = 0;
+  lines.forEach((line, g) => {
+    lines.forEach((other, h) => {
+      const covariance = sum(line.residuals.map((r, i) => r * (other.residuals[i] ?? 0))) / df;
+      if (covariance === 0) return;
+      const wg = weights[g] ?? [];
+      const wh = weights[h] ?? [];
+      const future = sum(wg.map((w, d) => w * (wh[d] ?? 0)));
+      const estimate = ((a[g] ?? 0) * (a[h] ?? 0)) / n + ((b[g] ?? 0) * (b[h] ?? 0)) / sxx;
+      variance += covariance * (future + estimate);
+    });
+  });
+  const confidence = input.confidence ?? DEFAULT_CONFIDENCE;
+  const tQuantile = studentTQuantile(1 - (1 - confidence) / 2, df);
+  const halfWidth = tQuantile * Math.sqrt(Math.max(variance, 0));
+
+  const reference = remaining.reference;
+  const referencePrice = (gpuType: string) => reference?.gpuHour[gpuType] ?? 0;
+  const points = fitDays.map((f) => ({
+    startMs: f.day.startMs,
+    x: f.x,
+    cost: sum(gpuTypes.map((g) => referencePrice(g) * usageOf(f.day, g))),
+  }));
+  const costLine = leastSquares(
+    xs,
+    points.map((p) => p.cost),
+  );
+  const projectedRemaining = sum(perDay);
+  const total = monthToDate + projectedRemaining;
+  return {
+    available: true,
+    perDay,
+    forecast: {
+      available: true,
+      monthToDate,
+      points,
+      daysUsed: n,
+      ...(input.lookbackDays !== undefined ? { lookbackDays: input.lookbackDays } : {}),
+      slope: costLine.slope,
+      intercept: costLine.intercept,
+      rSquared: rSquared(costLine),
+      residualStdError: Math.sqrt(costLine.sse / df),
+      degreesOfFreedom: df,
+      tQuantile,
+      confidence,
+      remainingDays: sum(
+        [...remaining.remainingHoursPerDay].map((h, d) => h / (remaining.dayHours[d] ?? 1)),
+      ),
+      projectedRemaining,
+      total,
+      interval: { lower: total - halfWidth, upper: total + halfWidth, halfWidth },
+      referenceVersion: reference?.version ?? null,
+      projectedUnpricedGpuHours: projectedUnpriced,
+    },
+  };
+}
+
+function budgetCheck(
+  amount: number,
+  days: readonly DayOutlook[],
+  projected: (day: DayOutlook) => number,
+): BudgetCheck {
+  let cumulative = 0;
+  let crossedOnMs: number | null = null;
+  for (const day of days) {
+    cumulative += (day.actual ?? 0) + projected(day);
+    if (crossedOnMs === null && cumulative > amount) crossedOnMs = day.startMs;
+  }
+  return { total: cumulative, difference: cumulative - amount, crossedOnMs };
+}
+
+function versionAt(versions: readonly PriceVersion[], ms: number): PriceVersion | undefined {
+  let found: PriceVersion | undefined;
+  for (const version of versions) {
+    if (version.effectiveFromMs <= ms) found = version;
+    else break;
+  }
+  return found;
+}
+
+function usageOf(day: ForecastDay, gpuType: string): number {
+  return sum(day.usage.filter((u) => u.gpuType === gpuType).map((u) => u.gpuHours));
+}
+
+function add(values: Float64Array | undefined, index: number, amount: number): void {
+  if (values) values[index] = (values[index] ?? 0) + amount;
+}
+
+function sum(values: readonly number[]): number {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
+}
