@@ -5,6 +5,8 @@ export const ExitCode = {
   breach: 1,
   usage: 2,
   source: 3,
+  /** Not in the user's power to fix: a bug. Never 0 or 1, so a gate cannot pass on it. */
+  internal: 4,
 } as const;
 
 export class MlCostError extends Error {

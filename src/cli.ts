@@ -1,0 +1,67 @@
+// The ml-cost program: its commands, and the one place where errors become messages and exit codes.
+import { Command, CommanderError } from 'commander';
+import { reportCommand } from './commands/report.js';
+import { ExitCode, MlCostError } from './errors.js';
+
+const VERSION = '0.1.0';
+
+function program(): Command {
+  const program = new Command('ml-cost')
+    .version(VERSION)
+    .description(
+      'What your ML models really cost: GPU-seconds, tokens and inferences from VictoriaMetrics,\n' +
+        'priced by a versioned catalogue.',
+    )
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeErr: (text) => process.stderr.write(text),
+    });
+  program.addCommand(reportCommand());
+  program.addHelpText(
+    'after',
+    `
+Exit codes: 0 ok, 1 a gate breached, 2 bad usage, config or catalogue, 3 the data source failed.
+Try it without a server:  ml-cost report --source example --period 2026-10`,
+  );
+  return program;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const verbose = argv.includes('--verbose');
+  try {
+    await program().parseAsync([...argv]);
+    return ExitCode.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are not errors; commander has printed what it had to say.
+      if (error.exitCode === 0) return ExitCode.ok;
+      return ExitCode.usage;
+    }
+    if (error instanceof MlCostError) {
+      process.stderr.write(`ml-cost: ${error.message}\n`);
+      if (verbose && error.cause) process.stderr.write(`${describeCause(error.cause)}\n`);
+      return error.exitCode;
+    }
+    if (error instanceof Error && error.name === 'ZodError') {
+      // A schema rejected an option value that no typed check caught first.
+      const issue = (error as Error & { issues?: { path: unknown[]; message: string }[] })
+        .issues?.[0];
+      process.stderr.write(
+        `ml-cost: ${issue ? `${issue.path.join('.')}: ${issue.message}` : error.message}\n`,
+      );
+      return ExitCode.usage;
+    }
+    process.stderr.write(
+      `ml-cost: internal error (a bug in ml-cost, please report it): ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    if (verbose && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    return ExitCode.internal;
+  }
+}
+
+function describeCause(cause: unknown): string {
+  return cause instanceof Error ? (cause.stack ?? cause.message) : String(cause);
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,49 @@
+// The commands' only way out to the terminal and the clock, so the rest stays testable.
+
+import { UsageError } from '../errors.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
+
+export interface Io {
+  readonly env: NodeJS.ProcessEnv;
+  readonly stdoutIsTTY: boolean;
+  readonly cwd: string;
+  /** Now, or ML_COST_NOW (ISO 8601) so tests and replays can pin the clock. */
+  now(): number;
+  warn(message: string): void;
+  /** The command's result: to --output (atomically) or to stdout. */
+  deliver(text: string, outputPath?: string): Promise<void>;
+}
+
+export const io: Io = {
+  env: process.env,
+  stdoutIsTTY: process.stdout.isTTY === true,
+  cwd: process.cwd(),
+  now() {
+    const pinned = process.env.ML_COST_NOW;
+    if (pinned === undefined || pinned === '') return Date.now();
+    const ms = Date.parse(pinned);
+    if (Number.isNaN(ms)) throw new UsageError(`ML_COST_NOW: "${pinned}" is not an ISO 8601 time`);
+    return ms;
+  },
+  warn(message) {
+    process.stderr.write(`ml-cost: warning: ${message}\n`);
+  },
+  async deliver(text, outputPath) {
+    const body = text.endsWith('\n') ? text : `${text}\n`;
+    if (outputPath === undefined || outputPath === '-') {
+      process.stdout.write(body);
+      return;
+    }
+    await writeFileAtomic(outputPath, body);
+  },
+};
+
+/** Colour only on a terminal, never with NO_COLOR, --no-color, or into a file. */
+export function useColor(options: { color?: boolean; output?: string }): boolean {
+  return (
+    options.color !== false &&
+    !io.env.NO_COLOR &&
+    io.stdoutIsTTY &&
+    (options.output === undefined || options.output === '-')
+  );
+}

@@ -1,0 +1,247 @@
+// Options every usage command shares (source, catalogue, window, grouping, output) and the
+// context they resolve to. Heavy modules are imported here lazily, when a command runs.
+import { type Command, Option } from 'commander';
+import type { Config } from '../config.js';
+import type { Catalogue } from '../core/types.js';
+import { UsageError } from '../errors.js';
+import type { LabelFilter, MetricNames, UsageSource } from '../sources/types.js';
+import { io } from './io.js';
+
+export interface SourceFlags {
+  source?: string;
+  config?: string;
+  catalogue?: string;
+  catalogueVersion?: string;
+  metricsPreset?: string;
+  timeout?: string;
+  header?: string[];
+  caFile?: string;
+  insecure?: boolean;
+  allowPartial?: boolean;
+  verbose?: boolean;
+}
+
+export interface WindowFlags {
+  period?: string;
+  from?: string;
+  to?: string;
+  tz?: string;
+}
+
+export interface GroupFlags {
+  by?: string;
+  filter?: string[];
+}
+
+export interface OutputFlags {
+  format: string;
+  output?: string;
+  color?: boolean;
+}
+
+export interface CommandContext {
+  readonly config: Config;
+  readonly configPath: string | null;
+  readonly source: UsageSource;
+  readonly catalogue: Catalogue;
+  readonly metrics: MetricNames;
+  readonly labels: {
+    readonly useCase: string;
+    readonly modelName: string;
+    readonly gpuType: string;
+  };
+  readonly tz: string;
+  readonly now: number;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export function addSourceOptions(command: Command): Command {
+  return command
+    .option(
+      '--source <url|file>',
+      'VictoriaMetrics base URL (single node, vmselect tenant prefix or vmauth), a VictoriaMetrics export file (.jsonl or .jsonl.gz), or "example" for the built-in example data [env: ML_COST_SOURCE]',
+    )
+    .option('--config <file>', 'configuration file (default: ./ml-cost.config.json when present)')
+    .option(
+      '--catalogue <dir>',
+      'pricing catalogue directory (default: the catalogue shipped with ml-cost)',
+    )
+    .option(
+      '--catalogue-version <version>',
+      'price the whole window with one catalogue version ("what would it cost at these prices")',
+    )
+    .option(
+      '--metrics-preset <name>',
+      'metric and label naming: otel-collector (default), victoriametrics-otlp, otel-js-prometheus, ...',
+    )
+    .addOption(
+      new Option('--timeout <seconds>', 'per-request timeout for VictoriaMetrics').default('30'),
+    )
+    .option(
+      '--header <"Name: value">',
+      'extra HTTP header for VictoriaMetrics (repeatable)',
+      collect,
+    )
+    .option('--ca-file <file>', 'CA certificate(s) to trust for an https source')
+    .option('--insecure', 'do not verify the TLS certificate (prints a warning)')
+    .option(
+      '--allow-partial',
+      'accept a partial answer from a VictoriaMetrics cluster, marked as partial',
+    )
+    .option('--verbose', 'print stack traces and request details on stderr');
+}
+
+export function addWindowOptions(command: Command, defaultPeriod?: string): Command {
+  return command
+    .option(
+      '--period <period>',
+      `today, yesterday, this-month, last-month, last-7d, last-30d, YYYY-MM or YYYY-MM-DD${defaultPeriod ? ` (default: ${defaultPeriod})` : ''}`,
+    )
+    .option(
+      '--from <time>',
+      'window start, ISO 8601, inclusive (a date alone is local midnight in --tz)',
+    )
+    .option('--to <time>', 'window end, ISO 8601, exclusive')
+    .option('--tz <zone>', 'IANA time zone for days and months (default: config tz, else UTC)');
+}
+
+export function addGroupOptions(command: Command): Command {
+  return command
+    .option('--by <labels>', 'comma-separated labels to group by (default: use_case,model_name)')
+    .option(
+      '--filter <label=value>',
+      'keep only series whose label equals (=) or differs from (!=) a value; repeatable',
+      collect,
+    );
+}
+
+export function addOutputOptions(command: Command, formats: readonly string[]): Command {
+  return command
+    .addOption(
+      new Option('--format <format>', 'output format').choices(formats).default(formats[0]),
+    )
+    .option('--output <file>', 'write the result to a file (atomically) instead of stdout')
+    .option('--no-color', 'no colours in tables (also: NO_COLOR=1)');
+}
+
+const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/;
+
+export function parseBy(text: string | undefined, fallback: readonly string[]): string[] {
+  if (text === undefined) return [...fallback];
+  const labels = text
+    .split(',')
+    .map((label) => label.trim())
+    .filter((label) => label !== '');
+  for (const label of labels) {
+    if (!LABEL_NAME.test(label)) {
+      throw new UsageError(`--by: "${label}" is not a label name (letters, digits, _ and .)`);
+    }
+  }
+  if (new Set(labels).size !== labels.length) throw new UsageError('--by: a label is listed twice');
+  return labels;
+}
+
+export function parseFilters(filters: readonly string[] | undefined): LabelFilter[] {
+  return (filters ?? []).map((text) => {
+    const match = /^([^=!]+?)(!=|=)([\s\S]*)$/.exec(text);
+    const label = match?.[1]?.trim();
+    if (!match || label === undefined || !LABEL_NAME.test(label)) {
+      throw new UsageError(
+        `--filter: "${text}" is not label=value or label!=value (e.g. --filter environment=prod)`,
+      );
+    }
+    return { label, op: match[2] as '=' | '!=', value: match[3] ?? '' };
+  });
+}
+
+export function parseAmount(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0) {
+    throw new UsageError(`${flag}: "${text}" is not a non-negative number`);
+  }
+  return value;
+}
+
+/** Loads config, catalogue and source, in that order, so the cheapest mistakes fail first. */
+export async function createContext(flags: SourceFlags & WindowFlags): Promise<CommandContext> {
+  const [{ loadConfig }, { resolvePreset }, { loadCatalogue, defaultCatalogueDir }] =
+    await Promise.all([
+      import('../config.js'),
+      import('../presets.js'),
+      import('../catalogue/load.js'),
+    ]);
+  // The example data comes with its example config (use-case values), unless one is given.
+  const wantsExample = (flags.source ?? io.env.ML_COST_SOURCE) === 'example';
+  let { config, path: configPath } = await loadConfig(flags.config, io.cwd);
+  if (wantsExample && configPath === null) {
+    const { exampleConfigPath } = await import('../example/paths.js');
+    ({ config, path: configPath } = await loadConfig(exampleConfigPath(), io.cwd));
+  }
+  const now = io.now();
+  const tz = flags.tz ?? config.tz ?? 'UTC';
+
+  const preset = resolvePreset(flags.metricsPreset ?? config.preset ?? 'otel-collector');
+  const metrics: MetricNames = { ...preset.metrics, ...config.metrics };
+  const labels = {
+    useCase: config.labels?.use_case ?? preset.labels.useCase,
+    modelName: config.labels?.model_name ?? preset.labels.modelName,
+    gpuType: config.labels?.gpu_type ?? preset.labels.gpuType,
+  };
+
+  const catalogue = await loadCatalogue(
+    flags.catalogue ?? config.catalogue ?? defaultCatalogueDir(),
+  );
+  if (flags.catalogueVersion !== undefined) {
+    const { findVersion } = await import('../catalogue/resolve.js');
+    findVersion(catalogue, flags.catalogueVersion);
+  }
+
+  const source = await openSource(flags, config);
+  return { config, configPath, source, catalogue, metrics, labels, tz, now };
+}
+
+async function openSource(flags: SourceFlags, config: Config): Promise<UsageSource> {
+  const location = flags.source ?? io.env.ML_COST_SOURCE ?? config.source;
+  if (location === undefined || location === '') {
+    throw new UsageError(
+      'no data source: pass --source http://victoria:8428 (or a VictoriaMetrics export file), set ML_COST_SOURCE, or try --source example',
+    );
+  }
+  if (/^https?:\/\//i.test(location)) {
+    const { createVictoriaSource } = await import('../sources/victoria-metrics.js');
+    const timeout = parseAmount(flags.timeout, '--timeout');
+    if (timeout === 0) throw new UsageError('--timeout: must be more than 0 seconds');
+    if (flags.insecure) io.warn('--insecure: the TLS certificate of the source is not verified');
+    return createVictoriaSource({
+      url: location,
+      timeoutMs: (timeout ?? 30) * 1000,
+      bearerToken: io.env.ML_COST_BEARER_TOKEN || undefined,
+      basicAuth: io.env.ML_COST_BASIC_AUTH || undefined,
+      headers: parseHeaders(flags.header),
+      caFile: flags.caFile,
+      insecure: flags.insecure === true,
+      allowPartial: flags.allowPartial === true,
+    });
+  }
+  const { createExportFileSource } = await import('../sources/export-file.js');
+  if (location === 'example') {
+    const { exampleDataPath } = await import('../example/paths.js');
+    return createExportFileSource(exampleDataPath());
+  }
+  return createExportFileSource(location);
+}
+
+function parseHeaders(headers: readonly string[] | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const header of headers ?? []) {
+    const colon = header.indexOf(':');
+    const name = header.slice(0, colon).trim();
+    if (colon <= 0 || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) {
+      throw new UsageError('--header: expected "Name: value" (the value is not shown)');
+    }
+    result[name] = header.slice(colon + 1).trim();
+  }
+  return result;
+}

@@ -1,0 +1,96 @@
+// ml-cost.config.json: optional settings for a team (source, metric names, labels, defaults,
+// use-case values, gates), validated so that a typo is an error rather than a silent default.
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+import { UsageError } from './errors.js';
+
+export const CONFIG_FILE = 'ml-cost.config.json';
+
+const money = z.number().finite().nonnegative();
+
+const configSchema = z
+  .object({
+    $schema: z.string().optional(),
+    source: z.string().min(1).optional(),
+    preset: z.string().min(1).optional(),
+    metrics: z
+      .object({
+        gpu_seconds: z.string().min(1),
+        tokens: z.string().min(1),
+        inferences: z.string().min(1),
+      })
+      .partial()
+      .strict()
+      .optional(),
+    labels: z
+      .object({
+        use_case: z.string().min(1),
+        model_name: z.string().min(1),
+        gpu_type: z.string().min(1),
+      })
+      .partial()
+      .strict()
+      .optional(),
+    catalogue: z.string().min(1).optional(),
+    tz: z.string().min(1).optional(),
+    by: z.array(z.string().min(1)).min(1).optional(),
+    settle_minutes: z.number().finite().nonnegative().optional(),
+    use_cases: z
+      .record(z.string(), z.object({ value_per_inference: money.optional() }).strict())
+      .optional(),
+    marginal_factor: z.number().finite().positive().optional(),
+    // Checked by the gate command, which owns its schema.
+    gates: z.unknown().optional(),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+
+export interface LoadedConfig {
+  readonly config: Config;
+  /** The file it came from, or null when none was found. */
+  readonly path: string | null;
+}
+
+/**
+ * Loads --config FILE, or ml-cost.config.json in the working directory when present.
+ * Relative paths inside it (catalogue, a file source) resolve against the file's directory.
+ */
+export async function loadConfig(
+  explicitPath: string | undefined,
+  cwd: string,
+): Promise<LoadedConfig> {
+  const path = resolve(cwd, explicitPath ?? CONFIG_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (explicitPath === undefined && code === 'ENOENT') return { config: {}, path: null };
+    throw new UsageError(`--config ${path}: cannot read (${code ?? String(error)})`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${path}: not valid JSON (${(error as Error).message})`);
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join('.') || '(top level)';
+    throw new UsageError(`${path}: ${field}: ${issue?.message ?? 'invalid'}`);
+  }
+  const config = { ...parsed.data };
+  const base = dirname(path);
+  if (config.catalogue !== undefined) config.catalogue = resolve(base, config.catalogue);
+  if (
+    config.source !== undefined &&
+    !/^https?:\/\//i.test(config.source) &&
+    config.source !== 'example'
+  ) {
+    config.source = resolve(base, config.source);
+  }
+  return { config, path };
+}

@@ -1,0 +1,139 @@
+// Folds hourly usage into cells per (group, period, catalogue version) and prices GPU time
+// hour by hour with the version in force at each hour's start.
+import type { HourGrid, HourlySeries, Labels, PriceVersion } from './types.js';
+
+/** Accumulated usage of one group in one period under one catalogue version. */
+export interface Cell {
+  gpuSeconds: number;
+  inferences: number;
+  tokens: number;
+  /** Cost of the priced GPU-seconds, in the catalogue currency. */
+  cost: number;
+  unpricedGpuSeconds: number;
+  readonly unpricedGpuTypes: Set<string>;
+}
+
+export interface LedgerEntry {
+  readonly group: Labels;
+  readonly period: number;
+  /** Index into the versions passed to the ledger; -1 when no version was in force. */
+  readonly version: number;
+  readonly cell: Cell;
+}
+
+export interface LedgerOptions {
+  readonly grid: HourGrid;
+  /** The report's grouping labels, in order. */
+  readonly by: readonly string[];
+  readonly gpuTypeLabel: string;
+  readonly versions: readonly PriceVersion[];
+  /** Per grid hour: index into versions of the version in force at the hour's start, or -1. */
+  readonly versionOfHour: Int32Array;
+  /** Per grid hour: index of the report period it belongs to, or -1 to leave it out. */
+  readonly periodOfHour: Int32Array;
+}
+
+const SECONDS_PER_HOUR = 3600;
+
+export class Ledger {
+  private readonly groups = new Map<string, { labels: Labels; cells: Map<number, Cell> }>();
+  private readonly versionSlots: number;
+
+  constructor(private readonly options: LedgerOptions) {
+    this.versionSlots = options.versions.length + 1;
+  }
+
+  add(series: HourlySeries): void {
+    const { periodOfHour, versionOfHour, versions, gpuTypeLabel, grid } = this.options;
+    const cells = this.cellsOf(series.labels);
+    const gpuType = series.labels[gpuTypeLabel] ?? '';
+    const { values, offset } = series;
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i] as number;
+      const hour = offset + i;
+      if (Number.isNaN(value) || hour >= grid.hours) continue;
+      const period = periodOfHour[hour] as number;
+      if (period < 0) continue;
+      const version = versionOfHour[hour] as number;
+      const cell = this.cellAt(cells, period, version);
+      switch (series.metric) {
+        case 'inferences':
+          cell.inferences += value;
+          break;
+        case 'tokens':
+          cell.tokens += value;
+          break;
+        case 'gpu_seconds': {
+          cell.gpuSeconds += value;
+          const rate = version >= 0 ? versions[version]?.gpuHour[gpuType] : undefined;
+          if (rate === undefined) {
+            cell.unpricedGpuSeconds += value;
+            if (value !== 0) cell.unpricedGpuTypes.add(gpuType);
+          } else {
+            cell.cost += (value / SECONDS_PER_HOUR) * rate;
+          }
+          break;
+        }
+      }
+    }
+  }
+
+  *entries(): IterableIterator<LedgerEntry> {
+    for (const { labels, cells } of this.groups.values()) {
+      for (const [slot, cell] of cells) {
+        yield {
+          group: labels,
+          period: Math.floor(slot / this.versionSlots),
+          version: (slot % this.versionSlots) - 1,
+          cell,
+        };
+      }
+    }
+  }
+
+  private cellsOf(labels: Labels): Map<number, Cell> {
+    const values = this.options.by.map((label) => labels[label] ?? '');
+    // JSON keeps the key unambiguous whatever characters the label values hold.
+    const key = JSON.stringify(values);
+    let group = this.groups.get(key);
+    if (!group) {
+      const groupLabels: Record<string, string> = {};
+      this.options.by.forEach((label, i) => {
+        groupLabels[label] = values[i] ?? '';
+      });
+      group = { labels: groupLabels, cells: new Map() };
+      this.groups.set(key, group);
+    }
+    return group.cells;
+  }
+
+  private cellAt(cells: Map<number, Cell>, period: number, version: number): Cell {
+    const slot = period * this.versionSlots + version + 1;
+    let cell = cells.get(slot);
+    if (!cell) {
+      cell = emptyCell();
+      cells.set(slot, cell);
+    }
+    return cell;
+  }
+}
+
+export function emptyCell(): Cell {
+  return {
+    gpuSeconds: 0,
+    inferences: 0,
+    tokens: 0,
+    cost: 0,
+    unpricedGpuSeconds: 0,
+    unpricedGpuTypes: new Set(),
+  };
+}
+
+export function addCell(into: Cell, from: Cell): void {
+  into.gpuSeconds += from.gpuSeconds;
+  into.inferences += from.inferences;
+  into.tokens += from.tokens;
+  into.cost += from.cost;
+  into.unpricedGpuSeconds += from.unpricedGpuSeconds;
+  for (const type of from.unpricedGpuTypes) into.unpricedGpuTypes.add(type);
+}

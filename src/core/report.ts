@@ -1,0 +1,72 @@
+// The usage report: what `report`, `export`, `forecast`, `rank` and `gate` are all built from.
+import type { Labels, Window } from './types.js';
+
+export type Granularity = 'total' | 'day' | 'hour';
+
+/** One period of a report: [startMs, endMs), labelled in the report's time zone by the renderer. */
+export interface Period {
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+/** Usage and cost of one group (and period, and — when split — catalogue version). */
+export interface UsageRow {
+  readonly group: Labels;
+  /** Absent when granularity is 'total'. */
+  readonly period?: Period;
+  /** Catalogue versions whose prices made this row's cost, in effective order. */
+  readonly versions: readonly string[];
+  readonly gpuHours: number;
+  readonly inferences: number;
+  readonly tokens: number;
+  /**
+   * Cost of the priced GPU-hours. null when the row has GPU usage but none of it could be
+   * priced: unpriced usage is never shown as zero.
+   */
+  readonly cost: number | null;
+  /** GPU-hours of types the catalogue version in force had no rate for (or no version at all). */
+  readonly unpricedGpuHours: number;
+  readonly unpricedGpuTypes: readonly string[];
+  /** null when there were no inferences, or when part of the row is unpriced. */
+  readonly costPerInference: number | null;
+  /** null when cost is zero or part of the row is unpriced. */
+  readonly tokensPerCost: number | null;
+  /** Share of the report's priced cost, 0..1; null when the report has no priced cost. */
+  readonly costShare: number | null;
+}
+
+export interface UsageTotals {
+  readonly gpuHours: number;
+  readonly inferences: number;
+  readonly tokens: number;
+  readonly cost: number | null;
+  readonly unpricedGpuHours: number;
+  readonly unpricedGpuTypes: readonly string[];
+  readonly costPerInference: number | null;
+  readonly tokensPerCost: number | null;
+}
+
+export interface CatalogueUse {
+  readonly origin: string;
+  readonly hash: string;
+  readonly currency: string;
+  /** The versions that priced at least one hour of the window. */
+  readonly versions: readonly string[];
+  /** Set when --catalogue-version forced one version over the whole window. */
+  readonly forcedVersion?: string;
+}
+
+export interface UsageReport {
+  readonly window: Window;
+  readonly granularity: Granularity;
+  readonly by: readonly string[];
+  readonly source: string;
+  readonly catalogue: CatalogueUse;
+  readonly rows: readonly UsageRow[];
+  readonly totals: UsageTotals;
+  /** Share of GPU-hours that could not be priced, 0..1 (0 when there was no GPU usage). */
+  readonly unpricedShare: number;
+  /** Warnings worth printing with the result (window cut, empty metrics, partial data). */
+  readonly notes: readonly string[];
+  readonly partial: boolean;
+}

@@ -1,0 +1,109 @@
+// Turns ledger cells into report rows and totals: unit costs, shares, and the unpriced part,
+// kept raw (unrounded) so that rounding happens once, in the renderer.
+import { addCell, type Cell, emptyCell, type LedgerEntry } from './ledger.js';
+import type { Period, UsageRow, UsageTotals } from './report.js';
+import type { Labels, PriceVersion } from './types.js';
+
+const SECONDS_PER_HOUR = 3600;
+
+export interface SummariseOptions {
+  readonly periods: readonly Period[] | null;
+  readonly versions: readonly PriceVersion[];
+  /** Keep one row per catalogue version (exports) instead of merging versions. */
+  readonly splitVersions: boolean;
+}
+
+export interface Summary {
+  readonly rows: UsageRow[];
+  readonly totals: UsageTotals;
+  readonly unpricedShare: number;
+  /** Versions that priced at least one hour of usage, in effective order. */
+  readonly versionsUsed: string[];
+}
+
+interface Bucket {
+  readonly group: Labels;
+  readonly period: number;
+  readonly versions: Set<number>;
+  readonly cell: Cell;
+}
+
+export function summarise(entries: Iterable<LedgerEntry>, options: SummariseOptions): Summary {
+  const buckets = new Map<string, Bucket>();
+  const allVersions = new Set<number>();
+  for (const entry of entries) {
+    const versionKey = options.splitVersions ? entry.version : 0;
+    const key = `${entry.period}\u0000${versionKey}\u0000${JSON.stringify(entry.group)}`;
+    let bucket = buckets.get(key);
+    if (!bucket) {
+      bucket = { group: entry.group, period: entry.period, versions: new Set(), cell: emptyCell() };
+      buckets.set(key, bucket);
+    }
+    if (entry.version >= 0) {
+      bucket.versions.add(entry.version);
+      allVersions.add(entry.version);
+    }
+    addCell(bucket.cell, entry.cell);
+  }
+
+  const total = emptyCell();
+  for (const bucket of buckets.values()) addCell(total, bucket.cell);
+  const totals = toTotals(total);
+
+  const versionNames = (indexes: Iterable<number>): string[] =>
+    [...indexes].sort((a, b) => a - b).map((i) => options.versions[i]?.version ?? '?');
+
+  const rows = [...buckets.values()].map((bucket): UsageRow => {
+    const base = toTotals(bucket.cell);
+    const period = options.periods ? options.periods[bucket.period] : undefined;
+    return {
+      group: bucket.group,
+      ...(period ? { period } : {}),
+      versions: versionNames(bucket.versions),
+      ...base,
+      costShare: base.cost !== null && totals.cost ? base.cost / totals.cost : null,
+    };
+  });
+  rows.sort(compareRows);
+
+  return {
+    rows,
+    totals,
+    unpricedShare: total.gpuSeconds > 0 ? total.unpricedGpuSeconds / total.gpuSeconds : 0,
+    versionsUsed: versionNames(allVersions),
+  };
+}
+
+function toTotals(cell: Cell): UsageTotals {
+  const pricedSeconds = cell.gpuSeconds - cell.unpricedGpuSeconds;
+  const hasUnpriced = cell.unpricedGpuSeconds > 0;
+  // A row whose GPU time could not be priced at all has no cost, not a zero cost.
+  const cost = hasUnpriced && pricedSeconds <= 0 ? null : cell.cost;
+  const trusted = cost !== null && !hasUnpriced;
+  return {
+    gpuHours: cell.gpuSeconds / SECONDS_PER_HOUR,
+    inferences: cell.inferences,
+    tokens: cell.tokens,
+    cost,
+    unpricedGpuHours: cell.unpricedGpuSeconds / SECONDS_PER_HOUR,
+    unpricedGpuTypes: [...cell.unpricedGpuTypes].sort(),
+    costPerInference: trusted && cell.inferences > 0 ? cell.cost / cell.inferences : null,
+    tokensPerCost: trusted && cell.cost > 0 ? cell.tokens / cell.cost : null,
+  };
+}
+
+/** Periods in time order; within one, the most expensive first; then by labels, for stable output. */
+function compareRows(a: UsageRow, b: UsageRow): number {
+  const period = (a.period?.startMs ?? 0) - (b.period?.startMs ?? 0);
+  if (period !== 0) return period;
+  const cost = (b.cost ?? -1) - (a.cost ?? -1);
+  if (cost !== 0) return cost;
+  const labels = compareText(JSON.stringify(a.group), JSON.stringify(b.group));
+  if (labels !== 0) return labels;
+  return compareText(a.versions[0] ?? '', b.versions[0] ?? '');
+}
+
+/** Code-unit order: the same on every machine, whatever its locale. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

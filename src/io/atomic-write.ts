@@ -1,0 +1,78 @@
+// Writes a result file so that readers never see half of it: a temporary file beside the
+// target, flushed to disk, then renamed over it. On any failure, or an interrupt, the temporary
+// file is removed and an existing target is left untouched.
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { open, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { UsageError } from '../errors.js';
+
+const pendingTemporaries = new Set<string>();
+let interruptHandlersInstalled = false;
+
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const target = resolve(path);
+  const directory = dirname(target);
+  await assertWritableDirectory(directory, path);
+  const temporary = join(directory, `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  installInterruptHandlers();
+  pendingTemporaries.add(temporary);
+  try {
+    const handle = await open(temporary, 'wx', 0o644);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, target);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw new UsageError(
+      `--output ${path}: cannot write (${describe(error)}); nothing was written`,
+      {
+        cause: error,
+      },
+    );
+  } finally {
+    pendingTemporaries.delete(temporary);
+  }
+}
+
+async function assertWritableDirectory(directory: string, path: string): Promise<void> {
+  try {
+    const info = await stat(directory);
+    if (!info.isDirectory()) throw new Error('not a directory');
+  } catch {
+    throw new UsageError(`--output ${path}: directory ${directory} does not exist`);
+  }
+}
+
+function describe(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EROFS') return 'read-only file system';
+  if (code === 'ENOSPC') return 'no space left on device';
+  if (code === 'EISDIR') return 'it is a directory';
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** On SIGINT/SIGTERM, remove temporaries synchronously before exiting with the signal's code. */
+function installInterruptHandlers(): void {
+  if (interruptHandlersInstalled) return;
+  interruptHandlersInstalled = true;
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    process.once(signal, () => {
+      removeTemporariesSync();
+      process.exit(code);
+    });
+  }
+}
+
+function removeTemporariesSync(): void {
+  // Only synchronous removal is sure to run before the process exits.
+  for (const temporary of pendingTemporaries) rmSync(temporary, { force: true });
+}

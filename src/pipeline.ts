@@ -1,0 +1,109 @@
+// The one path from a window to a priced usage report: plan the hour grid, fetch hourly
+// usage from the source into the ledger, price it, summarise it.
+
+import { findVersion, versionIndexByHour } from './catalogue/resolve.js';
+import type { CommandContext } from './commands/options.js';
+import { Ledger } from './core/ledger.js';
+import { dayPeriods, gridOf, hourPeriods, periodIndexByHour } from './core/periods.js';
+import type { Granularity, Period, UsageReport } from './core/report.js';
+import { summarise } from './core/summarise.js';
+import type { Window } from './core/types.js';
+import type { LabelFilter } from './sources/types.js';
+
+export interface UsageRequest {
+  readonly window: Window;
+  readonly by: readonly string[];
+  readonly filters: readonly LabelFilter[];
+  readonly granularity: Granularity;
+  /** Price every hour with this version instead of the one in force at the time. */
+  readonly catalogueVersion?: string;
+  /** One row per catalogue version, so each row names exactly the prices behind it. */
+  readonly splitVersions?: boolean;
+}
+
+export async function buildUsageReport(
+  context: CommandContext,
+  request: UsageRequest,
+): Promise<UsageReport> {
+  const { catalogue, source } = context;
+  const { window, by, granularity } = request;
+  const grid = gridOf(window);
+  const forced =
+    request.catalogueVersion === undefined
+      ? undefined
+      : findVersion(catalogue, request.catalogueVersion);
+  const periods = periodsOf(window, granularity);
+  const ledger = new Ledger({
+    grid,
+    by,
+    gpuTypeLabel: context.labels.gpuType,
+    versions: catalogue.versions,
+    versionOfHour: versionIndexByHour(catalogue, grid, forced),
+    periodOfHour: periods ? periodIndexByHour(grid, periods) : new Int32Array(grid.hours), // every hour in period 0: the whole window
+  });
+
+  const info = await source.fetch(
+    {
+      grid,
+      by,
+      filters: request.filters,
+      metrics: context.metrics,
+      gpuTypeLabel: context.labels.gpuType,
+    },
+    (series) => ledger.add(series),
+  );
+
+  const summary = summarise(ledger.entries(), {
+    periods,
+    versions: catalogue.versions,
+    splitVersions: request.splitVersions === true,
+  });
+
+  const notes: string[] = [];
+  if (window.cutFromMs !== undefined) {
+    notes.push(
+      `window cut at ${new Date(window.toMs).toISOString()}: newer data is not settled yet (requested end ${new Date(window.cutFromMs).toISOString()})`,
+    );
+  }
+  for (const metric of info.emptyMetrics) {
+    notes.push(
+      `no series of ${context.metrics[metric]} (${metric}) in the window: check the metric name or --metrics-preset`,
+    );
+  }
+  if (info.partial) notes.push('PARTIAL: the source answered with partial data; totals may be low');
+  if (summary.totals.unpricedGpuHours > 0) {
+    notes.push(
+      `unpriced GPU types (no rate in the catalogue version in force): ${summary.totals.unpricedGpuTypes.join(', ') || '(none named)'}`,
+    );
+  }
+
+  return {
+    window,
+    granularity,
+    by,
+    source: source.description,
+    catalogue: {
+      origin: catalogue.origin,
+      hash: catalogue.hash,
+      currency: catalogue.currency,
+      versions: summary.versionsUsed,
+      ...(forced ? { forcedVersion: forced.version } : {}),
+    },
+    rows: summary.rows,
+    totals: summary.totals,
+    unpricedShare: summary.unpricedShare,
+    notes,
+    partial: info.partial,
+  };
+}
+
+function periodsOf(window: Window, granularity: Granularity): Period[] | null {
+  switch (granularity) {
+    case 'total':
+      return null;
+    case 'day':
+      return dayPeriods(window);
+    case 'hour':
+      return hourPeriods(window);
+  }
+}

@@ -1,0 +1,93 @@
+// Number, time and text formatting shared by the renderers: rounding happens here, once.
+import { TZDate } from '@date-fns/tz';
+import { formatISO } from 'date-fns';
+import type { Period } from '../core/report.js';
+
+/** Rounds half away from zero at `decimals`, without binary drift (1.005 -> 1.01). */
+export function round(value: number, decimals: number): number {
+  const factor = 10 ** decimals;
+  const scaled = Math.abs(value) * factor;
+  const rounded = Math.round(Number(scaled.toPrecision(15))) / factor;
+  const result = Math.sign(value) * rounded;
+  return Object.is(result, -0) ? 0 : result;
+}
+
+/**
+ * Rounds values so that the rounded parts add up to the rounded total (largest remainder),
+ * so a table's rows always reconcile with its totals row to the cent.
+ */
+export function roundToTotal(values: readonly number[], decimals: number): number[] {
+  const factor = 10 ** decimals;
+  const scaled = values.map((value) => Number((value * factor).toPrecision(15)));
+  const floors = scaled.map(Math.floor);
+  const target = Math.round(scaled.reduce((sum, value) => sum + value, 0));
+  let missing = target - floors.reduce((sum, value) => sum + value, 0);
+  const byRemainder = scaled
+    .map((value, index) => ({ index, remainder: value - Math.floor(value) }))
+    .sort((a, b) => b.remainder - a.remainder || a.index - b.index);
+  const result = [...floors];
+  for (const { index } of byRemainder) {
+    if (missing <= 0) break;
+    result[index] = (result[index] ?? 0) + 1;
+    missing--;
+  }
+  return result.map((value) => value / factor);
+}
+
+const grouped = (decimals: number) =>
+  new Intl.NumberFormat('en-US', {
+    minimumFractionDigits: decimals,
+    maximumFractionDigits: decimals,
+    useGrouping: true,
+  });
+const formatters = new Map<number, Intl.NumberFormat>();
+
+/** 1234.5 -> "1,234.50" (already-rounded values pass through unchanged). */
+export function fixed(value: number, decimals: number): string {
+  let formatter = formatters.get(decimals);
+  if (!formatter) {
+    formatter = grouped(decimals);
+    formatters.set(decimals, formatter);
+  }
+  return formatter.format(round(value, decimals));
+}
+
+/** Unit costs are small: keep four significant figures below one currency unit. */
+export function unitCost(value: number): string {
+  if (value === 0 || Math.abs(value) >= 1) return fixed(value, 2);
+  const decimals = Math.min(8, Math.max(4, 3 - Math.floor(Math.log10(Math.abs(value)))));
+  return fixed(value, decimals);
+}
+
+export function percent(share: number, decimals = 1): string {
+  return `${fixed(share * 100, decimals)}%`;
+}
+
+/** ISO 8601 with the zone's offset, e.g. 2026-03-29T00:00:00+01:00. */
+export function isoInZone(ms: number, tz: string): string {
+  return formatISO(new TZDate(ms, tz));
+}
+
+/** A period as people read it: a date for a day, a local hour for an hour. */
+export function periodLabel(period: Period, tz: string): string {
+  const start = new TZDate(period.startMs, tz);
+  const date = formatISO(start, { representation: 'date' });
+  const length = period.endMs - period.startMs;
+  if (length <= 3_600_000 && start.getMinutes() === 0) {
+    return `${date} ${String(start.getHours()).padStart(2, '0')}:00`;
+  }
+  return date;
+}
+
+/** Label values are data: control characters (terminal escapes, newlines) are made visible. */
+export function safeText(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) =>
+    char === '\t' ? ' ' : `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
+
+/** The currency suffix of machine-readable money fields: cost_eur, cost_usd, ... */
+export function currencyField(name: string, currency: string): string {
+  return `${name}_${currency.toLowerCase()}`;
+}

@@ -1,0 +1,85 @@
+// The usage report as JSON for programs: snake_case fields, money in the catalogue currency.
+import type { UsageReport, UsageRow, UsageTotals } from '../core/report.js';
+import { currencyField, isoInZone, periodLabel, round } from './format.js';
+
+export const JSON_SCHEMA_VERSION = 1;
+
+/** Sub-cent precision without float noise; the table rounds to cents. */
+const MONEY_DECIMALS = 6;
+const QUANTITY_DECIMALS = 6;
+
+export function renderUsageJson(report: UsageReport): string {
+  const { currency } = report.catalogue;
+  const tz = report.window.tz;
+  const document = {
+    schema_version: JSON_SCHEMA_VERSION,
+    kind: 'usage_report',
+    window: windowJson(report),
+    granularity: report.granularity,
+    by: report.by,
+    source: report.source,
+    currency,
+    catalogue: catalogueJson(report),
+    partial: report.partial,
+    rows: report.rows.map((row) => ({
+      ...row.group,
+      ...(row.period
+        ? {
+            period: periodLabel(row.period, tz),
+            period_start: isoInZone(row.period.startMs, tz),
+            period_end: isoInZone(row.period.endMs, tz),
+          }
+        : {}),
+      ...measures(row, currency),
+      cost_share: row.costShare === null ? null : round(row.costShare, 8),
+      catalogue_versions: row.versions,
+    })),
+    totals: measures(report.totals, currency),
+    unpriced: {
+      gpu_hours: round(report.totals.unpricedGpuHours, QUANTITY_DECIMALS),
+      share: round(report.unpricedShare, 8),
+      gpu_types: report.totals.unpricedGpuTypes,
+    },
+    notes: report.notes,
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+export function windowJson(report: Pick<UsageReport, 'window'>) {
+  const { window } = report;
+  return {
+    from: isoInZone(window.fromMs, window.tz),
+    to: isoInZone(window.toMs, window.tz),
+    tz: window.tz,
+    label: window.label,
+    ...(window.cutFromMs !== undefined
+      ? { requested_to: isoInZone(window.cutFromMs, window.tz), cut_to_settled: true }
+      : {}),
+  };
+}
+
+export function catalogueJson(report: Pick<UsageReport, 'catalogue'>) {
+  const { catalogue } = report;
+  return {
+    versions: catalogue.versions,
+    hash: catalogue.hash,
+    origin: catalogue.origin,
+    ...(catalogue.forcedVersion ? { forced_version: catalogue.forcedVersion } : {}),
+  };
+}
+
+function measures(row: UsageRow | UsageTotals, currency: string) {
+  const money = (value: number | null) => (value === null ? null : round(value, MONEY_DECIMALS));
+  return {
+    gpu_hours: round(row.gpuHours, QUANTITY_DECIMALS),
+    inferences: round(row.inferences, QUANTITY_DECIMALS),
+    tokens: round(row.tokens, QUANTITY_DECIMALS),
+    [currencyField('cost', currency)]: money(row.cost),
+    [currencyField('cost_per_inference', currency)]:
+      row.costPerInference === null ? null : round(row.costPerInference, 10),
+    [`tokens_per_${currency.toLowerCase()}`]:
+      row.tokensPerCost === null ? null : round(row.tokensPerCost, 4),
+    unpriced_gpu_hours: round(row.unpricedGpuHours, QUANTITY_DECIMALS),
+    unpriced_gpu_types: row.unpricedGpuTypes,
+  };
+}

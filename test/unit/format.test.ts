@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { round, roundToTotal, safeText, unitCost } from '../../src/render/format.js';
+
+describe('round', () => {
+  it.each([
+    [1.005, 2, 1.01],
+    [2.675, 2, 2.68],
+    [-1.005, 2, -1.01],
+    [-0.001, 2, 0],
+    [1234.5678, 0, 1235],
+  ])('round(%d, %d) = %d', (value, decimals, expected) => {
+    expect(round(value, decimals)).toBe(expected);
+  });
+});
+
+describe('roundToTotal', () => {
+  it('makes rounded rows add up to the rounded total', () => {
+    // Each rounds to 0.33, which would sum to 0.99 against a total of 1.00.
+    const parts = roundToTotal([1 / 3, 1 / 3, 1 / 3], 2);
+    expect(parts.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    expect([...parts].sort()).toEqual([0.33, 0.33, 0.34]);
+  });
+  it('leaves values alone that already reconcile', () => {
+    expect(roundToTotal([1.25, 2.5, 0.1], 2)).toEqual([1.25, 2.5, 0.1]);
+  });
+});
+
+describe('unitCost', () => {
+  it('keeps four significant figures of small unit costs', () => {
+    expect(unitCost(0.000123456)).toBe('0.0001235');
+    expect(unitCost(0.0375)).toBe('0.03750');
+    expect(unitCost(3)).toBe('3.00');
+  });
+});
+
+describe('safeText', () => {
+  it('neutralises terminal escapes and newlines in label values', () => {
+    expect(safeText('evil\u001b[31mred\nline')).toBe('evil\\x1b[31mred\\x0aline');
+  });
+});

@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import { versionIndexByHour } from '../../src/catalogue/resolve.js';
+import { Ledger } from '../../src/core/ledger.js';
+import { dayPeriods, gridOf, periodIndexByHour, resolveWindow } from '../../src/core/periods.js';
+import { summarise } from '../../src/core/summarise.js';
+import {
+  type Catalogue,
+  HOUR_MS,
+  type HourlySeries,
+  type Metric,
+  type PriceVersion,
+} from '../../src/core/types.js';
+
+const july: PriceVersion = {
+  version: '2026-07',
+  effectiveFromMs: Date.parse('2026-07-01T00:00:00Z'),
+  currency: 'EUR',
+  gpuHour: { H100: 4, L4: 0.5 },
+};
+// The price change lands in the middle of the test window: 2026-07-02 12:00 UTC.
+const julyMid: PriceVersion = {
+  version: '2026-07b',
+  effectiveFromMs: Date.parse('2026-07-02T12:00:00Z'),
+  currency: 'EUR',
+  gpuHour: { H100: 3, L4: 0.5 },
+};
+const catalogue: Catalogue = {
+  versions: [july, julyMid],
+  currency: 'EUR',
+  hash: 'abc',
+  origin: 'test',
+};
+
+const NOW = Date.parse('2026-11-28T00:00:00Z');
+
+function constantSeries(
+  metric: Metric,
+  labels: Record<string, string>,
+  hours: number,
+  perHour: number,
+): HourlySeries {
+  return { metric, labels, offset: 0, values: new Float64Array(hours).fill(perHour) };
+}
+
+function run(
+  granularity: 'total' | 'day',
+  by: string[],
+  series: HourlySeries[],
+  splitVersions = false,
+) {
+  const window = resolveWindow({ from: '2026-07-01', to: '2026-07-03', tz: 'UTC' }, NOW);
+  const grid = gridOf(window);
+  const periods = granularity === 'day' ? dayPeriods(window) : null;
+  const ledger = new Ledger({
+    grid,
+    by,
+    gpuTypeLabel: 'gpu_type',
+    versions: catalogue.versions,
+    versionOfHour: versionIndexByHour(catalogue, grid),
+    periodOfHour: periods ? periodIndexByHour(grid, periods) : new Int32Array(grid.hours),
+  });
+  for (const s of series) ledger.add(s);
+  return summarise(ledger.entries(), { periods, versions: catalogue.versions, splitVersions });
+}
+
+describe('pricing hourly usage', () => {
+  // 48 hours; chat uses 1 H100 all the time (3600 GPU-seconds per hour).
+  const chat = { use_case: 'chat', gpu_type: 'H100' };
+  const series = [
+    constantSeries('gpu_seconds', chat, 48, 3600),
+    constantSeries('inferences', { use_case: 'chat' }, 48, 100),
+    constantSeries('tokens', { use_case: 'chat' }, 48, 50_000),
+    // An unknown GPU type: 2 GPU-hours over the window, never priced.
+    constantSeries('gpu_seconds', { use_case: 'tagging', gpu_type: 'MYSTERY' }, 48, 150),
+    constantSeries('inferences', { use_case: 'tagging' }, 48, 10),
+  ];
+
+  it('prices each hour with the version in force at its start', () => {
+    const summary = run('total', ['use_case'], series);
+    const chatRow = summary.rows.find((row) => row.group.use_case === 'chat');
+    // 36 hours at 4 EUR (July 1 00:00 to July 2 12:00), then 12 hours at 3 EUR.
+    expect(chatRow?.cost).toBeCloseTo(36 * 4 + 12 * 3, 9);
+    expect(chatRow?.gpuHours).toBe(48);
+    expect(chatRow?.inferences).toBe(4800);
+    expect(chatRow?.costPerInference).toBeCloseTo(180 / 4800, 12);
+    expect(chatRow?.tokensPerCost).toBeCloseTo(2_400_000 / 180, 9);
+    expect(chatRow?.versions).toEqual(['2026-07', '2026-07b']);
+  });
+
+  it('shows unpriced GPU types as unpriced, never as zero cost', () => {
+    const summary = run('total', ['use_case'], series);
+    const tagging = summary.rows.find((row) => row.group.use_case === 'tagging');
+    expect(tagging?.cost).toBeNull();
+    expect(tagging?.unpricedGpuHours).toBeCloseTo(2, 12);
+    expect(tagging?.unpricedGpuTypes).toEqual(['MYSTERY']);
+    expect(tagging?.costPerInference).toBeNull();
+    expect(summary.unpricedShare).toBeCloseTo(2 / 50, 12);
+    expect(summary.totals.cost).toBeCloseTo(180, 9);
+    // The totals' unit costs would silently leave out the unpriced part: not given.
+    expect(summary.totals.costPerInference).toBeNull();
+  });
+
+  it('reconciles rows with totals, per day as in total', () => {
+    const days = run('day', ['use_case'], series);
+    const dayCosts = days.rows.map((row) => row.cost ?? 0);
+    expect(dayCosts.reduce((a, b) => a + b, 0)).toBeCloseTo(days.totals.cost ?? Number.NaN, 9);
+    const chatDays = days.rows.filter((row) => row.group.use_case === 'chat');
+    expect(chatDays.map((row) => row.cost)).toEqual([96, 84]); // 24*4; 12*4 + 12*3
+    expect(days.rows.reduce((sum, row) => sum + (row.costShare ?? 0), 0)).toBeCloseTo(1, 12);
+  });
+
+  it('keeps one row per catalogue version when asked to split', () => {
+    const split = run('day', ['use_case'], series.slice(0, 1), true);
+    expect(split.rows.map((row) => [row.versions, row.cost])).toEqual([
+      [['2026-07'], 96],
+      [['2026-07'], 48],
+      [['2026-07b'], 36],
+    ]);
+  });
+
+  it('adds up a group delivered in pieces and groups missing labels under ""', () => {
+    const pieceA: HourlySeries = {
+      metric: 'gpu_seconds',
+      labels: { gpu_type: 'L4' },
+      offset: 0,
+      values: new Float64Array([3600, Number.NaN]),
+    };
+    const pieceB: HourlySeries = {
+      metric: 'gpu_seconds',
+      labels: { gpu_type: 'L4' },
+      offset: 2,
+      values: new Float64Array([7200]),
+    };
+    const summary = run('total', ['use_case'], [pieceA, pieceB]);
+    expect(summary.rows).toHaveLength(1);
+    expect(summary.rows[0]?.group).toEqual({ use_case: '' });
+    expect(summary.rows[0]?.gpuHours).toBe(3);
+    expect(summary.rows[0]?.cost).toBeCloseTo(1.5, 12);
+  });
+
+  it('leaves hours before the first catalogue version unpriced', () => {
+    const early: HourlySeries = {
+      metric: 'gpu_seconds',
+      labels: { use_case: 'x', gpu_type: 'L4' },
+      offset: 0,
+      values: new Float64Array([3600]),
+    };
+    const window = resolveWindow(
+      { from: '2026-06-30T23:00:00Z', to: '2026-07-01T01:00:00Z', tz: 'UTC' },
+      NOW,
+    );
+    const grid = gridOf(window);
+    const ledger = new Ledger({
+      grid,
+      by: ['use_case'],
+      gpuTypeLabel: 'gpu_type',
+      versions: catalogue.versions,
+      versionOfHour: versionIndexByHour(catalogue, grid),
+      periodOfHour: new Int32Array(grid.hours),
+    });
+    ledger.add(early);
+    ledger.add({ ...early, offset: 1 });
+    const summary = summarise(ledger.entries(), {
+      periods: null,
+      versions: catalogue.versions,
+      splitVersions: false,
+    });
+    expect(summary.totals.unpricedGpuHours).toBe(1);
+    expect(summary.totals.cost).toBeCloseTo(0.5, 12);
+    expect(grid.hours * HOUR_MS).toBe(2 * HOUR_MS);
+  });
+});
