@@ -1,0 +1,203 @@
+// The FinOps FOCUS cost-and-usage layout (FOCUS 1.2 mandatory columns, plus the 1.3 provider
+// names), one record per report row. Column IDs, allowed values and formats follow the spec:
+// https://focus.finops.org/ and github.com/FinOps-Open-Cost-and-Usage-Spec/FOCUS_Spec.
+import { TZDate } from '@date-fns/tz';
+import { addMonths, startOfMonth } from 'date-fns';
+import type { UsageReport, UsageRow } from '../core/report.js';
+import { formatDecimal } from './decimal.js';
+import { isoUtc, sortRows, versionsCell } from './rows.js';
+import { type Cell, type Column, DECIMALS, number, type Table, text } from './table.js';
+
+/** Who provides and bills the GPUs: FOCUS requires these names on every row. */
+export interface FocusIdentity {
+  readonly billingAccountId: string;
+  readonly billingAccountName: string;
+  /** The entity that makes the service available (FOCUS 1.3 ServiceProviderName; 1.2 ProviderName and PublisherName). */
+  readonly serviceProviderName: string;
+  /** Whose hardware runs it (FOCUS 1.3 HostProviderName). */
+  readonly hostProviderName: string;
+  readonly invoiceIssuerName: string;
+  readonly serviceName: string;
+}
+
+/** Self-hosted inference: the organisation is its own provider until the config says otherwise. */
+export const DEFAULT_FOCUS_IDENTITY: FocusIdentity = {
+  billingAccountId: 'ml-cost',
+  billingAccountName: 'ml-cost',
+  serviceProviderName: 'Internal',
+  hostProviderName: 'Internal',
+  invoiceIssuerName: 'Internal',
+  serviceName: 'ML inference',
+};
+
+/** Which metric labels hold the use case, the model and the GPU type. */
+export interface FocusLabels {
+  readonly useCase: string;
+  readonly model: string;
+  readonly gpuType: string;
+}
+
+export interface FocusLayoutOptions {
+  readonly identity: FocusIdentity;
+  readonly labels: FocusLabels;
+  /** The rate a catalogue version gives a GPU type, for ChargeDescription; undefined when unknown. */
+  readonly rateOf?: (version: string, gpuType: string) => number | undefined;
+}
+
+/** FOCUS allowed value for GPU inference (ServiceCategory list, FOCUS 1.0+). */
+export const FOCUS_SERVICE_CATEGORY = 'AI and Machine Learning';
+/** A compound unit in the FOCUS UnitFormat: "<singular base unit>-<plural time unit>". */
+export const FOCUS_PRICING_UNIT = 'GPU-Hours';
+
+/** The FOCUS columns every export carries, in this order. */
+export const FOCUS_COLUMNS: readonly Column[] = [
+  number('BilledCost', DECIMALS.money),
+  text('BillingAccountId'),
+  text('BillingAccountName'),
+  text('BillingCurrency'),
+  text('BillingPeriodEnd'),
+  text('BillingPeriodStart'),
+  text('ChargeCategory'),
+  text('ChargeClass'),
+  text('ChargeDescription'),
+  text('ChargeFrequency'),
+  text('ChargePeriodEnd'),
+  text('ChargePeriodStart'),
+  number('ConsumedQuantity', DECIMALS.gpuHours),
+  text('ConsumedUnit'),
+  number('ContractedCost', DECIMALS.money),
+  number('EffectiveCost', DECIMALS.money),
+  text('HostProviderName'),
+  text('InvoiceIssuerName'),
+  number('ListCost', DECIMALS.money),
+  text('PricingCategory'),
+  number('PricingQuantity', DECIMALS.gpuHours),
+  text('PricingUnit'),
+  text('ProviderName'),
+  text('PublisherName'),
+  text('ServiceCategory'),
+  text('ServiceName'),
+  text('ServiceProviderName'),
+];
+
+const FIXED_CUSTOM_COLUMNS: readonly Column[] = [
+  text('x_UseCase'),
+  text('x_ModelName'),
+  text('x_GpuType'),
+  number('x_Inferences', DECIMALS.count),
+  number('x_Tokens', DECIMALS.count),
+  text('x_CatalogueVersion'),
+  text('x_CatalogueHash'),
+];
+
+/**
+ * Custom column ID for another --by label: "x_Label" + PascalCase, so "environment" becomes
+ * x_LabelEnvironment and can never collide with the fixed x_ columns.
+ */
+export function customLabelColumn(label: string): string {
+  const words = label.split(/[^A-Za-z0-9]+/).filter((word) => word !== '');
+  return `x_Label${words.map((word) => word[0]?.toUpperCase() + word.slice(1)).join('')}`;
+}
+
+function extraLabels(report: UsageReport, labels: FocusLabels): string[] {
+  const fixed = new Set([labels.useCase, labels.model, labels.gpuType]);
+  return report.by.filter((label) => !fixed.has(label));
+}
+
+export function focusColumns(report: UsageReport, labels: FocusLabels): Column[] {
+  return [
+    ...FOCUS_COLUMNS,
+    ...FIXED_CUSTOM_COLUMNS,
+    ...extraLabels(report, labels).map((label) => text(customLabelColumn(label))),
+  ];
+}
+
+/** The calendar month, in the report's time zone, that contains `ms`, as UTC instants. */
+function billingMonth(ms: number, tz: string): { startMs: number; endMs: number } {
+  const start = startOfMonth(new TZDate(ms, tz));
+  return { startMs: start.getTime(), endMs: addMonths(start, 1).getTime() };
+}
+
+function describe(row: UsageRow, gpuType: string, options: FocusLayoutOptions): string {
+  const version = versionsCell(row.versions);
+  if (gpuType === '') return `Inferences and tokens without GPU time (catalogue ${version})`;
+  const [only] = row.versions;
+  const rate =
+    row.versions.length === 1 && only !== undefined ? options.rateOf?.(only, gpuType) : undefined;
+  const price = rate === undefined ? '' : ` at ${formatDecimal(rate, DECIMALS.unitMoney)}`;
+  return `GPU time on ${gpuType}${price} per GPU-hour (catalogue ${version})`;
+}
+
+/**
+ * FOCUS requires a cost on every usage row, and ml-cost never writes unpriced usage as zero:
+ * callers check unpricedGpuHours first and refuse the export. A row that still arrives
+ * without a cost is a bug, not data.
+ */
+function pricedCost(row: UsageRow): number {
+  if (row.cost === null || row.unpricedGpuHours > 0) {
+    throw new Error('FOCUS layout received unpriced usage; the export should have refused it');
+  }
+  return row.cost;
+}
+
+/**
+ * Maps a report (hour or day rows, each priced by one catalogue version, grouped by the GPU
+ * type) to FOCUS records. Every cost column holds the same amount: ml-cost prices at the
+ * catalogue's list rate with no discounts or commitments, so List = Contracted = Effective
+ * = Billed. ChargePeriod is the row's hour or day, BillingPeriod the month around it in the
+ * report's time zone; both are written in UTC with a Z, as FOCUS requires.
+ */
+export function focusTable(report: UsageReport, options: FocusLayoutOptions): Table {
+  const { identity, labels } = options;
+  const { window, catalogue } = report;
+  const extras = extraLabels(report, labels);
+  const record = (row: UsageRow): Cell[] => {
+    const cost = pricedCost(row);
+    const chargeStart = row.period?.startMs ?? window.fromMs;
+    const chargeEnd = row.period?.endMs ?? window.toMs;
+    const billing = billingMonth(chargeStart, window.tz);
+    const gpuType = row.group[labels.gpuType] ?? '';
+    return [
+      cost,
+      identity.billingAccountId,
+      identity.billingAccountName,
+      catalogue.currency,
+      isoUtc(billing.endMs),
+      isoUtc(billing.startMs),
+      'Usage',
+      // null unless the row corrects an invoiced period; ml-cost never writes corrections.
+      null,
+      describe(row, gpuType, options),
+      'Usage-Based',
+      isoUtc(chargeEnd),
+      isoUtc(chargeStart),
+      row.gpuHours,
+      FOCUS_PRICING_UNIT,
+      cost,
+      cost,
+      identity.hostProviderName,
+      identity.invoiceIssuerName,
+      cost,
+      'Standard',
+      row.gpuHours,
+      FOCUS_PRICING_UNIT,
+      identity.serviceProviderName,
+      identity.serviceProviderName,
+      FOCUS_SERVICE_CATEGORY,
+      identity.serviceName,
+      identity.serviceProviderName,
+      row.group[labels.useCase] ?? '',
+      row.group[labels.model] ?? '',
+      gpuType,
+      row.inferences,
+      row.tokens,
+      versionsCell(row.versions),
+      catalogue.hash,
+      ...extras.map((label) => row.group[label] ?? ''),
+    ];
+  };
+  return {
+    columns: focusColumns(report, labels),
+    records: sortRows(report.rows, report.by).map(record),
+  };
+}

@@ -1,0 +1,62 @@
+// The ml-cost column layout, used by `report --format csv` and `export --schema ml-cost`.
+import type { UsageReport, UsageRow } from '../core/report.js';
+import { isoInZone, sortRows, versionsCell } from './rows.js';
+import { type Cell, type Column, DECIMALS, number, type Table, text } from './table.js';
+
+export interface MlCostLayoutOptions {
+  /**
+   * cost_share is a share of the whole report. An export leaves it out: a file per day
+   * written by a back-fill would otherwise differ from the same day's file written alone.
+   */
+  readonly costShare: boolean;
+}
+
+/** Column names follow DESIGN.md §7; money columns carry the reporting currency (cost_eur). */
+export function mlCostColumns(report: UsageReport, options: MlCostLayoutOptions): Column[] {
+  const currency = report.catalogue.currency.toLowerCase();
+  return [
+    text('period_start'),
+    text('period_end'),
+    ...report.by.map((label) => text(label)),
+    number('gpu_hours', DECIMALS.gpuHours),
+    number('inferences', DECIMALS.count),
+    number('tokens', DECIMALS.count),
+    number(`cost_${currency}`, DECIMALS.money),
+    number(`cost_per_inference_${currency}`, DECIMALS.unitMoney),
+    number(`tokens_per_${currency}`, DECIMALS.tokensPerMoney),
+    ...(options.costShare ? [number('cost_share', DECIMALS.ratio)] : []),
+    number('unpriced_gpu_hours', DECIMALS.gpuHours),
+    text('unpriced_gpu_types'),
+    text('catalogue_versions'),
+    text('catalogue_hash'),
+  ];
+}
+
+/**
+ * One record per report row, sorted by period, labels and version. A row without a period
+ * (granularity 'total') spans the report window, so period_start/period_end are always
+ * filled and a CSV file still says which window it covers.
+ */
+export function mlCostTable(report: UsageReport, options: MlCostLayoutOptions): Table {
+  const { window } = report;
+  const record = (row: UsageRow): Cell[] => [
+    isoInZone(row.period?.startMs ?? window.fromMs, window.tz),
+    isoInZone(row.period?.endMs ?? window.toMs, window.tz),
+    ...report.by.map((label) => row.group[label] ?? ''),
+    row.gpuHours,
+    row.inferences,
+    row.tokens,
+    row.cost,
+    row.costPerInference,
+    row.tokensPerCost,
+    ...(options.costShare ? [row.costShare] : []),
+    row.unpricedGpuHours,
+    row.unpricedGpuTypes.join(';'),
+    versionsCell(row.versions),
+    report.catalogue.hash,
+  ];
+  return {
+    columns: mlCostColumns(report, options),
+    records: sortRows(report.rows, report.by).map(record),
+  };
+}

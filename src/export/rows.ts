@@ -1,0 +1,40 @@
+// Deterministic row order and timestamp text shared by the export layouts.
+import { TZDate } from '@date-fns/tz';
+import { formatISO } from 'date-fns';
+import type { UsageRow } from '../core/report.js';
+
+/**
+ * Code-unit order, not localeCompare: the order must not depend on the machine's locale
+ * (ICU data differs between Node builds), or two runs could write different bytes.
+ */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Orders rows by period start, then by each --by label in order, then by catalogue version. */
+export function sortRows(rows: readonly UsageRow[], by: readonly string[]): UsageRow[] {
+  return [...rows].sort((a, b) => {
+    const period = (a.period?.startMs ?? 0) - (b.period?.startMs ?? 0);
+    if (period !== 0) return period;
+    for (const label of by) {
+      const order = compareText(a.group[label] ?? '', b.group[label] ?? '');
+      if (order !== 0) return order;
+    }
+    return compareText(a.versions.join(';'), b.versions.join(';'));
+  });
+}
+
+/** "2026-11-27T00:00:00Z": the FOCUS date/time format (UTC, seconds, no fraction). */
+export function isoUtc(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** "2026-11-27T00:00:00+01:00", or "...Z" in UTC: local wall time that still names the instant. */
+export function isoInZone(ms: number, tz: string): string {
+  return formatISO(new TZDate(ms, tz));
+}
+
+/** Catalogue versions as one cell: "2026-07" or, for a row priced by several, "2026-06;2026-07". */
+export function versionsCell(versions: readonly string[]): string {
+  return versions.join(';');
+}

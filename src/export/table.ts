@@ -1,0 +1,37 @@
+// A typed table: what the export layouts produce and the CSV renderer writes.
+
+/**
+ * 'text' cells are labels and names that may come from users (metric labels), so the CSV
+ * renderer guards them against spreadsheet formulas; 'number' cells are numbers ml-cost
+ * computed and formats itself, so a leading "-" there is a sign and is left alone.
+ */
+export type Column =
+  | { readonly name: string; readonly kind: 'text' }
+  | { readonly name: string; readonly kind: 'number'; readonly maxDecimals: number };
+
+/** null is an empty cell: a value that does not exist, never a zero. */
+export type Cell = string | number | null;
+
+export interface Table {
+  readonly columns: readonly Column[];
+  readonly records: readonly (readonly Cell[])[];
+}
+
+export function text(name: string): Column {
+  return { name, kind: 'text' };
+}
+
+export function number(name: string, maxDecimals: number): Column {
+  return { name, kind: 'number', maxDecimals };
+}
+
+/** Decimals per quantity: enough that a sum of rows matches the total to the cent and beyond. */
+export const DECIMALS = {
+  money: 6,
+  /** A cost per inference is often a fraction of a cent. */
+  unitMoney: 9,
+  gpuHours: 6,
+  count: 6,
+  ratio: 6,
+  tokensPerMoney: 3,
+} as const;

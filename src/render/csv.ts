@@ -1,0 +1,50 @@
+// CSV for `report --format csv` and for exports: RFC 4180 quoting by csv-stringify, numbers
+// formatted by ml-cost, label text guarded against spreadsheet formulas.
+import { stringify } from 'csv-stringify/sync';
+import type { UsageReport } from '../core/report.js';
+import { formatDecimal } from '../export/decimal.js';
+import { mlCostTable } from '../export/ml-cost.js';
+import type { Cell, Column, Table } from '../export/table.js';
+
+/** Leading characters that make Excel, LibreOffice or Sheets read a cell as a formula (OWASP). */
+const FORMULA_TRIGGER = /^[=+\-@\t\r]/;
+
+/**
+ * A text cell that would start a formula gets a leading apostrophe, which spreadsheets show
+ * as text. Only text cells: numbers are written by formatDecimal, so a leading "-" in a
+ * number column is a sign that must survive for the file to add up.
+ */
+export function guardFormula(value: string): string {
+  return FORMULA_TRIGGER.test(value) ? `'${value}` : value;
+}
+
+function cellText(column: Column, cell: Cell): string {
+  if (cell === null) return '';
+  if (column.kind === 'number') {
+    if (typeof cell !== 'number') {
+      throw new TypeError(`column ${column.name} expects a number, got ${JSON.stringify(cell)}`);
+    }
+    return formatDecimal(cell, column.maxDecimals);
+  }
+  return guardFormula(String(cell));
+}
+
+/** The header line, then one line per record, "\n"-terminated, no BOM, same bytes every run. */
+export function renderTableCsv(table: Table): string {
+  const { columns } = table;
+  const lines = table.records.map((record) =>
+    columns.map((column, index) => cellText(column, record[index] ?? null)),
+  );
+  return stringify([columns.map((column) => column.name), ...lines], {
+    record_delimiter: 'unix',
+    // With an explicit record delimiter csv-stringify no longer quotes a lone "\r", which
+    // spreadsheets would read as a line break inside the record.
+    quoted_match: /[\r\n]/,
+    eof: true,
+  });
+}
+
+/** `report --format csv`: the ml-cost layout with each row's share of the report's cost. */
+export function renderCsv(report: UsageReport): string {
+  return renderTableCsv(mlCostTable(report, { costShare: true }));
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { formatDecimal } from '../../src/export/decimal.js';
+import { number, text } from '../../src/export/table.js';
+import { guardFormula, renderTableCsv } from '../../src/render/csv.js';
+
+describe('formatDecimal', () => {
+  it.each([
+    [2.93, 6, '2.93'],
+    [3, 6, '3'],
+    [0.1 + 0.2, 6, '0.3'],
+    [1 / 3, 6, '0.333333'],
+    [2 / 3, 6, '0.666667'],
+    [-1.5, 6, '-1.5'],
+    [1e-7, 6, '0'],
+    [-1e-7, 6, '0'],
+    [-0, 6, '0'],
+    [1e20, 6, '100000000000000000000'],
+    [1e21, 6, '1000000000000000000000'],
+    [123456.7891234, 6, '123456.789123'],
+    [0.000000123, 9, '0.000000123'],
+  ])('formatDecimal(%s, %i) is %s', (value, decimals, expected) => {
+    expect(formatDecimal(value, decimals)).toBe(expected);
+  });
+
+  it('never writes an exponent', () => {
+    for (const value of [1e-12, 5e-7, 1.5e15, 9.99e20, 3e25]) {
+      expect(formatDecimal(value, 6)).not.toMatch(/e/i);
+    }
+  });
+
+  it('refuses NaN and Infinity rather than writing them into a ledger', () => {
+    expect(() => formatDecimal(Number.NaN, 6)).toThrow(RangeError);
+    expect(() => formatDecimal(Number.POSITIVE_INFINITY, 6)).toThrow(RangeError);
+  });
+});
+
+describe('guardFormula', () => {
+  it.each(['=HYPERLINK("x")', '+1', '-2+3', '@SUM(A1)', '\tcmd', '\rcmd'])(
+    'prefixes %j with an apostrophe',
+    (value) => {
+      expect(guardFormula(value)).toBe(`'${value}`);
+    },
+  );
+
+  it.each(['chat', 'A100-80GB', '1-2', '', ' =leading space'])('leaves %j alone', (value) => {
+    expect(guardFormula(value)).toBe(value);
+  });
+});
+
+describe('renderTableCsv', () => {
+  const columns = [text('use_case'), number('cost_eur', 6)];
+
+  it('writes a header, one line per record, LF endings and a final newline', () => {
+    const csv = renderTableCsv({
+      columns,
+      records: [
+        ['chat', 12.5],
+        ['search', 0.25],
+      ],
+    });
+    expect(csv).toBe('use_case,cost_eur\nchat,12.5\nsearch,0.25\n');
+  });
+
+  it('guards label cells but keeps negative numbers as numbers', () => {
+    const csv = renderTableCsv({ columns, records: [['=1+1', -3.25]] });
+    expect(csv).toBe("use_case,cost_eur\n'=1+1,-3.25\n");
+  });
+
+  it('writes null as an empty cell, never as zero', () => {
+    const csv = renderTableCsv({ columns, records: [['chat', null]] });
+    expect(csv).toBe('use_case,cost_eur\nchat,\n');
+  });
+
+  it('quotes commas, quotes and line breaks so each record stays one record', () => {
+    const csv = renderTableCsv({
+      columns,
+      records: [
+        ['a,b', 1],
+        ['say "hi"', 2],
+        ['two\nlines', 3],
+        ['cr\rinside', 4],
+      ],
+    });
+    expect(csv).toBe(
+      'use_case,cost_eur\n"a,b",1\n"say ""hi""",2\n"two\nlines",3\n"cr\rinside",4\n',
+    );
+  });
+
+  it('a formula cell that also needs quoting is guarded and quoted', () => {
+    const csv = renderTableCsv({ columns, records: [['=A1,B1', 1]] });
+    expect(csv).toBe('use_case,cost_eur\n"\'=A1,B1",1\n');
+  });
+
+  it('rejects text in a number column instead of writing it unguarded', () => {
+    expect(() => renderTableCsv({ columns, records: [['chat', '=1+1']] })).toThrow(TypeError);
+  });
+});
