@@ -1,0 +1,304 @@
+// ml-cost pricing: list, show, validate and diff the pricing catalogue.
+import { Command, Option } from 'commander';
+import type { Catalogue, PriceVersion } from '../core/types.js';
+import { UsageError } from '../errors.js';
+import { io } from './io.js';
+
+export const PRICING_FORMATS = ['table', 'json'] as const;
+type PricingFormat = (typeof PRICING_FORMATS)[number];
+
+/** Bumped when a field of the JSON output changes meaning or goes away. */
+const PRICING_JSON_VERSION = 1;
+
+interface PricingFlags {
+  catalogue?: string;
+  format: PricingFormat;
+}
+
+export function pricingCommand(): Command {
+  const command = new Command('pricing')
+    .summary('list | show | validate | diff the pricing catalogue')
+    .description(
+      'Inspect the pricing catalogue: one JSON file per version, each in force from its effective_from.\n' +
+        'Every hour is priced by the version in force at its start.',
+    );
+  command.addCommand(
+    withCatalogueOptions(new Command('list'))
+      .summary('versions, their start, currency, number of GPU types, and the catalogue hash')
+      .action(async (flags: PricingFlags) => {
+        const catalogue = await load(flags.catalogue);
+        await deliver(
+          flags.format,
+          () => listJson(catalogue, io.now()),
+          () => listTable(catalogue, io.now()),
+        );
+      }),
+  );
+  command.addCommand(
+    withCatalogueOptions(new Command('show'))
+      .summary('the GPU-hour rates of one version (default: the one in force now)')
+      .argument('[version]', 'version name, e.g. 2026-07')
+      .action(async (name: string | undefined, flags: PricingFlags) => {
+        const catalogue = await load(flags.catalogue);
+        const version = await pick(catalogue, name, io.now());
+        await deliver(
+          flags.format,
+          () => showJson(catalogue, version),
+          () => showTable(catalogue, version),
+        );
+      }),
+  );
+  command.addCommand(
+    withCatalogueOptions(new Command('validate'))
+      .summary(
+        'check every version file and the rules across them; exit 2 on the first problem list',
+      )
+      .argument('[dir]', 'catalogue directory (overrides --catalogue)')
+      .action(async (dir: string | undefined, flags: PricingFlags) => {
+        const catalogue = await load(dir ?? flags.catalogue);
+        await deliver(
+          flags.format,
+          () => ({
+            schema_version: PRICING_JSON_VERSION,
+            ok: true,
+            origin: catalogue.origin,
+            versions: catalogue.versions.length,
+            hash: catalogue.hash,
+          }),
+          async () => `ok: ${plural(catalogue.versions.length, 'version')}, hash ${catalogue.hash}`,
+        );
+      }),
+  );
+  command.addCommand(
+    withCatalogueOptions(new Command('diff'))
+      .summary(
+        'rate changes between two versions: old -> new, % change, added and removed GPU types',
+      )
+      .argument('<from>', 'older version name')
+      .argument('<to>', 'newer version name')
+      .action(async (fromName: string, toName: string, flags: PricingFlags) => {
+        const catalogue = await load(flags.catalogue);
+        const { findVersion } = await import('../catalogue/resolve.js');
+        const { diffVersions } = await import('../catalogue/diff.js');
+        const from = findVersion(catalogue, fromName);
+        const to = findVersion(catalogue, toName);
+        const changes = diffVersions(from, to);
+        await deliver(
+          flags.format,
+          () => diffJson(catalogue, from, to, changes),
+          () => diffTable(catalogue, from, to, changes),
+        );
+      }),
+  );
+  command.addHelpText(
+    'after',
+    `
+Examples:
+  $ ml-cost pricing list
+  $ ml-cost pricing show 2026-07 --format json
+  $ ml-cost pricing validate ./pricing
+  $ ml-cost pricing diff 2026-07 2026-10`,
+  );
+  return command;
+}
+
+function withCatalogueOptions(command: Command): Command {
+  return command
+    .option(
+      '--catalogue <dir>',
+      'pricing catalogue directory (default: the catalogue shipped with ml-cost)',
+    )
+    .addOption(
+      new Option('--format <format>', 'output format').choices(PRICING_FORMATS).default('table'),
+    );
+}
+
+async function load(dir: string | undefined): Promise<Catalogue> {
+  const { loadCatalogue, defaultCatalogueDir } = await import('../catalogue/load.js');
+  return loadCatalogue(dir ?? defaultCatalogueDir());
+}
+
+async function pick(
+  catalogue: Catalogue,
+  name: string | undefined,
+  now: number,
+): Promise<PriceVersion> {
+  const { findVersion, versionAt } = await import('../catalogue/resolve.js');
+  if (name !== undefined) return findVersion(catalogue, name);
+  const current = versionAt(catalogue, now);
+  if (current) return current;
+  const names = catalogue.versions.map((v) => v.version).join(', ');
+  throw new UsageError(
+    `no catalogue version is in force at ${iso(now)} (the first starts ${iso(catalogue.versions[0]?.effectiveFromMs ?? now)}); name one: ${names}`,
+  );
+}
+
+/** Builds the JSON or the table text, and writes it to stdout once. */
+async function deliver(
+  format: PricingFormat,
+  json: () => unknown,
+  table: () => Promise<string> | string,
+): Promise<void> {
+  const text = format === 'json' ? JSON.stringify(json(), null, 2) : await table();
+  await io.deliver(text);
+}
+
+// --- list ---------------------------------------------------------------------------------
+
+type Standing = 'superseded' | 'in force' | 'upcoming';
+
+function standings(catalogue: Catalogue, now: number): Standing[] {
+  let current = -1;
+  catalogue.versions.forEach((v, i) => {
+    if (v.effectiveFromMs <= now) current = i;
+  });
+  return catalogue.versions.map((_, i) =>
+    i < current ? 'superseded' : i === current ? 'in force' : 'upcoming',
+  );
+}
+
+function listJson(catalogue: Catalogue, now: number) {
+  const standing = standings(catalogue, now);
+  return {
+    schema_version: PRICING_JSON_VERSION,
+    catalogue: catalogueJson(catalogue),
+    versions: catalogue.versions.map((v, i) => ({
+      version: v.version,
+      effective_from: iso(v.effectiveFromMs),
+      currency: v.currency,
+      gpu_types: Object.keys(v.gpuHour).length,
+      status: standing[i],
+    })),
+  };
+}
+
+async function listTable(catalogue: Catalogue, now: number): Promise<string> {
+  const standing = standings(catalogue, now);
+  const rows = catalogue.versions.map((v, i) => [
+    v.version,
+    iso(v.effectiveFromMs),
+    v.currency,
+    String(Object.keys(v.gpuHour).length),
+    standing[i] ?? '',
+  ]);
+  return [
+    heading(catalogue),
+    await table(['version', 'effective_from', 'currency', 'gpu types', 'status'], rows, [3]),
+  ].join('\n');
+}
+
+// --- show ---------------------------------------------------------------------------------
+
+function showJson(catalogue: Catalogue, version: PriceVersion) {
+  return {
+    schema_version: PRICING_JSON_VERSION,
+    catalogue: catalogueJson(catalogue),
+    version: version.version,
+    effective_from: iso(version.effectiveFromMs),
+    currency: version.currency,
+    gpu_hour: Object.fromEntries(sortedRates(version)),
+  };
+}
+
+async function showTable(catalogue: Catalogue, version: PriceVersion): Promise<string> {
+  const rows = sortedRates(version).map(([gpuType, rate]) => [gpuType, rateText(rate)]);
+  return [
+    `Version ${version.version}, in force from ${iso(version.effectiveFromMs)}`,
+    heading(catalogue),
+    await table(['gpu_type', `${version.currency} per GPU-hour`], rows, [1]),
+  ].join('\n');
+}
+
+function sortedRates(version: PriceVersion): [string, number][] {
+  return Object.entries(version.gpuHour).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+// --- diff ---------------------------------------------------------------------------------
+
+type Changes = ReturnType<typeof import('../catalogue/diff.js').diffVersions>;
+
+function diffJson(catalogue: Catalogue, from: PriceVersion, to: PriceVersion, changes: Changes) {
+  return {
+    schema_version: PRICING_JSON_VERSION,
+    catalogue: catalogueJson(catalogue),
+    from: { version: from.version, effective_from: iso(from.effectiveFromMs) },
+    to: { version: to.version, effective_from: iso(to.effectiveFromMs) },
+    currency: catalogue.currency,
+    changes: changes.map((c) => ({
+      gpu_type: c.gpuType,
+      from: c.from ?? null,
+      to: c.to ?? null,
+      change_pct: c.changePercent === undefined ? null : Number(c.changePercent.toFixed(4)),
+      status: c.status,
+    })),
+  };
+}
+
+async function diffTable(
+  catalogue: Catalogue,
+  from: PriceVersion,
+  to: PriceVersion,
+  changes: Changes,
+): Promise<string> {
+  const rows = changes.map((c) => [
+    c.gpuType,
+    c.from === undefined ? '-' : rateText(c.from),
+    c.to === undefined ? '-' : rateText(c.to),
+    changeText(c),
+  ]);
+  const count = (status: string) => changes.filter((c) => c.status === status).length;
+  return [
+    `Rates ${from.version} -> ${to.version}, ${catalogue.currency} per GPU-hour`,
+    heading(catalogue),
+    await table(['gpu_type', from.version, to.version, 'change'], rows, [1, 2, 3]),
+    `${count('changed')} changed, ${count('added')} added, ${count('removed')} removed, ${count('unchanged')} unchanged`,
+  ].join('\n');
+}
+
+function changeText(change: Changes[number]): string {
+  if (change.status === 'added' || change.status === 'removed') return change.status;
+  if (change.status === 'unchanged') return '0.0%';
+  if (change.changePercent === undefined) return 'from 0';
+  const sign = change.changePercent > 0 ? '+' : '';
+  return `${sign}${change.changePercent.toFixed(1)}%`;
+}
+
+// --- shared -------------------------------------------------------------------------------
+
+function catalogueJson(catalogue: Catalogue) {
+  return { origin: catalogue.origin, hash: catalogue.hash, currency: catalogue.currency };
+}
+
+function heading(catalogue: Catalogue): string {
+  return `Catalogue ${catalogue.origin} (${catalogue.currency}), hash ${catalogue.hash}`;
+}
+
+async function table(head: string[], rows: string[][], numericColumns: number[]): Promise<string> {
+  const cliTable3 = await import('cli-table3');
+  // A CommonJS `export =` module: at run time the class is the namespace's default export.
+  const Table = (cliTable3 as unknown as { default: typeof cliTable3 }).default;
+  const rendered = new Table({
+    head,
+    colAligns: head.map((_, i) => (numericColumns.includes(i) ? 'right' : 'left')),
+    style: { head: [], border: [] },
+    // No rule between rows: rate lists are long and read down one column.
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
+  for (const row of rows) rendered.push(row);
+  return rendered.toString();
+}
+
+/** At least two decimals, and every decimal the catalogue gave. */
+function rateText(rate: number): string {
+  const text = String(rate);
+  const decimals = text.includes('.') ? (text.split('.')[1]?.length ?? 0) : 0;
+  return decimals >= 2 || text.includes('e') ? text : rate.toFixed(2);
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
