@@ -1,0 +1,171 @@
+// Use cases ranked by margin (value - cost), the economically destructive ones flagged. Pure.
+//
+// Definitions (the contract `ml-cost rank` documents):
+// - cost per inference = cost / inferences; margin per inference = value per inference - cost per
+//   inference; total margin = value per inference × inferences - cost (so a use case that costs
+//   money with no inferences has a negative margin).
+// - cost share = cost / priced cost of all use cases; value share = value / value of all use cases
+//   that have a value per inference.
+// - marginal: total margin < 0, or cost share > factor × value share (factor default 2).
+// - Not judged (marginal = null): a use case without a value per inference, or whose cost cannot
+//   be priced (unpriced usage is never costed as zero).
+// - Order: judged use cases by total margin, most negative first; then the unjudged ones by cost,
+//   highest first (unpriced last). Ties: higher cost first, then use case name (code-unit order),
+//   so the order never depends on the input order.
+// - Cumulative cost share runs down the rows in that order.
+
+export const DEFAULT_MARGINAL_FACTOR = 2;
+
+export interface RankInput {
+  readonly useCase: string;
+  /** null when the use case's GPU usage could not be priced. */
+  readonly cost: number | null;
+  readonly inferences: number;
+  readonly valuePerInference?: number;
+}
+
+export type MarginalReason = 'negative-margin' | 'cost-share-exceeds-value-share';
+
+export type NotJudgedReason = 'no-value' | 'unpriced';
+
+export interface RankRow {
+  readonly useCase: string;
+  readonly cost: number | null;
+  readonly inferences: number;
+  readonly costPerInference: number | null;
+  readonly valuePerInference: number | null;
+  readonly value: number | null;
+  readonly marginPerInference: number | null;
+  readonly totalMargin: number | null;
+  readonly costShare: number | null;
+  readonly valueShare: number | null;
+  readonly cumulativeCostShare: number | null;
+  /** null when not judged. */
+  readonly marginal: boolean | null;
+  readonly reasons: readonly MarginalReason[];
+  readonly notJudged?: NotJudgedReason;
+}
+
+export interface RankSummary {
+  readonly useCases: number;
+  readonly judged: number;
+  readonly marginal: number;
+  /** Priced cost of the marginal use cases. */
+  readonly marginalCost: number;
+  /** Their share of the priced cost of all use cases; null when there is none. */
+  readonly marginalCostShare: number | null;
+  readonly totalCost: number;
+  readonly totalValue: number;
+  readonly totalMargin: number;
+  readonly withoutValue: readonly string[];
+  readonly unpriced: readonly string[];
+}
+
+export interface Ranking {
+  readonly factor: number;
+  readonly rows: readonly RankRow[];
+  readonly summary: RankSummary;
+}
+
+export function rankUseCases(
+  inputs: readonly RankInput[],
+  factor: number = DEFAULT_MARGINAL_FACTOR,
+): Ranking {
+  const totalCost = sum(inputs.map((u) => u.cost ?? 0));
+  const totalValue = sum(
+    inputs.map((u) => (u.valuePerInference === undefined ? 0 : u.valuePerInference * u.inferences)),
+  );
+
+  const unsorted = inputs.map((u) => judge(u, totalCost, totalValue, factor));
+  const sorted = [...unsorted].sort(compareRows);
+
+  let cumulative = 0;
+  const rows = sorted.map((row) => {
+    cumulative += row.cost ?? 0;
+    return { ...row, cumulativeCostShare: totalCost > 0 ? cumulative / totalCost : null };
+  });
+
+  const marginal = rows.filter((r) => r.marginal === true);
+  const marginalCost = sum(marginal.map((r) => r.cost ?? 0));
+  const judged = rows.filter((r) => r.marginal !== null);
+  return {
+    factor,
+    rows,
+    summary: {
+      useCases: rows.length,
+      judged: judged.length,
+      marginal: marginal.length,
+      marginalCost,
+      marginalCostShare: totalCost > 0 ? marginalCost / totalCost : null,
+      totalCost,
+      totalValue,
+      totalMargin: sum(judged.map((r) => r.totalMargin ?? 0)),
+      withoutValue: rows.filter((r) => r.notJudged === 'no-value').map((r) => r.useCase),
+      unpriced: rows.filter((r) => r.cost === null).map((r) => r.useCase),
+    },
+  };
+}
+
+function judge(input: RankInput, totalCost: number, totalValue: number, factor: number): RankRow {
+  const { useCase, cost, inferences } = input;
+  const valuePerInference = input.valuePerInference ?? null;
+  const costPerInference = cost !== null && inferences > 0 ? cost / inferences : null;
+  const value = valuePerInference === null ? null : valuePerInference * inferences;
+  const costShare = cost !== null && totalCost > 0 ? cost / totalCost : null;
+  const valueShare = value !== null && totalValue > 0 ? value / totalValue : null;
+  const base = {
+    useCase,
+    cost,
+    inferences,
+    costPerInference,
+    valuePerInference,
+    value,
+    costShare,
+    valueShare,
+    cumulativeCostShare: null,
+  };
+  if (cost === null || value === null || valuePerInference === null) {
+    return {
+      ...base,
+      marginPerInference: null,
+      totalMargin: null,
+      marginal: null,
+      reasons: [],
+      notJudged: cost === null ? 'unpriced' : 'no-value',
+    };
+  }
+  const totalMargin = value - cost;
+  const reasons: MarginalReason[] = [];
+  if (totalMargin < 0) reasons.push('negative-margin');
+  if (costShare !== null && costShare > factor * (valueShare ?? 0)) {
+    reasons.push('cost-share-exceeds-value-share');
+  }
+  return {
+    ...base,
+    marginPerInference: costPerInference === null ? null : valuePerInference - costPerInference,
+    totalMargin,
+    marginal: reasons.length > 0,
+    reasons,
+  };
+}
+
+function compareRows(a: RankRow, b: RankRow): number {
+  const aJudged = a.totalMargin !== null;
+  const bJudged = b.totalMargin !== null;
+  if (aJudged !== bJudged) return aJudged ? -1 : 1;
+  if (aJudged && bJudged && a.totalMargin !== b.totalMargin) {
+    return (a.totalMargin ?? 0) - (b.totalMargin ?? 0);
+  }
+  if (a.cost !== b.cost) {
+    if (a.cost === null) return 1;
+    if (b.cost === null) return -1;
+    return b.cost - a.cost;
+  }
+  return a.useCase < b.useCase ? -1 : a.useCase > b.useCase ? 1 : 0;
+}
+
+function sum(values: readonly number[]): number {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
+}

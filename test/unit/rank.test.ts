@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { type RankInput, rankUseCases } from '../../src/core/rank.js';
+
+// Hand-worked: total priced cost 1250; value of the valued use cases 500 + 100 + 1000 + 300 = 1900.
+const useCases: RankInput[] = [
+  { useCase: 'chat', cost: 300, inferences: 1000, valuePerInference: 0.5 },
+  // The seed example: EUR 3 per inference against EUR 0.50 earned.
+  { useCase: 'summarise', cost: 600, inferences: 200, valuePerInference: 0.5 },
+  { useCase: 'search', cost: 100, inferences: 10_000, valuePerInference: 0.1 },
+  { useCase: 'vision', cost: 200, inferences: 100, valuePerInference: 3 },
+  { useCase: 'experimental', cost: 50, inferences: 10 },
+];
+
+describe('rankUseCases', () => {
+  const ranking = rankUseCases(useCases);
+
+  it('orders judged use cases by total margin, most destructive first, unvalued last', () => {
+    expect(ranking.rows.map((r) => r.useCase)).toEqual([
+      'summarise',
+      'vision',
+      'chat',
+      'search',
+      'experimental',
+    ]);
+    expect(ranking.rows.map((r) => r.totalMargin)).toEqual([-500, 100, 200, 900, null]);
+  });
+
+  it('computes unit economics and shares', () => {
+    const summarise = ranking.rows[0];
+    expect(summarise?.costPerInference).toBe(3);
+    expect(summarise?.marginPerInference).toBe(-2.5);
+    expect(summarise?.costShare).toBeCloseTo(0.48, 12);
+    expect(summarise?.valueShare).toBeCloseTo(100 / 1900, 12);
+    expect(ranking.rows.map((r) => r.cumulativeCostShare)).toEqual([
+      expect.closeTo(0.48, 12),
+      expect.closeTo(0.64, 12),
+      expect.closeTo(0.88, 12),
+      expect.closeTo(0.96, 12),
+      expect.closeTo(1, 12),
+    ]);
+  });
+
+  it('flags negative margins and cost shares beyond factor × value share', () => {
+    expect(ranking.rows.map((r) => r.marginal)).toEqual([true, false, false, false, null]);
+    expect(ranking.rows[0]?.reasons).toEqual(['negative-margin', 'cost-share-exceeds-value-share']);
+    expect(ranking.rows[4]?.notJudged).toBe('no-value');
+    expect(ranking.summary.marginal).toBe(1);
+    expect(ranking.summary.marginalCostShare).toBeCloseTo(0.48, 12);
+    expect(ranking.summary.withoutValue).toEqual(['experimental']);
+  });
+
+  it('uses the factor given: at 1, vision (16% of cost, 15.8% of value) is marginal too', () => {
+    const strict = rankUseCases(useCases, 1);
+    expect(strict.rows[1]?.useCase).toBe('vision');
+    expect(strict.rows[1]?.marginal).toBe(true);
+    expect(strict.rows[1]?.reasons).toEqual(['cost-share-exceeds-value-share']);
+    expect(strict.summary.marginal).toBe(2);
+    expect(strict.summary.marginalCostShare).toBeCloseTo(800 / 1250, 12);
+  });
+
+  it('does not judge an unpriced use case, and never counts it as free', () => {
+    const ranking = rankUseCases([
+      { useCase: 'a', cost: 10, inferences: 10, valuePerInference: 2 },
+      { useCase: 'b', cost: null, inferences: 10, valuePerInference: 2 },
+    ]);
+    expect(ranking.rows[1]).toMatchObject({ useCase: 'b', marginal: null, notJudged: 'unpriced' });
+    expect(ranking.summary.unpriced).toEqual(['b']);
+    expect(ranking.rows[0]?.costShare).toBe(1);
+  });
+
+  it('counts cost without inferences as a negative margin', () => {
+    const ranking = rankUseCases([
+      { useCase: 'idle', cost: 5, inferences: 0, valuePerInference: 1 },
+    ]);
+    expect(ranking.rows[0]).toMatchObject({
+      totalMargin: -5,
+      costPerInference: null,
+      marginPerInference: null,
+      marginal: true,
+    });
+  });
+
+  it('breaks ties by cost, then name, whatever the input order', () => {
+    const tied: RankInput[] = [
+      { useCase: 'b', cost: 10, inferences: 10, valuePerInference: 2 },
+      { useCase: 'a', cost: 10, inferences: 10, valuePerInference: 2 },
+      { useCase: 'c', cost: 20, inferences: 15, valuePerInference: 2 },
+    ];
+    const names = (input: RankInput[]) => rankUseCases(input).rows.map((r) => r.useCase);
+    expect(names(tied)).toEqual(['c', 'a', 'b']);
+    expect(names([...tied].reverse())).toEqual(['c', 'a', 'b']);
+  });
+});
