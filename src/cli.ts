@@ -1,5 +1,6 @@
 // The ml-cost program: its commands, and the one place where errors become messages and exit codes.
 import { Command, CommanderError } from 'commander';
+import { pricingCommand } from './commands/pricing.js';
 import { reportCommand } from './commands/report.js';
 import { ExitCode, MlCostError } from './errors.js';
 
@@ -18,6 +19,11 @@ function program(): Command {
       writeErr: (text) => process.stderr.write(text),
     });
   program.addCommand(reportCommand());
+  program.addCommand(pricingCommand());
+  // Commands added with addCommand do not inherit these: every level must throw, not exit.
+  forEachCommand(program, (command) => {
+    command.exitOverride().showHelpAfterError('(run with --help for usage)');
+  });
   program.addHelpText(
     'after',
     `
@@ -25,6 +31,11 @@ Exit codes: 0 ok, 1 a gate breached, 2 bad usage, config or catalogue, 3 the dat
 Try it without a server:  ml-cost report --source example --period 2026-10`,
   );
   return program;
+}
+
+function forEachCommand(command: Command, visit: (command: Command) => void): void {
+  visit(command);
+  for (const sub of command.commands) forEachCommand(sub, visit);
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -63,5 +74,11 @@ async function main(argv: readonly string[]): Promise<number> {
 function describeCause(cause: unknown): string {
   return cause instanceof Error ? (cause.stack ?? cause.message) : String(cause);
 }
+
+// `ml-cost report | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 
 process.exitCode = await main(process.argv);

@@ -25,8 +25,9 @@ export function reportCommand(): Command {
   const command = new Command('report')
     .summary('usage and cost by group over a window')
     .description(
-      'Usage and cost by group over a window: GPU-hours, inferences, tokens, cost, cost per inference,\n' +
-        'tokens per currency unit and cost share, priced hour by hour by the catalogue version in force.',
+      'Usage and cost by group over a window: GPU-hours, inferences, tokens, cost, cost per ' +
+        'inference, tokens per currency unit and cost share, each hour priced by the catalogue ' +
+        'version in force at its start.',
     );
   addWindowOptions(command, 'last-month');
   addGroupOptions(command);
