@@ -228,6 +228,6 @@ describe('report as a table', () => {
     expect(result.stdout).toMatch(/catalogue v1, v2/);
     expect(result.stdout).toMatch(/total/);
     expect(result.stdout).toContain('unpriced');
-    expect(result.stdout).not.toMatch(/\u001b\[/);
+    expect(result.stdout).not.toContain('\u001b[');
   });
 });
