@@ -1,0 +1,203 @@
+// The HTTP edge of the VictoriaMetrics source: one undici Agent with timeouts and TLS options,
+// form POSTs with bounded retries, and network failures turned into one-line SourceErrors.
+import type { Agent } from 'undici';
+import { SourceError, UsageError } from '../errors.js';
+import { redactSecrets } from './redact.js';
+
+export interface HttpClientOptions {
+  readonly timeoutMs: number;
+  /** Extra attempts after the first, for 5xx answers and dropped or refused connections. */
+  readonly retries: number;
+  readonly retryDelayMs: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly ca?: Buffer;
+  readonly rejectUnauthorized: boolean;
+  readonly connections: number;
+  /** Names the server in messages, credentials already removed: "VictoriaMetrics at http://...". */
+  readonly target: string;
+  /** Strings that must never appear in a message (tokens, passwords, header values). */
+  readonly secrets: readonly string[];
+}
+
+export interface HttpAnswer {
+  readonly status: number;
+  readonly body: string;
+  /** Attempts it took, retries included. */
+  readonly attempts: number;
+}
+
+export interface HttpClient {
+  post(url: string, form: URLSearchParams, signal: AbortSignal): Promise<HttpAnswer>;
+  /** Requests sent so far, retries included. */
+  readonly requests: number;
+  close(): Promise<void>;
+}
+
+// Connecting is quick or broken; the query itself may legitimately take most of timeoutMs.
+const CONNECT_TIMEOUT_CAP_MS = 10_000;
+const RETRY_DELAY_CAP_MS = 4_000;
+const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
+
+export async function createHttpClient(options: HttpClientOptions): Promise<HttpClient> {
+  const { Agent, request } = await import('undici');
+  const agent: Agent = new Agent({
+    connect: {
+      timeout: Math.min(options.timeoutMs, CONNECT_TIMEOUT_CAP_MS),
+      rejectUnauthorized: options.rejectUnauthorized,
+      ...(options.ca ? { ca: options.ca } : {}),
+    },
+    headersTimeout: options.timeoutMs,
+    bodyTimeout: options.timeoutMs,
+    connections: options.connections,
+  });
+  const headers = {
+    ...options.headers,
+    'content-type': 'application/x-www-form-urlencoded',
+    accept: 'application/json',
+  };
+  let requests = 0;
+
+  async function attempt(url: string, body: string, signal: AbortSignal): Promise<HttpAnswer> {
+    requests++;
+    const res = await request(url, { method: 'POST', body, headers, dispatcher: agent, signal });
+    return { status: res.statusCode, body: await res.body.text(), attempts: 0 };
+  }
+
+  return {
+    get requests() {
+      return requests;
+    },
+    async post(url, form, signal) {
+      const body = form.toString();
+      const attempts = options.retries + 1;
+      for (let n = 1; ; n++) {
+        let answer: HttpAnswer;
+        try {
+          answer = { ...(await attempt(url, body, signal)), attempts: n };
+        } catch (error) {
+          if (signal.aborted) throw error;
+          const failure = describeNetworkError(error, options.timeoutMs);
+          if (failure.retryable && n < attempts) {
+            await backoff(n, options.retryDelayMs, signal);
+            continue;
+          }
+          const tries = n > 1 ? ` (after ${n} attempts)` : '';
+          const hint = failure.hint ? `; ${failure.hint}` : '';
+          throw new SourceError(
+            redactSecrets(`${options.target}: ${failure.cause}${tries}${hint}`, options.secrets),
+            { cause: error },
+          );
+        }
+        if (RETRYABLE_STATUS.has(answer.status) && n < attempts) {
+          await backoff(n, options.retryDelayMs, signal);
+          continue;
+        }
+        return answer;
+      }
+    },
+    async close() {
+      await agent.close();
+    },
+  };
+}
+
+/** Exponential backoff with jitter, so parallel clients do not retry in lockstep. */
+async function backoff(attempt: number, baseMs: number, signal: AbortSignal): Promise<void> {
+  const ceiling = Math.min(RETRY_DELAY_CAP_MS, baseMs * 2 ** (attempt - 1));
+  const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+  const { setTimeout: sleep } = await import('node:timers/promises');
+  await sleep(delay, undefined, { signal });
+}
+
+interface NetworkFailure {
+  readonly cause: string;
+  readonly retryable: boolean;
+  readonly hint?: string;
+}
+
+const TLS_CODE = /CERT|SSL|TLS|EPROTO|ERR_OSSL/;
+
+export function describeNetworkError(error: unknown, timeoutMs: number): NetworkFailure {
+  const code = errorCode(error);
+  const message = error instanceof Error ? error.message : String(error);
+  const seconds = `${timeoutMs / 1000}s`;
+  switch (code) {
+    case 'ECONNREFUSED':
+      return {
+        cause: 'connection refused',
+        retryable: true,
+        hint: 'is VictoriaMetrics running, and are the host and port right?',
+      };
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_NONAME':
+    case 'EAI_FAIL':
+      return {
+        cause: `DNS lookup failed (${code})`,
+        retryable: false,
+        hint: 'check the host name',
+      };
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return {
+        cause: `connect timeout (no TCP/TLS connection within ${Math.min(timeoutMs, CONNECT_TIMEOUT_CAP_MS) / 1000}s)`,
+        retryable: false,
+        hint: 'check the host, port and firewall',
+      };
+    case 'UND_ERR_HEADERS_TIMEOUT':
+      return {
+        cause: `headers timeout (no answer within ${seconds})`,
+        retryable: false,
+        hint: 'raise --timeout, or narrow the window or filters',
+      };
+    case 'UND_ERR_BODY_TIMEOUT':
+      return {
+        cause: `body timeout (the response stalled for ${seconds})`,
+        retryable: false,
+        hint: 'raise --timeout, or narrow the window or filters',
+      };
+    case 'UND_ERR_SOCKET':
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return { cause: 'connection closed before the response was complete', retryable: true };
+  }
+  if (code && TLS_CODE.test(code)) {
+    return {
+      cause: `TLS error: ${message} (${code})`,
+      retryable: false,
+      hint: 'pass --ca-file for a private CA, or --insecure to skip verification',
+    };
+  }
+  return { cause: code ? `${message} (${code})` : message, retryable: false };
+}
+
+/** Node puts the code on the error, on its cause, or on the first of several (happy eyeballs). */
+function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const record = error as { code?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof record.code === 'string') return record.code;
+  if (Array.isArray(record.errors) && record.errors.length > 0) return errorCode(record.errors[0]);
+  if (record.cause !== undefined && record.cause !== error) return errorCode(record.cause);
+  return undefined;
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** `Name: value` lines (from repeated --header) as a header record. Values never reach a message. */
+export function parseHeaders(lines: readonly string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    const name = colon > 0 ? line.slice(0, colon).trim() : '';
+    const value = colon > 0 ? line.slice(colon + 1).trim() : '';
+    if (!HEADER_NAME.test(name)) {
+      throw new UsageError(
+        `invalid --header: expected 'Name: value', got a header without a valid name`,
+      );
+    }
+    if (/[\r\n\0]/.test(value)) {
+      throw new UsageError(`invalid --header ${name}: the value contains a line break`);
+    }
+    headers[name.toLowerCase()] = value;
+  }
+  return headers;
+}

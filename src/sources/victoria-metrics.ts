@@ -1,0 +1,420 @@
+// Reads hourly usage from VictoriaMetrics (single node, vmselect tenant prefix, or vmauth):
+// one query_range per metric and chunk, answers mapped onto the hour grid.
+import { readFile } from 'node:fs/promises';
+import { HOUR_MS, type HourGrid, METRICS, type Metric } from '../core/types.js';
+import { SourceError, UsageError } from '../errors.js';
+import { type Chunk, planChunks } from './chunks.js';
+import { createHttpClient, type HttpClient, parseHeaders } from './http.js';
+import { usageQuery } from './promql.js';
+import { redactSecrets, redactUrl } from './redact.js';
+import type { FetchInfo, UsageQuery, UsageSource } from './types.js';
+import { describeStatus, oneLine } from './victoria-errors.js';
+
+export interface VictoriaSourceOptions {
+  /** Base URL: http://host:8428, http://vmselect:8481/select/<accountID>[:<projectID>]/prometheus, or vmauth. */
+  readonly url: string;
+  /** Per request: connect (capped at 10 s), wait for headers, and longest pause in the body. */
+  readonly timeoutMs?: number;
+  /** Extra attempts after a 5xx answer or a refused or dropped connection. */
+  readonly retries?: number;
+  /** First retry delay; later ones double, with jitter, up to 4 s. */
+  readonly retryDelayMs?: number;
+  readonly bearerToken?: string;
+  /** "user:password". */
+  readonly basicAuth?: string;
+  /** Extra headers as "Name: value" lines, e.g. from repeated --header. */
+  readonly headers?: readonly string[];
+  /** PEM file with the CA that signed the server certificate. */
+  readonly caFile?: string;
+  /** Skip TLS certificate verification; adds a warning. */
+  readonly insecure?: boolean;
+  /** Accept answers VictoriaMetrics marks isPartial (cluster with unavailable vmstorage nodes). */
+  readonly allowPartial?: boolean;
+  /** Grid hours per request (chunk size); each request asks for up to 48 more as overlap. */
+  readonly maxPointsPerQuery?: number;
+  /** Requests in flight at once. */
+  readonly concurrency?: number;
+}
+
+export interface VictoriaSource extends UsageSource {
+  /** Things the caller should print to stderr before fetching, e.g. TLS verification is off. */
+  readonly warnings: readonly string[];
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_RETRIES = 3;
+/**
+ * A 31-day month with a DST change is 745 hours, so every monthly report is one request per
+ * metric, and a year is nine. Smaller than the 30000-point limit because that limit is not
+ * the one that bites: -search.maxSamplesPerQuery (1e9 raw samples) is reached by about 4,000
+ * series scraped every 15 s over 1,000 hours, by 400 over 10,000.
+ */
+export const DEFAULT_MAX_POINTS_PER_QUERY = 1_000;
+export const DEFAULT_CONCURRENCY = 2;
+const DEFAULT_RETRY_DELAY_MS = 200;
+
+const METRIC_WORDS: Readonly<Record<Metric, string>> = {
+  gpu_seconds: 'GPU-seconds',
+  tokens: 'tokens',
+  inferences: 'inferences',
+};
+
+interface Connection {
+  readonly endpoint: string;
+  readonly target: string;
+  readonly headers: Record<string, string>;
+  readonly secrets: string[];
+}
+
+export function createVictoriaSource(options: VictoriaSourceOptions): VictoriaSource {
+  const connection = connect(options);
+  const timeoutMs = positiveInteger(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, 'timeout');
+  const retries = nonNegativeInteger(options.retries ?? DEFAULT_RETRIES, 'retries');
+  const hoursPerChunk = positiveInteger(
+    options.maxPointsPerQuery ?? DEFAULT_MAX_POINTS_PER_QUERY,
+    'max points per query',
+  );
+  const concurrency = positiveInteger(options.concurrency ?? DEFAULT_CONCURRENCY, 'concurrency');
+  const warnings = options.insecure
+    ? [`TLS certificate verification is off for ${connection.target}`]
+    : [];
+
+  return {
+    description: redactUrl(options.url),
+    warnings,
+    async fetch(query, onSeries) {
+      const jobs = planJobs(query, planChunks(query.grid, hoursPerChunk));
+      if (jobs.length === 0) return { requests: 0, emptyMetrics: [], partial: false };
+      const ca = options.caFile ? await readCa(options.caFile) : undefined;
+      const client = await createHttpClient({
+        timeoutMs,
+        retries,
+        retryDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
+        headers: connection.headers,
+        ...(ca ? { ca } : {}),
+        rejectUnauthorized: !options.insecure,
+        connections: concurrency,
+        target: connection.target,
+        secrets: connection.secrets,
+      });
+      const seen = new Set<Metric>();
+      let partial = false;
+      try {
+        await runInOrder(
+          jobs,
+          concurrency,
+          (job, signal) => runJob(client, connection, query.grid, job, signal),
+          (job, answer) => {
+            if (answer.isPartial) {
+              if (!options.allowPartial) throw partialError(connection.target, job);
+              partial = true;
+            }
+            for (const series of answer.series) {
+              seen.add(job.metric);
+              onSeries({
+                metric: job.metric,
+                labels: series.labels,
+                offset: job.chunk.offset,
+                values: series.values,
+              });
+            }
+          },
+        );
+      } finally {
+        await client.close();
+      }
+      const info: FetchInfo = {
+        requests: client.requests,
+        emptyMetrics: METRICS.filter((metric) => !seen.has(metric)),
+        partial,
+      };
+      return info;
+    },
+  };
+}
+
+function connect(options: VictoriaSourceOptions): Connection {
+  let url: URL;
+  try {
+    url = new URL(options.url);
+  } catch {
+    throw new UsageError(
+      `invalid source URL ${redactUrl(options.url)}: expected http(s)://host:port`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`invalid source URL ${redactUrl(options.url)}: use http:// or https://`);
+  }
+  const secrets: string[] = [];
+  const headers = parseHeaders(options.headers ?? []);
+  secrets.push(...Object.values(headers));
+
+  let basic = options.basicAuth;
+  if (url.username || url.password) {
+    if (basic !== undefined) {
+      throw new UsageError(
+        'credentials are given both in the source URL and in ML_COST_BASIC_AUTH',
+      );
+    }
+    basic = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    secrets.push(url.username, url.password);
+    url.username = '';
+    url.password = '';
+  }
+  const explicit = [
+    basic !== undefined,
+    options.bearerToken !== undefined,
+    'authorization' in headers,
+  ];
+  if (explicit.filter(Boolean).length > 1) {
+    throw new UsageError(
+      'more than one credential is set: use a bearer token, basic auth or an Authorization header, not several',
+    );
+  }
+  if (basic !== undefined) {
+    if (!basic.includes(':')) {
+      throw new UsageError('ML_COST_BASIC_AUTH must have the form user:password');
+    }
+    const encoded = Buffer.from(basic).toString('base64');
+    headers.authorization = `Basic ${encoded}`;
+    secrets.push(basic, basic.slice(basic.indexOf(':') + 1), encoded);
+  }
+  if (options.bearerToken !== undefined) {
+    if (/[\r\n]/.test(options.bearerToken)) {
+      throw new UsageError('ML_COST_BEARER_TOKEN contains a line break');
+    }
+    headers.authorization = `Bearer ${options.bearerToken}`;
+    secrets.push(options.bearerToken);
+  }
+
+  url.hash = '';
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/api/v1/query_range`;
+  const base = redactUrl(options.url).replace(/[?#].*$/, '');
+  return { endpoint: url.toString(), target: `VictoriaMetrics at ${base}`, headers, secrets };
+}
+
+async function readCa(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new UsageError(`cannot read the CA file ${path} (--ca-file): ${code}`, { cause: error });
+  }
+}
+
+interface Job {
+  readonly metric: Metric;
+  readonly metricName: string;
+  readonly by: readonly string[];
+  readonly query: string;
+  readonly chunk: Chunk;
+}
+
+function planJobs(query: UsageQuery, chunks: readonly Chunk[]): Job[] {
+  const jobs: Job[] = [];
+  for (const metric of METRICS) {
+    const by =
+      metric === 'gpu_seconds' && !query.by.includes(query.gpuTypeLabel)
+        ? [...query.by, query.gpuTypeLabel]
+        : [...query.by];
+    const metricName = query.metrics[metric];
+    const promql = usageQuery(metricName, by, query.filters);
+    for (const chunk of chunks) jobs.push({ metric, metricName, by, query: promql, chunk });
+  }
+  return jobs;
+}
+
+interface ChunkSeries {
+  readonly labels: Record<string, string>;
+  readonly values: Float64Array;
+}
+
+interface JobAnswer {
+  readonly series: readonly ChunkSeries[];
+  readonly isPartial: boolean;
+}
+
+async function runJob(
+  client: HttpClient,
+  connection: Connection,
+  grid: HourGrid,
+  job: Job,
+  signal: AbortSignal,
+): Promise<JobAnswer> {
+  // Hour i ends at startMs + (i+1)h, and VictoriaMetrics reports increase over (t-1h, t] at t.
+  const hourEnd = (hour: number) => grid.startMs + (hour + 1) * HOUR_MS;
+  const form = new URLSearchParams({
+    query: job.query,
+    start: seconds(hourEnd(job.chunk.queryFirstHour)),
+    end: seconds(hourEnd(job.chunk.queryLastHour)),
+    step: '3600s',
+    // Without it, ranges of 50+ points are rounded to whole steps and recent points cached.
+    nocache: '1',
+  });
+  const what = `${METRIC_WORDS[job.metric]} (${job.metricName})`;
+  const answer = await client.post(connection.endpoint, form, signal);
+  if (answer.status !== 200) {
+    throw new SourceError(
+      redact(
+        describeStatus(connection.target, what, answer.status, answer.body, answer.attempts),
+        connection,
+      ),
+    );
+  }
+  try {
+    return parseAnswer(answer.body, grid, job);
+  } catch (error) {
+    if (!(error instanceof MalformedAnswer)) throw error;
+    throw new SourceError(
+      redact(
+        `${connection.target} sent an unusable answer to the ${what} query: ${error.message}`,
+        connection,
+      ),
+    );
+  }
+}
+
+function seconds(ms: number): string {
+  return String(ms / 1000);
+}
+
+function redact(message: string, connection: Connection): string {
+  return redactSecrets(message, connection.secrets);
+}
+
+class MalformedAnswer extends Error {}
+
+function parseAnswer(body: string, grid: HourGrid, job: Job): JobAnswer {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const start =
+      body.length === 0
+        ? 'an empty body'
+        : `a body starting ${JSON.stringify(oneLine(body.slice(0, 80)))}`;
+    throw new MalformedAnswer(`not JSON (${reason}; got ${start})`);
+  }
+  if (!isRecord(json)) throw new MalformedAnswer('not a JSON object');
+  if (json.status !== 'success') {
+    const error = typeof json.error === 'string' ? `: ${oneLine(json.error)}` : '';
+    throw new MalformedAnswer(`status ${JSON.stringify(json.status)}${error}`);
+  }
+  const data = json.data;
+  if (!isRecord(data) || data.resultType !== 'matrix' || !Array.isArray(data.result)) {
+    throw new MalformedAnswer('expected data.resultType "matrix" with a result array');
+  }
+  const { offset, hours } = job.chunk;
+  const series: ChunkSeries[] = [];
+  for (const item of data.result) {
+    if (!isRecord(item) || !isRecord(item.metric) || !Array.isArray(item.values)) {
+      throw new MalformedAnswer('a result without metric and values');
+    }
+    const labels: Record<string, string> = {};
+    for (const label of job.by) {
+      const value = item.metric[label];
+      labels[label] = typeof value === 'string' ? value : '';
+    }
+    const values = new Float64Array(hours).fill(Number.NaN);
+    let any = false;
+    for (const point of item.values) {
+      if (!Array.isArray(point) || typeof point[0] !== 'number' || typeof point[1] !== 'string') {
+        throw new MalformedAnswer('a point that is not [timestamp, "value"]');
+      }
+      const hour = Math.round((point[0] * 1000 - grid.startMs) / HOUR_MS) - 1;
+      const index = hour - offset;
+      if (index < 0 || index >= hours) continue;
+      const value = parseValue(point[1]);
+      if (Number.isNaN(value)) continue;
+      values[index] = value;
+      any = true;
+    }
+    if (any) series.push({ labels, values });
+  }
+  series.sort((a, b) => compareLabels(a.labels, b.labels, job.by));
+  return { series, isPartial: json.isPartial === true };
+}
+
+function parseValue(text: string): number {
+  if (text === 'NaN') return Number.NaN;
+  const value = Number(text);
+  if (!Number.isFinite(value)) {
+    throw new MalformedAnswer(`the value ${JSON.stringify(text)} is not a finite number`);
+  }
+  return value;
+}
+
+function compareLabels(
+  a: Record<string, string>,
+  b: Record<string, string>,
+  by: readonly string[],
+) {
+  for (const label of by) {
+    const left = a[label] ?? '';
+    const right = b[label] ?? '';
+    if (left !== right) return left < right ? -1 : 1;
+  }
+  return 0;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function partialError(target: string, job: Job): SourceError {
+  return new SourceError(
+    `${target} marked the ${METRIC_WORDS[job.metric]} (${job.metricName}) answer isPartial: some vmstorage nodes did not answer, so costs would be too low; retry later, or pass --allow-partial to accept incomplete numbers`,
+  );
+}
+
+/**
+ * Runs jobs with at most `limit` in flight and hands answers over in job order, so output
+ * built from them does not depend on which request came back first. The first failure
+ * cancels the rest and is the one reported.
+ */
+async function runInOrder<J, A>(
+  jobs: readonly J[],
+  limit: number,
+  run: (job: J, signal: AbortSignal) => Promise<A>,
+  deliver: (job: J, answer: A) => void,
+): Promise<void> {
+  const controller = new AbortController();
+  let failure: unknown;
+  const fail = (error: unknown) => {
+    if (failure === undefined) failure = error;
+    controller.abort();
+  };
+  const pending: Promise<A>[] = [];
+  const start = () => {
+    const job = jobs[pending.length] as J;
+    const promise = run(job, controller.signal);
+    promise.catch(fail);
+    pending.push(promise);
+  };
+  while (pending.length < Math.min(limit, jobs.length)) start();
+  try {
+    for (let index = 0; index < jobs.length; index++) {
+      const answer = await (pending[index] as Promise<A>);
+      if (pending.length < jobs.length) start();
+      deliver(jobs[index] as J, answer);
+    }
+  } catch (error) {
+    fail(error);
+    throw failure;
+  }
+}
+
+function positiveInteger(value: number, what: string): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new UsageError(`${what} must be a positive whole number, got ${value}`);
+  }
+  return value;
+}
+
+function nonNegativeInteger(value: number, what: string): number {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new UsageError(`${what} must be a whole number of 0 or more, got ${value}`);
+  }
+  return value;
+}
