@@ -1,12 +1,15 @@
 // End to end with a real OpenTelemetry client: a service instrumented with the OTel JS SDK is
 // scraped by a real VictoriaMetrics, and ml-cost must find exactly the usage the service recorded.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOUR_MS } from '../../src/core/types.js';
+import { HOUR_MS, type HourGrid, type Labels, type Metric } from '../../src/core/types.js';
 import { type Preset, resolvePreset } from '../../src/presets.js';
-import { usageQuery } from '../../src/sources/promql.js';
+import { createVictoriaSource } from '../../src/sources/victoria-metrics.js';
 import {
   type Deployment,
   loadRound,
@@ -15,6 +18,8 @@ import {
   startOtelService,
 } from '../helpers/otel-service.js';
 import { startVictoria, type Victoria } from '../helpers/victoria.js';
+
+const execFileAsync = promisify(execFile);
 
 const SUPPORT_CHAT: Deployment = {
   useCase: 'support-chat',
@@ -30,12 +35,34 @@ const DEPLOYMENTS: readonly Deployment[] = [
   { useCase: 'code-review', modelName: 'mixtral-8x7b', gpuType: 'H100-80GB' },
 ];
 
+// The load by hand: round r gives deployment i r inferences, with tokens 100(i+1)+7r+n and
+// GPU-seconds (i+1+r+n)/4 for n < r, over rounds 1, 2 and 3; support-chat runs on two GPU types.
+const EXPECTED: RecordedUsage = {
+  models: [
+    { use_case: 'support-chat', model_name: 'llama-3-8b', inferences: 12, tokens: 702 + 1302 },
+    { use_case: 'summarise', model_name: 'llama-3-8b', inferences: 6, tokens: 1902 },
+    { use_case: 'code-review', model_name: 'mixtral-8x7b', inferences: 6, tokens: 2502 },
+  ],
+  gpus: [
+    { use_case: 'support-chat', model_name: 'llama-3-8b', gpu_type: 'A100-80GB', gpu_seconds: 6 },
+    { use_case: 'support-chat', model_name: 'llama-3-8b', gpu_type: 'L4', gpu_seconds: 7.5 },
+    { use_case: 'summarise', model_name: 'llama-3-8b', gpu_type: 'L4', gpu_seconds: 9 },
+    {
+      use_case: 'code-review',
+      model_name: 'mixtral-8x7b',
+      gpu_type: 'H100-80GB',
+      gpu_seconds: 10.5,
+    },
+  ],
+};
+
 const preset = resolvePreset('otel-js-prometheus');
 
 describe('a service instrumented with the OpenTelemetry JS SDK, scraped by VictoriaMetrics', () => {
   let service: OtelService;
   let victoria: Victoria;
   let configDir: string;
+  let grid: HourGrid;
 
   beforeAll(async () => {
     service = await startOtelService();
@@ -43,6 +70,16 @@ describe('a service instrumented with the OpenTelemetry JS SDK, scraped by Victo
     const config = join(configDir, 'scrape.yaml');
     await writeFile(config, scrapeConfig(service.target));
     victoria = await startVictoria([`-promscrape.config=${config}`]);
+
+    // Each step waits for a scrape that stored it, so the load spreads over several scrapes.
+    const startedMs = Date.now();
+    for (const deployment of DEPLOYMENTS) service.announce(deployment);
+    await waitUntilStored(victoria.url, preset, service.recorded());
+    for (const round of [1, 2, 3]) {
+      for (const inference of loadRound(round, DEPLOYMENTS)) service.infer(inference);
+      await waitUntilStored(victoria.url, preset, service.recorded());
+    }
+    grid = hoursCovering(startedMs, Date.now());
   });
 
   afterAll(async () => {
@@ -67,54 +104,107 @@ describe('a service instrumented with the OpenTelemetry JS SDK, scraped by Victo
     }
   });
 
-  it('gives ml-cost exactly the usage the service recorded, over several scrapes', async () => {
-    const startedMs = Date.now();
-    for (const deployment of DEPLOYMENTS) service.announce(deployment);
-    await waitUntilStored(victoria.url, preset, service.recorded());
-    for (const round of [1, 2, 3]) {
-      for (const inference of loadRound(round, DEPLOYMENTS)) service.infer(inference);
-      await waitUntilStored(victoria.url, preset, service.recorded());
-    }
-    const grid = hoursCovering(startedMs, Date.now());
-
-    const usage = await fetchUsage(victoria.url, preset, grid);
-
+  it('records the load the test meant to drive', () => {
     const recorded = service.recorded();
-    expect(sortRows(usage.models)).toEqual(sortRows(recorded.models));
-    expect(sortRows(usage.gpus)).toEqual(sortRows(recorded.gpus));
-    // The load by hand: round r gives deployment i r inferences, with tokens 100(i+1)+7r+n
-    // and GPU-seconds (i+1+r+n)/4 for n < r; support-chat runs on two GPU types.
-    expect(sortRows(recorded.models)).toEqual(
-      sortRows([
-        { use_case: 'support-chat', model_name: 'llama-3-8b', inferences: 12, tokens: 702 + 1302 },
-        { use_case: 'summarise', model_name: 'llama-3-8b', inferences: 6, tokens: 1902 },
-        { use_case: 'code-review', model_name: 'mixtral-8x7b', inferences: 6, tokens: 2502 },
-      ]),
-    );
-    expect(sortRows(recorded.gpus)).toEqual(
-      sortRows([
-        {
-          use_case: 'support-chat',
-          model_name: 'llama-3-8b',
-          gpu_type: 'A100-80GB',
-          gpu_seconds: 6,
-        },
-        { use_case: 'support-chat', model_name: 'llama-3-8b', gpu_type: 'L4', gpu_seconds: 7.5 },
-        { use_case: 'summarise', model_name: 'llama-3-8b', gpu_type: 'L4', gpu_seconds: 9 },
-        {
-          use_case: 'code-review',
-          model_name: 'mixtral-8x7b',
-          gpu_type: 'H100-80GB',
-          gpu_seconds: 10.5,
-        },
-      ]),
-    );
+    expect(sortRows(recorded.models)).toEqual(sortRows(EXPECTED.models));
+    expect(sortRows(recorded.gpus)).toEqual(sortRows(EXPECTED.gpus));
   });
 
-  it.todo(
-    'ml-cost report --metrics-preset otel-js-prometheus --format json prints the recorded usage (needs ML_COST_NOW in the CLI)',
-  );
+  it('gives the VictoriaMetrics source exactly the usage the service recorded', async () => {
+    const usage = await fetchUsage(victoria.url, preset, grid);
+
+    expect(sortRows(usage.models)).toEqual(sortRows(EXPECTED.models));
+    expect(sortRows(usage.gpus)).toEqual(sortRows(EXPECTED.gpus));
+  });
+
+  it('reports the recorded usage and its cost from the command line', async () => {
+    const toMs = grid.startMs + grid.hours * HOUR_MS;
+    const { stdout } = await runCli(
+      [
+        'report',
+        '--source',
+        victoria.url,
+        '--from',
+        new Date(grid.startMs).toISOString(),
+        '--to',
+        new Date(toMs).toISOString(),
+        '--metrics-preset',
+        'otel-js-prometheus',
+        '--catalogue',
+        'pricing',
+        '--format',
+        'json',
+      ],
+      // A clock well after the window, so ml-cost treats the window as closed and uncut.
+      { ML_COST_NOW: new Date(toMs + 2 * HOUR_MS).toISOString() },
+    );
+
+    const report = JSON.parse(stdout) as { rows: Row[]; totals: Record<string, number> };
+    // gpu_hours are the GPU-seconds above over 3600, rounded to 6 decimals; cost at the test
+    // prices: support-chat 6 s x 3.60 + 7.5 s x 0.72 = 0.006 + 0.0015, summarise 9 s x 0.72,
+    // code-review 10.5 s x 7.20 (EUR per hour, so over 3600).
+    expect(sortRows(report.rows)).toMatchObject([
+      {
+        use_case: 'code-review',
+        model_name: 'mixtral-8x7b',
+        inferences: 6,
+        tokens: 2502,
+        gpu_hours: 0.002917,
+        cost_eur: 0.021,
+      },
+      {
+        use_case: 'summarise',
+        model_name: 'llama-3-8b',
+        inferences: 6,
+        tokens: 1902,
+        gpu_hours: 0.0025,
+        cost_eur: 0.0018,
+      },
+      {
+        use_case: 'support-chat',
+        model_name: 'llama-3-8b',
+        inferences: 12,
+        tokens: 2004,
+        gpu_hours: 0.00375,
+        cost_eur: 0.0075,
+      },
+    ]);
+    expect(report.rows).toHaveLength(3);
+    expect(report.totals).toMatchObject({ inferences: 24, tokens: 6408, cost_eur: 0.0303 });
+  });
 });
+
+const BIN = fileURLToPath(new URL('../../bin/ml-cost.js', import.meta.url));
+
+// Round prices per GPU-hour, in force long before any test run.
+const TEST_PRICES = {
+  version: 'otel-test',
+  effective_from: '2000-01-01T00:00:00Z',
+  currency: 'EUR',
+  gpu_hour: { 'A100-80GB': 3.6, L4: 0.72, 'H100-80GB': 7.2 },
+};
+
+/**
+ * Runs the built CLI in an empty directory holding only a test catalogue (pricing/), so no
+ * ml-cost.config.json and no shipped prices change the numbers.
+ */
+async function runCli(args: readonly string[], env: Record<string, string>) {
+  const cwd = await mkdtemp(join(tmpdir(), 'ml-cost-cli-'));
+  try {
+    await mkdir(join(cwd, 'pricing'));
+    await writeFile(join(cwd, 'pricing', 'otel-test.json'), JSON.stringify(TEST_PRICES));
+    const inherited = { ...process.env };
+    for (const name of Object.keys(inherited)) {
+      if (name.startsWith('ML_COST_')) delete inherited[name];
+    }
+    return await execFileAsync(process.execPath, [BIN, ...args], {
+      cwd,
+      env: { ...inherited, NO_COLOR: '1', TZ: 'UTC', ...env },
+    });
+  } finally {
+    await rm(cwd, { recursive: true, force: true });
+  }
+}
 
 function scrapeConfig(target: string): string {
   return [
@@ -127,13 +217,8 @@ function scrapeConfig(target: string): string {
   ].join('\n');
 }
 
-interface Grid {
-  readonly startMs: number;
-  readonly hours: number;
-}
-
 /** Whole hours anchored so that every scrape of the test falls strictly after the grid start. */
-function hoursCovering(firstMs: number, lastMs: number): Grid {
+function hoursCovering(firstMs: number, lastMs: number): HourGrid {
   const startMs = Math.floor((firstMs - 1) / HOUR_MS) * HOUR_MS;
   return { startMs, hours: Math.ceil((lastMs + 1 - startMs) / HOUR_MS) };
 }
@@ -149,53 +234,39 @@ function sortRows<T extends Row>(rows: readonly T[]): T[] {
   return [...rows].sort((a, b) => key(a).localeCompare(key(b)));
 }
 
-/** Sums the hourly increases ml-cost's query asks VictoriaMetrics for over the grid. */
-async function fetchUsage(url: string, names: Preset, grid: Grid): Promise<RecordedUsage> {
+/** What ml-cost's VictoriaMetrics source delivers for the grid, hours added up per group. */
+async function fetchUsage(url: string, names: Preset, grid: HourGrid): Promise<RecordedUsage> {
   const { useCase, modelName, gpuType } = names.labels;
-  const byModel = [useCase, modelName];
-  const [inferences, tokens, gpuSeconds] = await Promise.all([
-    sumIncrease(url, usageQuery(names.metrics.inferences, byModel, []), grid),
-    sumIncrease(url, usageQuery(names.metrics.tokens, byModel, []), grid),
-    sumIncrease(url, usageQuery(names.metrics.gpu_seconds, [...byModel, gpuType], []), grid),
-  ]);
-  const modelKey = (labels: Record<string, string>) =>
-    JSON.stringify([labels[useCase], labels[modelName]]);
-  const inferencesByModel = new Map(inferences.map((row) => [modelKey(row.labels), row.total]));
+  const totals = new Map<string, { labels: Labels; total: number }>();
+  const info = await createVictoriaSource({ url }).fetch(
+    { grid, by: [useCase, modelName], filters: [], metrics: names.metrics, gpuTypeLabel: gpuType },
+    (series) => {
+      const key = JSON.stringify([series.metric, series.labels]);
+      const hours = [...series.values].filter((value) => !Number.isNaN(value));
+      const sum = hours.reduce((a, b) => a + b, 0);
+      const seen = totals.get(key);
+      totals.set(key, { labels: series.labels, total: (seen?.total ?? 0) + sum });
+    },
+  );
+  expect(info).toMatchObject({ emptyMetrics: [], partial: false });
+  const of = (metric: Metric) =>
+    [...totals].filter(([key]) => JSON.parse(key)[0] === metric).map(([, row]) => row);
+  const modelKey = (labels: Labels) => JSON.stringify([labels[useCase], labels[modelName]]);
+  const inferences = new Map(of('inferences').map((row) => [modelKey(row.labels), row.total]));
   return {
-    models: tokens.map((row) => ({
+    models: of('tokens').map((row) => ({
       use_case: row.labels[useCase] ?? '',
       model_name: row.labels[modelName] ?? '',
-      inferences: inferencesByModel.get(modelKey(row.labels)) ?? 0,
+      inferences: inferences.get(modelKey(row.labels)) ?? 0,
       tokens: row.total,
     })),
-    gpus: gpuSeconds.map((row) => ({
+    gpus: of('gpu_seconds').map((row) => ({
       use_case: row.labels[useCase] ?? '',
       model_name: row.labels[modelName] ?? '',
       gpu_type: row.labels[gpuType] ?? '',
       gpu_seconds: row.total,
     })),
   };
-}
-
-interface Matrix {
-  data: { result: { metric: Record<string, string>; values: [number, string][] }[] };
-}
-
-async function sumIncrease(url: string, query: string, grid: Grid) {
-  const params = new URLSearchParams({
-    query,
-    start: String((grid.startMs + HOUR_MS) / 1000),
-    end: String((grid.startMs + grid.hours * HOUR_MS) / 1000),
-    step: '3600',
-    nocache: '1',
-  });
-  const res = await fetch(`${url}/api/v1/query_range?${params}`);
-  if (!res.ok) throw new Error(`query_range ${res.status}: ${await res.text()}`);
-  const body = (await res.json()) as Matrix;
-  return body.data.result.map((series) => ({
-    labels: series.metric,
-    total: series.values.reduce((sum, [, value]) => sum + Number(value), 0),
-  }));
 }
 
 /**
