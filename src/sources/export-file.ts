@@ -1,0 +1,187 @@
+// The offline source: a VictoriaMetrics /api/v1/export file (plain or gzipped) read as if the
+// server answered `sum by (...) (increase(m{filters}[1h]))` at every grid hour end.
+import type { HourlySeries, Labels, Metric } from '../core/types.js';
+import { METRICS } from '../core/types.js';
+import { UsageError } from '../errors.js';
+import { SeriesIncrease } from './export-file-increase.js';
+import { readLines } from './export-file-read.js';
+import { BadLine, LineScanner } from './export-file-scan.js';
+import type { FetchInfo, LabelFilter, UsageQuery, UsageSource } from './types.js';
+
+interface Group {
+  readonly metric: Metric;
+  readonly labels: Labels;
+  readonly values: Float64Array;
+}
+
+/** The metric kinds one series feeds, one walk each; null for series the query does not want. */
+type SeriesEntry = SeriesIncrease[] | null;
+
+export function createExportFileSource(path: string): UsageSource {
+  return {
+    description: path,
+    fetch: (query, onSeries) => fetchFromFile(path, query, onSeries),
+  };
+}
+
+async function fetchFromFile(
+  path: string,
+  query: UsageQuery,
+  onSeries: (series: HourlySeries) => void,
+): Promise<FetchInfo> {
+  const metricsByName = new Map<string, Metric[]>();
+  for (const metric of METRICS) {
+    const name = query.metrics[metric];
+    metricsByName.set(name, [...(metricsByName.get(name) ?? []), metric]);
+  }
+  const groupLabels = (metric: Metric): string[] =>
+    metric === 'gpu_seconds' && !query.by.includes(query.gpuTypeLabel)
+      ? [...query.by, query.gpuTypeLabel]
+      : [...query.by];
+  const labelsByMetric = new Map(METRICS.map((metric) => [metric, groupLabels(metric)]));
+  const groups = new Map<string, Group>();
+  const seriesByCanonical = new Map<string, SeriesEntry>();
+  const seriesByRaw = new Map<string, SeriesEntry>();
+
+  const groupFor = (metric: Metric, labels: Record<string, string>): Group => {
+    const names = labelsByMetric.get(metric) ?? [];
+    const groupValues = names.map((name) => labels[name] ?? '');
+    const key = `${metric}\u0000${groupValues.join('\u0000')}`;
+    let group = groups.get(key);
+    if (!group) {
+      const groupLabelsObject: Record<string, string> = {};
+      names.forEach((name, i) => {
+        groupLabelsObject[name] = groupValues[i] as string;
+      });
+      group = {
+        metric,
+        labels: groupLabelsObject,
+        values: new Float64Array(query.grid.hours).fill(Number.NaN),
+      };
+      groups.set(key, group);
+    }
+    return group;
+  };
+
+  const seriesFor = (rawMetric: string): SeriesEntry => {
+    const known = seriesByRaw.get(rawMetric);
+    if (known !== undefined) return known;
+    const labels = parseLabels(rawMetric);
+    const canonical = JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+    let entry = seriesByCanonical.get(canonical);
+    if (entry === undefined) {
+      const metrics = metricsByName.get(labels.__name__ as string);
+      entry =
+        metrics && matchesFilters(labels, query.filters)
+          ? metrics.map((metric) => new SeriesIncrease(query.grid, groupFor(metric, labels).values))
+          : null;
+      seriesByCanonical.set(canonical, entry);
+    }
+    seriesByRaw.set(rawMetric, entry);
+    return entry;
+  };
+
+  const scanner = new LineScanner();
+  await readLines(path, (buf, start, end, lineNumber) => {
+    if (isBlank(buf, start, end)) return;
+    let scanned: ReturnType<typeof scanner.scan<SeriesIncrease[]>>;
+    try {
+      scanned = scanner.scan(buf, start, end, seriesFor);
+    } catch (error) {
+      if (error instanceof BadLine) throw new UsageError(`${path}:${lineNumber}: ${error.message}`);
+      throw error;
+    }
+    const walks = scanned.handle;
+    if (walks === null || scanned.count === 0) return;
+    const order = sampleOrder(scanner.timestamps, scanner.values, scanned.count);
+    for (const walk of walks) {
+      for (let k = 0; k < scanned.count; k++) {
+        const i = order === null ? k : (order[k] as number);
+        if (!walk.add(scanner.timestamps[i] as number, scanner.values[i] as number)) {
+          throw new UsageError(
+            `${path}:${lineNumber}: this series already had later samples on an earlier line; ` +
+              'lines of one series must follow each other in time, as /api/v1/export writes them',
+          );
+        }
+      }
+    }
+  });
+
+  for (const entry of seriesByCanonical.values()) {
+    if (entry) for (const walk of entry) walk.finish();
+  }
+  const seen = new Set<Metric>();
+  for (const group of groups.values()) {
+    if (!group.values.some((value) => !Number.isNaN(value))) continue;
+    seen.add(group.metric);
+    onSeries({ metric: group.metric, labels: group.labels, offset: 0, values: group.values });
+  }
+  return {
+    requests: 0,
+    emptyMetrics: METRICS.filter((metric) => !seen.has(metric)),
+    partial: false,
+  };
+}
+
+function parseLabels(rawMetric: string): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(rawMetric);
+  } catch (error) {
+    throw new BadLine(`"metric" is not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new BadLine('"metric" must be an object of label names to strings');
+  }
+  for (const [name, value] of Object.entries(parsed)) {
+    if (typeof value !== 'string') throw new BadLine(`label "${name}" must be a string`);
+  }
+  const labels = parsed as Record<string, string>;
+  if (typeof labels.__name__ !== 'string') throw new BadLine('"metric" has no "__name__"');
+  return labels;
+}
+
+/** As PromQL matches: a missing label is the empty string. */
+export function matchesFilters(
+  labels: Readonly<Record<string, string>>,
+  filters: readonly LabelFilter[],
+): boolean {
+  for (const filter of filters) {
+    const value = labels[filter.label] ?? '';
+    if (filter.op === '=' ? value !== filter.value : value === filter.value) return false;
+  }
+  return true;
+}
+
+/**
+ * null when the samples are already in (time, value) order, as the server exports them;
+ * otherwise the order to read them in (the server sorts on import, equal times by value).
+ */
+function sampleOrder(
+  timestamps: Float64Array,
+  values: Float64Array,
+  count: number,
+): Uint32Array | null {
+  for (let i = 1; i < count; i++) {
+    const t0 = timestamps[i - 1] as number;
+    const t1 = timestamps[i] as number;
+    if (t1 < t0 || (t1 === t0 && (values[i] as number) < (values[i - 1] as number))) {
+      const order = Uint32Array.from({ length: count }, (_, k) => k);
+      order.sort(
+        (a, b) =>
+          (timestamps[a] as number) - (timestamps[b] as number) ||
+          (values[a] as number) - (values[b] as number),
+      );
+      return order;
+    }
+  }
+  return null;
+}
+
+function isBlank(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const byte = buf[i];
+    if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) return false;
+  }
+  return true;
+}
