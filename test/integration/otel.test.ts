@@ -1,15 +1,13 @@
 // End to end with a real OpenTelemetry client: a service instrumented with the OTel JS SDK is
 // scraped by a real VictoriaMetrics, and ml-cost must find exactly the usage the service recorded.
-import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOUR_MS, type HourGrid, type Labels, type Metric } from '../../src/core/types.js';
 import { type Preset, resolvePreset } from '../../src/presets.js';
 import { createVictoriaSource } from '../../src/sources/victoria-metrics.js';
+import { runCli, writeCatalogue } from '../helpers/cli.js';
 import {
   type Deployment,
   loadRound,
@@ -18,8 +16,6 @@ import {
   startOtelService,
 } from '../helpers/otel-service.js';
 import { startVictoria, type Victoria } from '../helpers/victoria.js';
-
-const execFileAsync = promisify(execFile);
 
 const SUPPORT_CHAT: Deployment = {
   useCase: 'support-chat',
@@ -63,6 +59,7 @@ describe('a service instrumented with the OpenTelemetry JS SDK, scraped by Victo
   let victoria: Victoria;
   let configDir: string;
   let grid: HourGrid;
+  const scratch: string[] = [];
 
   beforeAll(async () => {
     service = await startOtelService();
@@ -85,7 +82,9 @@ describe('a service instrumented with the OpenTelemetry JS SDK, scraped by Victo
   afterAll(async () => {
     await victoria?.stop();
     await service?.stop();
-    if (configDir) await rm(configDir, { recursive: true, force: true });
+    for (const dir of [configDir, ...scratch]) {
+      if (dir) await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('exposes the series names the otel-js-prometheus preset expects', async () => {
@@ -119,7 +118,18 @@ describe('a service instrumented with the OpenTelemetry JS SDK, scraped by Victo
 
   it('reports the recorded usage and its cost from the command line', async () => {
     const toMs = grid.startMs + grid.hours * HOUR_MS;
-    const { stdout } = await runCli(
+    const catalogue = await writeCatalogue([
+      // Round prices per GPU-hour, in force long before any test run.
+      {
+        version: 'otel-test',
+        effective_from: '2000-01-01T00:00:00Z',
+        gpu_hour: { 'A100-80GB': 3.6, L4: 0.72, 'H100-80GB': 7.2 },
+      },
+    ]);
+    // An empty working directory: no ml-cost.config.json changes the names or the numbers.
+    const cwd = await mkdtemp(join(tmpdir(), 'ml-cost-cli-'));
+    scratch.push(catalogue, cwd);
+    const { code, stdout, stderr } = await runCli(
       [
         'report',
         '--source',
@@ -131,13 +141,14 @@ describe('a service instrumented with the OpenTelemetry JS SDK, scraped by Victo
         '--metrics-preset',
         'otel-js-prometheus',
         '--catalogue',
-        'pricing',
+        catalogue,
         '--format',
         'json',
       ],
       // A clock well after the window, so ml-cost treats the window as closed and uncut.
-      { ML_COST_NOW: new Date(toMs + 2 * HOUR_MS).toISOString() },
+      { cwd, env: { ML_COST_NOW: new Date(toMs + 2 * HOUR_MS).toISOString() } },
     );
+    expect(code, stderr).toBe(0);
 
     const report = JSON.parse(stdout) as { rows: Row[]; totals: Record<string, number> };
     // gpu_hours are the GPU-seconds above over 3600, rounded to 6 decimals; cost at the test
@@ -173,38 +184,6 @@ describe('a service instrumented with the OpenTelemetry JS SDK, scraped by Victo
     expect(report.totals).toMatchObject({ inferences: 24, tokens: 6408, cost_eur: 0.0303 });
   });
 });
-
-const BIN = fileURLToPath(new URL('../../bin/ml-cost.js', import.meta.url));
-
-// Round prices per GPU-hour, in force long before any test run.
-const TEST_PRICES = {
-  version: 'otel-test',
-  effective_from: '2000-01-01T00:00:00Z',
-  currency: 'EUR',
-  gpu_hour: { 'A100-80GB': 3.6, L4: 0.72, 'H100-80GB': 7.2 },
-};
-
-/**
- * Runs the built CLI in an empty directory holding only a test catalogue (pricing/), so no
- * ml-cost.config.json and no shipped prices change the numbers.
- */
-async function runCli(args: readonly string[], env: Record<string, string>) {
-  const cwd = await mkdtemp(join(tmpdir(), 'ml-cost-cli-'));
-  try {
-    await mkdir(join(cwd, 'pricing'));
-    await writeFile(join(cwd, 'pricing', 'otel-test.json'), JSON.stringify(TEST_PRICES));
-    const inherited = { ...process.env };
-    for (const name of Object.keys(inherited)) {
-      if (name.startsWith('ML_COST_')) delete inherited[name];
-    }
-    return await execFileAsync(process.execPath, [BIN, ...args], {
-      cwd,
-      env: { ...inherited, NO_COLOR: '1', TZ: 'UTC', ...env },
-    });
-  } finally {
-    await rm(cwd, { recursive: true, force: true });
-  }
-}
 
 function scrapeConfig(target: string): string {
   return [
