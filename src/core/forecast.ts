@@ -36,8 +36,10 @@
 //   its GPU-hours, actual and projected, are reported beside the priced cost.
 // - Budget: projected total - budget (positive = over), and the first day whose cumulative actual
 //   plus projected cost exceeds the budget. A month that has ended is judged on its actual.
+
+import type { CatalogueUse } from './report.js';
 import { leastSquares, rSquared, studentTQuantile } from './stats.js';
-import { HOUR_MS, type PriceVersion } from './types.js';
+import { HOUR_MS, type Labels, type PriceVersion } from './types.js';
 
 export const MIN_TREND_DAYS = 3;
 export const DEFAULT_CONFIDENCE = 0.8;
@@ -494,4 +496,22 @@ function sum(values: readonly number[]): number {
   let total = 0;
   for (const value of values) total += value;
   return total;
+}
+
+/** Everything `ml-cost forecast` prints: the total and, with --by, one forecast per group. */
+export interface ForecastReport {
+  /** The month as asked for, YYYY-MM. */
+  readonly month: string;
+  readonly tz: string;
+  readonly asOfMs: number;
+  /** Set when --as-of reached past the settled point and was cut back to it. */
+  readonly settledCutMs?: number;
+  readonly lookbackDays?: number;
+  readonly by: readonly string[];
+  readonly source: string;
+  readonly catalogue: CatalogueUse;
+  readonly partial: boolean;
+  readonly notes: readonly string[];
+  readonly total: ForecastResult;
+  readonly groups: readonly { readonly group: Labels; readonly result: ForecastResult }[];
 }

@@ -14,6 +14,9 @@
 //   so the order never depends on the input order.
 // - Cumulative cost share runs down the rows in that order.
 
+import type { CatalogueUse } from './report.js';
+import type { Window } from './types.js';
+
 export const DEFAULT_MARGINAL_FACTOR = 2;
 
 export interface RankInput {
@@ -168,4 +171,18 @@ function sum(values: readonly number[]): number {
   let total = 0;
   for (const value of values) total += value;
   return total;
+}
+
+/** Everything `ml-cost rank` prints. */
+export interface RankReport {
+  readonly window: Window;
+  /** The label that names use cases. */
+  readonly useCaseLabel: string;
+  readonly source: string;
+  readonly catalogue: CatalogueUse;
+  readonly partial: boolean;
+  readonly notes: readonly string[];
+  readonly ranking: Ranking;
+  /** Where each value per inference came from. */
+  readonly valueSources: Readonly<Record<string, 'config' | 'flag'>>;
 }

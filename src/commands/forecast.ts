@@ -1,0 +1,301 @@
+// ml-cost forecast: month-to-date actuals and the run-rate and trend end-of-month forecasts.
+import { Command, Option } from 'commander';
+import type { ForecastDay, ForecastReport, ForecastResult, GpuUsage } from '../core/forecast.js';
+import type { UsageReport, UsageRow } from '../core/report.js';
+import type { Labels, PriceVersion } from '../core/types.js';
+import { HOUR_MS } from '../core/types.js';
+import { UsageError } from '../errors.js';
+import type { LabelFilter } from '../sources/types.js';
+import { io, useColor } from './io.js';
+import {
+  addOutputOptions,
+  addSourceOptions,
+  type CommandContext,
+  createContext,
+  type OutputFlags,
+  parseAmount,
+  parseBy,
+  parseFilters,
+  type SourceFlags,
+} from './options.js';
+import { settleMs } from './report.js';
+
+export const FORECAST_FORMATS = ['table', 'csv', 'json', 'markdown'] as const;
+
+type ForecastFlags = SourceFlags &
+  OutputFlags & {
+    month?: string;
+    asOf?: string;
+    tz?: string;
+    by?: string;
+    filter?: string[];
+    budget?: string;
+    lookback?: string;
+  };
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export function forecastCommand(): Command {
+  const command = new Command('forecast')
+    .summary('month-to-date actuals and the linear end-of-month forecast')
+    .description(
+      'Month-to-date cost from closed hours, and two linear end-of-month forecasts: run-rate\n' +
+        '(month-to-date cost / elapsed hours x hours in the month) and trend (a least-squares line\n' +
+        'through the closed daily costs, with R² and an 80% prediction interval). Remaining hours\n' +
+        'are priced by the catalogue version in force at each hour, so known price changes count.',
+    )
+    .option('--month <YYYY-MM>', 'the month to forecast (default: the month of --as-of in --tz)')
+    .option(
+      '--as-of <time>',
+      'forecast as it stood at this time, ISO 8601 (default: now); only hours closed by then count',
+    )
+    .option('--tz <zone>', 'IANA time zone for days and months (default: config tz, else UTC)')
+    .option('--by <labels>', 'also forecast each group of these comma-separated labels')
+    .option(
+      '--filter <label=value>',
+      'keep only series whose label equals (=) or differs from (!=) a value; repeatable',
+      collect,
+    )
+    .option('--budget <amount>', 'the month budget: projected over/under and the day it is crossed')
+    .addOption(
+      new Option(
+        '--lookback <days>',
+        'fit the trend on the last N closed days (may reach into the previous month)',
+      ),
+    );
+  addOutputOptions(command, FORECAST_FORMATS);
+  addSourceOptions(command);
+  command.addHelpText(
+    'after',
+    `
+Examples:
+  $ ml-cost forecast --source http://victoria:8428 --budget 12000
+  $ ml-cost forecast --source http://victoria:8428 --month 2026-07 --as-of 2026-07-20T00:00:00Z --format json
+  $ ml-cost forecast --source http://victoria:8428 --by use_case --lookback 14`,
+  );
+  return command.action(async (flags: ForecastFlags) => {
+    await runForecast(flags);
+  });
+}
+
+async function runForecast(flags: ForecastFlags): Promise<void> {
+  const filters = parseFilters(flags.filter);
+  const budget = parseAmount(flags.budget, '--budget');
+  const lookbackDays = parseLookback(flags.lookback);
+  const context = await createContext(flags);
+  const by = parseBy(flags.by, []);
+  const report = await buildForecastReport(context, {
+    month: flags.month,
+    asOf: flags.asOf,
+    by,
+    filters,
+    budget,
+    lookbackDays,
+    catalogueVersion: flags.catalogueVersion,
+  });
+  if (flags.format !== 'table' || flags.output !== undefined) {
+    for (const note of report.notes) io.warn(note);
+  }
+  await io.deliver(await renderForecast(report, flags), flags.output);
+}
+
+export interface ForecastRequest {
+  /** YYYY-MM; default the month of asOf in the context's time zone. */
+  readonly month?: string;
+  /** ISO 8601; default now. */
+  readonly asOf?: string;
+  readonly by: readonly string[];
+  readonly filters: readonly LabelFilter[];
+  readonly budget?: number;
+  readonly lookbackDays?: number;
+  readonly catalogueVersion?: string;
+}
+
+/** Fetches the month (and any lookback days) by day, GPU type and group, and forecasts it. */
+export async function buildForecastReport(
+  context: CommandContext,
+  request: ForecastRequest,
+): Promise<ForecastReport> {
+  const [periods, { buildUsageReport }, { forecastMonth }, { findVersion }, dates] =
+    await Promise.all([
+      import('../core/periods.js'),
+      import('../pipeline.js'),
+      import('../core/forecast.js'),
+      import('../catalogue/resolve.js'),
+      import('./forecast-dates.js'),
+    ]);
+  const { tz, now } = context;
+  periods.assertTimeZone(tz);
+  const asOfMs =
+    request.asOf === undefined ? now : periods.parseInstant(request.asOf, tz, '--as-of');
+  const month = request.month ?? periods.monthOf(asOfMs, tz);
+  const { startMs: monthStartMs, endMs: monthEndMs } = periods.monthRange(month, tz);
+
+  // Only settled hours count: an --as-of at or past "now" is cut back like any window ending now.
+  const settledMs = now - settleMs(context.config.settle_minutes, periods.DEFAULT_SETTLE_MS);
+  const cutMs = Math.min(asOfMs, settledMs, monthEndMs);
+  if (cutMs < monthStartMs + HOUR_MS) {
+    throw new UsageError(
+      `no closed hour of ${month} by ${new Date(Math.min(asOfMs, settledMs)).toISOString()}: pick a month that has started (--month) or a later --as-of`,
+    );
+  }
+  const closedUntilMs = monthStartMs + Math.floor((cutMs - monthStartMs) / HOUR_MS) * HOUR_MS;
+  const fitStartMs =
+    request.lookbackDays === undefined
+      ? monthStartMs
+      : Math.min(monthStartMs, dates.daysBefore(closedUntilMs, request.lookbackDays, tz));
+
+  const gpuType = context.labels.gpuType;
+  const fetchBy = request.by.includes(gpuType) ? [...request.by] : [...request.by, gpuType];
+  const usage = await buildUsageReport(context, {
+    window: { fromMs: fitStartMs, toMs: closedUntilMs, tz, label: month },
+    by: fetchBy,
+    filters: request.filters,
+    granularity: 'day',
+    catalogueVersion: request.catalogueVersion,
+  });
+
+  const versions: readonly PriceVersion[] =
+    request.catalogueVersion === undefined
+      ? context.catalogue.versions
+      : [
+          {
+            ...findVersion(context.catalogue, request.catalogueVersion),
+            effectiveFromMs: Number.NEGATIVE_INFINITY,
+          },
+        ];
+  const dayPeriods = periods.dayPeriods({
+    fromMs: fitStartMs,
+    toMs: monthEndMs,
+    tz,
+    label: month,
+  });
+  const forecast = (rows: readonly UsageRow[], budget?: number): ForecastResult =>
+    forecastMonth({
+      monthStartMs,
+      monthEndMs,
+      closedUntilMs,
+      days: forecastDays(dayPeriods, rows, gpuType),
+      versions,
+      ...(request.lookbackDays !== undefined ? { lookbackDays: request.lookbackDays } : {}),
+      ...(budget !== undefined ? { budget } : {}),
+    });
+
+  const groups = groupRows(usage, request.by).map(({ group, rows }) => ({
+    group,
+    result: forecast(rows),
+  }));
+  const notes = [...usage.notes];
+  if (closedUntilMs < Math.min(asOfMs, monthEndMs) && asOfMs > settledMs) {
+    notes.push(
+      `as-of cut to ${new Date(closedUntilMs).toISOString()}: newer data is not settled yet`,
+    );
+  }
+  return {
+    month,
+    tz,
+    asOfMs,
+    ...(asOfMs > settledMs ? { settledCutMs: closedUntilMs } : {}),
+    ...(request.lookbackDays !== undefined ? { lookbackDays: request.lookbackDays } : {}),
+    by: request.by,
+    source: usage.source,
+    catalogue: usage.catalogue,
+    partial: usage.partial,
+    notes,
+    total: forecast(usage.rows, request.budget),
+    groups: request.by.length === 0 ? [] : groups,
+  };
+}
+
+/** The whole local days from the fit start to the month end, with each day's closed usage. */
+function forecastDays(
+  periods: readonly { startMs: number; endMs: number }[],
+  rows: readonly UsageRow[],
+  gpuTypeLabel: string,
+): ForecastDay[] {
+  const byDay = new Map<number, { usage: Map<string, number>; cost: number; unpriced: number }>();
+  for (const row of rows) {
+    if (!row.period) continue;
+    let day = byDay.get(row.period.startMs);
+    if (!day) {
+      day = { usage: new Map(), cost: 0, unpriced: 0 };
+      byDay.set(row.period.startMs, day);
+    }
+    if (row.gpuHours !== 0) {
+      const type = row.group[gpuTypeLabel] ?? '';
+      day.usage.set(type, (day.usage.get(type) ?? 0) + row.gpuHours);
+    }
+    day.cost += row.cost ?? 0;
+    day.unpriced += row.unpricedGpuHours;
+  }
+  return periods.map((period) => {
+    const day = byDay.get(period.startMs);
+    const usage: GpuUsage[] = [...(day?.usage ?? [])].map(([gpuType, gpuHours]) => ({
+      gpuType,
+      gpuHours,
+    }));
+    return {
+      startMs: period.startMs,
+      endMs: period.endMs,
+      usage,
+      cost: day?.cost ?? 0,
+      unpricedGpuHours: day?.unpriced ?? 0,
+    };
+  });
+}
+
+function groupRows(
+  report: UsageReport,
+  by: readonly string[],
+): { group: Labels; rows: UsageRow[] }[] {
+  const groups = new Map<string, { group: Labels; rows: UsageRow[] }>();
+  for (const row of report.rows) {
+    const values = by.map((label) => row.group[label] ?? '');
+    const key = JSON.stringify(values);
+    let entry = groups.get(key);
+    if (!entry) {
+      entry = {
+        group: Object.fromEntries(by.map((label, i) => [label, values[i] ?? ''])),
+        rows: [],
+      };
+      groups.set(key, entry);
+    }
+    entry.rows.push(row);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, entry]) => entry);
+}
+
+function parseLookback(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const days = Number(text);
+  if (!Number.isInteger(days) || days < 3) {
+    throw new UsageError(`--lookback: "${text}" is not a whole number of days, 3 or more`);
+  }
+  return days;
+}
+
+async function renderForecast(report: ForecastReport, flags: OutputFlags): Promise<string> {
+  switch (flags.format) {
+    case 'json':
+      return (await import('../render/forecast-json.js')).renderForecastJson(report);
+    case 'csv':
+      return (await import('../render/forecast-csv.js')).renderForecastCsv(report);
+    case 'markdown': {
+      const [{ forecastView }, { renderMarkdown }] = await Promise.all([
+        import('../render/forecast-view.js'),
+        import('../render/markdown.js'),
+      ]);
+      return renderMarkdown(forecastView(report, { chart: false }));
+    }
+    default: {
+      const [{ forecastView }, { renderTable }] = await Promise.all([
+        import('../render/forecast-view.js'),
+        import('../render/table.js'),
+      ]);
+      const chart = io.stdoutIsTTY && (flags.output === undefined || flags.output === '-');
+      return renderTable(forecastView(report, { chart }), useColor(flags));
+    }
+  }
+}

@@ -1,0 +1,171 @@
+// ml-cost rank: use cases ranked by margin (value - cost), marginal ones flagged.
+import { Command } from 'commander';
+import type { RankInput, RankReport } from '../core/rank.js';
+import { UsageError } from '../errors.js';
+import { io, useColor } from './io.js';
+import {
+  addOutputOptions,
+  addSourceOptions,
+  addWindowOptions,
+  createContext,
+  type OutputFlags,
+  parseAmount,
+  parseFilters,
+  type SourceFlags,
+  type WindowFlags,
+} from './options.js';
+import { settleMs } from './report.js';
+
+export const RANK_FORMATS = ['table', 'csv', 'json', 'markdown'] as const;
+
+type RankFlags = SourceFlags &
+  WindowFlags &
+  OutputFlags & { filter?: string[]; value?: string[]; marginalFactor?: string };
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export function rankCommand(): Command {
+  const command = new Command('rank')
+    .summary('use cases ranked by margin (value - cost), marginal ones flagged')
+    .description(
+      'Use cases ranked by total margin (value per inference x inferences - cost), most destructive\n' +
+        'first, with cost and value per inference and shares. A use case is marginal when its margin\n' +
+        'is negative, or when its share of cost exceeds its share of value by the marginal factor.\n' +
+        'Values come from use_cases.<name>.value_per_inference in ml-cost.config.json or --value.',
+    );
+  addWindowOptions(command, 'last-month');
+  command
+    .option(
+      '--filter <label=value>',
+      'keep only series whose label equals (=) or differs from (!=) a value; repeatable',
+      collect,
+    )
+    .option(
+      '--value <use_case=amount>',
+      'value per inference of a use case, overriding the config; repeatable',
+      collect,
+    )
+    .option(
+      '--marginal-factor <factor>',
+      'marginal when cost share > factor x value share (default: config marginal_factor, else 2)',
+    );
+  addOutputOptions(command, RANK_FORMATS);
+  addSourceOptions(command);
+  command.addHelpText(
+    'after',
+    `
+Examples:
+  $ ml-cost rank --source http://victoria:8428 --period last-month
+  $ ml-cost rank --source http://victoria:8428 --period 2026-07 --value summarise=0.5 --value chat=0.02
+  $ ml-cost rank --source example --period 2026-10 --format markdown`,
+  );
+  return command.action(async (flags: RankFlags) => {
+    await runRank(flags);
+  });
+}
+
+async function runRank(flags: RankFlags): Promise<void> {
+  const [{ resolveWindow, DEFAULT_SETTLE_MS }, { buildUsageReport }, { rankUseCases }] =
+    await Promise.all([
+      import('../core/periods.js'),
+      import('../pipeline.js'),
+      import('../core/rank.js'),
+    ]);
+  const filters = parseFilters(flags.filter);
+  const flagValues = parseValues(flags.value);
+  const flagFactor = parseAmount(flags.marginalFactor, '--marginal-factor');
+  if (flagFactor === 0) throw new UsageError('--marginal-factor: must be more than 0');
+  const context = await createContext(flags);
+  const window = resolveWindow(
+    {
+      period:
+        flags.period ??
+        (flags.from === undefined && flags.to === undefined ? 'last-month' : undefined),
+      from: flags.from,
+      to: flags.to,
+      tz: context.tz,
+    },
+    context.now,
+    settleMs(context.config.settle_minutes, DEFAULT_SETTLE_MS),
+  );
+  const useCaseLabel = context.labels.useCase;
+  const usage = await buildUsageReport(context, {
+    window,
+    by: [useCaseLabel],
+    filters,
+    granularity: 'total',
+    catalogueVersion: flags.catalogueVersion,
+  });
+
+  const valueSources: Record<string, 'config' | 'flag'> = {};
+  const inputs: RankInput[] = usage.rows.map((row) => {
+    const useCase = row.group[useCaseLabel] ?? '';
+    const configured = context.config.use_cases?.[useCase]?.value_per_inference;
+    const value = flagValues.get(useCase) ?? configured;
+    if (value !== undefined) valueSources[useCase] = flagValues.has(useCase) ? 'flag' : 'config';
+    // A partly unpriced cost would understate what the use case costs: it is not judged.
+    const cost = row.unpricedGpuHours > 0 ? null : row.cost;
+    return {
+      useCase,
+      cost,
+      inferences: row.inferences,
+      ...(value !== undefined ? { valuePerInference: value } : {}),
+    };
+  });
+  const notes = [...usage.notes];
+  const seen = new Set(inputs.map((input) => input.useCase));
+  for (const name of flagValues.keys()) {
+    if (!seen.has(name)) notes.push(`--value ${name}: no usage of this use case in the window`);
+  }
+  const report: RankReport = {
+    window,
+    useCaseLabel,
+    source: usage.source,
+    catalogue: usage.catalogue,
+    partial: usage.partial,
+    notes,
+    ranking: rankUseCases(inputs, flagFactor ?? context.config.marginal_factor),
+    valueSources,
+  };
+  if (flags.format !== 'table' || flags.output !== undefined) {
+    for (const note of report.notes) io.warn(note);
+  }
+  await io.deliver(await renderRank(report, flags), flags.output);
+}
+
+function parseValues(values: readonly string[] | undefined): Map<string, number> {
+  const result = new Map<string, number>();
+  for (const text of values ?? []) {
+    const at = text.lastIndexOf('=');
+    const name = text.slice(0, at).trim();
+    if (at <= 0 || name === '') {
+      throw new UsageError(`--value: "${text}" is not use_case=amount (e.g. --value chat=0.02)`);
+    }
+    const amount = parseAmount(text.slice(at + 1), `--value ${name}`);
+    if (amount !== undefined) result.set(name, amount);
+  }
+  return result;
+}
+
+async function renderRank(report: RankReport, flags: OutputFlags): Promise<string> {
+  switch (flags.format) {
+    case 'json':
+      return (await import('../render/rank-json.js')).renderRankJson(report);
+    case 'csv':
+      return (await import('../render/rank-csv.js')).renderRankCsv(report);
+    case 'markdown': {
+      const [{ rankView }, { renderMarkdown }] = await Promise.all([
+        import('../render/rank-view.js'),
+        import('../render/markdown.js'),
+      ]);
+      return renderMarkdown(rankView(report));
+    }
+    default: {
+      const [{ rankView }, { renderTable }] = await Promise.all([
+        import('../render/rank-view.js'),
+        import('../render/table.js'),
+      ]);
+      return renderTable(rankView(report), useColor(flags));
+    }
+  }
+}

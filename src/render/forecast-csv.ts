@@ -1,0 +1,73 @@
+// The forecast as CSV: one record for the total, then one per group, same columns every run.
+import type { ForecastReport, ForecastResult } from '../core/forecast.js';
+import { type Cell, DECIMALS, number, type Table, text } from '../export/table.js';
+import { renderTableCsv } from './csv.js';
+import { currencyField, periodLabel } from './format.js';
+
+export function renderForecastCsv(report: ForecastReport): string {
+  const c = (name: string) => currencyField(name, report.catalogue.currency);
+  const money = (name: string) => number(c(name), DECIMALS.money);
+  const table: Table = {
+    columns: [
+      text('scope'),
+      ...report.by.map(text),
+      text('month'),
+      text('status'),
+      money('month_to_date'),
+      number('elapsed_hours', 0),
+      number('month_hours', 0),
+      money('run_rate_forecast'),
+      money('trend_forecast'),
+      money('trend_lower'),
+      money('trend_upper'),
+      number('trend_r_squared', DECIMALS.ratio),
+      number('trend_days', 0),
+      money('trend_slope_per_day'),
+      money('budget'),
+      money('run_rate_over_budget'),
+      money('trend_over_budget'),
+      text('run_rate_budget_crossed_on'),
+      text('trend_budget_crossed_on'),
+      number('unpriced_gpu_hours', DECIMALS.gpuHours),
+    ],
+    records: [
+      record(report, 'total', {}, report.total),
+      ...report.groups.map(({ group, result }) => record(report, 'group', group, result)),
+    ],
+  };
+  return renderTableCsv(table);
+}
+
+function record(
+  report: ForecastReport,
+  scope: string,
+  group: Readonly<Record<string, string>>,
+  result: ForecastResult,
+): Cell[] {
+  const trend = result.trend?.available ? result.trend : null;
+  const date = (ms: number | null | undefined) =>
+    ms === null || ms === undefined ? null : periodLabel({ startMs: ms, endMs: ms + 1 }, report.tz);
+  const { budget } = result;
+  return [
+    scope,
+    ...report.by.map((label) => group[label] ?? null),
+    report.month,
+    result.status,
+    result.actual.cost,
+    result.elapsedHours,
+    result.monthHours,
+    result.runRate?.total ?? null,
+    trend?.total ?? null,
+    trend?.interval.lower ?? null,
+    trend?.interval.upper ?? null,
+    trend?.rSquared ?? null,
+    trend?.daysUsed ?? null,
+    trend?.slope ?? null,
+    budget?.amount ?? null,
+    budget?.runRate?.difference ?? budget?.actual?.difference ?? null,
+    budget?.trend?.difference ?? null,
+    date(budget?.runRate?.crossedOnMs ?? budget?.actual?.crossedOnMs),
+    date(budget?.trend?.crossedOnMs),
+    result.actual.unpricedGpuHours,
+  ];
+}

@@ -1,0 +1,137 @@
+// The forecast as JSON for programs: every figure with the inputs that made it, snake_case.
+import type { BudgetCheck, ForecastReport, ForecastResult } from '../core/forecast.js';
+import { currencyField, isoInZone, periodLabel, round } from './format.js';
+import { JSON_SCHEMA_VERSION } from './usage-json.js';
+
+const MONEY = 6;
+const RATIO = 10;
+
+export function renderForecastJson(report: ForecastReport): string {
+  const { currency } = report.catalogue;
+  const tz = report.tz;
+  const document = {
+    schema_version: JSON_SCHEMA_VERSION,
+    kind: 'forecast',
+    month: report.month,
+    tz,
+    as_of: isoInZone(report.asOfMs, tz),
+    ...(report.settledCutMs !== undefined ? { cut_to_settled: true } : {}),
+    by: report.by,
+    source: report.source,
+    currency,
+    catalogue: {
+      versions: report.catalogue.versions,
+      remaining_versions: report.total.remainingVersions,
+      hash: report.catalogue.hash,
+      origin: report.catalogue.origin,
+      ...(report.catalogue.forcedVersion ? { forced_version: report.catalogue.forcedVersion } : {}),
+    },
+    partial: report.partial,
+    ...resultJson(report.total, currency, tz),
+    groups: report.groups.map(({ group, result }) => ({
+      ...group,
+      ...resultJson(result, currency, tz),
+    })),
+    notes: report.notes,
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+function resultJson(result: ForecastResult, currency: string, tz: string) {
+  const money = (name: string, value: number) => ({
+    [currencyField(name, currency)]: round(value, MONEY),
+  });
+  const date = (ms: number) => periodLabel({ startMs: ms, endMs: ms + 1 }, tz);
+  const { runRate, trend, budget } = result;
+  const budgetJson = (check: BudgetCheck | undefined) =>
+    check === undefined
+      ? undefined
+      : {
+          ...money('total', check.total),
+          ...money('over_budget', check.difference),
+          crossed_on: check.crossedOnMs === null ? null : date(check.crossedOnMs),
+        };
+  return {
+    status: result.status,
+    month_start: isoInZone(result.monthStartMs, tz),
+    month_end: isoInZone(result.monthEndMs, tz),
+    closed_until: isoInZone(result.closedUntilMs, tz),
+    month_hours: result.monthHours,
+    elapsed_hours: result.elapsedHours,
+    remaining_hours: result.remainingHours,
+    month_to_date: {
+      ...money('cost', result.actual.cost),
+      gpu_hours: round(result.actual.gpuHours, MONEY),
+      unpriced_gpu_hours: round(result.actual.unpricedGpuHours, MONEY),
+    },
+    run_rate: runRate
+      ? {
+          method:
+            'month_to_date / elapsed_hours * month_hours; remaining hours priced by the version in force',
+          ...money('month_to_date', runRate.monthToDate),
+          elapsed_hours: runRate.elapsedHours,
+          month_hours: runRate.monthHours,
+          ...money('hourly_cost', runRate.hourlyCost),
+          ...money('projected_remaining', runRate.projectedRemaining),
+          ...money('forecast', runRate.total),
+          projected_unpriced_gpu_hours: round(runRate.projectedUnpricedGpuHours, MONEY),
+        }
+      : null,
+    trend: trend
+      ? trend.available
+        ? {
+            available: true,
+            method:
+              'month_to_date + sum of the OLS line (daily cost on day of month) over the remaining days',
+            ...money('month_to_date', trend.monthToDate),
+            days_used: trend.daysUsed,
+            ...(trend.lookbackDays !== undefined ? { lookback_days: trend.lookbackDays } : {}),
+            fit_days: trend.points.map((p) => ({
+              date: date(p.startMs),
+              x: p.x,
+              ...money('cost', p.cost),
+            })),
+            reference_version: trend.referenceVersion,
+            ...money('slope_per_day', trend.slope),
+            ...money('intercept', trend.intercept),
+            r_squared: trend.rSquared === null ? null : round(trend.rSquared, RATIO),
+            ...money('residual_std_error', trend.residualStdError),
+            degrees_of_freedom: trend.degreesOfFreedom,
+            t_quantile: round(trend.tQuantile, RATIO),
+            confidence: trend.confidence,
+            remaining_days: round(trend.remainingDays, RATIO),
+            ...money('projected_remaining', trend.projectedRemaining),
+            ...money('forecast', trend.total),
+            interval: {
+              ...money('lower', trend.interval.lower),
+              ...money('upper', trend.interval.upper),
+              ...money('half_width', trend.interval.halfWidth),
+            },
+            projected_unpriced_gpu_hours: round(trend.projectedUnpricedGpuHours, MONEY),
+          }
+        : {
+            available: false,
+            reason: trend.reason,
+            days_available: trend.daysAvailable,
+            days_needed: trend.daysNeeded,
+          }
+      : null,
+    budget: budget
+      ? {
+          ...money('amount', budget.amount),
+          actual: budgetJson(budget.actual) ?? null,
+          run_rate: budgetJson(budget.runRate) ?? null,
+          trend: budgetJson(budget.trend) ?? null,
+        }
+      : null,
+    days: result.days.map((day) => ({
+      date: date(day.startMs),
+      hours: (day.endMs - day.startMs) / 3_600_000,
+      [currencyField('actual', currency)]: day.actual === null ? null : round(day.actual, MONEY),
+      [currencyField('projected_run_rate', currency)]:
+        day.runRate === null ? null : round(day.runRate, MONEY),
+      [currencyField('projected_trend', currency)]:
+        day.trend === null ? null : round(day.trend, MONEY),
+    })),
+  };
+}

@@ -1,0 +1,187 @@
+// The forecast laid out for people (table and Markdown): one line per group and the total,
+// then how each figure was made, the budget, and a daily chart with the projection.
+import type {
+  BudgetCheck,
+  DayOutlook,
+  ForecastReport,
+  ForecastResult,
+  TrendForecast,
+} from '../core/forecast.js';
+import { fixed, isoInZone, percent, periodLabel, safeText } from './format.js';
+import type { Column, View } from './usage-view.js';
+
+const DASH = '–';
+
+export interface ForecastViewOptions {
+  /** Draw the daily sparkline (a terminal only: it is decoration, not data). */
+  readonly chart: boolean;
+}
+
+export function forecastView(report: ForecastReport, options: ForecastViewOptions): View {
+  const { currency } = report.catalogue;
+  const groupColumns = report.by.length > 0 ? report.by : ['month'];
+  const columns: Column[] = [
+    ...groupColumns.map((title) => ({ title, numeric: false })),
+    { title: `to date ${currency}`, numeric: true },
+    { title: `run-rate ${currency}`, numeric: true },
+    { title: `trend ${currency}`, numeric: true },
+    { title: `trend ${percent(trendConfidence(report), 0)} range`, numeric: true },
+    { title: 'R²', numeric: true },
+  ];
+  const rows = report.groups.map(({ group, result }) => [
+    ...report.by.map((label) => safeText(group[label] || '(none)')),
+    ...figureCells(result),
+  ]);
+  const totals = [
+    report.by.length > 0 ? 'total' : report.month,
+    ...Array.from({ length: groupColumns.length - 1 }, () => ''),
+    ...figureCells(report.total),
+  ];
+  return {
+    title: 'ml-cost forecast',
+    context: contextLines(report),
+    columns,
+    rows,
+    totals,
+    footnotes: [
+      ...methodLines(report.total, currency, report.tz),
+      ...budgetLines(report, currency),
+      ...(options.chart ? chartLines(report.total) : []),
+      ...unpricedLines(report.total),
+      ...report.notes
+        .filter((note) => !note.startsWith('unpriced GPU types'))
+        .map((note) => `note: ${note}`),
+    ],
+  };
+}
+
+function trendConfidence(report: ForecastReport): number {
+  const trend = report.total.trend;
+  return trend?.available ? trend.confidence : 0.8;
+}
+
+function figureCells(result: ForecastResult): string[] {
+  const trend = result.trend?.available ? result.trend : null;
+  return [
+    fixed(result.actual.cost, 2),
+    result.runRate ? fixed(result.runRate.total, 2) : DASH,
+    trend ? fixed(trend.total, 2) : DASH,
+    trend ? `${fixed(trend.interval.lower, 2)} – ${fixed(trend.interval.upper, 2)}` : DASH,
+    trend?.rSquared != null ? fixed(trend.rSquared, 3) : DASH,
+  ];
+}
+
+function contextLines(report: ForecastReport): string[] {
+  const { total, catalogue, tz } = report;
+  const versions = catalogue.forcedVersion
+    ? `${catalogue.forcedVersion} (forced over the whole month)`
+    : [...new Set([...catalogue.versions, ...total.remainingVersions])].join(', ') ||
+      'none in force';
+  const status =
+    total.status === 'ended'
+      ? 'month ended: actual only'
+      : `${fixed(total.elapsedHours, 0)} of ${fixed(total.monthHours, 0)} hours closed`;
+  return [
+    `month   ${report.month} (${tz})  ${isoInZone(total.monthStartMs, tz)} → ${isoInZone(total.monthEndMs, tz)}`,
+    `as of   ${isoInZone(report.asOfMs, tz)}; closed through ${isoInZone(total.closedUntilMs, tz)} (${status})`,
+    `source  ${report.source}${report.partial ? '  [PARTIAL DATA]' : ''}`,
+    `prices  catalogue ${versions} · ${catalogue.currency} · hash ${catalogue.hash}`,
+  ];
+}
+
+/** How each figure of the total was made, in words and numbers an analyst can check. */
+function methodLines(result: ForecastResult, currency: string, tz: string): string[] {
+  if (result.status === 'ended') {
+    return [`actual: ${currency} ${fixed(result.actual.cost, 2)} for the whole month`];
+  }
+  const lines: string[] = [];
+  const runRate = result.runRate;
+  if (runRate) {
+    const priceNote =
+      result.remainingVersions.length > 1
+        ? ` (remaining hours priced by version: ${result.remainingVersions.join(' → ')})`
+        : '';
+    lines.push(
+      `run-rate: ${currency} ${fixed(runRate.monthToDate, 2)} to date / ${fixed(runRate.elapsedHours, 0)} h elapsed × ${fixed(runRate.monthHours, 0)} h = ${currency} ${fixed(runRate.total, 2)}${priceNote}`,
+    );
+  }
+  const trend = result.trend;
+  if (trend && !trend.available) {
+    lines.push(
+      `trend: not enough data — ${trend.daysAvailable} closed day(s), ${trend.daysNeeded} needed; run-rate only`,
+    );
+  } else if (trend) {
+    lines.push(trendLine(trend, currency, tz));
+  }
+  return lines;
+}
+
+function trendLine(trend: TrendForecast, currency: string, tz: string): string {
+  const first = trend.points[0];
+  const last = trend.points[trend.points.length - 1];
+  const span =
+    first && last
+      ? `${periodLabel({ startMs: first.startMs, endMs: first.startMs + 1 }, tz)} … ${periodLabel({ startMs: last.startMs, endMs: last.startMs + 1 }, tz)}`
+      : '';
+  const r2 = trend.rSquared === null ? 'n/a (flat)' : fixed(trend.rSquared, 3);
+  return (
+    `trend: least squares over ${trend.daysUsed} closed days (${span}): ${currency} ${fixed(trend.intercept, 2)} ${trend.slope < 0 ? '−' : '+'} ${fixed(Math.abs(trend.slope), 2)} × day of month, R² ${r2}; ` +
+    `${fixed(trend.remainingDays, 2)} remaining days add ${currency} ${fixed(trend.projectedRemaining, 2)} → ${fixed(trend.total, 2)}; ` +
+    `${percent(trend.confidence, 0)} interval ±${fixed(trend.interval.halfWidth, 2)} (t ${fixed(trend.tQuantile, 4)}, df ${trend.degreesOfFreedom}, s ${fixed(trend.residualStdError, 2)})`
+  );
+}
+
+function budgetLines(report: ForecastReport, currency: string): string[] {
+  const budget = report.total.budget;
+  if (!budget) return [];
+  const describe = (name: string, check: BudgetCheck | undefined) => {
+    if (!check) return null;
+    const side =
+      check.difference > 0
+        ? `${fixed(check.difference, 2)} over`
+        : `${fixed(-check.difference, 2)} under`;
+    const crossed =
+      check.crossedOnMs === null
+        ? 'not crossed'
+        : `crossed on ${periodLabel({ startMs: check.crossedOnMs, endMs: check.crossedOnMs + 1 }, report.tz)}`;
+    return `${name} ${side}, ${crossed}`;
+  };
+  const parts = [
+    describe('actual', budget.actual),
+    describe('run-rate', budget.runRate),
+    describe('trend', budget.trend),
+  ].filter((part): part is string => part !== null);
+  return [`budget ${currency} ${fixed(budget.amount, 2)}: ${parts.join('; ')}`];
+}
+
+function unpricedLines(result: ForecastResult): string[] {
+  const projected = Math.max(
+    result.runRate?.projectedUnpricedGpuHours ?? 0,
+    result.trend?.available ? result.trend.projectedUnpricedGpuHours : 0,
+  );
+  if (result.actual.unpricedGpuHours <= 0 && projected <= 0) return [];
+  return [
+    `unpriced: ${fixed(result.actual.unpricedGpuHours, 2)} GPU-hours to date and about ${fixed(projected, 2)} projected have no rate in the catalogue and are not in the figures`,
+  ];
+}
+
+const BARS = '▁▂▃▄▅▆▇█';
+
+/** Daily cost, actual then projected (trend, else run-rate), on one scale. */
+export function chartLines(result: ForecastResult): string[] {
+  if (result.days.length === 0) return [];
+  const useTrend = result.trend?.available === true;
+  const projected = (day: DayOutlook) => (useTrend ? (day.trend ?? 0) : (day.runRate ?? 0));
+  const values = result.days.map((day) => (day.actual ?? 0) + projected(day));
+  const max = Math.max(...values, 0);
+  const bar = (value: number) =>
+    max <= 0 || value <= 0
+      ? ' '
+      : (BARS[Math.min(BARS.length - 1, Math.floor((value / max) * BARS.length))] ?? ' ');
+  const closed = result.days.filter((day) => day.endMs <= result.closedUntilMs);
+  const actualBars = closed.map((day) => bar(day.actual ?? 0)).join('');
+  const projectedBars = values.slice(closed.length).map(bar).join('');
+  const label =
+    result.status === 'ended' ? 'actual' : `actual │ ${useTrend ? 'trend' : 'run-rate'}`;
+  return [`daily   ${actualBars}${projectedBars ? `│${projectedBars}` : ''}   (${label})`];
+}

@@ -1,0 +1,60 @@
+// The ranking as JSON for programs: snake_case fields, money in the catalogue currency.
+import type { RankReport } from '../core/rank.js';
+import { currencyField, round } from './format.js';
+import { summarySentence } from './rank-view.js';
+import { catalogueJson, JSON_SCHEMA_VERSION, windowJson } from './usage-json.js';
+
+const MONEY = 6;
+const UNIT = 10;
+const RATIO = 10;
+
+export function renderRankJson(report: RankReport): string {
+  const { currency } = report.catalogue;
+  const c = (name: string) => currencyField(name, currency);
+  const num = (value: number | null, decimals: number) =>
+    value === null ? null : round(value, decimals);
+  const { ranking } = report;
+  const document = {
+    schema_version: JSON_SCHEMA_VERSION,
+    kind: 'rank',
+    window: windowJson(report),
+    source: report.source,
+    currency,
+    catalogue: catalogueJson(report),
+    partial: report.partial,
+    marginal_factor: ranking.factor,
+    rows: ranking.rows.map((row, index) => ({
+      rank: index + 1,
+      [report.useCaseLabel]: row.useCase,
+      [c('cost')]: num(row.cost, MONEY),
+      inferences: row.inferences,
+      [c('cost_per_inference')]: num(row.costPerInference, UNIT),
+      [c('value_per_inference')]: row.valuePerInference,
+      value_source: report.valueSources[row.useCase] ?? null,
+      [c('value')]: num(row.value, MONEY),
+      [c('margin_per_inference')]: num(row.marginPerInference, UNIT),
+      [c('total_margin')]: num(row.totalMargin, MONEY),
+      cost_share: num(row.costShare, RATIO),
+      value_share: num(row.valueShare, RATIO),
+      cumulative_cost_share: num(row.cumulativeCostShare, RATIO),
+      marginal: row.marginal,
+      reasons: row.reasons,
+      not_judged: row.notJudged ?? null,
+    })),
+    summary: {
+      use_cases: ranking.summary.useCases,
+      judged: ranking.summary.judged,
+      marginal: ranking.summary.marginal,
+      [c('marginal_cost')]: round(ranking.summary.marginalCost, MONEY),
+      marginal_cost_share: num(ranking.summary.marginalCostShare, RATIO),
+      [c('total_cost')]: round(ranking.summary.totalCost, MONEY),
+      [c('total_value')]: round(ranking.summary.totalValue, MONEY),
+      [c('total_margin')]: round(ranking.summary.totalMargin, MONEY),
+      without_value: ranking.summary.withoutValue,
+      unpriced: ranking.summary.unpriced,
+      text: summarySentence(ranking, currency),
+    },
+    notes: report.notes,
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}

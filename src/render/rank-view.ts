@@ -1,0 +1,99 @@
+// The ranking laid out for people (table and Markdown), with a summary line to paste.
+import type { Ranking, RankReport, RankRow } from '../core/rank.js';
+import { fixed, percent, safeText, unitCost } from './format.js';
+import type { Column, View } from './usage-view.js';
+import { contextLines } from './usage-view.js';
+
+const DASH = '–';
+
+export function rankView(report: RankReport): View {
+  const { currency } = report.catalogue;
+  const { ranking } = report;
+  const columns: Column[] = [
+    { title: report.useCaseLabel, numeric: false },
+    { title: `cost ${currency}`, numeric: true },
+    { title: 'inferences', numeric: true },
+    { title: `cost/inf`, numeric: true },
+    { title: `value/inf`, numeric: true },
+    { title: `margin/inf`, numeric: true },
+    { title: `margin ${currency}`, numeric: true },
+    { title: 'cost share', numeric: true },
+    { title: 'value share', numeric: true },
+    { title: 'cum. cost', numeric: true },
+    { title: 'verdict', numeric: false },
+  ];
+  const { summary } = ranking;
+  return {
+    title: 'ml-cost rank',
+    context: [
+      ...contextLines(report),
+      `rule    marginal when margin < 0 or cost share > ${fixed(ranking.factor, 2)} × value share`,
+    ],
+    columns,
+    rows: ranking.rows.map(rowCells),
+    totals: [
+      'total',
+      fixed(summary.totalCost, 2),
+      fixed(sumInferences(ranking), 0),
+      '',
+      '',
+      '',
+      fixed(summary.totalMargin, 2),
+      summary.totalCost > 0 ? '100.0%' : DASH,
+      summary.totalValue > 0 ? '100.0%' : DASH,
+      '',
+      '',
+    ],
+    footnotes: [
+      summarySentence(ranking, currency),
+      ...report.notes
+        .filter((note) => !note.startsWith('unpriced GPU types'))
+        .map((note) => `note: ${note}`),
+    ],
+  };
+}
+
+function rowCells(row: RankRow): string[] {
+  const money = (value: number | null) => (value === null ? DASH : fixed(value, 2));
+  const unit = (value: number | null) => (value === null ? DASH : unitCost(value));
+  const share = (value: number | null) => (value === null ? DASH : percent(value));
+  return [
+    safeText(row.useCase || '(none)'),
+    row.cost === null ? 'unpriced' : fixed(row.cost, 2),
+    fixed(row.inferences, 0),
+    unit(row.costPerInference),
+    row.valuePerInference === null ? 'not set' : unit(row.valuePerInference),
+    unit(row.marginPerInference),
+    money(row.totalMargin),
+    share(row.costShare),
+    share(row.valueShare),
+    share(row.cumulativeCostShare),
+    verdict(row),
+  ];
+}
+
+function verdict(row: RankRow): string {
+  if (row.notJudged === 'no-value') return 'no value set';
+  if (row.notJudged === 'unpriced') return 'unpriced';
+  if (!row.marginal) return 'ok';
+  return row.reasons.includes('negative-margin') ? 'MARGINAL (loss)' : 'MARGINAL (share)';
+}
+
+function sumInferences(ranking: Ranking): number {
+  return ranking.rows.reduce((sum, row) => sum + row.inferences, 0);
+}
+
+/** e.g. "2 marginal use cases consume 35.2% of GPU cost (EUR 1,234.00 of EUR 3,505.68)." */
+export function summarySentence(ranking: Ranking, currency: string): string {
+  const { summary } = ranking;
+  const n = summary.marginal;
+  const share = summary.marginalCostShare === null ? DASH : percent(summary.marginalCostShare);
+  let sentence = `${n} marginal use case${n === 1 ? '' : 's'} consume${n === 1 ? 's' : ''} ${share} of GPU cost (${currency} ${fixed(summary.marginalCost, 2)} of ${currency} ${fixed(summary.totalCost, 2)}).`;
+  if (summary.withoutValue.length > 0) {
+    sentence += ` Not judged, no value per inference set: ${summary.withoutValue.map((name) => safeText(name || '(none)')).join(', ')}.`;
+  }
+  if (summary.unpriced.length > 0) {
+    sentence += ` Not judged, unpriced GPU usage: ${summary.unpriced.map((name) => safeText(name || '(none)')).join(', ')}.`;
+  }
+  return sentence;
+}
