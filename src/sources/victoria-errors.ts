@@ -21,6 +21,9 @@ const SNIPPET_LENGTH = 400;
 const QUERY_ECHO =
   /^error when executing query=.*? on the time range \(start=\d+, end=\d+, step=\d+\): /s;
 
+// Its plain-text errors start with the client address and the request URI, ours again.
+const REQUEST_ECHO = /^remoteAddr: "[^"]*"; requestURI: \S+; /;
+
 interface LimitHint {
   readonly pattern: RegExp;
   readonly hint: string;
@@ -74,7 +77,7 @@ export function serverMessage(body: string): string {
   } catch {
     // plain text, as VictoriaMetrics writes for 400 and 503
   }
-  return oneLine(text.replace(QUERY_ECHO, ''));
+  return oneLine(text.replace(QUERY_ECHO, '').replace(REQUEST_ECHO, ''));
 }
 
 export function oneLine(text: string): string {
@@ -108,5 +111,8 @@ export function describeStatus(
   if (status === 400 || status === 404) return `${head}; ${URL_HINT}`;
   if (status === 401 || status === 403) return `${head}; ${AUTH_HINT}`;
   if (status >= 300 && status < 400) return `${head}; use the URL it redirects to`;
+  if (status === 503 || status === 502 || status === 504) {
+    return `${head}; the server is overloaded or restarting, try again later`;
+  }
   return head;
 }

@@ -294,7 +294,8 @@ function parseAnswer(body: string, grid: HourGrid, job: Job): JobAnswer {
       body.length === 0
         ? 'an empty body'
         : `a body starting ${JSON.stringify(oneLine(body.slice(0, 80)))}`;
-    throw new MalformedAnswer(`not JSON (${reason}; got ${start})`);
+    const what = endsTooSoon(reason, body.length) ? 'truncated JSON' : 'not JSON';
+    throw new MalformedAnswer(`${what} (${reason}; got ${start})`);
   }
   if (!isRecord(json)) throw new MalformedAnswer('not a JSON object');
   if (json.status !== 'success') {
@@ -334,6 +335,13 @@ function parseAnswer(body: string, grid: HourGrid, job: Job): JobAnswer {
   }
   series.sort((a, b) => compareLabels(a.labels, b.labels, job.by));
   return { series, isPartial: json.isPartial === true };
+}
+
+/** Whether JSON.parse failed because the text stopped, rather than because it was not JSON. */
+function endsTooSoon(reason: string, length: number): boolean {
+  if (/end of JSON input|Unterminated/i.test(reason)) return true;
+  const position = /at position (\d+)/.exec(reason)?.[1];
+  return position !== undefined && Number(position) >= length;
 }
 
 function parseValue(text: string): number {

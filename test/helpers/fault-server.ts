@@ -1,0 +1,111 @@
+// A loopback HTTP(S) server that misbehaves on purpose, in front of a real VictoriaMetrics where
+// the fault needs a real answer (retry then success, a truncated or partial answer).
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: IncomingMessage['headers'];
+  readonly body: string;
+}
+
+export type Fault =
+  | {
+      readonly kind: 'reply';
+      readonly status: number;
+      readonly body: string;
+      readonly type?: string;
+    }
+  /** Forward to the upstream VictoriaMetrics, optionally rewriting its answer. */
+  | { readonly kind: 'proxy'; readonly rewrite?: (body: string) => string }
+  /** Never answer. */
+  | { readonly kind: 'hang' }
+  /** Send headers and the start of a body, then stall. */
+  | { readonly kind: 'stall-body' }
+  /** Destroy the socket without answering. */
+  | { readonly kind: 'drop' };
+
+export interface FaultServer {
+  readonly url: string;
+  readonly requests: RecordedRequest[];
+  /** Faults for the next requests, in order; when they run out, `fallback` answers. */
+  queue(...faults: Fault[]): void;
+  fallback: Fault;
+  close(): Promise<void>;
+}
+
+export interface FaultServerOptions {
+  readonly upstream?: string;
+  readonly tls?: { readonly key: string; readonly cert: string };
+}
+
+export async function startFaultServer(options: FaultServerOptions = {}): Promise<FaultServer> {
+  const pending: Fault[] = [];
+  const requests: RecordedRequest[] = [];
+  const handler = async (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString();
+    requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
+    const fault = pending.shift() ?? server.fallback;
+    await act(fault, req, res, body, options.upstream);
+  };
+  const http = options.tls ? createHttpsServer(options.tls, handler) : createHttpServer(handler);
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const { port } = http.address() as AddressInfo;
+  const server: FaultServer = {
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    requests,
+    queue: (...faults) => pending.push(...faults),
+    fallback: { kind: 'proxy' },
+    close: () =>
+      new Promise<void>((resolve) => {
+        http.closeAllConnections();
+        http.close(() => resolve());
+      }),
+  };
+  return server;
+}
+
+async function act(
+  fault: Fault,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: string,
+  upstream: string | undefined,
+): Promise<void> {
+  switch (fault.kind) {
+    case 'reply':
+      res.writeHead(fault.status, { 'content-type': fault.type ?? 'text/plain' });
+      res.end(fault.body);
+      return;
+    case 'proxy': {
+      if (!upstream) throw new Error('proxy fault without an upstream');
+      const path = (req.url ?? '/').replace(/^.*(\/api\/v1\/)/, '$1');
+      const answer = await fetch(`${upstream}${path}`, {
+        method: req.method ?? 'GET',
+        headers: { 'content-type': req.headers['content-type'] ?? 'text/plain' },
+        ...(req.method === 'POST' ? { body } : {}),
+      });
+      const text = await answer.text();
+      res.writeHead(answer.status, { 'content-type': 'application/json' });
+      res.end(fault.rewrite ? fault.rewrite(text) : text);
+      return;
+    }
+    case 'hang':
+      return;
+    case 'stall-body':
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"status":"success","data":{"resultType":"matrix","result":[');
+      return;
+    case 'drop':
+      req.socket.destroy();
+      return;
+  }
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { planChunks } from '../../src/sources/chunks.js';
+
+const grid = (hours: number) => ({ startMs: Date.UTC(2026, 0, 1), hours });
+
+describe('planChunks', () => {
+  it('keeps a month in one chunk when the chunk is large enough', () => {
+    expect(planChunks(grid(745), 1000)).toEqual([
+      { offset: 0, hours: 745, queryFirstHour: 0, queryLastHour: 744 },
+    ]);
+  });
+
+  it('cuts a long grid into whole chunks plus a remainder, overlapping inside the grid only', () => {
+    expect(planChunks(grid(25), 10, 3)).toEqual([
+      { offset: 0, hours: 10, queryFirstHour: 0, queryLastHour: 12 },
+      { offset: 10, hours: 10, queryFirstHour: 7, queryLastHour: 22 },
+      { offset: 20, hours: 5, queryFirstHour: 17, queryLastHour: 24 },
+    ]);
+  });
+
+  it('covers every hour exactly once', () => {
+    const chunks = planChunks(grid(8761), 1000);
+    expect(chunks).toHaveLength(9);
+    expect(chunks.reduce((sum, chunk) => sum + chunk.hours, 0)).toBe(8761);
+    chunks.forEach((chunk, index) => {
+      expect(chunk.offset).toBe(index * 1000);
+    });
+  });
+
+  it('plans nothing for an empty grid', () => {
+    expect(planChunks(grid(0), 1000)).toEqual([]);
+  });
+
+  it.each([0, -1, 1.5, Number.NaN])('refuses a chunk size of %s', (size) => {
+    expect(() => planChunks(grid(10), size)).toThrow(RangeError);
+  });
+});
