@@ -59,6 +59,8 @@ const LIMIT_HINTS: readonly LimitHint[] = [
 
 const URL_HINT =
   'the source URL must be the base: http://host:8428 for a single node, http://vmselect:8481/select/<accountID>/prometheus for a cluster';
+// vmauth 1.79 answers an unknown token or password with 400, not 401.
+const AUTH_REJECTED = /auth token|authorization/i;
 const AUTH_HINT =
   'set ML_COST_BEARER_TOKEN, or ML_COST_BASIC_AUTH as user:password, or pass the header vmauth expects with --header';
 
@@ -108,8 +110,10 @@ export function describeStatus(
     const limit = LIMIT_HINTS.find((candidate) => candidate.pattern.test(message));
     return limit ? `${head}; ${limit.hint}` : head;
   }
+  if (status === 401 || status === 403 || (status === 400 && AUTH_REJECTED.test(message))) {
+    return `${head}; ${AUTH_HINT}`;
+  }
   if (status === 400 || status === 404) return `${head}; ${URL_HINT}`;
-  if (status === 401 || status === 403) return `${head}; ${AUTH_HINT}`;
   if (status >= 300 && status < 400) return `${head}; use the URL it redirects to`;
   if (status === 503 || status === 502 || status === 504) {
     return `${head}; the server is overloaded or restarting, try again later`;
