@@ -37,7 +37,7 @@ const LIMIT_HINTS: readonly LimitHint[] = [
   },
   {
     pattern: /maxPointsPerTimeseries|too many points/i,
-    hint: 'raise -search.maxPointsPerTimeseries on VictoriaMetrics, or lower the points per query',
+    hint: 'raise -search.maxPointsPerTimeseries on VictoriaMetrics to at least the number of points shown',
   },
   {
     pattern: /maxSamplesPerQuery/i,

@@ -68,7 +68,7 @@ interface Connection {
 
 export function createVictoriaSource(options: VictoriaSourceOptions): VictoriaSource {
   const connection = connect(options);
-  const timeoutMs = positiveInteger(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, 'timeout');
+  const timeoutMs = Math.ceil(positive(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, 'timeout (ms)'));
   const retries = nonNegativeInteger(options.retries ?? DEFAULT_RETRIES, 'retries');
   const hoursPerChunk = positiveInteger(
     options.maxPointsPerQuery ?? DEFAULT_MAX_POINTS_PER_QUERY,
@@ -411,6 +411,13 @@ async function runInOrder<J, A>(
     fail(error);
     throw failure;
   }
+}
+
+function positive(value: number, what: string): number {
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new UsageError(`${what} must be more than 0, got ${value}`);
+  }
+  return value;
 }
 
 function positiveInteger(value: number, what: string): number {

@@ -134,7 +134,7 @@ describe('createVictoriaSource options', () => {
     [{ url: 'http://vm', bearerToken: 't', basicAuth: 'u:p' }, 'more than one credential'],
     [{ url: 'http://u:p@vm', basicAuth: 'u:p' }, 'both in the source URL'],
     [{ url: 'http://vm', basicAuth: 'justuser' }, 'user:password'],
-    [{ url: 'http://vm', timeoutMs: 0 }, 'timeout must be a positive whole number'],
+    [{ url: 'http://vm', timeoutMs: 0 }, 'timeout (ms) must be more than 0'],
     [{ url: 'http://vm', maxPointsPerQuery: 2.5 }, 'max points per query'],
   ])('rejects %j', (options, text) => {
     expect(() => createVictoriaSource(options)).toThrow(UsageError);
