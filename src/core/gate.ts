@@ -30,12 +30,18 @@ export interface ScopeUsage {
   readonly tokens: number;
   /** Cost of the priced GPU-hours; null when there was GPU usage and none of it was priced. */
   readonly cost: number | null;
-  /** End-of-period forecast of cost; undefined when not forecast, null when it could not be. */
+  /** End-of-month forecast of the priced cost; null or absent when there is none. */
   readonly forecastCost?: number | null;
 }
 
 /** Why a check could not be measured: each one fails the check. */
-export type Unmeasured = 'no_usage' | 'unpriced' | 'no_inferences' | 'no_tokens' | 'no_forecast';
+export type Unmeasured =
+  | 'no_usage'
+  | 'no_gpu_usage'
+  | 'unpriced'
+  | 'no_inferences'
+  | 'no_tokens'
+  | 'no_forecast';
 
 export type CheckStatus = 'pass' | 'fail';
 
@@ -63,13 +69,16 @@ type Measurement = { value: number } | { unmeasured: Unmeasured };
 
 function measure(check: GateCheck, usage: ScopeUsage | undefined): Measurement {
   if (usage === undefined || !usage.found) return { unmeasured: 'no_usage' };
+  if (check.metric === 'unpriced_share') {
+    return { value: usage.gpuHours > 0 ? usage.unpricedGpuHours / usage.gpuHours : 0 };
+  }
+  // A cost check on a scope without GPU time cannot tell a free month from a misnamed
+  // GPU-seconds metric, so it does not pass.
+  if (usage.gpuHours <= 0) return { unmeasured: 'no_gpu_usage' };
   switch (check.metric) {
-    case 'unpriced_share':
-      return { value: usage.gpuHours > 0 ? usage.unpricedGpuHours / usage.gpuHours : 0 };
     case 'cost': {
       if (check.basis === 'forecast') {
-        if (usage.forecastCost === undefined) return { unmeasured: 'no_forecast' };
-        if (usage.forecastCost === null) return { unmeasured: 'unpriced' };
+        if (usage.forecastCost == null) return { unmeasured: 'no_forecast' };
         return { value: usage.forecastCost };
       }
       return usage.cost === null ? { unmeasured: 'unpriced' } : { value: usage.cost };

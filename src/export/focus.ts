@@ -118,14 +118,60 @@ function billingMonth(ms: number, tz: string): { startMs: number; endMs: number 
   return { startMs: start.getTime(), endMs: addMonths(start, 1).getTime() };
 }
 
-function describe(row: UsageRow, gpuType: string, options: FocusLayoutOptions): string {
+function describe(
+  row: UsageRow,
+  gpuType: string,
+  currency: string,
+  options: FocusLayoutOptions,
+): string {
   const version = versionsCell(row.versions);
   if (gpuType === '') return `Inferences and tokens without GPU time (catalogue ${version})`;
   const [only] = row.versions;
   const rate =
     row.versions.length === 1 && only !== undefined ? options.rateOf?.(only, gpuType) : undefined;
-  const price = rate === undefined ? '' : ` at ${formatDecimal(rate, DECIMALS.unitMoney)}`;
+  const price =
+    rate === undefined ? '' : ` at ${formatDecimal(rate, DECIMALS.unitMoney)} ${currency}`;
   return `GPU time on ${gpuType}${price} per GPU-hour (catalogue ${version})`;
+}
+
+/**
+ * Tokens and inferences carry no GPU-type label, so they arrive in a row of their own with
+ * an empty GPU type. When their group (same other labels, period and catalogue version) ran
+ * on exactly one GPU type, they belong to that charge and are folded into it; otherwise they
+ * stay a zero-cost row, since splitting them between GPU types would be invented.
+ */
+export function attachUsageToCharges(rows: readonly UsageRow[], gpuTypeLabel: string): UsageRow[] {
+  const keyOf = (row: UsageRow) =>
+    JSON.stringify([
+      row.period?.startMs ?? null,
+      row.versions,
+      Object.entries(row.group)
+        .filter(([label]) => label !== gpuTypeLabel)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    ]);
+  const charges = new Map<string, UsageRow[]>();
+  const loose = new Map<string, UsageRow>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    if ((row.group[gpuTypeLabel] ?? '') === '' && row.gpuHours === 0) loose.set(key, row);
+    else charges.set(key, [...(charges.get(key) ?? []), row]);
+  }
+  const merged: UsageRow[] = [];
+  for (const [key, group] of charges) {
+    const extra = loose.get(key);
+    const [only] = group;
+    if (extra && group.length === 1 && only) {
+      merged.push({
+        ...only,
+        inferences: only.inferences + extra.inferences,
+        tokens: only.tokens + extra.tokens,
+      });
+      loose.delete(key);
+    } else {
+      merged.push(...group);
+    }
+  }
+  return [...merged, ...loose.values()];
 }
 
 /**
@@ -167,7 +213,7 @@ export function focusTable(report: UsageReport, options: FocusLayoutOptions): Ta
       'Usage',
       // null unless the row corrects an invoiced period; ml-cost never writes corrections.
       null,
-      describe(row, gpuType, options),
+      describe(row, gpuType, catalogue.currency, options),
       'Usage-Based',
       isoUtc(chargeEnd),
       isoUtc(chargeStart),
@@ -198,6 +244,6 @@ export function focusTable(report: UsageReport, options: FocusLayoutOptions): Ta
   };
   return {
     columns: focusColumns(report, labels),
-    records: sortRows(report.rows, report.by).map(record),
+    records: sortRows(attachUsageToCharges(report.rows, labels.gpuType), report.by).map(record),
   };
 }

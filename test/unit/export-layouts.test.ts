@@ -240,7 +240,7 @@ describe('FOCUS layout', () => {
       ChargePeriodEnd: '2026-11-28T00:00:00Z',
       ChargeCategory: 'Usage',
       ChargeClass: null,
-      ChargeDescription: 'GPU time on A100-80GB at 2.93 per GPU-hour (catalogue 2026-07)',
+      ChargeDescription: 'GPU time on A100-80GB at 2.93 EUR per GPU-hour (catalogue 2026-07)',
       PricingQuantity: 10,
       PricingUnit: FOCUS_PRICING_UNIT,
       ServiceCategory: 'AI and Machine Learning',
@@ -277,6 +277,38 @@ describe('FOCUS layout', () => {
     const table = focusTable(r, options);
     expect(table.columns.at(-1)?.name).toBe('x_LabelEnvironment');
     expect(table.records[0]?.at(-1)).toBe('prod');
+  });
+
+  it('folds tokens and inferences into the one GPU charge of their group', () => {
+    const gpu = { ...chatA100, inferences: 0, tokens: 0 };
+    const tokens = row({
+      group: { use_case: 'chat', model_name: 'llama', gpu_type: '' },
+      period: day,
+      inferences: 1000,
+      tokens: 50_000,
+    });
+    const table = focusTable(report([tokens, gpu]), options);
+    expect(table.records).toHaveLength(1);
+    const names = table.columns.map((c) => c.name);
+    const record = table.records[0] ?? [];
+    expect(record[names.indexOf('x_Inferences')]).toBe(1000);
+    expect(record[names.indexOf('x_Tokens')]).toBe(50_000);
+    expect(record[names.indexOf('BilledCost')]).toBe(29.3);
+  });
+
+  it('keeps tokens apart when their group ran on several GPU types', () => {
+    const a100 = { ...chatA100, inferences: 0, tokens: 0 };
+    const l4 = { ...a100, group: { ...a100.group, gpu_type: 'L4' }, gpuHours: 1, cost: 0.71 };
+    const tokens = row({
+      group: { use_case: 'chat', model_name: 'llama', gpu_type: '' },
+      period: day,
+      tokens: 50_000,
+    });
+    const table = focusTable(report([a100, l4, tokens]), options);
+    const names = table.columns.map((c) => c.name);
+    const gpuTypes = table.records.map((r) => r[names.indexOf('x_GpuType')]);
+    expect(gpuTypes).toEqual(['', 'A100-80GB', 'L4']);
+    expect(table.records[0]?.[names.indexOf('BilledCost')]).toBe(0);
   });
 
   it('refuses unpriced usage instead of writing it as a zero cost', () => {

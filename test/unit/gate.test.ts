@@ -62,7 +62,7 @@ describe('evaluateCheck', () => {
     });
     expect(evaluateCheck(check, usage({ forecastCost: null }))).toMatchObject({
       status: 'fail',
-      unmeasured: 'unpriced',
+      unmeasured: 'no_forecast',
     });
   });
 
@@ -85,9 +85,9 @@ describe('evaluateCheck', () => {
     expect(evaluateCheck({ ...check, limit: 7000 }, usage()).status).toBe('fail');
   });
 
-  it('tokens that cost nothing meet any minimum', () => {
+  it('tokens on GPU time priced at zero meet any minimum', () => {
     const check: GateCheck = { metric: 'tokens_per_cost', limit: 1e9, basis: 'actual' };
-    expect(evaluateCheck(check, usage({ cost: 0, gpuHours: 0 }))).toMatchObject({
+    expect(evaluateCheck(check, usage({ cost: 0 }))).toMatchObject({
       status: 'pass',
       measured: Number.POSITIVE_INFINITY,
     });
@@ -99,6 +99,13 @@ describe('evaluateCheck', () => {
     expect(evaluateCheck(perInference, usage({ inferences: 0 })).unmeasured).toBe('no_inferences');
     expect(evaluateCheck(perToken, usage({ tokens: 0 })).unmeasured).toBe('no_tokens');
     expect(evaluateCheck(perInference, usage({ cost: null })).unmeasured).toBe('unpriced');
+  });
+
+  it('fails cost checks on a scope without GPU time: a misnamed metric is not a free month', () => {
+    for (const metric of ['cost', 'cost_per_inference', 'tokens_per_cost'] as const) {
+      const check: GateCheck = { metric, limit: 1e12, basis: 'actual' };
+      expect(evaluateCheck(check, usage({ gpuHours: 0, cost: 0 })).unmeasured).toBe('no_gpu_usage');
+    }
   });
 
   it('fails closed on any unpriced usage with the default 0 % share', () => {
