@@ -323,7 +323,14 @@ function parseAnswer(body: string, grid: HourGrid, job: Job): JobAnswer {
       if (!Array.isArray(point) || typeof point[0] !== 'number' || typeof point[1] !== 'string') {
         throw new MalformedAnswer('a point that is not [timestamp, "value"]');
       }
-      const hour = Math.round((point[0] * 1000 - grid.startMs) / HOUR_MS) - 1;
+      const sinceStart = point[0] * 1000 - grid.startMs;
+      const hour = Math.round(sinceStart / HOUR_MS) - 1;
+      // A server or cache that rounded start/end (nocache ignored) would shift every hour.
+      if (Math.abs(sinceStart - (hour + 1) * HOUR_MS) > 1) {
+        throw new MalformedAnswer(
+          `a point at ${new Date(point[0] * 1000).toISOString()} is not on the hour grid (was nocache=1 ignored?)`,
+        );
+      }
       const index = hour - offset;
       if (index < 0 || index >= hours) continue;
       const value = parseValue(point[1]);

@@ -226,6 +226,20 @@ describe('unusable answers', () => {
     expect(await failure()).toContain('status "error": storage unavailable');
   });
 
+  it('refuses points off the hour grid, as from a cache that rounds start and end', async () => {
+    const shifted = JSON.stringify({
+      status: 'success',
+      data: {
+        resultType: 'matrix',
+        result: [{ metric: {}, values: [[(T0 + 1800_000) / 1000, '1']] }],
+      },
+    });
+    server.queue({ kind: 'reply', status: 200, body: shifted });
+    expect(await failure()).toContain(
+      'a point at 2026-02-01T00:30:00.000Z is not on the hour grid',
+    );
+  });
+
   it('refuses a partial answer unless allowed', async () => {
     const partial = (body: string) => JSON.stringify({ ...JSON.parse(body), isPartial: true });
     server.fallback = { kind: 'proxy', rewrite: partial };
