@@ -2,7 +2,8 @@
 import type { ForecastReport, ForecastResult } from '../core/forecast.js';
 import { type Cell, DECIMALS, number, type Table, text } from '../export/table.js';
 import { renderTableCsv } from './csv.js';
-import { currencyField, periodLabel } from './format.js';
+import { localDate } from './forecast-view.js';
+import { currencyField } from './format.js';
 
 export function renderForecastCsv(report: ForecastReport): string {
   const c = (name: string) => currencyField(name, report.catalogue.currency);
@@ -46,7 +47,7 @@ function record(
 ): Cell[] {
   const trend = result.trend?.available ? result.trend : null;
   const date = (ms: number | null | undefined) =>
-    ms === null || ms === undefined ? null : periodLabel({ startMs: ms, endMs: ms + 1 }, report.tz);
+    ms === null || ms === undefined ? null : localDate(ms, report.tz);
   const { budget } = result;
   return [
     scope,

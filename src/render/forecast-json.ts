@@ -1,6 +1,7 @@
 // The forecast as JSON for programs: every figure with the inputs that made it, snake_case.
 import type { BudgetCheck, ForecastReport, ForecastResult } from '../core/forecast.js';
-import { currencyField, isoInZone, periodLabel, round } from './format.js';
+import { localDate } from './forecast-view.js';
+import { currencyField, isoInZone, round } from './format.js';
 import { JSON_SCHEMA_VERSION } from './usage-json.js';
 
 const MONEY = 6;
@@ -41,7 +42,7 @@ function resultJson(result: ForecastResult, currency: string, tz: string) {
   const money = (name: string, value: number) => ({
     [currencyField(name, currency)]: round(value, MONEY),
   });
-  const date = (ms: number) => periodLabel({ startMs: ms, endMs: ms + 1 }, tz);
+  const date = (ms: number) => localDate(ms, tz);
   const { runRate, trend, budget } = result;
   const budgetJson = (check: BudgetCheck | undefined) =>
     check === undefined

@@ -7,10 +7,15 @@ import type {
   ForecastResult,
   TrendForecast,
 } from '../core/forecast.js';
-import { fixed, isoInZone, percent, periodLabel, safeText } from './format.js';
+import { fixed, isoInZone, percent, safeText } from './format.js';
 import type { Column, View } from './usage-view.js';
 
 const DASH = '–';
+
+/** The local calendar date of an instant, YYYY-MM-DD. */
+export function localDate(ms: number, tz: string): string {
+  return isoInZone(ms, tz).slice(0, 10);
+}
 
 export interface ForecastViewOptions {
   /** Draw the daily sparkline (a terminal only: it is decoration, not data). */
@@ -120,9 +125,7 @@ function trendLine(trend: TrendForecast, currency: string, tz: string): string {
   const first = trend.points[0];
   const last = trend.points[trend.points.length - 1];
   const span =
-    first && last
-      ? `${periodLabel({ startMs: first.startMs, endMs: first.startMs + 1 }, tz)} … ${periodLabel({ startMs: last.startMs, endMs: last.startMs + 1 }, tz)}`
-      : '';
+    first && last ? `${localDate(first.startMs, tz)} … ${localDate(last.startMs, tz)}` : '';
   const r2 = trend.rSquared === null ? 'n/a (flat)' : fixed(trend.rSquared, 3);
   return (
     `trend: least squares over ${trend.daysUsed} closed days (${span}): ${currency} ${fixed(trend.intercept, 2)} ${trend.slope < 0 ? '−' : '+'} ${fixed(Math.abs(trend.slope), 2)} × day of month, R² ${r2}; ` +
@@ -143,7 +146,7 @@ function budgetLines(report: ForecastReport, currency: string): string[] {
     const crossed =
       check.crossedOnMs === null
         ? 'not crossed'
-        : `crossed on ${periodLabel({ startMs: check.crossedOnMs, endMs: check.crossedOnMs + 1 }, report.tz)}`;
+        : `crossed on ${localDate(check.crossedOnMs, report.tz)}`;
     return `${name} ${side}, ${crossed}`;
   };
   const parts = [
