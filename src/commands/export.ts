@@ -1,0 +1,274 @@
+// ml-cost export: a stable, re-runnable CSV for schedules, in ml-cost or FinOps FOCUS columns.
+// The same data and catalogue give the same bytes; files are written atomically and an
+// existing file is kept unless --overwrite.
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Command, Option } from 'commander';
+import type { UsageReport } from '../core/report.js';
+import { CatalogueError, SourceError, UsageError } from '../errors.js';
+import type { Table } from '../export/table.js';
+import { io } from './io.js';
+import {
+  addGroupOptions,
+  addSourceOptions,
+  addWindowOptions,
+  type CommandContext,
+  createContext,
+  type GroupFlags,
+  parseBy,
+  parseFilters,
+  type SourceFlags,
+  type WindowFlags,
+} from './options.js';
+import { DEFAULT_BY, settleMs } from './report.js';
+
+export const EXPORT_SCHEMAS = ['ml-cost', 'focus'] as const;
+type ExportSchema = (typeof EXPORT_SCHEMAS)[number];
+
+type ExportFlags = SourceFlags &
+  WindowFlags &
+  GroupFlags & {
+    granularity: 'hour' | 'day';
+    schema: ExportSchema;
+    output?: string;
+    outputDir?: string;
+    overwrite?: boolean;
+  };
+
+export function exportCommand(): Command {
+  const command = new Command('export')
+    .summary('a stable, re-runnable CSV for schedules (ml-cost or FOCUS columns)')
+    .description(
+      'Writes usage and cost per hour or day as CSV for spreadsheets and FinOps tools. The same\n' +
+        'data and catalogue give byte-identical files; each row names the catalogue version and\n' +
+        'hash that priced it. Files are written atomically (nothing is left behind on failure)\n' +
+        'and an existing file is kept unless --overwrite, so a re-run of a schedule is harmless.\n' +
+        'With --output-dir, one file per local day of the window: <schema>-YYYY-MM-DD.csv.',
+    );
+  addWindowOptions(command, 'yesterday');
+  addGroupOptions(command);
+  command
+    .addOption(
+      new Option('--granularity <granularity>', 'one row per group and hour, or per group and day')
+        .choices(['hour', 'day'])
+        .default('day'),
+    )
+    .addOption(
+      new Option(
+        '--schema <schema>',
+        'ml-cost columns, or a FinOps FOCUS 1.2/1.3 cost-and-usage dataset',
+      )
+        .choices(EXPORT_SCHEMAS)
+        .default('ml-cost'),
+    )
+    .option('--output <file>', 'write to this file (default: stdout)')
+    .option('--output-dir <dir>', 'write one file per day into this directory, named by the day')
+    .option('--overwrite', 'replace existing files (default: keep them and say so)');
+  addSourceOptions(command);
+  command.addHelpText(
+    'after',
+    `
+Examples:
+  $ ml-cost export --source http://victoria:8428 --output-dir /var/lib/ml-cost/exports
+  $ ml-cost export --source http://victoria:8428 --period last-7d --granularity hour --output-dir exports
+  $ ml-cost export --source http://victoria:8428 --period 2026-10 --schema focus --output focus-2026-10.csv`,
+  );
+  return command.action(async (flags: ExportFlags) => {
+    await runExport(flags);
+  });
+}
+
+interface ExportFile {
+  /** null for stdout. */
+  readonly path: string | null;
+  readonly text: string;
+  readonly rows: number;
+}
+
+async function runExport(flags: ExportFlags): Promise<void> {
+  if (flags.output !== undefined && flags.outputDir !== undefined) {
+    throw new UsageError('use either --output or --output-dir, not both');
+  }
+  const filters = parseFilters(flags.filter);
+  const context = await createContext(flags);
+  const [{ resolveWindow, DEFAULT_SETTLE_MS }, { buildUsageReport }] = await Promise.all([
+    import('../core/periods.js'),
+    import('../pipeline.js'),
+  ]);
+  const window = resolveWindow(
+    {
+      period:
+        flags.period ??
+        (flags.from === undefined && flags.to === undefined ? 'yesterday' : undefined),
+      from: flags.from,
+      to: flags.to,
+      tz: context.tz,
+    },
+    context.now,
+    settleMs(context.config.settle_minutes, DEFAULT_SETTLE_MS),
+  );
+  const report = await buildUsageReport(context, {
+    window,
+    by: exportBy(flags, context),
+    filters,
+    granularity: flags.granularity,
+    catalogueVersion: flags.catalogueVersion,
+    splitVersions: true,
+  });
+  if (report.partial) {
+    throw new SourceError(
+      'the source answered with partial data; an export is not written from partial data (even with --allow-partial)',
+    );
+  }
+  if (flags.schema === 'focus') refuseUnpriced(report);
+  for (const note of report.notes) io.warn(note);
+
+  // Everything is rendered before anything is written: a failure leaves no file behind.
+  const files =
+    flags.outputDir === undefined
+      ? [await renderFile(report, flags, context, flags.output ?? null)]
+      : await renderDays(report, flags, context, flags.outputDir);
+  await writeFiles(files, flags.overwrite === true);
+}
+
+/**
+ * FOCUS rows are per GPU type (a charge has one pricing unit and one price), and carry the
+ * use case and model; the ml-cost schema groups like `report` does.
+ */
+function exportBy(flags: ExportFlags, context: CommandContext): string[] {
+  const chosen =
+    flags.by !== undefined || context.config.by !== undefined
+      ? parseBy(flags.by ?? context.config.by?.join(','), DEFAULT_BY)
+      : undefined;
+  if (flags.schema === 'ml-cost') return chosen ?? [...DEFAULT_BY];
+  const { useCase, modelName, gpuType } = context.labels;
+  return [...new Set([useCase, modelName, gpuType, ...(chosen ?? [])])];
+}
+
+function refuseUnpriced(report: UsageReport): void {
+  if (report.totals.unpricedGpuHours <= 0) return;
+  const versions = [
+    ...new Set(report.rows.filter((r) => r.unpricedGpuHours > 0).flatMap((r) => r.versions)),
+  ];
+  throw new CatalogueError(
+    `FOCUS needs a cost on every row, but ${report.totals.unpricedGpuHours.toFixed(3)} GPU-hours of ${report.totals.unpricedGpuTypes.join(', ')} have no rate in catalogue version ${versions.join(', ') || '(none in force)'}: add the rates to the catalogue, or export --schema ml-cost, which marks them unpriced`,
+  );
+}
+
+async function tableOf(
+  report: UsageReport,
+  flags: ExportFlags,
+  context: CommandContext,
+): Promise<Table> {
+  if (flags.schema === 'ml-cost') {
+    const { mlCostTable } = await import('../export/ml-cost.js');
+    return mlCostTable(report, { costShare: false });
+  }
+  const [{ focusTable, DEFAULT_FOCUS_IDENTITY }, { findVersion }] = await Promise.all([
+    import('../export/focus.js'),
+    import('../catalogue/resolve.js'),
+  ]);
+  return focusTable(report, {
+    identity: DEFAULT_FOCUS_IDENTITY,
+    labels: {
+      useCase: context.labels.useCase,
+      model: context.labels.modelName,
+      gpuType: context.labels.gpuType,
+    },
+    rateOf: (version, gpuType) => findVersion(context.catalogue, version).gpuHour[gpuType],
+  });
+}
+
+async function renderFile(
+  report: UsageReport,
+  flags: ExportFlags,
+  context: CommandContext,
+  path: string | null,
+): Promise<ExportFile> {
+  const { renderTableCsv } = await import('../render/csv.js');
+  const table = await tableOf(report, flags, context);
+  return {
+    path: path === '-' ? null : path,
+    text: renderTableCsv(table),
+    rows: table.records.length,
+  };
+}
+
+/**
+ * One file per local day, so that a daily schedule and a back-fill (--period last-7d) write
+ * the same files with the same bytes. A window that starts or ends inside a day would freeze
+ * a part of it under a name that says "whole day", so it is refused; the day still settling
+ * at the end of a window that reaches now is skipped with a note, for the next run to write.
+ */
+async function renderDays(
+  report: UsageReport,
+  flags: ExportFlags,
+  context: CommandContext,
+  directory: string,
+): Promise<ExportFile[]> {
+  const [{ TZDate }, { addDays, formatISO, startOfDay }] = await Promise.all([
+    import('@date-fns/tz'),
+    import('date-fns'),
+  ]);
+  const { window } = report;
+  const localDay = (ms: number) => {
+    const start = startOfDay(new TZDate(ms, window.tz));
+    return {
+      startMs: start.getTime(),
+      endMs: addDays(start, 1).getTime(),
+      date: formatISO(start, { representation: 'date' }),
+    };
+  };
+  const requestedEnd = window.cutFromMs ?? window.toMs;
+  if (
+    localDay(window.fromMs).startMs !== window.fromMs ||
+    localDay(requestedEnd - 1).endMs !== requestedEnd
+  ) {
+    throw new UsageError(
+      `--output-dir writes whole local days, but the window ${window.label} does not start and end at midnight in ${window.tz}: use --period YYYY-MM-DD, yesterday or last-7d, or --output FILE`,
+    );
+  }
+  const files: ExportFile[] = [];
+  for (let day = localDay(window.fromMs); day.startMs < requestedEnd; day = localDay(day.endMs)) {
+    if (day.endMs > window.toMs) {
+      io.warn(
+        `skipped ${day.date}: the day is not over (data settled until ${new Date(window.toMs).toISOString()})`,
+      );
+      continue;
+    }
+    const rows = report.rows.filter(
+      (row) =>
+        row.period !== undefined &&
+        row.period.startMs >= day.startMs &&
+        row.period.startMs < day.endMs,
+    );
+    const path = join(directory, `${flags.schema}-${day.date}.csv`);
+    files.push(await renderFile({ ...report, rows }, flags, context, path));
+  }
+  return files;
+}
+
+async function writeFiles(files: readonly ExportFile[], overwrite: boolean): Promise<void> {
+  const { writeFileAtomic } = await import('../io/atomic-write.js');
+  for (const file of files) {
+    if (file.path === null) {
+      await io.deliver(file.text);
+      continue;
+    }
+    if (!overwrite && (await exists(file.path))) {
+      io.warn(`kept existing ${file.path} (use --overwrite to replace it)`);
+      continue;
+    }
+    await writeFileAtomic(file.path, file.text);
+    process.stderr.write(`ml-cost: wrote ${file.path} (${file.rows} rows)\n`);
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,332 @@
+// ml-cost export through the real binary: stable bytes, atomic files, FOCUS columns, totals
+// that match `report`, formula-safe labels. Data: an offline export file with known increments.
+import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli, writeCatalogue } from '../helpers/cli.js';
+import { freePort } from '../helpers/victoria.js';
+
+const HOUR = 3_600_000;
+// Every hour from 2026-11-26T00:00Z to 2026-11-28T00:00Z:
+//   chat/llama on A100-80GB: 1 GPU-hour, 1000 tokens, 10 inferences per hour;
+//   search/bge on L4: 0.5 GPU-hour and 100 inferences per hour.
+// Prices: A100-80GB 2.93 until 2026-11-27T12:00Z (v1), 3.00 after (v2); L4 0.71 in both.
+// 2026-11-27: chat 12 x 2.93 = 35.16 (v1) + 12 x 3.00 = 36 (v2); search 6 x 0.71 = 4.26 twice.
+// 2026-11-26: chat 24 x 2.93 = 70.32; search 8.52. Both days: 158.52 EUR.
+type Series = [Record<string, string>, number];
+const SERIES: Series[] = [
+  [
+    {
+      __name__: 'ml_gpu_seconds_total',
+      use_case: 'chat',
+      model_name: 'llama',
+      gpu_type: 'A100-80GB',
+    },
+    3600,
+  ],
+  [
+    { __name__: 'ml_gpu_seconds_total', use_case: 'search', model_name: 'bge', gpu_type: 'L4' },
+    1800,
+  ],
+  [{ __name__: 'ml_inference_tokens_total', use_case: 'chat', model_name: 'llama' }, 1000],
+  [
+    { __name__: 'ml_inference_duration_milliseconds_count', use_case: 'chat', model_name: 'llama' },
+    10,
+  ],
+  [
+    { __name__: 'ml_inference_duration_milliseconds_count', use_case: 'search', model_name: 'bge' },
+    100,
+  ],
+];
+
+function usageLines(series: readonly Series[]): string {
+  const timestamps: number[] = [];
+  for (let t = Date.UTC(2026, 10, 26); t <= Date.UTC(2026, 10, 28); t += HOUR) timestamps.push(t);
+  return series
+    .map(([metric, step]) =>
+      JSON.stringify({ metric, values: timestamps.map((_, i) => i * step), timestamps }),
+    )
+    .join('\n');
+}
+
+let dir: string;
+let source: string;
+let catalogue: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ml-cost-export-'));
+  source = join(dir, 'usage.jsonl');
+  await writeFile(source, `${usageLines(SERIES)}\n`);
+  catalogue = await writeCatalogue([
+    {
+      version: 'v1',
+      effective_from: '2026-01-01T00:00:00Z',
+      gpu_hour: { 'A100-80GB': 2.93, L4: 0.71 },
+    },
+    {
+      version: 'v2',
+      effective_from: '2026-11-27T12:00:00Z',
+      gpu_hour: { 'A100-80GB': 3.0, L4: 0.71 },
+    },
+  ]);
+});
+
+const cli = (args: string[], cat = catalogue, src = source) =>
+  runCli([...args, '--source', src, '--catalogue', cat], { cwd: dir });
+
+async function freshDir(): Promise<string> {
+  return mkdtemp(join(dir, 'out-'));
+}
+
+function parseCsv(text: string): Record<string, string>[] {
+  const [header, ...lines] = text.trimEnd().split('\n');
+  const names = header?.split(',') ?? [];
+  return lines.map((line) =>
+    Object.fromEntries(line.split(',').map((cell, i) => [names[i], cell])),
+  );
+}
+
+describe('ml-cost export (ml-cost columns)', () => {
+  it('writes one row per group, day and catalogue version, each naming its prices', async () => {
+    const out = join(await freshDir(), 'day.csv');
+    const result = await cli(['export', '--period', '2026-11-27', '--output', out]);
+    expect(result.code).toBe(0);
+    const text = await readFile(out, 'utf8');
+    const hash = parseCsv(text)[0]?.catalogue_hash;
+    expect(hash).toMatch(/^[0-9a-f]{6,}$/);
+    const day = '2026-11-27T00:00:00Z,2026-11-28T00:00:00Z';
+    expect(text).toBe(
+      [
+        'period_start,period_end,use_case,model_name,gpu_hours,inferences,tokens,cost_eur,cost_per_inference_eur,tokens_per_eur,unpriced_gpu_hours,unpriced_gpu_types,catalogue_versions,catalogue_hash',
+        `${day},chat,llama,12,120,12000,35.16,0.293,341.297,0,,v1,${hash}`,
+        `${day},chat,llama,12,120,12000,36,0.3,333.333,0,,v2,${hash}`,
+        `${day},search,bge,6,1200,0,4.26,0.00355,0,0,,v1,${hash}`,
+        `${day},search,bge,6,1200,0,4.26,0.00355,0,0,,v2,${hash}`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('gives byte-identical files on every run', async () => {
+    const out = await freshDir();
+    const args = ['export', '--from', '2026-11-26', '--to', '2026-11-28', '--granularity', 'hour'];
+    expect((await cli([...args, '--output', join(out, 'a.csv')])).code).toBe(0);
+    expect((await cli([...args, '--output', join(out, 'b.csv')])).code).toBe(0);
+    const a = await readFile(join(out, 'a.csv'));
+    expect(a.equals(await readFile(join(out, 'b.csv')))).toBe(true);
+    expect(parseCsv(a.toString())).toHaveLength(2 * 48); // two groups, 48 hours
+  });
+
+  it('adds up to the same total as report', async () => {
+    const exported = await cli([
+      'export',
+      '--from',
+      '2026-11-26',
+      '--to',
+      '2026-11-28',
+      '--granularity',
+      'hour',
+    ]);
+    expect(exported.code).toBe(0);
+    const sum = parseCsv(exported.stdout).reduce((acc, row) => acc + Number(row.cost_eur), 0);
+    const report = await cli([
+      'report',
+      '--from',
+      '2026-11-26',
+      '--to',
+      '2026-11-28',
+      '--format',
+      'json',
+    ]);
+    const reported = JSON.parse(report.stdout).totals.cost_eur;
+    expect(sum).toBeCloseTo(reported, 6);
+    expect(sum).toBeCloseTo(158.52, 6);
+  });
+
+  it('writes one file per local day into --output-dir, and a re-run keeps them', async () => {
+    const out = await freshDir();
+    const args = ['export', '--from', '2026-11-26', '--to', '2026-11-28', '--output-dir', out];
+    const first = await cli(args);
+    expect(first.code).toBe(0);
+    expect((await readdir(out)).sort()).toEqual([
+      'ml-cost-2026-11-26.csv',
+      'ml-cost-2026-11-27.csv',
+    ]);
+    const before = await stat(join(out, 'ml-cost-2026-11-27.csv'));
+
+    const again = await cli(args);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/kept existing .*ml-cost-2026-11-27\.csv/);
+    expect((await stat(join(out, 'ml-cost-2026-11-27.csv'))).mtimeMs).toBe(before.mtimeMs);
+
+    // A daily run writes the same bytes as the back-fill did.
+    const single = await cli(['export', '--period', '2026-11-27']);
+    expect(single.stdout).toBe(await readFile(join(out, 'ml-cost-2026-11-27.csv'), 'utf8'));
+  });
+
+  it('refuses --output-dir for a window that cuts a day', async () => {
+    const result = await cli([
+      'export',
+      '--from',
+      '2026-11-26T06:00Z',
+      '--to',
+      '2026-11-27',
+      '--output-dir',
+      await freshDir(),
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/whole local days/);
+  });
+
+  it('keeps label text that looks like a formula from becoming one', async () => {
+    const tricky = join(dir, 'tricky.jsonl');
+    const labels = { use_case: '=HYPERLINK("http://x","y")', model_name: '-2+3', gpu_type: 'L4' };
+    await writeFile(
+      tricky,
+      `${usageLines([[{ __name__: 'ml_gpu_seconds_total', ...labels }, 3600]])}\n`,
+    );
+    const result = await cli(
+      ['export', '--period', '2026-11-27', '--by', 'use_case,model_name'],
+      catalogue,
+      tricky,
+    );
+    expect(result.code).toBe(0);
+    const line = result.stdout.split('\n')[1] ?? '';
+    expect(line).toContain(`"'=HYPERLINK(""http://x"",""y"")",'-2+3,`);
+  });
+});
+
+describe('ml-cost export failures leave nothing behind', () => {
+  it('writes no file when the source is down, exit 3', async () => {
+    const out = join(await freshDir(), 'export.csv');
+    const port = await freePort();
+    const result = await cli(
+      ['export', '--period', '2026-11-27', '--output', out, '--timeout', '2'],
+      catalogue,
+      `http://127.0.0.1:${port}`,
+    );
+    expect(result.code).toBe(3);
+    await expect(stat(out)).rejects.toThrow(/ENOENT/);
+    expect(await readdir(join(out, '..'))).toEqual([]);
+  });
+
+  it('leaves an existing file untouched when a run with --overwrite fails', async () => {
+    const out = join(await freshDir(), 'export.csv');
+    await writeFile(out, 'yesterday,s,data\n');
+    const broken = await writeCatalogue([
+      { version: 'v1', effective_from: '2026-01-01T00:00:00Z', gpu_hour: { L4: -1 } },
+    ]);
+    const result = await cli(
+      ['export', '--period', '2026-11-27', '--output', out, '--overwrite'],
+      broken,
+    );
+    expect(result.code).toBe(2);
+    expect(await readFile(out, 'utf8')).toBe('yesterday,s,data\n');
+    expect(await readdir(join(out, '..'))).toEqual(['export.csv']);
+  });
+
+  it('exits 2 for a directory that does not exist', async () => {
+    const out = join(dir, 'missing-dir', 'export.csv');
+    const result = await cli(['export', '--period', '2026-11-27', '--output', out]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/does not exist/);
+  });
+});
+
+// The FOCUS 1.2 mandatory columns, and the FOCUS 1.3 provider names that succeed
+// ProviderName and PublisherName.
+const FOCUS_MANDATORY = [
+  'BilledCost',
+  'EffectiveCost',
+  'ListCost',
+  'ContractedCost',
+  'BillingCurrency',
+  'BillingPeriodStart',
+  'BillingPeriodEnd',
+  'ChargePeriodStart',
+  'ChargePeriodEnd',
+  'ChargeCategory',
+  'ChargeClass',
+  'ChargeDescription',
+  'PricingQuantity',
+  'PricingUnit',
+  'ServiceCategory',
+  'ServiceName',
+  'ServiceProviderName',
+  'HostProviderName',
+  'InvoiceIssuerName',
+  'ProviderName',
+  'PublisherName',
+  'BillingAccountId',
+  'BillingAccountName',
+];
+
+describe('ml-cost export --schema focus', () => {
+  it('has every mandatory FOCUS column and charges in GPU-hours', async () => {
+    const result = await cli(['export', '--period', '2026-11-27', '--schema', 'focus']);
+    expect(result.code).toBe(0);
+    const header = result.stdout.split('\n')[0]?.split(',') ?? [];
+    for (const column of FOCUS_MANDATORY) expect(header).toContain(column);
+    expect(header.filter((name) => /^[a-z]/.test(name)).every((n) => n.startsWith('x_'))).toBe(
+      true,
+    );
+
+    const rows = parseCsv(result.stdout);
+    // One charge per use case, GPU type and catalogue version; tokens and inferences folded in.
+    expect(rows).toHaveLength(4);
+    const chatV2 = rows.find((r) => r.x_UseCase === 'chat' && r.x_CatalogueVersion === 'v2');
+    expect(chatV2).toMatchObject({
+      BilledCost: '36',
+      EffectiveCost: '36',
+      ListCost: '36',
+      ContractedCost: '36',
+      BillingCurrency: 'EUR',
+      BillingPeriodStart: '2026-11-01T00:00:00Z',
+      BillingPeriodEnd: '2026-12-01T00:00:00Z',
+      ChargePeriodStart: '2026-11-27T00:00:00Z',
+      ChargePeriodEnd: '2026-11-28T00:00:00Z',
+      ChargeCategory: 'Usage',
+      ChargeClass: '',
+      PricingQuantity: '12',
+      PricingUnit: 'GPU-Hours',
+      ServiceCategory: 'AI and Machine Learning',
+      x_GpuType: 'A100-80GB',
+      x_ModelName: 'llama',
+      x_Inferences: '120',
+      x_Tokens: '12000',
+    });
+    const billed = rows.reduce((acc, row) => acc + Number(row.BilledCost), 0);
+    expect(billed).toBeCloseTo(35.16 + 36 + 4.26 + 4.26, 9);
+  });
+
+  it('refuses unpriced usage (exit 2) instead of billing it as zero, and writes nothing', async () => {
+    const noL4 = await writeCatalogue([
+      { version: 'v1', effective_from: '2026-01-01T00:00:00Z', gpu_hour: { 'A100-80GB': 2.93 } },
+    ]);
+    const out = join(await freshDir(), 'focus.csv');
+    const result = await cli(
+      ['export', '--period', '2026-11-27', '--schema', 'focus', '--output', out],
+      noL4,
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/L4/);
+    await expect(stat(out)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('names --output-dir files after the schema and the day', async () => {
+    const out = await freshDir();
+    await mkdir(out, { recursive: true });
+    const result = await cli([
+      'export',
+      '--period',
+      '2026-11-27',
+      '--schema',
+      'focus',
+      '--output-dir',
+      out,
+    ]);
+    expect(result.code).toBe(0);
+    expect(await readdir(out)).toEqual(['focus-2026-11-27.csv']);
+  });
+});
