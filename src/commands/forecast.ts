@@ -39,9 +39,9 @@ export function forecastCommand(): Command {
   const command = new Command('forecast')
     .summary('month-to-date actuals and the linear end-of-month forecast')
     .description(
-      'Month-to-date cost from closed hours, and two linear end-of-month forecasts: run-rate\n' +
-        '(month-to-date cost / elapsed hours x hours in the month) and trend (a least-squares line\n' +
-        'through the closed daily costs, with R² and an 80% prediction interval). Remaining hours\n' +
+      'Month-to-date cost from closed hours, and two linear end-of-month forecasts: run-rate ' +
+        '(month-to-date cost / elapsed hours x hours in the month) and trend (a least-squares line ' +
+        'through the closed daily costs, with R² and an 80% prediction interval). Remaining hours ' +
         'are priced by the catalogue version in force at each hour, so known price changes count.',
     )
     .option('--month <YYYY-MM>', 'the month to forecast (default: the month of --as-of in --tz)')

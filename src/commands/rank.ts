@@ -28,9 +28,9 @@ export function rankCommand(): Command {
   const command = new Command('rank')
     .summary('use cases ranked by margin (value - cost), marginal ones flagged')
     .description(
-      'Use cases ranked by total margin (value per inference x inferences - cost), most destructive\n' +
-        'first, with cost and value per inference and shares. A use case is marginal when its margin\n' +
-        'is negative, or when its share of cost exceeds its share of value by the marginal factor.\n' +
+      'Use cases ranked by total margin (value per inference x inferences - cost), most destructive ' +
+        'first, with cost and value per inference and shares. A use case is marginal when its margin ' +
+        'is negative, or when its share of cost exceeds its share of value by the marginal factor. ' +
         'Values come from use_cases.<name>.value_per_inference in ml-cost.config.json or --value.',
     );
   addWindowOptions(command, 'last-month');
