@@ -1,6 +1,8 @@
 // The ml-cost program: its commands, and the one place where errors become messages and exit codes.
 import { Command, CommanderError } from 'commander';
+import { forecastCommand } from './commands/forecast.js';
 import { pricingCommand } from './commands/pricing.js';
+import { rankCommand } from './commands/rank.js';
 import { reportCommand } from './commands/report.js';
 import { ExitCode, MlCostError } from './errors.js';
 
@@ -19,6 +21,8 @@ function program(): Command {
       writeErr: (text) => process.stderr.write(text),
     });
   program.addCommand(reportCommand());
+  program.addCommand(forecastCommand());
+  program.addCommand(rankCommand());
   program.addCommand(pricingCommand());
   // Commands added with addCommand do not inherit these: every level must throw, not exit.
   forEachCommand(program, (command) => {

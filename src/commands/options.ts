@@ -166,12 +166,15 @@ export function parseAmount(text: string | undefined, flag: string): number | un
 
 /** Loads config, catalogue and source, in that order, so the cheapest mistakes fail first. */
 export async function createContext(flags: SourceFlags & WindowFlags): Promise<CommandContext> {
-  const [{ loadConfig }, { resolvePreset }, { loadCatalogue, defaultCatalogueDir }] =
-    await Promise.all([
-      import('../config.js'),
-      import('../presets.js'),
-      import('../catalogue/load.js'),
-    ]);
+  const [
+    { loadConfig },
+    { resolvePreset, DEFAULT_PRESET },
+    { loadCatalogue, defaultCatalogueDir },
+  ] = await Promise.all([
+    import('../config.js'),
+    import('../presets.js'),
+    import('../catalogue/load.js'),
+  ]);
   // The example data comes with its example config (use-case values), unless one is given.
   const wantsExample = (flags.source ?? io.env.ML_COST_SOURCE) === 'example';
   let { config, path: configPath } = await loadConfig(flags.config, io.cwd);
@@ -182,7 +185,7 @@ export async function createContext(flags: SourceFlags & WindowFlags): Promise<C
   const now = io.now();
   const tz = flags.tz ?? config.tz ?? 'UTC';
 
-  const preset = resolvePreset(flags.metricsPreset ?? config.preset ?? 'otel-collector');
+  const preset = resolvePreset(flags.metricsPreset ?? config.preset ?? DEFAULT_PRESET);
   const metrics: MetricNames = { ...preset.metrics, ...config.metrics };
   const labels = {
     useCase: config.labels?.use_case ?? preset.labels.useCase,
