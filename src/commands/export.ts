@@ -39,11 +39,12 @@ export function exportCommand(): Command {
   const command = new Command('export')
     .summary('a stable, re-runnable CSV for schedules (ml-cost or FOCUS columns)')
     .description(
-      'Writes usage and cost per hour or day as CSV for spreadsheets and FinOps tools. The same\n' +
-        'data and catalogue give byte-identical files; each row names the catalogue version and\n' +
-        'hash that priced it. Files are written atomically (nothing is left behind on failure)\n' +
-        'and an existing file is kept unless --overwrite, so a re-run of a schedule is harmless.\n' +
-        'With --output-dir, one file per local day of the window: <schema>-YYYY-MM-DD.csv.',
+      'Writes usage and cost per hour or day as CSV for spreadsheets and FinOps tools. The ' +
+        'same data and catalogue give byte-identical files; each row names the catalogue ' +
+        'version and hash that priced it. Files are written atomically (nothing is left ' +
+        'behind on failure) and an existing file is kept unless --overwrite, so a re-run of a ' +
+        'schedule is harmless. --output-dir writes one file per local day: ' +
+        '<schema>-YYYY-MM-DD.csv.',
     );
   addWindowOptions(command, 'yesterday');
   addGroupOptions(command);

@@ -44,11 +44,12 @@ export function gateCommand(): Command {
   const command = new Command('gate')
     .summary('budget and unit-cost checks for CI; the exit code says pass or breach')
     .description(
-      'Checks cost against limits and exits 0 when every check passes, 1 when any is breached,\n' +
-        '2 for bad usage, config or catalogue, 3 when the data source failed. A check that cannot\n' +
-        'be measured (no usage, no GPU time, unpriced usage) fails: a gate never passes on data\n' +
-        'it could not read. Checks come from the flags, or else from the "gates" section of\n' +
-        'ml-cost.config.json. With GITHUB_STEP_SUMMARY set, a Markdown summary is appended to it.',
+      'Checks cost against limits. Exit 0 when every check passes, 1 when any is breached, ' +
+        '2 for bad usage, config or catalogue, 3 when the data source failed. A check that ' +
+        'cannot be measured (no usage, no GPU time, unpriced usage) fails: a gate never ' +
+        'passes on data it could not read. Checks come from the flags, else from the "gates" ' +
+        'section of ml-cost.config.json. With GITHUB_STEP_SUMMARY set, the Markdown summary ' +
+        'is appended to that file.',
     )
     .option('--budget <amount>', 'maximum cost over the window, in the catalogue currency')
     .addOption(
