@@ -1,6 +1,8 @@
 // The ml-cost program: its commands, and the one place where errors become messages and exit codes.
 import { Command, CommanderError } from 'commander';
+import { exportCommand } from './commands/export.js';
 import { forecastCommand } from './commands/forecast.js';
+import { gateCommand } from './commands/gate.js';
 import { pricingCommand } from './commands/pricing.js';
 import { rankCommand } from './commands/rank.js';
 import { reportCommand } from './commands/report.js';
@@ -12,7 +14,7 @@ function program(): Command {
   const program = new Command('ml-cost')
     .version(VERSION)
     .description(
-      'What your ML models really cost: GPU-seconds, tokens and inferences from VictoriaMetrics,\n' +
+      'What your ML models really cost: GPU-seconds, tokens and inferences from VictoriaMetrics, ' +
         'priced by a versioned catalogue.',
     )
     .showHelpAfterError('(run with --help for usage)')
@@ -23,6 +25,8 @@ function program(): Command {
   program.addCommand(reportCommand());
   program.addCommand(forecastCommand());
   program.addCommand(rankCommand());
+  program.addCommand(gateCommand());
+  program.addCommand(exportCommand());
   program.addCommand(pricingCommand());
   // Commands added with addCommand do not inherit these: every level must throw, not exit.
   forEachCommand(program, (command) => {
