@@ -9,6 +9,26 @@ export const CONFIG_FILE = 'ml-cost.config.json';
 
 const money = z.number().finite().nonnegative();
 
+const limit = z.number().finite().nonnegative();
+const gateLimits = {
+  budget: limit.optional(),
+  max_cost_per_inference: limit.optional(),
+  min_tokens_per_eur: limit.optional(),
+  /** Percent, 0..100. */
+  max_unpriced_share: z.number().finite().min(0).max(100).optional(),
+};
+
+/** The "gates" section: limits for `ml-cost gate` when no limit flag is given. */
+const gatesSchema = z.strictObject({
+  ...gateLimits,
+  on: z.enum(['actual', 'forecast']).optional(),
+  period: z.string().min(1).optional(),
+  use_cases: z.record(z.string().min(1), z.strictObject(gateLimits)).optional(),
+});
+
+export type GatesConfig = z.infer<typeof gatesSchema>;
+export type GateLimitsConfig = z.infer<z.ZodObject<typeof gateLimits>>;
+
 const configSchema = z
   .object({
     $schema: z.string().optional(),
@@ -40,8 +60,7 @@ const configSchema = z
       .record(z.string(), z.object({ value_per_inference: money.optional() }).strict())
       .optional(),
     marginal_factor: z.number().finite().positive().optional(),
-    // Checked by the gate command, which owns its schema.
-    gates: z.unknown().optional(),
+    gates: gatesSchema.optional(),
   })
   .strict();
 

@@ -2,7 +2,7 @@
 // (0) or breach (1); a check that cannot be measured fails, and data that cannot be read is
 // an error (3), never a pass.
 import { Command, Option } from 'commander';
-import { z } from 'zod';
+import type { GateLimitsConfig, GatesConfig } from '../config.js';
 import type { ForecastResult } from '../core/forecast.js';
 import type { GateBasis, GateCheck, GateResult, ScopeUsage } from '../core/gate.js';
 import type { UsageReport } from '../core/report.js';
@@ -102,25 +102,6 @@ Config (ml-cost.config.json), used when no check flag is given:
   });
 }
 
-const limit = z.number().finite().nonnegative();
-const percentLimit = z.number().finite().min(0).max(100);
-const scopeLimits = {
-  budget: limit.optional(),
-  max_cost_per_inference: limit.optional(),
-  min_tokens_per_eur: limit.optional(),
-  max_unpriced_share: percentLimit.optional(),
-};
-
-/** The "gates" section of ml-cost.config.json; the config loader leaves it to this command. */
-export const gatesConfigSchema = z.strictObject({
-  ...scopeLimits,
-  on: z.enum(['actual', 'forecast']).optional(),
-  period: z.string().min(1).optional(),
-  use_cases: z.record(z.string().min(1), z.strictObject(scopeLimits)).optional(),
-});
-
-export type GatesConfig = z.infer<typeof gatesConfigSchema>;
-
 interface ScopeLimits {
   budget?: number;
   maxCostPerInference?: number;
@@ -179,7 +160,7 @@ export interface GatePlan {
 /** Checks from the flags when any limit flag is given, else from the config's gates section. */
 export function planGate(
   flags: GateFlags,
-  gatesConfig: unknown,
+  gatesConfig: GatesConfig | undefined,
   configPath: string | null,
 ): GatePlan {
   const fromFlags: ScopeLimits = {
@@ -202,15 +183,10 @@ export function planGate(
     return { basis, checks: scopes.flatMap((useCase) => checksOf(limits, useCase, basis)) };
   }
 
-  const parsed = gatesConfigSchema.safeParse(gatesConfig);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = ['gates', ...(issue?.path ?? [])].join('.');
-    throw new UsageError(`${configPath ?? 'config'}: ${field}: ${issue?.message ?? 'invalid'}`);
-  }
-  const gates = parsed.data;
+  // Validated with the rest of ml-cost.config.json when it was loaded.
+  const gates = gatesConfig;
   const basis: GateBasis = flags.on ?? gates.on ?? 'actual';
-  const limitsOf = (section: z.infer<z.ZodObject<typeof scopeLimits>>): ScopeLimits => ({
+  const limitsOf = (section: GateLimitsConfig): ScopeLimits => ({
     budget: section.budget,
     maxCostPerInference: section.max_cost_per_inference,
     minTokensPerCost: section.min_tokens_per_eur,
