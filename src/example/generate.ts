@@ -126,7 +126,7 @@ export const NAMED_DEPLOYMENTS: readonly Deployment[] = [
     gpuType: 'H100-80GB',
     pods: 1,
     gpusPerPod: 1,
-    peakInferencesPerHour: 3,
+    peakInferencesPerHour: 4.4,
     tokensPerInference: 6000,
     floor: 1,
     weekend: 0.3,
