@@ -197,8 +197,7 @@ function podSeries(deployment: Deployment, pod: number, context: PodContext): Ex
   const random = prng(hashString(`${context.seed}/${podName}`));
   const { intervalMs } = context;
   const phaseMs = Math.floor(random() * intervalMs);
-  const liveFromMs =
-    context.startMs + Math.min(deployment.fromDay ?? 0, context.days / 2) * DAY_MS;
+  const liveFromMs = context.startMs + Math.min(deployment.fromDay ?? 0, context.days / 2) * DAY_MS;
   const restartMs = isRestartingPod(deployment, pod) ? restartTime(context) : Number.NaN;
   const gap = isGappedPod(deployment, pod) ? gapTimes(context) : null;
 
