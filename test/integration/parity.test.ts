@@ -10,6 +10,7 @@ import { HOUR_MS, METRICS } from '../../src/core/types.js';
 import { type ExportLine, formatExportLine, generateExport } from '../../src/example/generate.js';
 import { createExportFileSource } from '../../src/sources/export-file.js';
 import type { LabelFilter, MetricNames, UsageQuery } from '../../src/sources/types.js';
+import { createVictoriaSource } from '../../src/sources/victoria-metrics.js';
 import { startVictoria, type Victoria } from '../helpers/victoria.js';
 
 const NAMES: MetricNames = {
@@ -189,6 +190,29 @@ async function askFile(path: string, query: UsageQuery): Promise<Answer> {
   return answer;
 }
 
+/** Through ml-cost's own VictoriaMetrics source, which may deliver a group in chunks. */
+async function askSource(
+  url: string,
+  query: UsageQuery,
+  maxPointsPerQuery?: number,
+): Promise<Answer> {
+  const answer: Answer = new Map();
+  await createVictoriaSource({ url, maxPointsPerQuery }).fetch(query, (series) => {
+    const key = groupKey(series.metric, series.labels, groupNames(series.metric, query.by));
+    let values = answer.get(key);
+    if (!values) {
+      values = new Float64Array(query.grid.hours).fill(Number.NaN);
+      answer.set(key, values);
+    }
+    series.values.forEach((v, i) => {
+      if (Number.isNaN(v)) return;
+      const hour = series.offset + i;
+      values[hour] = Number.isNaN(values[hour] as number) ? v : (values[hour] as number) + v;
+    });
+  });
+  return answer;
+}
+
 function expectSameAnswers(file: Answer, victoria: Answer): void {
   expect([...file.keys()].sort()).toEqual([...victoria.keys()].sort());
   const mismatches: string[] = [];
@@ -262,6 +286,19 @@ describe('export file source against VictoriaMetrics 1.79.5', () => {
       });
     }
   }
+
+  it("agrees with ml-cost's VictoriaMetrics source, in one query and in daily chunks", async () => {
+    const query: UsageQuery = {
+      grid: GRIDS['whole fixture, UTC hours'] as HourGrid,
+      by: ['use_case', 'pod'],
+      filters: [],
+      metrics: NAMES,
+      gpuTypeLabel: 'gpu_type',
+    };
+    const file = await askFile(plain, query);
+    expectSameAnswers(file, await askSource(vm.url, query));
+    expectSameAnswers(file, await askSource(vm.url, query, 24));
+  });
 
   it('reads the gzipped copy (no .gz in its name) the same way', async () => {
     const query: UsageQuery = {
