@@ -36,7 +36,7 @@ function program(): Command {
     'after',
     `
 Exit codes: 0 ok, 1 a gate breached, 2 bad usage, config or catalogue, 3 the data source failed.
-Try it without a server:  ml-cost report --source example --period 2026-10`,
+Try it without a server:  ml-cost report --source example --period 2026-09`,
   );
   return program;
 }

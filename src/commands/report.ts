@@ -42,7 +42,7 @@ export function reportCommand(): Command {
     'after',
     `
 Examples:
-  $ ml-cost report --source example --period 2026-10
+  $ ml-cost report --source example --period 2026-09
   $ ml-cost report --source http://victoria:8428 --period last-month --by use_case,gpu_type
   $ ml-cost report --source http://victoria:8428 --from 2026-10-01 --to 2026-10-08 --tz Europe/Paris --granularity day --format csv --output week.csv
   $ ml-cost report --source http://victoria:8428 --period last-month --filter environment=prod --catalogue-version 2026-10`,

@@ -15,7 +15,20 @@ export function renderTable(view: View, color: boolean): string {
   return [
     chalk.bold(view.title),
     ...view.context.map((line) => chalk.dim(line)),
-    table.toString(),
+    keepOuterRules(table.toString()),
     ...view.footnotes.map((line) => (line.startsWith('note:') ? chalk.yellow(line) : line)),
   ].join('\n');
+}
+
+/**
+ * cli-table3 draws a rule between every pair of rows; a daily report would be half rules.
+ * Keep the rule under the header and the one above the totals row, drop the rest.
+ */
+function keepOuterRules(text: string): string {
+  const lines = text.split('\n');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: colour codes precede the rule
+  const isRule = (line: string) => /^(?:\u001b\[[0-9;]*m)*├/.test(line);
+  const rules = lines.flatMap((line, index) => (isRule(line) ? [index] : []));
+  const keep = new Set([rules[0], rules[rules.length - 1]]);
+  return lines.filter((line, index) => !isRule(line) || keep.has(index)).join('\n');
 }

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli, writeCatalogue } from '../helpers/cli.js';
 import { freePort } from '../helpers/victoria.js';
 
-const OFFLINE = ['report', '--source', 'example', '--period', '2026-10'];
+const OFFLINE = ['report', '--source', 'example', '--period', '2026-09'];
 
 describe('ml-cost report exit codes', () => {
   it('prints help with the commands and exit codes, exit 0', async () => {
