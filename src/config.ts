@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { UsageError } from './errors.js';
+import { PRESET_NAMES } from './presets.js';
 
 export const CONFIG_FILE = 'ml-cost.config.json';
 
@@ -33,7 +34,13 @@ const configSchema = z
   .object({
     $schema: z.string().optional(),
     source: z.string().min(1).optional(),
-    preset: z.string().min(1).optional(),
+    preset: z
+      .string()
+      .refine((name) => (PRESET_NAMES as readonly string[]).includes(name), {
+        error: (issue) =>
+          `unknown metrics preset ${JSON.stringify(issue.input)}; valid presets: ${PRESET_NAMES.join(', ')}`,
+      })
+      .optional(),
     metrics: z
       .object({
         gpu_seconds: z.string().min(1),
@@ -53,7 +60,13 @@ const configSchema = z
       .strict()
       .optional(),
     catalogue: z.string().min(1).optional(),
-    tz: z.string().min(1).optional(),
+    tz: z
+      .string()
+      .refine(isTimeZone, {
+        error: (issue) =>
+          `unknown time zone ${JSON.stringify(issue.input)} (use an IANA name such as UTC or Europe/Paris)`,
+      })
+      .optional(),
     by: z.array(z.string().min(1)).min(1).optional(),
     settle_minutes: z.number().finite().nonnegative().optional(),
     use_cases: z
@@ -65,6 +78,15 @@ const configSchema = z
   .strict();
 
 export type Config = z.infer<typeof configSchema>;
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export interface LoadedConfig {
   readonly config: Config;
