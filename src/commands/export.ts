@@ -13,6 +13,7 @@ import {
   addSourceOptions,
   addWindowOptions,
   type CommandContext,
+  commandWindow,
   createContext,
   type GroupFlags,
   parseBy,
@@ -20,7 +21,7 @@ import {
   type SourceFlags,
   type WindowFlags,
 } from './options.js';
-import { DEFAULT_BY, settleMs } from './report.js';
+import { DEFAULT_BY } from './report.js';
 
 export const EXPORT_SCHEMAS = ['ml-cost', 'focus'] as const;
 type ExportSchema = (typeof EXPORT_SCHEMAS)[number];
@@ -92,22 +93,8 @@ async function runExport(flags: ExportFlags): Promise<void> {
   }
   const filters = parseFilters(flags.filter);
   const context = await createContext(flags);
-  const [{ resolveWindow, DEFAULT_SETTLE_MS }, { buildUsageReport }] = await Promise.all([
-    import('../core/periods.js'),
-    import('../pipeline.js'),
-  ]);
-  const window = resolveWindow(
-    {
-      period:
-        flags.period ??
-        (flags.from === undefined && flags.to === undefined ? 'yesterday' : undefined),
-      from: flags.from,
-      to: flags.to,
-      tz: context.tz,
-    },
-    context.now,
-    settleMs(context.config.settle_minutes, DEFAULT_SETTLE_MS),
-  );
+  const window = await commandWindow(flags, context, 'yesterday');
+  const { buildUsageReport } = await import('../pipeline.js');
   const report = await buildUsageReport(context, {
     window,
     by: exportBy(flags, context),

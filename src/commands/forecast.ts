@@ -6,7 +6,7 @@ import type { Labels, PriceVersion } from '../core/types.js';
 import { HOUR_MS } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import type { LabelFilter } from '../sources/types.js';
-import { io, useColor } from './io.js';
+import { publish, renderOptions } from './io.js';
 import {
   addOutputOptions,
   addSourceOptions,
@@ -18,7 +18,6 @@ import {
   parseFilters,
   type SourceFlags,
 } from './options.js';
-import { settleMs } from './report.js';
 
 export const FORECAST_FORMATS = ['table', 'csv', 'json', 'markdown'] as const;
 
@@ -93,10 +92,9 @@ async function runForecast(flags: ForecastFlags): Promise<void> {
     lookbackDays,
     catalogueVersion: flags.catalogueVersion,
   });
-  if (flags.format !== 'table' || flags.output !== undefined) {
-    for (const note of report.notes) io.warn(note);
-  }
-  await io.deliver(await renderForecast(report, flags), flags.output);
+  const { render, forecastRenderers } = await import('../render/renderers.js');
+  const text = render(report, forecastRenderers, flags.format, renderOptions(flags));
+  await publish(text, report.notes, flags);
 }
 
 export interface ForecastRequest {
@@ -132,7 +130,7 @@ export async function buildForecastReport(
   const { startMs: monthStartMs, endMs: monthEndMs } = periods.monthRange(month, tz);
 
   // Only settled hours count: an --as-of at or past "now" is cut back like any window ending now.
-  const settledMs = now - settleMs(context.config.settle_minutes, periods.DEFAULT_SETTLE_MS);
+  const settledMs = now - context.settleMs;
   const cutMs = Math.min(asOfMs, settledMs, monthEndMs);
   if (cutMs < monthStartMs + HOUR_MS) {
     throw new UsageError(
@@ -274,28 +272,4 @@ function parseLookback(text: string | undefined): number | undefined {
     throw new UsageError(`--lookback: "${text}" is not a whole number of days, 3 or more`);
   }
   return days;
-}
-
-async function renderForecast(report: ForecastReport, flags: OutputFlags): Promise<string> {
-  switch (flags.format) {
-    case 'json':
-      return (await import('../render/forecast-json.js')).renderForecastJson(report);
-    case 'csv':
-      return (await import('../render/forecast-csv.js')).renderForecastCsv(report);
-    case 'markdown': {
-      const [{ forecastView }, { renderMarkdown }] = await Promise.all([
-        import('../render/forecast-view.js'),
-        import('../render/markdown.js'),
-      ]);
-      return renderMarkdown(forecastView(report, { chart: false }));
-    }
-    default: {
-      const [{ forecastView }, { renderTable }] = await Promise.all([
-        import('../render/forecast-view.js'),
-        import('../render/table.js'),
-      ]);
-      const chart = io.stdoutIsTTY && (flags.output === undefined || flags.output === '-');
-      return renderTable(forecastView(report, { chart }), useColor(flags));
-    }
-  }
 }

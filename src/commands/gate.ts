@@ -14,13 +14,13 @@ import {
   addSourceOptions,
   addWindowOptions,
   type CommandContext,
+  commandWindow,
   createContext,
   parseAmount,
   parseFilters,
   type SourceFlags,
   type WindowFlags,
 } from './options.js';
-import { settleMs } from './report.js';
 
 export const GATE_FORMATS = ['table', 'markdown', 'json'] as const;
 
@@ -220,21 +220,11 @@ async function runGate(flags: GateFlags): Promise<void> {
   const filters = parseFilters(flags.filter);
   const context = await createContext(flags);
   const plan = planGate(flags, context.config.gates, context.configPath);
-  const [{ resolveWindow, DEFAULT_SETTLE_MS }, { buildUsageReport }, gate] = await Promise.all([
-    import('../core/periods.js'),
+  const window = await commandWindow(flags, context, plan.period ?? 'this-month');
+  const [{ buildUsageReport }, gate] = await Promise.all([
     import('../pipeline.js'),
     import('../core/gate.js'),
   ]);
-  const period =
-    flags.period ??
-    (flags.from === undefined && flags.to === undefined
-      ? (plan.period ?? 'this-month')
-      : undefined);
-  const window = resolveWindow(
-    { period, from: flags.from, to: flags.to, tz: context.tz },
-    context.now,
-    settleMs(context.config.settle_minutes, DEFAULT_SETTLE_MS),
-  );
   const useCaseLabel = context.labels.useCase;
   const report = await buildUsageReport(context, {
     window,

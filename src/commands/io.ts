@@ -40,10 +40,33 @@ export const io: Io = {
 
 /** Colour only on a terminal, never with NO_COLOR, --no-color, or into a file. */
 export function useColor(options: { color?: boolean; output?: string }): boolean {
-  return (
-    options.color !== false &&
-    !io.env.NO_COLOR &&
-    io.stdoutIsTTY &&
-    (options.output === undefined || options.output === '-')
-  );
+  return options.color !== false && !io.env.NO_COLOR && toTerminal(options);
+}
+
+/** Whether the result goes to a terminal rather than a file or a pipe. */
+export function toTerminal(options: { output?: string }): boolean {
+  return io.stdoutIsTTY && (options.output === undefined || options.output === '-');
+}
+
+/** Colour only on a terminal, never with NO_COLOR or --no-color. */
+export function renderOptions(options: { color?: boolean; output?: string }): {
+  color: boolean;
+  chart: boolean;
+} {
+  return { color: useColor(options), chart: toTerminal(options) };
+}
+
+/**
+ * Delivers a command's result. A table on the terminal shows its notes as footnotes; every
+ * other output keeps them out of the data and puts them on stderr.
+ */
+export async function publish(
+  text: string,
+  notes: readonly string[],
+  options: { format: string; output?: string },
+): Promise<void> {
+  if (options.format !== 'table' || (options.output !== undefined && options.output !== '-')) {
+    for (const note of notes) io.warn(note);
+  }
+  await io.deliver(text, options.output);
 }

@@ -2,7 +2,7 @@
 // context they resolve to. Heavy modules are imported here lazily, when a command runs.
 import { type Command, Option } from 'commander';
 import type { Config } from '../config.js';
-import type { Catalogue } from '../core/types.js';
+import type { Catalogue, Window } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import type { LabelFilter, MetricNames, UsageSource } from '../sources/types.js';
 import { io } from './io.js';
@@ -52,6 +52,8 @@ export interface CommandContext {
   };
   readonly tz: string;
   readonly now: number;
+  /** How far behind now data is trusted to be complete (config settle_minutes). */
+  readonly settleMs: number;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -170,10 +172,12 @@ export async function createContext(flags: SourceFlags & WindowFlags): Promise<C
     { loadConfig },
     { resolvePreset, DEFAULT_PRESET },
     { loadCatalogue, defaultCatalogueDir },
+    { DEFAULT_SETTLE_MS },
   ] = await Promise.all([
     import('../config.js'),
     import('../presets.js'),
     import('../catalogue/load.js'),
+    import('../core/periods.js'),
   ]);
   // The example data comes with its example config (use-case values), unless one is given.
   const wantsExample = (flags.source ?? io.env.ML_COST_SOURCE) === 'example';
@@ -202,7 +206,9 @@ export async function createContext(flags: SourceFlags & WindowFlags): Promise<C
   }
 
   const source = await openSource(flags, config);
-  return { config, configPath, source, catalogue, metrics, labels, tz, now };
+  const settleMs =
+    config.settle_minutes === undefined ? DEFAULT_SETTLE_MS : config.settle_minutes * 60_000;
+  return { config, configPath, source, catalogue, metrics, labels, tz, now, settleMs };
 }
 
 async function openSource(flags: SourceFlags, config: Config): Promise<UsageSource> {
@@ -235,4 +241,28 @@ async function openSource(flags: SourceFlags, config: Config): Promise<UsageSour
     return createExportFileSource(exampleDataPath());
   }
   return createExportFileSource(location);
+}
+
+/**
+ * The window of --period or --from/--to (or the command's default period) in the context's
+ * time zone, cut back to the settled point when it reaches past it.
+ */
+export async function commandWindow(
+  flags: WindowFlags,
+  context: CommandContext,
+  defaultPeriod: string,
+): Promise<Window> {
+  const { resolveWindow } = await import('../core/periods.js');
+  return resolveWindow(
+    {
+      period:
+        flags.period ??
+        (flags.from === undefined && flags.to === undefined ? defaultPeriod : undefined),
+      from: flags.from,
+      to: flags.to,
+      tz: context.tz,
+    },
+    context.now,
+    context.settleMs,
+  );
 }

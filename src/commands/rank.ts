@@ -2,11 +2,12 @@
 import { Command } from 'commander';
 import type { RankInput, RankReport } from '../core/rank.js';
 import { UsageError } from '../errors.js';
-import { io, useColor } from './io.js';
+import { publish, renderOptions } from './io.js';
 import {
   addOutputOptions,
   addSourceOptions,
   addWindowOptions,
+  commandWindow,
   createContext,
   type OutputFlags,
   parseAmount,
@@ -14,7 +15,6 @@ import {
   type SourceFlags,
   type WindowFlags,
 } from './options.js';
-import { settleMs } from './report.js';
 
 export const RANK_FORMATS = ['table', 'csv', 'json', 'markdown'] as const;
 
@@ -65,29 +65,16 @@ Examples:
 }
 
 async function runRank(flags: RankFlags): Promise<void> {
-  const [{ resolveWindow, DEFAULT_SETTLE_MS }, { buildUsageReport }, { rankUseCases }] =
-    await Promise.all([
-      import('../core/periods.js'),
-      import('../pipeline.js'),
-      import('../core/rank.js'),
-    ]);
   const filters = parseFilters(flags.filter);
   const flagValues = parseValues(flags.value);
   const flagFactor = parseAmount(flags.marginalFactor, '--marginal-factor');
   if (flagFactor === 0) throw new UsageError('--marginal-factor: must be more than 0');
   const context = await createContext(flags);
-  const window = resolveWindow(
-    {
-      period:
-        flags.period ??
-        (flags.from === undefined && flags.to === undefined ? 'last-month' : undefined),
-      from: flags.from,
-      to: flags.to,
-      tz: context.tz,
-    },
-    context.now,
-    settleMs(context.config.settle_minutes, DEFAULT_SETTLE_MS),
-  );
+  const window = await commandWindow(flags, context, 'last-month');
+  const [{ buildUsageReport }, { rankUseCases }] = await Promise.all([
+    import('../pipeline.js'),
+    import('../core/rank.js'),
+  ]);
   const useCaseLabel = context.labels.useCase;
   const usage = await buildUsageReport(context, {
     window,
@@ -127,10 +114,8 @@ async function runRank(flags: RankFlags): Promise<void> {
     ranking: rankUseCases(inputs, flagFactor ?? context.config.marginal_factor),
     valueSources,
   };
-  if (flags.format !== 'table' || flags.output !== undefined) {
-    for (const note of report.notes) io.warn(note);
-  }
-  await io.deliver(await renderRank(report, flags), flags.output);
+  const { render, rankRenderers } = await import('../render/renderers.js');
+  await publish(render(report, rankRenderers, flags.format, renderOptions(flags)), notes, flags);
 }
 
 function parseValues(values: readonly string[] | undefined): Map<string, number> {
@@ -145,27 +130,4 @@ function parseValues(values: readonly string[] | undefined): Map<string, number>
     if (amount !== undefined) result.set(name, amount);
   }
   return result;
-}
-
-async function renderRank(report: RankReport, flags: OutputFlags): Promise<string> {
-  switch (flags.format) {
-    case 'json':
-      return (await import('../render/rank-json.js')).renderRankJson(report);
-    case 'csv':
-      return (await import('../render/rank-csv.js')).renderRankCsv(report);
-    case 'markdown': {
-      const [{ rankView }, { renderMarkdown }] = await Promise.all([
-        import('../render/rank-view.js'),
-        import('../render/markdown.js'),
-      ]);
-      return renderMarkdown(rankView(report));
-    }
-    default: {
-      const [{ rankView }, { renderTable }] = await Promise.all([
-        import('../render/rank-view.js'),
-        import('../render/table.js'),
-      ]);
-      return renderTable(rankView(report), useColor(flags));
-    }
-  }
 }

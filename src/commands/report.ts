@@ -1,12 +1,13 @@
 // ml-cost report: usage and cost by group over a window.
 import { Command, Option } from 'commander';
-import type { Granularity, UsageReport } from '../core/report.js';
-import { io, useColor } from './io.js';
+import type { Granularity } from '../core/report.js';
+import { publish, renderOptions } from './io.js';
 import {
   addGroupOptions,
   addOutputOptions,
   addSourceOptions,
   addWindowOptions,
+  commandWindow,
   createContext,
   type GroupFlags,
   type OutputFlags,
@@ -53,63 +54,21 @@ Examples:
 }
 
 async function runReport(flags: ReportFlags): Promise<void> {
-  const granularity = flags.granularity as Granularity;
-  const [{ resolveWindow, DEFAULT_SETTLE_MS }, { buildUsageReport }] = await Promise.all([
-    import('../core/periods.js'),
-    import('../pipeline.js'),
-  ]);
   const filters = parseFilters(flags.filter);
   const context = await createContext(flags);
   const by = parseBy(flags.by ?? context.config.by?.join(','), DEFAULT_BY);
-  const window = resolveWindow(
-    {
-      period:
-        flags.period ??
-        (flags.from === undefined && flags.to === undefined ? 'last-month' : undefined),
-      from: flags.from,
-      to: flags.to,
-      tz: context.tz,
-    },
-    context.now,
-    settleMs(context.config.settle_minutes, DEFAULT_SETTLE_MS),
-  );
+  const window = await commandWindow(flags, context, 'last-month');
+  const [{ buildUsageReport }, { render, usageRenderers }] = await Promise.all([
+    import('../pipeline.js'),
+    import('../render/renderers.js'),
+  ]);
   const report = await buildUsageReport(context, {
     window,
     by,
     filters,
-    granularity,
+    granularity: flags.granularity as Granularity,
     catalogueVersion: flags.catalogueVersion,
   });
-  // A table shows its notes as footnotes; other formats keep them out of the data.
-  if (flags.format !== 'table' || flags.output !== undefined) {
-    for (const note of report.notes) io.warn(note);
-  }
-  await io.deliver(await renderReport(report, flags), flags.output);
-}
-
-export function settleMs(minutes: number | undefined, fallback: number): number {
-  return minutes === undefined ? fallback : minutes * 60_000;
-}
-
-async function renderReport(report: UsageReport, flags: OutputFlags): Promise<string> {
-  switch (flags.format) {
-    case 'json':
-      return (await import('../render/usage-json.js')).renderUsageJson(report);
-    case 'csv':
-      return (await import('../render/csv.js')).renderCsv(report);
-    case 'markdown': {
-      const [{ usageView }, { renderMarkdown }] = await Promise.all([
-        import('../render/usage-view.js'),
-        import('../render/markdown.js'),
-      ]);
-      return renderMarkdown(usageView(report));
-    }
-    default: {
-      const [{ usageView }, { renderTable }] = await Promise.all([
-        import('../render/usage-view.js'),
-        import('../render/table.js'),
-      ]);
-      return renderTable(usageView(report), useColor(flags));
-    }
-  }
+  const text = render(report, usageRenderers, flags.format, renderOptions(flags));
+  await publish(text, report.notes, flags);
 }

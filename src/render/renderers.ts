@@ -1,0 +1,68 @@
+// Output formats as a map: every report kind gives its JSON, CSV and view (for the table and
+// Markdown), and one function picks by --format. Commands import this only when they render.
+import type { ForecastReport } from '../core/forecast.js';
+import type { RankReport } from '../core/rank.js';
+import type { UsageReport } from '../core/report.js';
+import { renderCsv } from './csv.js';
+import { renderForecastCsv } from './forecast-csv.js';
+import { renderForecastJson } from './forecast-json.js';
+import { forecastView } from './forecast-view.js';
+import { renderMarkdown } from './markdown.js';
+import { renderRankCsv } from './rank-csv.js';
+import { renderRankJson } from './rank-json.js';
+import { rankView } from './rank-view.js';
+import { renderTable } from './table.js';
+import { renderUsageJson } from './usage-json.js';
+import type { View } from './usage-view.js';
+import { usageView } from './usage-view.js';
+
+export type Format = 'table' | 'csv' | 'json' | 'markdown';
+
+export interface RenderOptions {
+  /** Colours in a table (only on a terminal). */
+  readonly color: boolean;
+  /** Charts in a table (only on a terminal). */
+  readonly chart: boolean;
+}
+
+export interface Renderers<Report> {
+  readonly json: (report: Report) => string;
+  readonly csv: (report: Report) => string;
+  readonly view: (report: Report, options: { chart: boolean }) => View;
+}
+
+export const usageRenderers: Renderers<UsageReport> = {
+  json: renderUsageJson,
+  csv: renderCsv,
+  view: usageView,
+};
+
+export const rankRenderers: Renderers<RankReport> = {
+  json: renderRankJson,
+  csv: renderRankCsv,
+  view: rankView,
+};
+
+export const forecastRenderers: Renderers<ForecastReport> = {
+  json: renderForecastJson,
+  csv: renderForecastCsv,
+  view: forecastView,
+};
+
+export function render<Report>(
+  report: Report,
+  renderers: Renderers<Report>,
+  format: string,
+  options: RenderOptions,
+): string {
+  switch (format) {
+    case 'json':
+      return renderers.json(report);
+    case 'csv':
+      return renderers.csv(report);
+    case 'markdown':
+      return renderMarkdown(renderers.view(report, { chart: false }));
+    default:
+      return renderTable(renderers.view(report, { chart: options.chart }), options.color);
+  }
+}
