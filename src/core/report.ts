@@ -9,41 +9,34 @@ export interface Period {
   readonly endMs: number;
 }
 
-/** Usage and cost of one group (and period, and — when split — catalogue version). */
-export interface UsageRow {
-  readonly group: Labels;
-  /** Absent when granularity is 'total'. */
-  readonly period?: Period;
-  /** Catalogue versions whose prices made this row's cost, in effective order. */
-  readonly versions: readonly string[];
+/** Usage and cost of a whole report, or of one of its rows. */
+export interface UsageTotals {
   readonly gpuHours: number;
   readonly inferences: number;
   readonly tokens: number;
   /**
-   * Cost of the priced GPU-hours. null when the row has GPU usage but none of it could be
+   * Cost of the priced GPU-hours. null when there is GPU usage but none of it could be
    * priced: unpriced usage is never shown as zero.
    */
   readonly cost: number | null;
   /** GPU-hours of types the catalogue version in force had no rate for (or no version at all). */
   readonly unpricedGpuHours: number;
   readonly unpricedGpuTypes: readonly string[];
-  /** null when there were no inferences, or when part of the row is unpriced. */
+  /** null when there were no inferences, or when part of the usage is unpriced. */
   readonly costPerInference: number | null;
-  /** null when cost is zero or part of the row is unpriced. */
+  /** null when cost is zero or part of the usage is unpriced. */
   readonly tokensPerCost: number | null;
-  /** Share of the report's priced cost, 0..1; null when the report has no priced cost. */
-  readonly costShare: number | null;
 }
 
-export interface UsageTotals {
-  readonly gpuHours: number;
-  readonly inferences: number;
-  readonly tokens: number;
-  readonly cost: number | null;
-  readonly unpricedGpuHours: number;
-  readonly unpricedGpuTypes: readonly string[];
-  readonly costPerInference: number | null;
-  readonly tokensPerCost: number | null;
+/** Usage and cost of one group (and period, and — when split — catalogue version). */
+export interface UsageRow extends UsageTotals {
+  readonly group: Labels;
+  /** Absent when granularity is 'total'. */
+  readonly period?: Period;
+  /** Catalogue versions whose prices made this row's cost, in effective order. */
+  readonly versions: readonly string[];
+  /** Share of the report's priced cost, 0..1; null when the report has no priced cost. */
+  readonly costShare: number | null;
 }
 
 export interface CatalogueUse {
