@@ -4,6 +4,7 @@ import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import type { GateReport, GateView } from './gate-view.js';
 import { GATE_COLUMNS } from './gate-view.js';
+import { escapeMarkdown } from './markdown.js';
 import { catalogueJson, JSON_SCHEMA_VERSION, windowJson } from './usage-json.js';
 
 const NUMERIC = new Set<string>(['measured', 'limit', 'headroom']);
@@ -29,32 +30,27 @@ export function renderGateTable(view: GateView, color: boolean): string {
 }
 
 export function renderGateMarkdown(view: GateView): string {
-  const escapeCell = (cell: string) =>
-    cell
-      .replace(/\\/g, '\\\\')
-      .replace(/\|/g, '\\|')
-      .replace(/[\r\n]+/g, ' ');
-  const line = (cells: readonly string[]) => `| ${cells.map(escapeCell).join(' | ')} |`;
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
   const mark = view.passed ? '✅' : '❌';
   return [
     `### ${mark} ${view.title}`,
     '',
-    ...view.context.map((context) => `- ${escapeCell(context)}`),
+    ...view.context.map((context) => `- ${escapeMarkdown(context)}`),
     '',
-    line(GATE_COLUMNS),
+    line(GATE_COLUMNS.map(escapeMarkdown)),
     `|${GATE_COLUMNS.map((column) => (NUMERIC.has(column) ? ' ---: ' : ' --- ')).join('|')}|`,
     ...view.rows.map((row) =>
       line([
-        row.check,
-        row.scope,
+        escapeMarkdown(row.check),
+        escapeMarkdown(row.scope),
         row.passed ? 'PASS' : '**FAIL**',
-        row.measured,
-        row.limit,
-        row.headroom,
+        escapeMarkdown(row.measured),
+        escapeMarkdown(row.limit),
+        escapeMarkdown(row.headroom),
       ]),
     ),
     '',
-    ...view.footnotes.map((note) => `> ${escapeCell(note)}`),
+    ...view.footnotes.map((note) => `> ${escapeMarkdown(note)}`),
   ]
     .join('\n')
     .trimEnd();

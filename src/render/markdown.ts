@@ -1,20 +1,26 @@
 // Markdown tables for pull-request comments and wikis.
 import type { View } from './usage-view.js';
 
+/** Cell text is data: characters Markdown would read as syntax are escaped. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\|*_`[\]<>]/g, '\\$&').replace(/[\r\n]+/g, ' ');
+}
+
 export function renderMarkdown(view: View): string {
-  const escapeCell = (cell: string) => cell.replace(/\\/g, '\\\\').replace(/\|/g, '\\|');
-  const line = (cells: readonly string[]) => `| ${cells.map(escapeCell).join(' | ')} |`;
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
   return [
-    `### ${view.title}`,
+    `### ${escapeMarkdown(view.title)}`,
     '',
-    ...view.context.map((context) => `- ${context}`),
+    ...view.context.map((context) => `- ${escapeMarkdown(context)}`),
     '',
-    line(view.columns.map((column) => column.title)),
+    line(view.columns.map((column) => escapeMarkdown(column.title))),
     `|${view.columns.map((column) => (column.numeric ? ' ---: ' : ' --- ')).join('|')}|`,
-    ...view.rows.map(line),
-    line(view.totals.map((cell) => (cell === '' ? '' : `**${cell}**`))),
+    ...view.rows.map((row) => line(row.map(escapeMarkdown))),
+    ...(view.totals.length > 0
+      ? [line(view.totals.map((cell) => (cell === '' ? '' : `**${escapeMarkdown(cell)}**`)))]
+      : []),
     '',
-    ...view.footnotes.map((note) => `> ${note}`),
+    ...view.footnotes.map((note) => `> ${escapeMarkdown(note)}`),
   ]
     .join('\n')
     .trimEnd();

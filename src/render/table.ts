@@ -11,11 +11,11 @@ export function renderTable(view: View, color: boolean): string {
     style: { head: color ? ['cyan'] : [], border: color ? ['grey'] : [] },
   });
   for (const row of view.rows) table.push([...row]);
-  table.push(view.totals.map((cell) => chalk.bold(cell)));
+  if (view.totals.length > 0) table.push(view.totals.map((cell) => chalk.bold(cell)));
   return [
     chalk.bold(view.title),
     ...view.context.map((line) => chalk.dim(line)),
-    keepOuterRules(table.toString()),
+    keepOuterRules(table.toString(), view.totals.length > 0),
     ...view.footnotes.map((line) => (line.startsWith('note:') ? chalk.yellow(line) : line)),
   ].join('\n');
 }
@@ -24,11 +24,11 @@ export function renderTable(view: View, color: boolean): string {
  * cli-table3 draws a rule between every pair of rows; a daily report would be half rules.
  * Keep the rule under the header and the one above the totals row, drop the rest.
  */
-function keepOuterRules(text: string): string {
+function keepOuterRules(text: string, hasTotals: boolean): string {
   const lines = text.split('\n');
   // biome-ignore lint/suspicious/noControlCharactersInRegex: colour codes precede the rule
   const isRule = (line: string) => /^(?:\u001b\[[0-9;]*m)*├/.test(line);
   const rules = lines.flatMap((line, index) => (isRule(line) ? [index] : []));
-  const keep = new Set([rules[0], rules[rules.length - 1]]);
+  const keep = new Set([rules[0], hasTotals ? rules[rules.length - 1] : rules[0]]);
   return lines.filter((line, index) => !isRule(line) || keep.has(index)).join('\n');
 }
