@@ -23,7 +23,18 @@ async function run(files: Record<string, string>, extraArgs: string[] = []) {
   const output = join(dir, 'out', 'report.json');
   await mkdir(join(dir, 'out'));
   const result = await runCli(
-    ['report', '--source', 'example', '--period', '2026-09', '--format', 'json', '--output', output, ...extraArgs],
+    [
+      'report',
+      '--source',
+      'example',
+      '--period',
+      '2026-09',
+      '--format',
+      'json',
+      '--output',
+      output,
+      ...extraArgs,
+    ],
     { cwd: dir },
   );
   return { ...result, written: await readdir(join(dir, 'out')), output };
@@ -43,7 +54,11 @@ describe('broken ml-cost.config.json', () => {
     ['an unknown time zone', { tz: 'Europe/Atlantis' }, /tz.*Europe\/Atlantis|Europe\/Atlantis/],
     ['an empty by', { by: [] }, /by/],
     ['a by with a number', { by: ['use_case', 3] }, /by\.1/],
-    ['a negative value per inference', { use_cases: { chat: { value_per_inference: -1 } } }, /use_cases\.chat\.value_per_inference/],
+    [
+      'a negative value per inference',
+      { use_cases: { chat: { value_per_inference: -1 } } },
+      /use_cases\.chat\.value_per_inference/,
+    ],
     ['an unknown use-case field', { use_cases: { chat: { value: 1 } } }, /use_cases\.chat/],
     ['a zero marginal factor', { marginal_factor: 0 }, /marginal_factor/],
     ['a marginal factor as text', { marginal_factor: '2' }, /marginal_factor/],
@@ -52,7 +67,11 @@ describe('broken ml-cost.config.json', () => {
     ['an empty label name', { labels: { gpu_type: '' } }, /labels\.gpu_type/],
     ['a negative gate budget', { gates: { budget: -5 } }, /gates\.budget/],
     ['an unknown gate basis', { gates: { on: 'maybe' } }, /gates\.on/],
-    ['an unpriced share over 100%', { gates: { max_unpriced_share: 150 } }, /gates\.max_unpriced_share/],
+    [
+      'an unpriced share over 100%',
+      { gates: { max_unpriced_share: 150 } },
+      /gates\.max_unpriced_share/,
+    ],
     ['an unknown preset', { preset: 'prom' }, /preset.*prom/],
   ])('%s', async (_name, value, field) => {
     const result = await run(config(value));
@@ -81,19 +100,74 @@ describe('broken catalogue', () => {
     );
 
   it.each([
-    ['a negative rate', { 'v1.json': { ...GOOD_VERSION, gpu_hour: { L4: -1 } } }, /v1\.json.*gpu_hour\.L4/],
-    ['a rate as text', { 'v1.json': { ...GOOD_VERSION, gpu_hour: { L4: '0.5' } } }, /v1\.json.*gpu_hour\.L4/],
-    ['a huge rate', { 'v1.json': { ...GOOD_VERSION, gpu_hour: { L4: 4100 } } }, /v1\.json.*gpu_hour\.L4/],
+    [
+      'a negative rate',
+      { 'v1.json': { ...GOOD_VERSION, gpu_hour: { L4: -1 } } },
+      /v1\.json.*gpu_hour\.L4/,
+    ],
+    [
+      'a rate as text',
+      { 'v1.json': { ...GOOD_VERSION, gpu_hour: { L4: '0.5' } } },
+      /v1\.json.*gpu_hour\.L4/,
+    ],
+    [
+      'a huge rate',
+      { 'v1.json': { ...GOOD_VERSION, gpu_hour: { L4: 4100 } } },
+      /v1\.json.*gpu_hour\.L4/,
+    ],
     ['no rates', { 'v1.json': { ...GOOD_VERSION, gpu_hour: {} } }, /v1\.json.*gpu_hour/],
-    ['a start off the hour', { 'v1.json': { ...GOOD_VERSION, effective_from: '2026-01-01T00:30:00Z' } }, /v1\.json.*effective_from/],
-    ['a start with an offset', { 'v1.json': { ...GOOD_VERSION, effective_from: '2026-01-01T00:00:00+01:00' } }, /v1\.json.*effective_from/],
-    ['a lower-case currency', { 'v1.json': { ...GOOD_VERSION, currency: 'eur' } }, /v1\.json.*currency/],
-    ['a missing version', { 'v1.json': { ...GOOD_VERSION, version: undefined } }, /v1\.json.*version/],
-    ['a misspelt field', { 'v1.json': { ...GOOD_VERSION, gpu_hours: { L4: 1 } } }, /v1\.json.*gpu_hours/],
+    [
+      'a start off the hour',
+      { 'v1.json': { ...GOOD_VERSION, effective_from: '2026-01-01T00:30:00Z' } },
+      /v1\.json.*effective_from/,
+    ],
+    [
+      'a start with an offset',
+      { 'v1.json': { ...GOOD_VERSION, effective_from: '2026-01-01T00:00:00+01:00' } },
+      /v1\.json.*effective_from/,
+    ],
+    [
+      'a lower-case currency',
+      { 'v1.json': { ...GOOD_VERSION, currency: 'eur' } },
+      /v1\.json.*currency/,
+    ],
+    [
+      'a missing version',
+      { 'v1.json': { ...GOOD_VERSION, version: undefined } },
+      /v1\.json.*version/,
+    ],
+    [
+      'a misspelt field',
+      { 'v1.json': { ...GOOD_VERSION, gpu_hours: { L4: 1 } } },
+      /v1\.json.*gpu_hours/,
+    ],
     ['not JSON', { 'v1.json': '{ "version": "v1", ' }, /v1\.json/],
-    ['two files with one version', { 'a.json': GOOD_VERSION, 'b.json': { ...GOOD_VERSION, effective_from: '2026-02-01T00:00:00Z' } }, /version/],
-    ['two versions from one instant', { 'a.json': GOOD_VERSION, 'b.json': { ...GOOD_VERSION, version: 'v2' } }, /effective_from/],
-    ['mixed currencies', { 'a.json': GOOD_VERSION, 'b.json': { ...GOOD_VERSION, version: 'v2', effective_from: '2026-02-01T00:00:00Z', currency: 'USD' } }, /currency/],
+    [
+      'two files with one version',
+      {
+        'a.json': GOOD_VERSION,
+        'b.json': { ...GOOD_VERSION, effective_from: '2026-02-01T00:00:00Z' },
+      },
+      /version/,
+    ],
+    [
+      'two versions from one instant',
+      { 'a.json': GOOD_VERSION, 'b.json': { ...GOOD_VERSION, version: 'v2' } },
+      /effective_from/,
+    ],
+    [
+      'mixed currencies',
+      {
+        'a.json': GOOD_VERSION,
+        'b.json': {
+          ...GOOD_VERSION,
+          version: 'v2',
+          effective_from: '2026-02-01T00:00:00Z',
+          currency: 'USD',
+        },
+      },
+      /currency/,
+    ],
   ])('%s', async (_name, files, message) => {
     const result = await run(catalogue(files), ['--catalogue', 'pricing']);
     expect(result.code).toBe(2);
@@ -103,7 +177,10 @@ describe('broken catalogue', () => {
   });
 
   it('says so when the directory has no catalogue file', async () => {
-    const result = await run({ 'pricing/README.txt': 'prices go here' }, ['--catalogue', 'pricing']);
+    const result = await run({ 'pricing/README.txt': 'prices go here' }, [
+      '--catalogue',
+      'pricing',
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/pricing/);
     expect(result.written).toEqual([]);
