@@ -115,11 +115,10 @@ function edgeSeries(): ExportLine[] {
     ]),
     edge('ends', ramp(EDGE, EDGE + 2.5 * H, MINUTE, counting)),
     edge('before-everything', ramp(BASE - 30 * H, BASE - 20 * H, MINUTE, counting)),
-    {
-      metric: { __name__: NAMES.tokens, use_case: 'edge-duplicates', model_name: 'edge' },
-      values: [1000, 5000, 10, 20],
-      timestamps: [EDGE + 0.5 * H, EDGE + 1.5 * H, EDGE + 1.5 * H, EDGE + 2.5 * H],
-    },
+    // No series with two values at one timestamp: VictoriaMetrics 1.79.5 does not order such
+    // samples the same way from one run to the next (seen: 0/5000/20 in one run, 1000/4010/10
+    // in another), so there is no fixed answer to agree with. The file source's own rule for
+    // them is pinned in test/unit/export-file.test.ts.
     {
       metric: { __name__: NAMES.tokens, use_case: 'edge-unsorted', model_name: 'edge' },
       values: [20, 1010, 1015, 1000],
