@@ -26,7 +26,10 @@ export const io: Io = {
     return ms;
   },
   warn(message) {
-    process.stderr.write(`ml-cost: warning: ${message}\n`);
+    // Warnings quote label values from the data: no terminal escapes get through.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+    const safe = message.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+    process.stderr.write(`ml-cost: warning: ${safe}\n`);
   },
   async deliver(text, outputPath) {
     const body = text.endsWith('\n') ? text : `${text}\n`;

@@ -98,7 +98,7 @@ function footnotes(report: UsageReport): string[] {
   const { totals } = report;
   if (totals.unpricedGpuHours > 0) {
     notes.push(
-      `${PARTLY_UNPRICED} cost excludes ${fixed(totals.unpricedGpuHours, 2)} unpriced GPU-hours (${percent(report.unpricedShare)} of GPU time) of ${totals.unpricedGpuTypes.join(', ')}: add their rates to the catalogue`,
+      `${PARTLY_UNPRICED} cost excludes ${fixed(totals.unpricedGpuHours, 2)} unpriced GPU-hours (${percent(report.unpricedShare)} of GPU time) of ${totals.unpricedGpuTypes.map(safeText).join(', ')}: add their rates to the catalogue`,
     );
   }
   for (const note of report.notes) {

@@ -1,5 +1,6 @@
 // The HTTP edge of the VictoriaMetrics source: one undici Agent with timeouts and TLS options,
 // form POSTs with bounded retries, and network failures turned into one-line SourceErrors.
+import type { Readable } from 'node:stream';
 import type { Agent } from 'undici';
 import { SourceError, UsageError } from '../errors.js';
 import { redactSecrets } from './redact.js';
@@ -21,13 +22,25 @@ export interface HttpClientOptions {
 
 export interface HttpAnswer {
   readonly status: number;
+  /** The whole body of an answer other than 200; a 200's body is left in `stream`. */
   readonly body: string;
   /** Attempts it took, retries included. */
   readonly attempts: number;
+  /** A 200's body as it arrives: read it with readBody, once. */
+  readonly stream?: Readable;
 }
 
 export interface HttpClient {
   post(url: string, form: URLSearchParams, signal: AbortSignal): Promise<HttpAnswer>;
+  /**
+   * Hands a 200 answer's body to onChunk as it arrives. A network failure midway is a
+   * SourceError and is not retried: part of the answer has been used already.
+   */
+  readBody(
+    answer: HttpAnswer,
+    onChunk: (chunk: Buffer) => void,
+    signal: AbortSignal,
+  ): Promise<void>;
   /** Requests sent so far, retries included. */
   readonly requests: number;
   close(): Promise<void>;
@@ -60,7 +73,19 @@ export async function createHttpClient(options: HttpClientOptions): Promise<Http
   async function attempt(url: string, body: string, signal: AbortSignal): Promise<HttpAnswer> {
     requests++;
     const res = await request(url, { method: 'POST', body, headers, dispatcher: agent, signal });
+    // A 200 can be hundreds of MB: its reader takes it in as it streams, never as one string.
+    if (res.statusCode === 200) return { status: 200, body: '', attempts: 0, stream: res.body };
     return { status: res.statusCode, body: await res.body.text(), attempts: 0 };
+  }
+
+  function networkError(error: unknown, attempts: number): SourceError {
+    const failure = describeNetworkError(error, options.timeoutMs);
+    const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
+    const hint = failure.hint ? `; ${failure.hint}` : '';
+    return new SourceError(
+      redactSecrets(`${options.target}: ${failure.cause}${tries}${hint}`, options.secrets),
+      { cause: error },
+    );
   }
 
   return {
@@ -81,18 +106,34 @@ export async function createHttpClient(options: HttpClientOptions): Promise<Http
             await backoff(n, options.retryDelayMs, signal);
             continue;
           }
-          const tries = n > 1 ? ` (after ${n} attempts)` : '';
-          const hint = failure.hint ? `; ${failure.hint}` : '';
-          throw new SourceError(
-            redactSecrets(`${options.target}: ${failure.cause}${tries}${hint}`, options.secrets),
-            { cause: error },
-          );
+          throw networkError(error, n);
         }
         if (RETRYABLE_STATUS.has(answer.status) && n < attempts) {
           await backoff(n, options.retryDelayMs, signal);
           continue;
         }
         return answer;
+      }
+    },
+    async readBody(answer, onChunk, signal) {
+      const stream = answer.stream;
+      if (!stream) return;
+      const chunks = stream[Symbol.asyncIterator]();
+      try {
+        for (;;) {
+          let next: IteratorResult<Buffer>;
+          try {
+            next = await chunks.next();
+          } catch (error) {
+            if (signal.aborted) throw error;
+            throw networkError(error, 1);
+          }
+          if (next.done) return;
+          onChunk(next.value);
+        }
+      } finally {
+        // Frees the connection when the reader gave up early.
+        if (!stream.readableEnded) stream.destroy();
       }
     },
     async close() {

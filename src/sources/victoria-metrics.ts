@@ -4,11 +4,12 @@ import { readFile } from 'node:fs/promises';
 import { HOUR_MS, type HourGrid, METRICS, type Metric } from '../core/types.js';
 import { SourceError, UsageError } from '../errors.js';
 import { type Chunk, planChunks } from './chunks.js';
-import { createHttpClient, type HttpClient, parseHeaders } from './http.js';
+import { createHttpClient, type HttpAnswer, type HttpClient, parseHeaders } from './http.js';
 import { usageQuery } from './promql.js';
 import { redactSecrets, redactUrl } from './redact.js';
 import type { FetchInfo, UsageQuery, UsageSource } from './types.js';
-import { describeStatus, oneLine } from './victoria-errors.js';
+import { AnswerReader, MalformedAnswer } from './victoria-answer.js';
+import { describeStatus } from './victoria-errors.js';
 
 export interface VictoriaSourceOptions {
   /** Base URL: http://host:8428, http://vmselect:8481/select/<accountID>[:<projectID>]/prometheus, or vmauth. */
@@ -103,22 +104,26 @@ export function createVictoriaSource(options: VictoriaSourceOptions): VictoriaSo
         await runInOrder(
           jobs,
           concurrency,
-          (job, signal) => runJob(client, connection, query.grid, job, signal),
-          (job, answer) => {
-            if (answer.isPartial) {
+          (job, signal) => sendJob(client, connection, query.grid, job, signal),
+          async (job, answer, signal) => {
+            const read = await readJob(
+              client,
+              connection,
+              query.grid,
+              job,
+              answer,
+              signal,
+              (labels, values) => {
+                seen.add(job.metric);
+                onSeries({ metric: job.metric, labels, offset: job.chunk.offset, values });
+              },
+            );
+            if (read.isPartial) {
               if (!options.allowPartial) throw partialError(connection.target, job);
               partial = true;
             }
-            for (const series of answer.series) {
-              seen.add(job.metric);
-              onSeries({
-                metric: job.metric,
-                labels: series.labels,
-                offset: job.chunk.offset,
-                values: series.values,
-              });
-            }
           },
+          (answer) => answer.stream?.destroy(),
         );
       } finally {
         await client.close();
@@ -224,23 +229,13 @@ function planJobs(query: UsageQuery, chunks: readonly Chunk[]): Job[] {
   return jobs;
 }
 
-interface ChunkSeries {
-  readonly labels: Record<string, string>;
-  readonly values: Float64Array;
-}
-
-interface JobAnswer {
-  readonly series: readonly ChunkSeries[];
-  readonly isPartial: boolean;
-}
-
-async function runJob(
+async function sendJob(
   client: HttpClient,
   connection: Connection,
   grid: HourGrid,
   job: Job,
   signal: AbortSignal,
-): Promise<JobAnswer> {
+): Promise<HttpAnswer> {
   // Hour i ends at startMs + (i+1)h, and VictoriaMetrics reports increase over (t-1h, t] at t.
   const hourEnd = (hour: number) => grid.startMs + (hour + 1) * HOUR_MS;
   const form = new URLSearchParams({
@@ -251,27 +246,51 @@ async function runJob(
     // Without it, ranges of 50+ points are rounded to whole steps and recent points cached.
     nocache: '1',
   });
-  const what = `${METRIC_WORDS[job.metric]} (${job.metricName})`;
   const answer = await client.post(connection.endpoint, form, signal);
   if (answer.status !== 200) {
     throw new SourceError(
       redact(
-        describeStatus(connection.target, what, answer.status, answer.body, answer.attempts),
+        describeStatus(connection.target, what(job), answer.status, answer.body, answer.attempts),
         connection,
       ),
     );
   }
+  return answer;
+}
+
+/**
+ * Streams a 200 answer into onSeries, series by series as they arrive: a large answer is
+ * never held whole, neither as text nor as parsed JSON.
+ */
+async function readJob(
+  client: HttpClient,
+  connection: Connection,
+  grid: HourGrid,
+  job: Job,
+  answer: HttpAnswer,
+  signal: AbortSignal,
+  onSeries: (labels: Record<string, string>, values: Float64Array) => void,
+): Promise<{ isPartial: boolean }> {
+  const reader = new AnswerReader(
+    { gridStartMs: grid.startMs, offset: job.chunk.offset, hours: job.chunk.hours, by: job.by },
+    onSeries,
+  );
+  await client.readBody(answer, (chunk) => reader.write(chunk), signal);
   try {
-    return parseAnswer(answer.body, grid, job);
+    return reader.end();
   } catch (error) {
     if (!(error instanceof MalformedAnswer)) throw error;
     throw new SourceError(
       redact(
-        `${connection.target} sent an unusable answer to the ${what} query: ${error.message}`,
+        `${connection.target} sent an unusable answer to the ${what(job)} query: ${error.message}`,
         connection,
       ),
     );
   }
+}
+
+function what(job: Job): string {
+  return `${METRIC_WORDS[job.metric]} (${job.metricName})`;
 }
 
 function seconds(ms: number): string {
@@ -282,101 +301,6 @@ function redact(message: string, connection: Connection): string {
   return redactSecrets(message, connection.secrets);
 }
 
-class MalformedAnswer extends Error {}
-
-function parseAnswer(body: string, grid: HourGrid, job: Job): JobAnswer {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    const start =
-      body.length === 0
-        ? 'an empty body'
-        : `a body starting ${JSON.stringify(oneLine(body.slice(0, 80)))}`;
-    const what = endsTooSoon(reason, body.length) ? 'truncated JSON' : 'not JSON';
-    throw new MalformedAnswer(`${what} (${reason}; got ${start})`);
-  }
-  if (!isRecord(json)) throw new MalformedAnswer('not a JSON object');
-  if (json.status !== 'success') {
-    const error = typeof json.error === 'string' ? `: ${oneLine(json.error)}` : '';
-    throw new MalformedAnswer(`status ${JSON.stringify(json.status)}${error}`);
-  }
-  const data = json.data;
-  if (!isRecord(data) || data.resultType !== 'matrix' || !Array.isArray(data.result)) {
-    throw new MalformedAnswer('expected data.resultType "matrix" with a result array');
-  }
-  const { offset, hours } = job.chunk;
-  const series: ChunkSeries[] = [];
-  for (const item of data.result) {
-    if (!isRecord(item) || !isRecord(item.metric) || !Array.isArray(item.values)) {
-      throw new MalformedAnswer('a result without metric and values');
-    }
-    const labels: Record<string, string> = {};
-    for (const label of job.by) {
-      const value = item.metric[label];
-      labels[label] = typeof value === 'string' ? value : '';
-    }
-    const values = new Float64Array(hours).fill(Number.NaN);
-    let any = false;
-    for (const point of item.values) {
-      if (!Array.isArray(point) || typeof point[0] !== 'number' || typeof point[1] !== 'string') {
-        throw new MalformedAnswer('a point that is not [timestamp, "value"]');
-      }
-      const sinceStart = point[0] * 1000 - grid.startMs;
-      const hour = Math.round(sinceStart / HOUR_MS) - 1;
-      // A server or cache that rounded start/end (nocache ignored) would shift every hour.
-      if (Math.abs(sinceStart - (hour + 1) * HOUR_MS) > 1) {
-        throw new MalformedAnswer(
-          `a point at ${new Date(point[0] * 1000).toISOString()} is not on the hour grid (was nocache=1 ignored?)`,
-        );
-      }
-      const index = hour - offset;
-      if (index < 0 || index >= hours) continue;
-      const value = parseValue(point[1]);
-      if (Number.isNaN(value)) continue;
-      values[index] = value;
-      any = true;
-    }
-    if (any) series.push({ labels, values });
-  }
-  series.sort((a, b) => compareLabels(a.labels, b.labels, job.by));
-  return { series, isPartial: json.isPartial === true };
-}
-
-/** Whether JSON.parse failed because the text stopped, rather than because it was not JSON. */
-function endsTooSoon(reason: string, length: number): boolean {
-  if (/end of JSON input|Unterminated/i.test(reason)) return true;
-  const position = /at position (\d+)/.exec(reason)?.[1];
-  return position !== undefined && Number(position) >= length;
-}
-
-function parseValue(text: string): number {
-  if (text === 'NaN') return Number.NaN;
-  const value = Number(text);
-  if (!Number.isFinite(value)) {
-    throw new MalformedAnswer(`the value ${JSON.stringify(text)} is not a finite number`);
-  }
-  return value;
-}
-
-function compareLabels(
-  a: Record<string, string>,
-  b: Record<string, string>,
-  by: readonly string[],
-) {
-  for (const label of by) {
-    const left = a[label] ?? '';
-    const right = b[label] ?? '';
-    if (left !== right) return left < right ? -1 : 1;
-  }
-  return 0;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function partialError(target: string, job: Job): SourceError {
   return new SourceError(
     `${target} marked the ${METRIC_WORDS[job.metric]} (${job.metricName}) answer isPartial: some vmstorage nodes did not answer, so costs would be too low; retry later, or pass --allow-partial to accept incomplete numbers`,
@@ -385,14 +309,17 @@ function partialError(target: string, job: Job): SourceError {
 
 /**
  * Runs jobs with at most `limit` in flight and hands answers over in job order, so output
- * built from them does not depend on which request came back first. The first failure
- * cancels the rest and is the one reported.
+ * built from them does not depend on which request came back first. An answer is read
+ * only when its turn comes (the server meanwhile works on the next query, and TCP holds its
+ * bytes back), so nothing waits in memory. The first failure cancels the rest, discards
+ * answers not read, and is the one reported.
  */
 async function runInOrder<J, A>(
   jobs: readonly J[],
   limit: number,
   run: (job: J, signal: AbortSignal) => Promise<A>,
-  deliver: (job: J, answer: A) => void,
+  deliver: (job: J, answer: A, signal: AbortSignal) => Promise<void>,
+  discard: (answer: A) => void,
 ): Promise<void> {
   const controller = new AbortController();
   let failure: unknown;
@@ -412,10 +339,11 @@ async function runInOrder<J, A>(
     for (let index = 0; index < jobs.length; index++) {
       const answer = await (pending[index] as Promise<A>);
       if (pending.length < jobs.length) start();
-      deliver(jobs[index] as J, answer);
+      await deliver(jobs[index] as J, answer, controller.signal);
     }
   } catch (error) {
     fail(error);
+    for (const promise of pending) promise.then(discard, () => {});
     throw failure;
   }
 }
