@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type AnswerEnvelope,
+  type AnswerLayout,
+  AnswerReader,
+  MalformedAnswer,
+} from '../../src/sources/victoria-answer.js';
+
+const T0 = Date.UTC(2026, 1, 1);
+const HOUR_S = 3600;
+/** Seconds of the end of grid hour i, where VictoriaMetrics reports that hour's increase. */
+const end = (hour: number) => T0 / 1000 + (hour + 1) * HOUR_S;
+
+const layout: AnswerLayout = { gridStartMs: T0, offset: 2, hours: 3, by: ['use_case', 'gpu_type'] };
+
+interface Read {
+  readonly series: { labels: Record<string, string>; values: (number | null)[] }[];
+  readonly envelope: AnswerEnvelope;
+}
+
+/** Feeds the body in pieces of `piece` bytes (a stream may cut anywhere, even inside a number). */
+function read(body: string, piece = Number.POSITIVE_INFINITY, at = layout): Read {
+  const series: Read['series'] = [];
+  const reader = new AnswerReader(at, (labels, values) =>
+    series.push({ labels, values: [...values].map((v) => (Number.isNaN(v) ? null : v)) }),
+  );
+  const bytes = Buffer.from(body);
+  for (let i = 0; i < bytes.length; i += piece) reader.write(bytes.subarray(i, i + piece));
+  return { series, envelope: reader.end() };
+}
+
+function failure(body: string): string {
+  try {
+    read(body);
+  } catch (error) {
+    expect(error).toBeInstanceOf(MalformedAnswer);
+    return (error as Error).message;
+  }
+  throw new Error('expected the answer to be refused');
+}
+
+const answer = (result: unknown[], extra: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    status: 'success',
+    isPartial: false,
+    data: { resultType: 'matrix', result },
+    ...extra,
+  });
+
+const chat = {
+  metric: { use_case: 'chat', gpu_type: 'L4' },
+  // Hours 1 and 5 are overlap outside the chunk (offset 2, 3 hours); hour 3 has no point.
+  values: [
+    [end(1), '7'],
+    [end(2), '1.25'],
+    [end(4), '0.1'],
+    [end(5), '9'],
+  ],
+};
+const chatValues = [1.25, null, 0.1];
+
+describe('AnswerReader', () => {
+  it('maps points onto the chunk, leaving hours without a point empty', () => {
+    const { series, envelope } = read(answer([chat]));
+    expect(series).toEqual([{ labels: { use_case: 'chat', gpu_type: 'L4' }, values: chatValues }]);
+    expect(envelope).toEqual({ isPartial: false });
+  });
+
+  it('gives the same series whatever pieces the body arrives in', () => {
+    const body = answer([chat, { metric: { use_case: 'b\\"q"}]' }, values: [[end(3), '2']] }]);
+    const whole = read(body);
+    for (const piece of [1, 2, 3, 7, 64]) expect(read(body, piece)).toEqual(whole);
+    expect(whole.series[1]).toEqual({
+      labels: { use_case: 'b\\"q"}]', gpu_type: '' },
+      values: [null, 2, null],
+    });
+  });
+
+  it('reads an indented answer and one with keys in another order', () => {
+    const indented = JSON.stringify(JSON.parse(answer([chat])), null, 2);
+    expect(read(indented, 5).series[0]?.values).toEqual(chatValues);
+    const reordered = JSON.stringify({
+      data: { result: [{ values: chat.values, metric: chat.metric }], resultType: 'matrix' },
+      status: 'success',
+    });
+    expect(read(reordered, 3).series[0]?.values).toEqual(chatValues);
+  });
+
+  it('decodes values exactly as Number() does, and skips NaN', () => {
+    const texts = ['0.1', '123456.789', '1e3', '-2.5', '0.000001', '12345678901234567890', 'NaN'];
+    for (const text of texts) {
+      const body = answer([{ metric: {}, values: [[end(2), text]] }]);
+      const expected = text === 'NaN' ? [] : [[Number(text), null, null]];
+      expect(read(body).series.map((s) => s.values)).toEqual(expected);
+    }
+  });
+
+  it('reports isPartial and series with no point in the chunk not at all', () => {
+    const body = answer([{ metric: {}, values: [[end(0), '1']] }], { isPartial: true });
+    expect(read(body)).toEqual({ series: [], envelope: { isPartial: true } });
+  });
+
+  it('names what is wrong with an unusable answer', () => {
+    expect(failure('<html>maintenance</html>')).toMatch(/^not JSON .*<html>maintenance/);
+    expect(failure(answer([chat]).slice(0, 120))).toMatch(/^truncated JSON \(Unexpected end/);
+    expect(failure('{"status":"error","error":"storage unavailable"}')).toBe(
+      'status "error": storage unavailable',
+    );
+    expect(failure('{"status":"success","data":{"resultType":"vector","result":[]}}')).toBe(
+      'expected data.resultType "matrix" with a result array',
+    );
+    expect(failure(answer([{ metric: {} }]))).toBe('a result without metric and values');
+    expect(failure(answer([{ metric: {}, values: [[end(2), 1]] }]))).toBe(
+      'a point that is not [timestamp, "value"]',
+    );
+    expect(failure(answer([{ metric: {}, values: [[end(2), '+Inf']] }]))).toBe(
+      'the value "+Inf" is not a finite number',
+    );
+    expect(failure(answer([{ metric: {}, values: [[end(2) - 1800, '1']] }]))).toBe(
+      'a point at 2026-02-01T02:30:00.000Z is not on the hour grid (was nocache=1 ignored?)',
+    );
+  });
+
+  it('puts a bad status before a bad series, as the envelope decides what the answer is', () => {
+    const body = JSON.stringify({
+      status: 'error',
+      error: 'x',
+      data: { resultType: 'matrix', result: [{ metric: {} }] },
+    });
+    expect(failure(body)).toBe('status "error": x');
+  });
+});
