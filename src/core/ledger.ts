@@ -48,6 +48,10 @@ export class Ledger {
     const cells = this.cellsOf(series.labels);
     const gpuType = series.labels[gpuTypeLabel] ?? '';
     const { values, offset } = series;
+    // Runs of hours share a period and a version: look the cell and rate up once per run.
+    let slot = -1;
+    let cell: Cell | undefined;
+    let rate: number | undefined;
     for (let i = 0; i < values.length; i++) {
       const value = values[i] as number;
       const hour = offset + i;
@@ -55,7 +59,11 @@ export class Ledger {
       const period = periodOfHour[hour] as number;
       if (period < 0) continue;
       const version = versionOfHour[hour] as number;
-      const cell = this.cellAt(cells, period, version);
+      if (cell === undefined || period * this.versionSlots + version + 1 !== slot) {
+        slot = period * this.versionSlots + version + 1;
+        cell = this.cellAt(cells, period, version);
+        rate = version >= 0 ? versions[version]?.gpuHour[gpuType] : undefined;
+      }
       switch (series.metric) {
         case 'inferences':
           cell.inferences += value;
@@ -65,7 +73,6 @@ export class Ledger {
           break;
         case 'gpu_seconds': {
           cell.gpuSeconds += value;
-          const rate = version >= 0 ? versions[version]?.gpuHour[gpuType] : undefined;
           if (rate === undefined) {
             cell.unpricedGpuSeconds += value;
             if (value !== 0) cell.unpricedGpuTypes.add(gpuType);

@@ -60,6 +60,10 @@ export class AnswerReader {
   private inResult = false;
   private elementDepth = 0;
   private readonly elementParts: Buffer[] = [];
+  // The start of an element the chunk cut short, waiting for enough bytes to scan it again.
+  private readonly carry: Buffer[] = [];
+  private carryLength = 0;
+  private carryTarget = 0;
   private failure: MalformedAnswer | null = null;
 
   constructor(
@@ -68,14 +72,39 @@ export class AnswerReader {
   ) {}
 
   write(chunk: Buffer): void {
+    if (this.carry.length > 0) {
+      this.carry.push(chunk);
+      this.carryLength += chunk.length;
+      // Waiting for twice the bytes of the last try keeps rescans linear in the element size.
+      if (this.carryLength < this.carryTarget) return;
+      this.readChunk(this.takeCarry());
+      return;
+    }
+    this.readChunk(chunk);
+  }
+
+  private readChunk(chunk: Buffer): void {
     let pos = 0;
     while (pos < chunk.length) {
       pos = this.inResult ? this.readResult(chunk, pos) : this.readEnvelope(chunk, pos);
     }
   }
 
+  private takeCarry(): Buffer {
+    const joined = Buffer.concat(this.carry, this.carryLength);
+    this.carry.length = 0;
+    this.carryLength = 0;
+    return joined;
+  }
+
   /** Checks the envelope and returns it; throws MalformedAnswer for an unusable answer. */
   end(): AnswerEnvelope {
+    if (this.carry.length > 0) {
+      this.carryTarget = 0;
+      this.readChunk(this.takeCarry());
+      // Still cut short: the body ended inside an element, and the envelope says so below.
+      if (this.carry.length > 0) this.takeCarry();
+    }
     const text = Buffer.concat(this.envelope, this.envelopeLength).toString('utf8');
     let json: unknown;
     try {
@@ -179,6 +208,19 @@ export class AnswerReader {
       const byte = chunk[pos] as number;
       if (this.elementDepth === 0) {
         if (byte === OPEN_BRACE) {
+          // Usually the element is scanned in place, in one pass; the general path below
+          // first finds its end, then parses it.
+          const next = this.failure ? FALLBACK : this.scanInPlace(chunk, pos);
+          if (next >= 0) {
+            pos = next;
+            continue;
+          }
+          if (next === NEED_MORE) {
+            this.carry.push(chunk.subarray(pos));
+            this.carryLength = chunk.length - pos;
+            this.carryTarget = 2 * this.carryLength;
+            return chunk.length;
+          }
           this.elementDepth = 1;
           elementStart = pos;
         } else if (byte === CLOSE_BRACKET) {
@@ -215,6 +257,17 @@ export class AnswerReader {
     return pos;
   }
 
+  /** The element's end, or NEED_MORE when the chunk stops inside it, or FALLBACK. */
+  private scanInPlace(chunk: Buffer, start: number): number {
+    try {
+      return new ElementScanner(chunk, start, chunk.length, this.layout).scanOne(this.onSeries);
+    } catch (error) {
+      if (!(error instanceof MalformedAnswer)) throw error;
+      this.fail(error);
+      return FALLBACK;
+    }
+  }
+
   private finishElement(chunk: Buffer, start: number, end: number): void {
     let buf = chunk;
     let from = start;
@@ -228,7 +281,7 @@ export class AnswerReader {
     }
     if (this.failure) return;
     try {
-      if (!new ElementScanner(buf, from, to, this.layout).scan(this.onSeries)) {
+      if (new ElementScanner(buf, from, to, this.layout).scanOne(this.onSeries) !== to) {
         let item: unknown;
         try {
           item = JSON.parse(buf.toString('utf8', from, to));
@@ -281,8 +334,13 @@ export class AnswerReader {
  * `{"metric":{...},"values":[[1767225600,"12.5"],...]}`. scan() returns false when the element
  * needs the general parser; it throws MalformedAnswer for points that are wrong either way.
  */
+const NEED_MORE = -2;
+const FALLBACK = -1;
+
 class ElementScanner {
   private pos: number;
+  /** Set when a read ran into the end of the bytes: more of the body may make it succeed. */
+  private exhausted = false;
 
   constructor(
     private readonly buf: Buffer,
@@ -293,49 +351,58 @@ class ElementScanner {
     this.pos = start;
   }
 
-  scan(onSeries: OnAnswerSeries): boolean {
+  /**
+   * Scans one element from the start; returns where it ends, NEED_MORE when the bytes stop
+   * inside it, or FALLBACK when it needs the general parser. Calls onSeries only on success.
+   */
+  scanOne(onSeries: OnAnswerSeries): number {
+    const end = this.scan(onSeries);
+    if (end >= 0) return end;
+    return this.exhausted || this.pos >= this.end ? NEED_MORE : FALLBACK;
+  }
+
+  private scan(onSeries: OnAnswerSeries): number {
     const { buf } = this;
     let labels: Record<string, string> | null = null;
     let values: Float64Array | null = null;
     let any = false;
-    if (!this.take(OPEN_BRACE)) return false;
+    if (!this.take(OPEN_BRACE)) return FALLBACK;
     for (;;) {
       this.skipSpace();
-      if (buf[this.pos] !== QUOTE) return false;
+      if (buf[this.pos] !== QUOTE) return FALLBACK;
       const keyEnd = buf.indexOf(QUOTE, this.pos + 1);
-      if (keyEnd < 0 || keyEnd >= this.end) return false;
+      if (keyEnd < 0 || keyEnd >= this.end) return this.runOut();
       const key = buf.toString('latin1', this.pos + 1, keyEnd);
       this.pos = keyEnd + 1;
-      if (!this.take(COLON)) return false;
+      if (!this.take(COLON)) return FALLBACK;
       this.skipSpace();
       if (key === 'metric' && labels === null) {
         const metricStart = this.pos;
-        if (!this.skipObject()) return false;
+        if (!this.skipObject()) return FALLBACK;
         let metric: unknown;
         try {
           metric = JSON.parse(buf.toString('utf8', metricStart, this.pos));
         } catch {
-          return false;
+          return FALLBACK;
         }
-        if (!isRecord(metric)) return false;
+        if (!isRecord(metric)) return FALLBACK;
         labels = pickLabels(metric, this.layout.by);
       } else if (key === 'values' && values === null) {
         values = new Float64Array(this.layout.hours).fill(Number.NaN);
         const read = this.readPoints(values);
-        if (read < 0) return false;
+        if (read < 0) return FALLBACK;
         any = read > 0;
       } else {
-        return false;
+        return FALLBACK;
       }
       this.skipSpace();
       const next = buf[this.pos];
       this.pos++;
       if (next === COMMA) continue;
-      if (next !== CLOSE_BRACE) return false;
-      this.skipSpace();
-      if (this.pos !== this.end || labels === null || values === null) return false;
+      if (next !== CLOSE_BRACE) return FALLBACK;
+      if (labels === null || values === null) return FALLBACK;
       if (any) onSeries(labels, values);
-      return true;
+      return this.pos;
     }
   }
 
@@ -359,7 +426,8 @@ class ElementScanner {
       if (buf[this.pos] !== QUOTE) return -1;
       const textStart = this.pos + 1;
       const textEnd = buf.indexOf(QUOTE, textStart);
-      if (textEnd < 0 || textEnd >= this.end || buf[textEnd - 1] === BACKSLASH) return -1;
+      if (textEnd < 0 || textEnd >= this.end) return this.runOut();
+      if (buf[textEnd - 1] === BACKSLASH) return -1;
       this.pos = textEnd + 1;
       if (!this.take(CLOSE_BRACKET)) return -1;
       const index = gridIndex(timestamp, layout);
@@ -395,6 +463,7 @@ class ElementScanner {
       value = value * 10 + ((buf[pos] as number) - DIGIT_0);
       pos++;
     }
+    if (pos >= end) this.exhausted = true;
     if (pos === digitsStart) return Number.NaN;
     const byte = buf[pos];
     if (byte === DOT || byte === 0x65 || byte === 0x45) {
@@ -434,7 +503,13 @@ class ElementScanner {
         }
       }
     }
+    this.exhausted = true;
     return false;
+  }
+
+  private runOut(): number {
+    this.exhausted = true;
+    return FALLBACK;
   }
 
   private take(byte: number): boolean {
