@@ -52,7 +52,9 @@ const RETRY_DELAY_CAP_MS = 4_000;
 const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
 
 export async function createHttpClient(options: HttpClientOptions): Promise<HttpClient> {
-  const { Agent, request } = await import('undici');
+  const loaded = await import('undici');
+  // In the bundle (dist/bundle) this CommonJS package arrives as its default export only.
+  const { Agent, request } = (loaded as unknown as { default?: typeof loaded }).default ?? loaded;
   const agent: Agent = new Agent({
     connect: {
       timeout: Math.min(options.timeoutMs, CONNECT_TIMEOUT_CAP_MS),
