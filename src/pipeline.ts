@@ -7,7 +7,7 @@ import { Ledger } from './core/ledger.js';
 import { dayPeriods, gridOf, hourPeriods, periodIndexByHour } from './core/periods.js';
 import type { Granularity, Period, UsageReport } from './core/report.js';
 import { summarise } from './core/summarise.js';
-import type { Window } from './core/types.js';
+import type { HourSpan, Window } from './core/types.js';
 import type { LabelFilter } from './sources/types.js';
 
 export interface UsageRequest {
@@ -33,12 +33,13 @@ export async function buildUsageReport(
       ? undefined
       : findVersion(catalogue, request.catalogueVersion);
   const periods = periodsOf(window, granularity);
+  const versionOfHour = versionIndexByHour(catalogue, grid, forced);
   const ledger = new Ledger({
     grid,
     by,
     gpuTypeLabel: context.labels.gpuType,
     versions: catalogue.versions,
-    versionOfHour: versionIndexByHour(catalogue, grid, forced),
+    versionOfHour,
     periodOfHour: periods ? periodIndexByHour(grid, periods) : new Int32Array(grid.hours), // every hour in period 0: the whole window
   });
 
@@ -49,6 +50,8 @@ export async function buildUsageReport(
       filters: request.filters,
       metrics: context.metrics,
       gpuTypeLabel: context.labels.gpuType,
+      // Without days or hours, only the sum under each price matters: far smaller answers.
+      ...(periods === null ? { spans: runsOf(versionOfHour) } : {}),
     },
     (series) => ledger.add(series),
   );
@@ -95,6 +98,19 @@ export async function buildUsageReport(
     notes,
     partial: info.partial,
   };
+}
+
+/** The runs of consecutive hours priced by one catalogue version (or by none). */
+export function runsOf(versionOfHour: Int32Array): HourSpan[] {
+  const runs: HourSpan[] = [];
+  let start = 0;
+  for (let hour = 1; hour <= versionOfHour.length; hour++) {
+    if (hour === versionOfHour.length || versionOfHour[hour] !== versionOfHour[start]) {
+      runs.push({ offset: start, hours: hour - start });
+      start = hour;
+    }
+  }
+  return runs;
 }
 
 function periodsOf(window: Window, granularity: Granularity): Period[] | null {

@@ -19,6 +19,12 @@ export interface HourGrid {
   readonly hours: number;
 }
 
+/** A run of consecutive grid hours: hours [offset, offset + hours). */
+export interface HourSpan {
+  readonly offset: number;
+  readonly hours: number;
+}
+
 /**
  * Hourly increases of one metric for one group of labels.
  * values[i] belongs to grid hour (offset + i); NaN means no data for that hour.

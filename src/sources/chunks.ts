@@ -1,5 +1,5 @@
 // Cuts an hour grid into query_range requests. Pure.
-import type { HourGrid } from '../core/types.js';
+import type { HourGrid, HourSpan } from '../core/types.js';
 
 /**
  * Hours each request may overlap its neighbours by, within the grid. VictoriaMetrics reads
@@ -19,6 +19,8 @@ export interface Chunk {
   /** First and last grid hour the request asks for, overlap included. */
   readonly queryFirstHour: number;
   readonly queryLastHour: number;
+  /** The increase window of each point in hours: 1 for hourly points, more for a span's sum. */
+  readonly windowHours: number;
 }
 
 export function planChunks(
@@ -37,7 +39,34 @@ export function planChunks(
       hours,
       queryFirstHour: Math.max(0, offset - overlapHours),
       queryLastHour: Math.min(grid.hours - 1, offset + hours - 1 + overlapHours),
+      windowHours: 1,
     });
+  }
+  return chunks;
+}
+
+/**
+ * One request per span: a single point at the span's last hour whose increase window covers
+ * the whole span. Spans longer than hoursPerChunk are cut, so no request reads more raw
+ * samples than an hourly chunk would (and -search.maxQueryDuration bites no sooner).
+ */
+export function planSpanChunks(spans: readonly HourSpan[], hoursPerChunk: number): Chunk[] {
+  if (!Number.isInteger(hoursPerChunk) || hoursPerChunk < 1) {
+    throw new RangeError(`hoursPerChunk must be a positive integer, got ${hoursPerChunk}`);
+  }
+  const chunks: Chunk[] = [];
+  for (const span of spans) {
+    for (let start = span.offset; start < span.offset + span.hours; start += hoursPerChunk) {
+      const windowHours = Math.min(hoursPerChunk, span.offset + span.hours - start);
+      const lastHour = start + windowHours - 1;
+      chunks.push({
+        offset: lastHour,
+        hours: 1,
+        queryFirstHour: lastHour,
+        queryLastHour: lastHour,
+        windowHours,
+      });
+    }
   }
   return chunks;
 }

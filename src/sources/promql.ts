@@ -105,7 +105,12 @@ export function usageQuery(
   metricName: string,
   by: readonly string[],
   filters: readonly LabelFilter[],
+  windowHours = 1,
 ): string {
   const labels = by.map(checkLabelName);
-  return `sum by (${labels.join(', ')}) (increase(${selector(metricName, filters)}[${INCREASE_WINDOW}]))`;
+  if (!Number.isInteger(windowHours) || windowHours < 1) {
+    throw new RangeError(`windowHours must be a positive integer, got ${windowHours}`);
+  }
+  const window = windowHours === 1 ? INCREASE_WINDOW : `${windowHours}h`;
+  return `sum by (${labels.join(', ')}) (increase(${selector(metricName, filters)}[${window}]))`;
 }

@@ -1,5 +1,5 @@
 // The one interface every usage source (VictoriaMetrics over HTTP, an export file) implements.
-import type { HourGrid, HourlySeries, Metric } from '../core/types.js';
+import type { HourGrid, HourlySeries, HourSpan, Metric } from '../core/types.js';
 
 /** Metric names as stored in the source, for one naming convention (a preset). */
 export type MetricNames = Readonly<Record<Metric, string>>;
@@ -18,6 +18,13 @@ export interface UsageQuery {
   readonly metrics: MetricNames;
   /** The label holding the GPU type; gpu_seconds are always grouped by it as well. */
   readonly gpuTypeLabel: string;
+  /**
+   * Set when the caller needs only the sum over each of these spans of the grid (a report
+   * without days, each span priced by one catalogue version). A source may then deliver one
+   * value per span, at the span's last hour, instead of one per hour: the sums are the same,
+   * since consecutive hourly increases add up to the increase over the whole span.
+   */
+  readonly spans?: readonly HourSpan[];
 }
 
 export interface FetchInfo {

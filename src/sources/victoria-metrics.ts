@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { HOUR_MS, type HourGrid, METRICS, type Metric } from '../core/types.js';
 import { SourceError, UsageError } from '../errors.js';
-import { type Chunk, planChunks } from './chunks.js';
+import { type Chunk, planChunks, planSpanChunks } from './chunks.js';
 import { createHttpClient, type HttpAnswer, type HttpClient, parseHeaders } from './http.js';
 import { usageQuery } from './promql.js';
 import { redactSecrets, redactUrl } from './redact.js';
@@ -84,7 +84,10 @@ export function createVictoriaSource(options: VictoriaSourceOptions): VictoriaSo
     description: redactUrl(options.url),
     warnings,
     async fetch(query, onSeries) {
-      const jobs = planJobs(query, planChunks(query.grid, hoursPerChunk));
+      const chunks = query.spans
+        ? planSpanChunks(query.spans, hoursPerChunk)
+        : planChunks(query.grid, hoursPerChunk);
+      const jobs = planJobs(query, chunks);
       if (jobs.length === 0) return { requests: 0, emptyMetrics: [], partial: false };
       const ca = options.caFile ? await readCa(options.caFile) : undefined;
       const client = await createHttpClient({
@@ -223,8 +226,10 @@ function planJobs(query: UsageQuery, chunks: readonly Chunk[]): Job[] {
         ? [...query.by, query.gpuTypeLabel]
         : [...query.by];
     const metricName = query.metrics[metric];
-    const promql = usageQuery(metricName, by, query.filters);
-    for (const chunk of chunks) jobs.push({ metric, metricName, by, query: promql, chunk });
+    for (const chunk of chunks) {
+      const promql = usageQuery(metricName, by, query.filters, chunk.windowHours);
+      jobs.push({ metric, metricName, by, query: promql, chunk });
+    }
   }
   return jobs;
 }

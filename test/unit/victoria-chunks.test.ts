@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { planChunks } from '../../src/sources/chunks.js';
+import { planChunks, planSpanChunks } from '../../src/sources/chunks.js';
 
 const grid = (hours: number) => ({ startMs: Date.UTC(2026, 0, 1), hours });
 
 describe('planChunks', () => {
   it('keeps a month in one chunk when the chunk is large enough', () => {
     expect(planChunks(grid(745), 1000)).toEqual([
-      { offset: 0, hours: 745, queryFirstHour: 0, queryLastHour: 744 },
+      { offset: 0, hours: 745, queryFirstHour: 0, queryLastHour: 744, windowHours: 1 },
     ]);
   });
 
   it('cuts a long grid into whole chunks plus a remainder, overlapping inside the grid only', () => {
     expect(planChunks(grid(25), 10, 3)).toEqual([
-      { offset: 0, hours: 10, queryFirstHour: 0, queryLastHour: 12 },
-      { offset: 10, hours: 10, queryFirstHour: 7, queryLastHour: 22 },
-      { offset: 20, hours: 5, queryFirstHour: 17, queryLastHour: 24 },
+      { offset: 0, hours: 10, queryFirstHour: 0, queryLastHour: 12, windowHours: 1 },
+      { offset: 10, hours: 10, queryFirstHour: 7, queryLastHour: 22, windowHours: 1 },
+      { offset: 20, hours: 5, queryFirstHour: 17, queryLastHour: 24, windowHours: 1 },
     ]);
   });
 
@@ -33,5 +33,31 @@ describe('planChunks', () => {
 
   it.each([0, -1, 1.5, Number.NaN])('refuses a chunk size of %s', (size) => {
     expect(() => planChunks(grid(10), size)).toThrow(RangeError);
+  });
+});
+
+describe('planSpanChunks', () => {
+  it('asks for one point per span, at its last hour, with a window covering the span', () => {
+    expect(
+      planSpanChunks(
+        [
+          { offset: 0, hours: 36 },
+          { offset: 36, hours: 12 },
+        ],
+        1000,
+      ),
+    ).toEqual([
+      { offset: 35, hours: 1, queryFirstHour: 35, queryLastHour: 35, windowHours: 36 },
+      { offset: 47, hours: 1, queryFirstHour: 47, queryLastHour: 47, windowHours: 12 },
+    ]);
+  });
+
+  it('cuts a span longer than a chunk so no request reads more than an hourly chunk would', () => {
+    const chunks = planSpanChunks([{ offset: 0, hours: 2500 }], 1000);
+    expect(chunks.map((chunk) => [chunk.offset, chunk.windowHours])).toEqual([
+      [999, 1000],
+      [1999, 1000],
+      [2499, 500],
+    ]);
   });
 });
