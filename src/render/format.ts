@@ -7,8 +7,13 @@ import type { Period } from '../core/report.js';
 export function round(value: number, decimals: number): number {
   const factor = 10 ** decimals;
   const scaled = Math.abs(value) * factor;
-  const rounded = Math.round(Number(scaled.toPrecision(15))) / factor;
-  const result = Math.sign(value) * rounded;
+  let rounded = Math.round(scaled);
+  // Binary drift only matters next to a half (1.005 * 100 = 100.49999999999999): decide those
+  // on 15 significant digits; everything else takes the fast path.
+  if (Math.abs(scaled - Math.floor(scaled) - 0.5) < 1e-6) {
+    rounded = Math.round(Number(scaled.toPrecision(15)));
+  }
+  const result = (Math.sign(value) * rounded) / factor;
   return Object.is(result, -0) ? 0 : result;
 }
 
@@ -60,6 +65,9 @@ export function unitCost(value: number): string {
 }
 
 export function percent(share: number, decimals = 1): string {
+  // A small but real share must not read as nothing: 0.0004 is "<0.1%", not "0.0%".
+  const smallest = 10 ** -decimals;
+  if (share > 0 && share * 100 < smallest / 2) return `<${fixed(smallest, decimals)}%`;
   return `${fixed(share * 100, decimals)}%`;
 }
 

@@ -27,6 +27,13 @@ export interface View {
 
 const PARTLY_UNPRICED = '*';
 
+/**
+ * A terminal table of more rows than this is unreadable, and cli-table3 lays tables out in
+ * quadratic time (10,000 rows took 20 s here). The smaller rows are folded into one row, so
+ * the totals still add up; CSV and JSON always carry every row.
+ */
+export const MAX_TABLE_ROWS = 500;
+
 export function usageView(report: UsageReport): View {
   const { currency } = report.catalogue;
   const tz = report.window.tz;
@@ -42,14 +49,23 @@ export function usageView(report: UsageReport): View {
     { title: 'share', numeric: true },
   ];
 
-  const pricedCosts = report.rows.map((row) => row.cost ?? 0);
+  const { shown, folded } = foldSmallRows(report.rows);
+  const pricedCosts = [...shown, ...(folded ? [folded.row] : [])].map((row) => row.cost ?? 0);
   const roundedCosts = roundToTotal(pricedCosts, 2);
-  const rows = report.rows.map((row, index) => [
+  const rows = shown.map((row, index) => [
     ...(row.period ? [periodLabel(row.period, tz)] : []),
     ...report.by.map((label) => safeText(row.group[label] || '(none)')),
     ...measureCells(row, roundedCosts[index] ?? 0),
     row.costShare === null ? '–' : percent(row.costShare),
   ]);
+  if (folded) {
+    rows.push([
+      `(${fixed(folded.count, 0)} smaller rows)`,
+      ...Array.from({ length: columns.length - 8 }, () => ''),
+      ...measureCells(folded.row, roundedCosts[shown.length] ?? 0),
+      folded.row.costShare === null ? '–' : percent(folded.row.costShare),
+    ]);
+  }
   const totals = [
     'total',
     ...Array.from({ length: columns.length - 8 }, () => ''),
@@ -63,8 +79,49 @@ export function usageView(report: UsageReport): View {
     columns,
     rows,
     totals,
-    footnotes: footnotes(report),
+    footnotes: [
+      ...(folded
+        ? [
+            `showing the ${fixed(shown.length, 0)} costliest of ${fixed(report.rows.length, 0)} rows; --format csv or json lists them all`,
+          ]
+        : []),
+      ...footnotes(report),
+    ],
   };
+}
+
+/** Keeps the MAX_TABLE_ROWS costliest rows in report order and sums the rest into one row. */
+function foldSmallRows(rows: readonly UsageRow[]): {
+  shown: UsageRow[];
+  folded?: { count: number; row: UsageRow };
+} {
+  if (rows.length <= MAX_TABLE_ROWS) return { shown: [...rows] };
+  const byCost = rows
+    .map((row, index) => ({ index, cost: row.cost ?? -1, hours: row.gpuHours }))
+    .sort((a, b) => b.cost - a.cost || b.hours - a.hours || a.index - b.index);
+  const keep = new Set(byCost.slice(0, MAX_TABLE_ROWS).map((entry) => entry.index));
+  const shown = rows.filter((_, index) => keep.has(index));
+  const rest = rows.filter((_, index) => !keep.has(index));
+  const sum = (pick: (row: UsageRow) => number) =>
+    rest.reduce((total, row) => total + pick(row), 0);
+  const anyPriced = rest.some((row) => row.cost !== null);
+  const shares = rest.filter((row) => row.costShare !== null);
+  const unpricedGpuHours = sum((row) => row.unpricedGpuHours);
+  const row: UsageRow = {
+    group: {},
+    versions: [...new Set(rest.flatMap((r) => r.versions))].sort(),
+    gpuHours: sum((r) => r.gpuHours),
+    inferences: sum((r) => r.inferences),
+    tokens: sum((r) => r.tokens),
+    cost: anyPriced || unpricedGpuHours === 0 ? sum((r) => r.cost ?? 0) : null,
+    unpricedGpuHours,
+    unpricedGpuTypes: [...new Set(rest.flatMap((r) => r.unpricedGpuTypes))].sort(),
+    costPerInference: null,
+    tokensPerCost: null,
+    costShare:
+      shares.length > 0 ? shares.reduce((total, r) => total + (r.costShare ?? 0), 0) : null,
+  };
+  return { shown, folded: { count: rest.length, row } };
 }
 
 function measureCells(row: UsageRow | UsageTotals, roundedCost: number): string[] {

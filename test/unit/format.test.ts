@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { round, roundToTotal, safeText, unitCost } from '../../src/render/format.js';
+import { percent, round, roundToTotal, safeText, unitCost } from '../../src/render/format.js';
 
 describe('round', () => {
   it.each([
@@ -36,5 +36,13 @@ describe('unitCost', () => {
 describe('safeText', () => {
   it('neutralises terminal escapes and newlines in label values', () => {
     expect(safeText('evil\u001b[31mred\nline')).toBe('evil\\x1b[31mred\\x0aline');
+  });
+});
+
+describe('percent', () => {
+  it('never shows a small real share as zero', () => {
+    expect(percent(0.0004)).toBe('<0.1%');
+    expect(percent(0)).toBe('0.0%');
+    expect(percent(0.2145)).toBe('21.5%');
   });
 });
