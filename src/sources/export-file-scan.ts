@@ -3,25 +3,26 @@
 // is skipped without reading its samples. Anything unusual goes to JSON.parse, which also
 // explains what is wrong with a bad line.
 
-const QUOTE = 0x22;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const BACKSLASH = 0x5c;
-const MINUS = 0x2d;
-const PLUS = 0x2b;
-const DOT = 0x2e;
-const DIGIT_0 = 0x30;
-const DIGIT_9 = 0x39;
-const LOWER_E = 0x65;
-const UPPER_E = 0x45;
-
-/** Powers of ten that are exact doubles: m * 10^k or m / 10^k is then correctly rounded. */
-const EXACT_POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
-const MAX_EXACT_MANTISSA = 2 ** 53;
+import {
+  BACKSLASH,
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COLON,
+  COMMA,
+  DIGIT_0,
+  DIGIT_9,
+  DOT,
+  EXACT_POWERS_OF_TEN,
+  isSpace,
+  LOWER_E,
+  MAX_EXACT_MANTISSA,
+  MINUS,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  PLUS,
+  QUOTE,
+  UPPER_E,
+} from './json-bytes.js';
 
 /** What a line says about its series; the caller decides whether its samples are wanted. */
 export interface LineSeries {
@@ -162,7 +163,7 @@ export class LineScanner {
     let pos = this.pos;
     while (pos < end) {
       const byte = buf[pos] as number;
-      if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d && byte !== 0x0a) break;
+      if (!isSpace(byte)) break;
       pos++;
     }
     this.pos = pos;

@@ -4,6 +4,23 @@
 // the result (status, isPartial, resultType, error) is small and goes through JSON.parse at
 // the end, which also words what is wrong with a body that is not JSON.
 import { HOUR_MS } from '../core/types.js';
+import {
+  BACKSLASH,
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COLON,
+  COMMA,
+  DIGIT_0,
+  DIGIT_9,
+  DOT,
+  EXACT_POWERS_OF_TEN,
+  isSpace,
+  MAX_EXACT_MANTISSA,
+  MINUS,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  QUOTE,
+} from './json-bytes.js';
 import { oneLine } from './victoria-errors.js';
 
 export class MalformedAnswer extends Error {}
@@ -23,23 +40,8 @@ export interface AnswerEnvelope {
   readonly isPartial: boolean;
 }
 
-const QUOTE = 0x22;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const BACKSLASH = 0x5c;
-const MINUS = 0x2d;
-const DOT = 0x2e;
-const DIGIT_0 = 0x30;
-const DIGIT_9 = 0x39;
 /** Longest key worth remembering: only "data" and "result" matter. */
 const KEY_CAPTURE_LIMIT = 16;
-/** Powers of ten that are exact doubles: m / 10^k is then correctly rounded. */
-const EXACT_POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
-const MAX_EXACT_MANTISSA = 2 ** 53;
 
 /**
  * Feed the body with write(), then call end(). Series are handed to onSeries as soon as
@@ -597,10 +599,6 @@ function endsTooSoon(reason: string, length: number): boolean {
   if (/end of JSON input|Unterminated/i.test(reason)) return true;
   const position = /at position (\d+)/.exec(reason)?.[1];
   return position !== undefined && Number(position) >= length;
-}
-
-function isSpace(byte: number): boolean {
-  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
