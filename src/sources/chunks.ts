@@ -21,6 +21,8 @@ export interface Chunk {
   readonly queryLastHour: number;
   /** The increase window of each point in hours: 1 for hourly points, more for a span's sum. */
   readonly windowHours: number;
+  /** The point is a running total from the grid start: the span's usage is its difference. */
+  readonly cumulative?: boolean;
 }
 
 export function planChunks(
@@ -46,27 +48,32 @@ export function planChunks(
 }
 
 /**
- * One request per span: a single point at the span's last hour whose increase window covers
- * the whole span. Spans longer than hoursPerChunk are cut, so no request reads more raw
- * samples than an hourly chunk would (and -search.maxQueryDuration bites no sooner).
+ * One request per span when the whole grid fits in one chunk: a single point at the span's
+ * last hour whose increase window reaches back to the grid start. Each span's usage is then
+ * the difference of two such cumulative increases. Cumulative windows read samples from the
+ * same point as the hourly plan does, so a scrape gap across a price change is credited to the
+ * span after it, as the hourly plan credits it to the first hour after the gap; separate
+ * windows per span would lose it (VictoriaMetrics reads only 5 minutes before a window).
+ * null for a longer grid: its chunks need the hourly plan and its overlap.
  */
-export function planSpanChunks(spans: readonly HourSpan[], hoursPerChunk: number): Chunk[] {
+export function planSpanChunks(
+  grid: HourGrid,
+  spans: readonly HourSpan[],
+  hoursPerChunk: number,
+): Chunk[] | null {
   if (!Number.isInteger(hoursPerChunk) || hoursPerChunk < 1) {
     throw new RangeError(`hoursPerChunk must be a positive integer, got ${hoursPerChunk}`);
   }
-  const chunks: Chunk[] = [];
-  for (const span of spans) {
-    for (let start = span.offset; start < span.offset + span.hours; start += hoursPerChunk) {
-      const windowHours = Math.min(hoursPerChunk, span.offset + span.hours - start);
-      const lastHour = start + windowHours - 1;
-      chunks.push({
-        offset: lastHour,
-        hours: 1,
-        queryFirstHour: lastHour,
-        queryLastHour: lastHour,
-        windowHours,
-      });
-    }
-  }
-  return chunks;
+  if (grid.hours > hoursPerChunk) return null;
+  return spans.map((span) => {
+    const lastHour = span.offset + span.hours - 1;
+    return {
+      offset: lastHour,
+      hours: 1,
+      queryFirstHour: lastHour,
+      queryLastHour: lastHour,
+      windowHours: lastHour + 1,
+      cumulative: true,
+    };
+  });
 }

@@ -182,39 +182,58 @@ describe('VictoriaMetrics source', () => {
     expect(total(groups['gpu_seconds {"gpu_type":""}'])).toBe(480);
   });
 
-  it('answers the same sums one value per span as it does hour by hour', async () => {
-    const spans = [
-      { offset: 0, hours: 5 },
-      { offset: 5, hours: 7 },
-    ];
-    const sum = (values: number[] | undefined, from: number, to: number) =>
-      (values ?? [])
-        .slice(from, to)
-        .filter((value) => !Number.isNaN(value))
-        .reduce((a, b) => a + b, 0);
-    const hourly = await collect(usageQuery({ by: [] }));
-    const bySpan = await collect(usageQuery({ by: [], spans }));
-    // One request per metric and span, one point per group and span, at the span's last hour.
-    expect(bySpan.info.requests).toBe(3 * spans.length);
-    for (const piece of bySpan.pieces) {
-      expect(piece.values).toHaveLength(1);
-      expect([4, 11]).toContain(piece.offset);
-    }
-    expect(Object.keys(bySpan.groups).sort()).toEqual(Object.keys(hourly.groups).sort());
-    for (const [key, values] of Object.entries(hourly.groups)) {
-      for (const span of spans) {
-        const last = span.offset + span.hours - 1;
-        const spanValue = bySpan.groups[key]?.[last];
-        const expected = sum(values, span.offset, span.offset + span.hours);
-        expect(Number.isNaN(spanValue) ? 0 : spanValue, `${key} span ${span.offset}`).toBeCloseTo(
-          expected,
-          9,
-        );
+  it.each([
+    // The gap of the H100 series (hours 2-3, credited to hour 4) inside the first span...
+    [
+      [
+        { offset: 0, hours: 5 },
+        { offset: 5, hours: 7 },
+      ],
+      1200,
+    ],
+    // ...and across the boundary: the span after the gap gets it, as hour 4 does.
+    [
+      [
+        { offset: 0, hours: 3 },
+        { offset: 3, hours: 9 },
+      ],
+      480,
+    ],
+  ])(
+    'answers the same sums one value per span as hour by hour (spans %j)',
+    async (spans, firstH100) => {
+      const sum = (values: number[] | undefined, from: number, to: number) =>
+        (values ?? [])
+          .slice(from, to)
+          .filter((value) => !Number.isNaN(value))
+          .reduce((a, b) => a + b, 0);
+      const hourly = await collect(usageQuery({ by: [] }));
+      const bySpan = await collect(usageQuery({ by: [], spans }));
+      // One request per metric and span, one point per group and span, at the span's last hour.
+      expect(bySpan.info.requests).toBe(3 * spans.length);
+      const lastHours = spans.map((span) => span.offset + span.hours - 1);
+      for (const piece of bySpan.pieces) {
+        expect(piece.values).toHaveLength(1);
+        expect(lastHours).toContain(piece.offset);
       }
-    }
-    // Hand check on the gap series: hours 0..4 hold 240 + 240 + 0 + 720 = 1200.
-    expect(bySpan.groups['gpu_seconds {"gpu_type":"H100"}']?.[4]).toBe(1200);
-  });
+      expect(Object.keys(bySpan.groups).sort()).toEqual(Object.keys(hourly.groups).sort());
+      for (const [key, values] of Object.entries(hourly.groups)) {
+        for (const span of spans) {
+          const last = span.offset + span.hours - 1;
+          const spanValue = bySpan.groups[key]?.[last] ?? Number.NaN;
+          const expected = sum(values, span.offset, span.offset + span.hours);
+          expect(Number.isNaN(spanValue) ? 0 : spanValue, `${key} span ${span.offset}`).toBeCloseTo(
+            expected,
+            9,
+          );
+        }
+      }
+      // By hand, from the hourly answer above: 240 + 240 + 0 (+ 720 when hour 4 is in the span).
+      expect(bySpan.groups['gpu_seconds {"gpu_type":"H100"}']?.[(spans[0]?.hours ?? 0) - 1]).toBe(
+        firstH100,
+      );
+    },
+  );
 
   it('groups by a dotted OTel label and reports a label a series lacks as ""', async () => {
     const { groups } = await collect(usageQuery({ by: ['service.name'] }));

@@ -37,9 +37,10 @@ describe('planChunks', () => {
 });
 
 describe('planSpanChunks', () => {
-  it('asks for one point per span, at its last hour, with a window covering the span', () => {
+  it('asks for one running total per span, from the grid start to the span end', () => {
     expect(
       planSpanChunks(
+        grid(48),
         [
           { offset: 0, hours: 36 },
           { offset: 36, hours: 12 },
@@ -47,17 +48,26 @@ describe('planSpanChunks', () => {
         1000,
       ),
     ).toEqual([
-      { offset: 35, hours: 1, queryFirstHour: 35, queryLastHour: 35, windowHours: 36 },
-      { offset: 47, hours: 1, queryFirstHour: 47, queryLastHour: 47, windowHours: 12 },
+      {
+        offset: 35,
+        hours: 1,
+        queryFirstHour: 35,
+        queryLastHour: 35,
+        windowHours: 36,
+        cumulative: true,
+      },
+      {
+        offset: 47,
+        hours: 1,
+        queryFirstHour: 47,
+        queryLastHour: 47,
+        windowHours: 48,
+        cumulative: true,
+      },
     ]);
   });
 
-  it('cuts a span longer than a chunk so no request reads more than an hourly chunk would', () => {
-    const chunks = planSpanChunks([{ offset: 0, hours: 2500 }], 1000);
-    expect(chunks.map((chunk) => [chunk.offset, chunk.windowHours])).toEqual([
-      [999, 1000],
-      [1999, 1000],
-      [2499, 500],
-    ]);
+  it('leaves a grid longer than one chunk to the hourly plan', () => {
+    expect(planSpanChunks(grid(2500), [{ offset: 0, hours: 2500 }], 1000)).toBeNull();
   });
 });
