@@ -10,7 +10,8 @@ export interface Cell {
   /** Cost of the priced GPU-seconds, in the catalogue currency. */
   cost: number;
   unpricedGpuSeconds: number;
-  readonly unpricedGpuTypes: Set<string>;
+  /** Created on the first unpriced GPU type: most cells never have one (memory at 100k groups). */
+  unpricedGpuTypes: Set<string> | null;
 }
 
 export interface LedgerEntry {
@@ -75,7 +76,10 @@ export class Ledger {
           cell.gpuSeconds += value;
           if (rate === undefined) {
             cell.unpricedGpuSeconds += value;
-            if (value !== 0) cell.unpricedGpuTypes.add(gpuType);
+            if (value !== 0) {
+              cell.unpricedGpuTypes ??= new Set();
+              cell.unpricedGpuTypes.add(gpuType);
+            }
           } else {
             cell.cost += (value / SECONDS_PER_HOUR) * rate;
           }
@@ -132,7 +136,7 @@ export function emptyCell(): Cell {
     tokens: 0,
     cost: 0,
     unpricedGpuSeconds: 0,
-    unpricedGpuTypes: new Set(),
+    unpricedGpuTypes: null,
   };
 }
 
@@ -142,5 +146,8 @@ export function addCell(into: Cell, from: Cell): void {
   into.tokens += from.tokens;
   into.cost += from.cost;
   into.unpricedGpuSeconds += from.unpricedGpuSeconds;
-  for (const type of from.unpricedGpuTypes) into.unpricedGpuTypes.add(type);
+  if (from.unpricedGpuTypes) {
+    into.unpricedGpuTypes ??= new Set();
+    for (const type of from.unpricedGpuTypes) into.unpricedGpuTypes.add(type);
+  }
 }

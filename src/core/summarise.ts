@@ -86,7 +86,7 @@ function toTotals(cell: Cell): UsageTotals {
     tokens: cell.tokens,
     cost,
     unpricedGpuHours: cell.unpricedGpuSeconds / SECONDS_PER_HOUR,
-    unpricedGpuTypes: [...cell.unpricedGpuTypes].sort(),
+    unpricedGpuTypes: cell.unpricedGpuTypes ? [...cell.unpricedGpuTypes].sort() : [],
     costPerInference: trusted && cell.inferences > 0 ? cell.cost / cell.inferences : null,
     tokensPerCost: trusted && cell.cost > 0 ? cell.tokens / cell.cost : null,
   };

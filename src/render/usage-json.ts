@@ -11,7 +11,7 @@ const QUANTITY_DECIMALS = 6;
 export function renderUsageJson(report: UsageReport): string {
   const { currency } = report.catalogue;
   const tz = report.window.tz;
-  const document = {
+  const head = {
     schema_version: JSON_SCHEMA_VERSION,
     kind: 'usage_report',
     window: windowJson(report),
@@ -21,7 +21,20 @@ export function renderUsageJson(report: UsageReport): string {
     currency,
     catalogue: catalogueJson(report),
     partial: report.partial,
-    rows: report.rows.map((row) => ({
+  };
+  const tail = {
+    totals: measures(report.totals, currency),
+    unpriced: {
+      gpu_hours: round(report.totals.unpricedGpuHours, QUANTITY_DECIMALS),
+      share: round(report.unpricedShare, 8),
+      gpu_types: report.totals.unpricedGpuTypes,
+    },
+    notes: report.notes,
+  };
+  // One line per row: a report of 100,000 groups stays greppable, and each row's object is
+  // dropped as soon as it is written instead of the whole document being held at once.
+  const rows = report.rows.map((row) =>
+    JSON.stringify({
       ...row.group,
       ...(row.period
         ? {
@@ -33,16 +46,12 @@ export function renderUsageJson(report: UsageReport): string {
       ...measures(row, currency),
       cost_share: row.costShare === null ? null : round(row.costShare, 8),
       catalogue_versions: row.versions,
-    })),
-    totals: measures(report.totals, currency),
-    unpriced: {
-      gpu_hours: round(report.totals.unpricedGpuHours, QUANTITY_DECIMALS),
-      share: round(report.unpricedShare, 8),
-      gpu_types: report.totals.unpricedGpuTypes,
-    },
-    notes: report.notes,
-  };
-  return `${JSON.stringify(document, null, 2)}\n`;
+    }),
+  );
+  const open = JSON.stringify(head, null, 2).slice(0, -2);
+  const close = JSON.stringify(tail, null, 2).slice(1);
+  const body = rows.length === 0 ? '[]' : `[\n    ${rows.join(',\n    ')}\n  ]`;
+  return `${open},\n  "rows": ${body},${close}\n`;
 }
 
 export function windowJson(report: Pick<UsageReport, 'window'>) {
