@@ -90,11 +90,10 @@ async function runRank(flags: RankFlags): Promise<void> {
     const configured = context.config.use_cases?.[useCase]?.value_per_inference;
     const value = flagValues.get(useCase) ?? configured;
     if (value !== undefined) valueSources[useCase] = flagValues.has(useCase) ? 'flag' : 'config';
-    // A partly unpriced cost would understate what the use case costs: it is not judged.
-    const cost = row.unpricedGpuHours > 0 ? null : row.cost;
     return {
       useCase,
-      cost,
+      cost: row.cost,
+      partlyUnpriced: row.unpricedGpuHours > 0,
       inferences: row.inferences,
       ...(value !== undefined ? { valuePerInference: value } : {}),
     };

@@ -8,7 +8,9 @@
 //   that have a value per inference.
 // - marginal: total margin < 0, or cost share > factor × value share (factor default 2).
 // - Not judged (marginal = null): a use case without a value per inference, or whose cost cannot
-//   be priced (unpriced usage is never costed as zero).
+//   be priced (unpriced usage is never costed as zero). A use case with part of its GPU time
+//   unpriced has a known lower bound on its cost: if even that bound makes its margin negative
+//   it is marginal for certain; otherwise it is not judged. Its priced part counts in the totals.
 // - Order: judged use cases by total margin, most negative first; then the unjudged ones by cost,
 //   highest first (unpriced last). Ties: higher cost first, then use case name (code-unit order),
 //   so the order never depends on the input order.
@@ -23,6 +25,8 @@ export interface RankInput {
   readonly useCase: string;
   /** null when the use case's GPU usage could not be priced. */
   readonly cost: number | null;
+  /** Part of the GPU time had no rate: cost is the priced part only, a lower bound. */
+  readonly partlyUnpriced?: boolean;
   readonly inferences: number;
   readonly valuePerInference?: number;
 }
@@ -34,6 +38,8 @@ export type NotJudgedReason = 'no-value' | 'unpriced';
 export interface RankRow {
   readonly useCase: string;
   readonly cost: number | null;
+  /** cost (and so cost per inference and cost share) is a lower bound: some usage is unpriced. */
+  readonly costIsLowerBound: boolean;
   readonly inferences: number;
   readonly costPerInference: number | null;
   readonly valuePerInference: number | null;
@@ -104,7 +110,7 @@ export function rankUseCases(
       totalValue,
       totalMargin: sum(judged.map((r) => r.totalMargin ?? 0)),
       withoutValue: rows.filter((r) => r.notJudged === 'no-value').map((r) => r.useCase),
-      unpriced: rows.filter((r) => r.cost === null).map((r) => r.useCase),
+      unpriced: rows.filter((r) => r.notJudged === 'unpriced').map((r) => r.useCase),
     },
   };
 }
@@ -116,9 +122,11 @@ function judge(input: RankInput, totalCost: number, totalValue: number, factor: 
   const value = valuePerInference === null ? null : valuePerInference * inferences;
   const costShare = cost !== null && totalCost > 0 ? cost / totalCost : null;
   const valueShare = value !== null && totalValue > 0 ? value / totalValue : null;
+  const costIsLowerBound = cost !== null && input.partlyUnpriced === true;
   const base = {
     useCase,
     cost,
+    costIsLowerBound,
     inferences,
     costPerInference,
     valuePerInference,
@@ -138,6 +146,19 @@ function judge(input: RankInput, totalCost: number, totalValue: number, factor: 
     };
   }
   const totalMargin = value - cost;
+  const marginPerInference =
+    costPerInference === null ? null : valuePerInference - costPerInference;
+  if (costIsLowerBound && totalMargin >= 0) {
+    // The unpriced part could still turn the margin negative: no verdict either way.
+    return {
+      ...base,
+      marginPerInference: null,
+      totalMargin: null,
+      marginal: null,
+      reasons: [],
+      notJudged: 'unpriced',
+    };
+  }
   const reasons: MarginalReason[] = [];
   if (totalMargin < 0) reasons.push('negative-margin');
   if (costShare !== null && costShare > factor * (valueShare ?? 0)) {
@@ -145,7 +166,7 @@ function judge(input: RankInput, totalCost: number, totalValue: number, factor: 
   }
   return {
     ...base,
-    marginPerInference: costPerInference === null ? null : valuePerInference - costPerInference,
+    marginPerInference,
     totalMargin,
     marginal: reasons.length > 0,
     reasons,

@@ -21,6 +21,7 @@ export function renderRankCsv(report: RankReport): string {
       number('cumulative_cost_share', DECIMALS.ratio),
       text('marginal'),
       text('reasons'),
+      text('cost_is_lower_bound'),
     ],
     records: report.ranking.rows.map((row, index) => [
       index + 1,
@@ -36,6 +37,7 @@ export function renderRankCsv(report: RankReport): string {
       row.cumulativeCostShare,
       row.marginal === null ? (row.notJudged ?? null) : String(row.marginal),
       row.reasons.join(' '),
+      String(row.costIsLowerBound),
     ]),
   };
   return renderTableCsv(table);

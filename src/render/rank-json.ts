@@ -27,6 +27,7 @@ export function renderRankJson(report: RankReport): string {
       rank: index + 1,
       [report.useCaseLabel]: row.useCase,
       [c('cost')]: num(row.cost, MONEY),
+      cost_is_lower_bound: row.costIsLowerBound,
       inferences: row.inferences,
       [c('cost_per_inference')]: num(row.costPerInference, UNIT),
       [c('value_per_inference')]: row.valuePerInference,

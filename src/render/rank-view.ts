@@ -59,9 +59,9 @@ function rowCells(row: RankRow): string[] {
   const share = (value: number | null) => (value === null ? DASH : percent(value));
   return [
     safeText(row.useCase || '(none)'),
-    row.cost === null ? 'unpriced' : fixed(row.cost, 2),
+    row.cost === null ? 'unpriced' : `${row.costIsLowerBound ? '≥ ' : ''}${fixed(row.cost, 2)}`,
     fixed(row.inferences, 0),
-    unit(row.costPerInference),
+    `${row.costIsLowerBound && row.costPerInference !== null ? '≥ ' : ''}${unit(row.costPerInference)}`,
     row.valuePerInference === null ? 'not set' : unit(row.valuePerInference),
     unit(row.marginPerInference),
     money(row.totalMargin),
@@ -94,6 +94,10 @@ export function summarySentence(ranking: Ranking, currency: string): string {
   }
   if (summary.unpriced.length > 0) {
     sentence += ` Not judged, unpriced GPU usage: ${summary.unpriced.map((name) => safeText(name || '(none)')).join(', ')}.`;
+  }
+  if (ranking.rows.some((row) => row.costIsLowerBound)) {
+    sentence +=
+      ' ≥: part of the GPU time has no rate in the catalogue; the cost shown is what could be priced.';
   }
   return sentence;
 }

@@ -68,6 +68,33 @@ describe('rankUseCases', () => {
     expect(ranking.rows[0]?.costShare).toBe(1);
   });
 
+  it('judges a partly unpriced use case only when its priced part alone is a loss', () => {
+    const partly = rankUseCases([
+      // Priced part 400 already exceeds its value 100: a loss whatever the rest costs.
+      {
+        useCase: 'lossy',
+        cost: 400,
+        partlyUnpriced: true,
+        inferences: 200,
+        valuePerInference: 0.5,
+      },
+      // Priced part 50 against value 1000: the unpriced rest could go either way.
+      { useCase: 'unsure', cost: 50, partlyUnpriced: true, inferences: 1000, valuePerInference: 1 },
+      { useCase: 'fine', cost: 550, inferences: 1000, valuePerInference: 1 },
+    ]);
+    const byName = Object.fromEntries(partly.rows.map((row) => [row.useCase, row]));
+    expect(byName.lossy).toMatchObject({
+      marginal: true,
+      totalMargin: -300,
+      costIsLowerBound: true,
+    });
+    expect(byName.unsure).toMatchObject({ marginal: null, notJudged: 'unpriced', cost: 50 });
+    // Priced parts count in the totals: 400 + 50 + 550.
+    expect(partly.summary.totalCost).toBe(1000);
+    expect(partly.summary.unpriced).toEqual(['unsure']);
+    expect(partly.rows.map((row) => row.useCase)).toEqual(['lossy', 'fine', 'unsure']);
+  });
+
   it('counts cost without inferences as a negative margin', () => {
     const ranking = rankUseCases([
       { useCase: 'idle', cost: 5, inferences: 0, valuePerInference: 1 },
