@@ -5,50 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, writeCatalogue } from '../helpers/cli.js';
+import { exportFileText, twoDayCatalogue, twoDayUsage } from '../helpers/two-days.js';
 import { freePort } from '../helpers/victoria.js';
 
-const HOUR = 3_600_000;
-// Every hour from 2026-11-26T00:00Z to 2026-11-28T00:00Z:
-//   chat/llama on A100-80GB: 1 GPU-hour, 1000 tokens, 10 inferences per hour;
-//   search/bge on L4: 0.5 GPU-hour and 100 inferences per hour.
-// Prices: A100-80GB 2.93 until 2026-11-27T12:00Z (v1), 3.00 after (v2); L4 0.71 in both.
-// 2026-11-27: chat 12 x 2.93 = 35.16 (v1) + 12 x 3.00 = 36 (v2); search 6 x 0.71 = 4.26 twice.
-// 2026-11-26: chat 24 x 2.93 = 70.32; search 8.52. Both days: 158.52 EUR.
-type Series = [Record<string, string>, number];
-const SERIES: Series[] = [
-  [
-    {
-      __name__: 'ml_gpu_seconds_total',
-      use_case: 'chat',
-      model_name: 'llama',
-      gpu_type: 'A100-80GB',
-    },
-    3600,
-  ],
-  [
-    { __name__: 'ml_gpu_seconds_total', use_case: 'search', model_name: 'bge', gpu_type: 'L4' },
-    1800,
-  ],
-  [{ __name__: 'ml_inference_tokens_total', use_case: 'chat', model_name: 'llama' }, 1000],
-  [
-    { __name__: 'ml_inference_duration_milliseconds_count', use_case: 'chat', model_name: 'llama' },
-    10,
-  ],
-  [
-    { __name__: 'ml_inference_duration_milliseconds_count', use_case: 'search', model_name: 'bge' },
-    100,
-  ],
-];
-
-function usageLines(series: readonly Series[]): string {
-  const timestamps: number[] = [];
-  for (let t = Date.UTC(2026, 10, 26); t <= Date.UTC(2026, 10, 28); t += HOUR) timestamps.push(t);
-  return series
-    .map(([metric, step]) =>
-      JSON.stringify({ metric, values: timestamps.map((_, i) => i * step), timestamps }),
-    )
-    .join('\n');
-}
+// Hourly samples: chat 1000 tokens and 10 inferences per hour, search 100 inferences per hour;
+// the prices and per-day costs are worked out in helpers/two-days.ts (158.52 EUR in all).
+const USAGE = twoDayUsage({
+  stepMinutes: 60,
+  chatTokens: 1000,
+  chatInferences: 10,
+  searchInferences: 100,
+});
 
 let dir: string;
 let source: string;
@@ -57,19 +24,8 @@ let catalogue: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ml-cost-export-'));
   source = join(dir, 'usage.jsonl');
-  await writeFile(source, `${usageLines(SERIES)}\n`);
-  catalogue = await writeCatalogue([
-    {
-      version: 'v1',
-      effective_from: '2026-01-01T00:00:00Z',
-      gpu_hour: { 'A100-80GB': 2.93, L4: 0.71 },
-    },
-    {
-      version: 'v2',
-      effective_from: '2026-11-27T12:00:00Z',
-      gpu_hour: { 'A100-80GB': 3.0, L4: 0.71 },
-    },
-  ]);
+  await writeFile(source, exportFileText(USAGE));
+  catalogue = await twoDayCatalogue();
 });
 
 const cli = (args: string[], cat = catalogue, src = source) =>
@@ -182,9 +138,10 @@ describe('ml-cost export (ml-cost columns)', () => {
   it('keeps label text that looks like a formula from becoming one', async () => {
     const tricky = join(dir, 'tricky.jsonl');
     const labels = { use_case: '=HYPERLINK("http://x","y")', model_name: '-2+3', gpu_type: 'L4' };
+    const gpu = USAGE[0] as (typeof USAGE)[number];
     await writeFile(
       tricky,
-      `${usageLines([[{ __name__: 'ml_gpu_seconds_total', ...labels }, 3600]])}\n`,
+      exportFileText([{ ...gpu, metric: { __name__: 'ml_gpu_seconds_total', ...labels } }]),
     );
     const result = await cli(
       ['export', '--period', '2026-11-27', '--by', 'use_case,model_name'],

@@ -5,60 +5,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, writeCatalogue } from '../helpers/cli.js';
+import { exportFileText, twoDayCatalogue, twoDayUsage } from '../helpers/two-days.js';
 import { freePort } from '../helpers/victoria.js';
 
-const HOUR = 3_600_000;
-// Every hour from 2026-11-26T00:00Z to 2026-11-28T00:00Z:
-//   chat/llama on A100-80GB: 1 GPU-hour, 1000 tokens, 10 inferences per hour;
-//   search/bge on L4: 0.5 GPU-hour and 100 inferences per hour.
-// Prices: A100-80GB 2.93 until 2026-11-27T12:00Z, 3.00 after; L4 0.71 throughout.
-// Month to date at 2026-11-28T00:10Z (settled until 00:00):
+// Hourly samples from helpers/two-days.ts: chat 1000 tokens and 10 inferences per hour, search
+// 100 inferences per hour. Month to date at 2026-11-28T00:10Z (settled until 00:00):
 //   chat   = 24 x 2.93 + 12 x 2.93 + 12 x 3.00 = 141.48 EUR, 480 inferences, 48 000 tokens
 //   search = 48 x 0.5 x 0.71                   =  17.04 EUR
 //   total  = 158.52 EUR
 const NOW = '2026-11-28T00:10:00Z';
-
-function usageLines(): string {
-  const timestamps: number[] = [];
-  for (let t = Date.UTC(2026, 10, 26); t <= Date.UTC(2026, 10, 28); t += HOUR) timestamps.push(t);
-  const series: [Record<string, string>, number][] = [
-    [
-      {
-        __name__: 'ml_gpu_seconds_total',
-        use_case: 'chat',
-        model_name: 'llama',
-        gpu_type: 'A100-80GB',
-      },
-      3600,
-    ],
-    [
-      { __name__: 'ml_gpu_seconds_total', use_case: 'search', model_name: 'bge', gpu_type: 'L4' },
-      1800,
-    ],
-    [{ __name__: 'ml_inference_tokens_total', use_case: 'chat', model_name: 'llama' }, 1000],
-    [
-      {
-        __name__: 'ml_inference_duration_milliseconds_count',
-        use_case: 'chat',
-        model_name: 'llama',
-      },
-      10,
-    ],
-    [
-      {
-        __name__: 'ml_inference_duration_milliseconds_count',
-        use_case: 'search',
-        model_name: 'bge',
-      },
-      100,
-    ],
-  ];
-  return series
-    .map(([metric, step]) =>
-      JSON.stringify({ metric, values: timestamps.map((_, i) => i * step), timestamps }),
-    )
-    .join('\n');
-}
+const USAGE = twoDayUsage({
+  stepMinutes: 60,
+  chatTokens: 1000,
+  chatInferences: 10,
+  searchInferences: 100,
+});
 
 let dir: string;
 let source: string;
@@ -67,19 +28,8 @@ let catalogue: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ml-cost-gate-'));
   source = join(dir, 'usage.jsonl');
-  await writeFile(source, `${usageLines()}\n`);
-  catalogue = await writeCatalogue([
-    {
-      version: 'v1',
-      effective_from: '2026-01-01T00:00:00Z',
-      gpu_hour: { 'A100-80GB': 2.93, L4: 0.71 },
-    },
-    {
-      version: 'v2',
-      effective_from: '2026-11-27T12:00:00Z',
-      gpu_hour: { 'A100-80GB': 3.0, L4: 0.71 },
-    },
-  ]);
+  await writeFile(source, exportFileText(USAGE));
+  catalogue = await twoDayCatalogue();
 });
 
 const gate = (...args: string[]) =>

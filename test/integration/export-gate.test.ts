@@ -8,50 +8,18 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, writeCatalogue } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
+import { exportFileText, twoDayCatalogue, twoDayUsage } from '../helpers/two-days.js';
 import { type ExportLine, startVictoria, type Victoria } from '../helpers/victoria.js';
 
-const STEP_MS = 5 * 60_000;
-const START = Date.UTC(2026, 10, 26);
-const END = Date.UTC(2026, 10, 28);
-
-/** A counter growing by perHour / 12 every 5 minutes from 0 at START to END. */
-function counter(metric: Record<string, string>, perHour: number): ExportLine {
-  const values: number[] = [];
-  const timestamps: number[] = [];
-  for (let t = START, i = 0; t <= END; t += STEP_MS, i++) {
-    values.push((i * perHour) / 12);
-    timestamps.push(t);
-  }
-  return { metric, values, timestamps };
-}
-
-// chat/llama: 1 A100-80GB GPU-hour, 1200 tokens, 12 inferences per hour;
-// search/bge: 0.5 L4 GPU-hour, 120 inferences per hour.
-const FIXTURE: ExportLine[] = [
-  counter(
-    {
-      __name__: 'ml_gpu_seconds_total',
-      use_case: 'chat',
-      model_name: 'llama',
-      gpu_type: 'A100-80GB',
-    },
-    3600,
-  ),
-  counter(
-    { __name__: 'ml_gpu_seconds_total', use_case: 'search', model_name: 'bge', gpu_type: 'L4' },
-    1800,
-  ),
-  counter({ __name__: 'ml_inference_tokens_total', use_case: 'chat', model_name: 'llama' }, 1200),
-  counter(
-    { __name__: 'ml_inference_duration_milliseconds_count', use_case: 'chat', model_name: 'llama' },
-    12,
-  ),
-  counter(
-    { __name__: 'ml_inference_duration_milliseconds_count', use_case: 'search', model_name: 'bge' },
-    120,
-  ),
-];
+// Scraped every 5 minutes: chat 1200 tokens and 12 inferences per hour, search 120 inferences
+// per hour; prices and per-day costs in helpers/two-days.ts (158.52 EUR in all).
+const FIXTURE: ExportLine[] = twoDayUsage({
+  stepMinutes: 5,
+  chatTokens: 1200,
+  chatInferences: 12,
+  searchInferences: 120,
+});
 
 let victoria: Victoria;
 let dir: string;
@@ -63,20 +31,8 @@ beforeAll(async () => {
   await victoria.import(FIXTURE);
   dir = await mkdtemp(join(tmpdir(), 'ml-cost-export-vm-'));
   exportFile = join(dir, 'usage.jsonl');
-  await writeFile(exportFile, `${FIXTURE.map((line) => JSON.stringify(line)).join('\n')}\n`);
-  // A100-80GB: 2.93 until 2026-11-27T12:00Z, then 3.00. L4: 0.71 throughout.
-  catalogue = await writeCatalogue([
-    {
-      version: 'v1',
-      effective_from: '2026-01-01T00:00:00Z',
-      gpu_hour: { 'A100-80GB': 2.93, L4: 0.71 },
-    },
-    {
-      version: 'v2',
-      effective_from: '2026-11-27T12:00:00Z',
-      gpu_hour: { 'A100-80GB': 3.0, L4: 0.71 },
-    },
-  ]);
+  await writeFile(exportFile, exportFileText(FIXTURE));
+  catalogue = await twoDayCatalogue();
 });
 
 afterAll(async () => {
