@@ -56,7 +56,9 @@ export async function buildUsageReport(
     (series) => ledger.add(series),
   );
 
+  const splitByGpuType = by.includes(context.labels.gpuType);
   const summary = summarise(ledger.entries(), {
+    rowUnitCosts: !splitByGpuType,
     periods,
     versions: catalogue.versions,
     splitVersions: request.splitVersions === true,

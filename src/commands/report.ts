@@ -69,6 +69,13 @@ async function runReport(flags: ReportFlags): Promise<void> {
     granularity: flags.granularity as Granularity,
     catalogueVersion: flags.catalogueVersion,
   });
-  const text = render(report, usageRenderers, flags.format, renderOptions(flags));
-  await publish(text, report.notes, flags);
+  const gpuType = context.labels.gpuType;
+  const notes = by.includes(gpuType)
+    ? [
+        ...report.notes,
+        `inferences and tokens carry no ${gpuType} label: they are grouped under an empty ${gpuType}, and per-row unit costs are left out`,
+      ]
+    : report.notes;
+  const text = render({ ...report, notes }, usageRenderers, flags.format, renderOptions(flags));
+  await publish(text, notes, flags);
 }

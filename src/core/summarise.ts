@@ -11,6 +11,11 @@ export interface SummariseOptions {
   readonly versions: readonly PriceVersion[];
   /** Keep one row per catalogue version (exports) instead of merging versions. */
   readonly splitVersions: boolean;
+  /**
+   * False when the rows split usage by a label only GPU time carries (the GPU type):
+   * inferences and tokens cannot follow, so per-row unit costs would be meaningless.
+   */
+  readonly rowUnitCosts?: boolean;
 }
 
 export interface Summary {
@@ -54,7 +59,11 @@ export function summarise(entries: Iterable<LedgerEntry>, options: SummariseOpti
     [...indexes].sort((a, b) => a - b).map((i) => options.versions[i]?.version ?? '?');
 
   const rows = [...buckets.values()].map((bucket): UsageRow => {
-    const base = toTotals(bucket.cell);
+    const own = toTotals(bucket.cell);
+    const base =
+      options.rowUnitCosts === false
+        ? { ...own, costPerInference: null, tokensPerCost: null }
+        : own;
     const period = options.periods ? options.periods[bucket.period] : undefined;
     return {
       group: bucket.group,
@@ -87,7 +96,9 @@ function toTotals(cell: Cell): UsageTotals {
     cost,
     unpricedGpuHours: cell.unpricedGpuSeconds / SECONDS_PER_HOUR,
     unpricedGpuTypes: cell.unpricedGpuTypes ? [...cell.unpricedGpuTypes].sort() : [],
-    costPerInference: trusted && cell.inferences > 0 ? cell.cost / cell.inferences : null,
+    // Inferences without any GPU time are not free: their GPU time is missing or elsewhere.
+    costPerInference:
+      trusted && cell.inferences > 0 && cell.gpuSeconds > 0 ? cell.cost / cell.inferences : null,
     tokensPerCost: trusted && cell.cost > 0 ? cell.tokens / cell.cost : null,
   };
 }

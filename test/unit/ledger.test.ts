@@ -47,6 +47,7 @@ function run(
   by: string[],
   series: HourlySeries[],
   splitVersions = false,
+  rowUnitCosts = true,
 ) {
   const window = resolveWindow({ from: '2026-07-01', to: '2026-07-03', tz: 'UTC' }, NOW);
   const grid = gridOf(window);
@@ -60,7 +61,12 @@ function run(
     periodOfHour: periods ? periodIndexByHour(grid, periods) : new Int32Array(grid.hours),
   });
   for (const s of series) ledger.add(s);
-  return summarise(ledger.entries(), { periods, versions: catalogue.versions, splitVersions });
+  return summarise(ledger.entries(), {
+    periods,
+    versions: catalogue.versions,
+    splitVersions,
+    rowUnitCosts,
+  });
 }
 
 describe('pricing hourly usage', () => {
@@ -107,6 +113,29 @@ describe('pricing hourly usage', () => {
     const chatDays = days.rows.filter((row) => row.group.use_case === 'chat');
     expect(chatDays.map((row) => row.cost)).toEqual([96, 84]); // 24*4; 12*4 + 12*3
     expect(days.rows.reduce((sum, row) => sum + (row.costShare ?? 0), 0)).toBeCloseTo(1, 12);
+  });
+
+  it('never calls inferences without GPU time free', () => {
+    const noGpu = run(
+      'total',
+      ['use_case'],
+      [constantSeries('inferences', { use_case: 'x' }, 48, 5)],
+    );
+    expect(noGpu.rows[0]?.cost).toBe(0);
+    expect(noGpu.rows[0]?.costPerInference).toBeNull();
+  });
+
+  it('leaves per-row unit costs out when rows split by GPU type, shares still add up', () => {
+    const search = constantSeries('gpu_seconds', { use_case: 'search', gpu_type: 'L4' }, 48, 3600);
+    const byGpu = run('total', ['gpu_type'], [...series, search], false, false);
+    expect(
+      byGpu.rows.every((row) => row.costPerInference === null && row.tokensPerCost === null),
+    ).toBe(true);
+    // H100 180 EUR (36 h x 4 + 12 h x 3), L4 48 h x 0.5 = 24 EUR: shares of 204.
+    const share = (type: string) =>
+      byGpu.rows.find((row) => row.group.gpu_type === type)?.costShare;
+    expect(share('H100')).toBeCloseTo(180 / 204, 12);
+    expect(share('L4')).toBeCloseTo(24 / 204, 12);
   });
 
   it('keeps one row per catalogue version when asked to split', () => {
