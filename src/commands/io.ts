@@ -10,6 +10,8 @@ export interface Io {
   /** Now, or ML_COST_NOW (ISO 8601) so tests and replays can pin the clock. */
   now(): number;
   warn(message: string): void;
+  /** --verbose detail on stderr. */
+  debug(message: string): void;
   /** The command's result: to --output (atomically) or to stdout. */
   deliver(text: string, outputPath?: string): Promise<void>;
 }
@@ -26,10 +28,10 @@ export const io: Io = {
     return ms;
   },
   warn(message) {
-    // Warnings quote label values from the data: no terminal escapes get through.
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
-    const safe = message.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-    process.stderr.write(`ml-cost: warning: ${safe}\n`);
+    process.stderr.write(`ml-cost: warning: ${printable(message)}\n`);
+  },
+  debug(message) {
+    process.stderr.write(`ml-cost: ${printable(message)}\n`);
   },
   async deliver(text, outputPath) {
     const body = text.endsWith('\n') ? text : `${text}\n`;
@@ -40,6 +42,12 @@ export const io: Io = {
     await writeFileAtomic(outputPath, body);
   },
 };
+
+/** Messages quote label values from the data: no terminal escapes get through. */
+function printable(message: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+  return message.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+}
 
 /** Colour only on a terminal, never with NO_COLOR, --no-color, or into a file. */
 export function useColor(options: { color?: boolean; output?: string }): boolean {

@@ -231,6 +231,7 @@ async function openSource(flags: SourceFlags, config: Config): Promise<UsageSour
       caFile: flags.caFile,
       insecure: flags.insecure === true,
       allowPartial: flags.allowPartial === true,
+      ...(flags.verbose ? { log: (line: string) => io.debug(line) } : {}),
     });
     for (const warning of source.warnings) io.warn(warning);
     return source;

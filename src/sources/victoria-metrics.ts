@@ -35,6 +35,8 @@ export interface VictoriaSourceOptions {
   readonly maxPointsPerQuery?: number;
   /** Requests in flight at once. */
   readonly concurrency?: number;
+  /** Told of each request (--verbose): target, query, window, status, time. Never credentials. */
+  readonly log?: (line: string) => void;
 }
 
 export interface VictoriaSource extends UsageSource {
@@ -109,7 +111,7 @@ export function createVictoriaSource(options: VictoriaSourceOptions): VictoriaSo
         await runInOrder(
           jobs,
           concurrency,
-          (job, signal) => sendJob(client, connection, query.grid, job, signal),
+          (job, signal) => sendJob(client, connection, query.grid, job, signal, options.log),
           async (job, answer, signal) => {
             const read = await readJob(
               client,
@@ -248,6 +250,7 @@ async function sendJob(
   grid: HourGrid,
   job: Job,
   signal: AbortSignal,
+  log?: (line: string) => void,
 ): Promise<HttpAnswer> {
   // Hour i ends at startMs + (i+1)h, and VictoriaMetrics reports increase over (t-1h, t] at t.
   const hourEnd = (hour: number) => grid.startMs + (hour + 1) * HOUR_MS;
@@ -259,7 +262,14 @@ async function sendJob(
     // Without it, ranges of 50+ points are rounded to whole steps and recent points cached.
     nocache: '1',
   });
+  const started = Date.now();
   const answer = await client.post(connection.endpoint, form, signal);
+  log?.(
+    redact(
+      `POST ${connection.target} query_range start=${form.get('start')} end=${form.get('end')} step=3600s: ${answer.status} in ${Date.now() - started} ms (headers; ${answer.attempts} attempt${answer.attempts === 1 ? '' : 's'}) ${job.query}`,
+      connection,
+    ),
+  );
   if (answer.status !== 200) {
     throw new SourceError(
       redact(

@@ -219,6 +219,32 @@ describe('report --format csv', () => {
   });
 });
 
+describe('report --verbose', () => {
+  it('logs each request without the credentials it sent', async () => {
+    const token = 'secret-token-8d41';
+    const result = await runCli(
+      [
+        'report',
+        '--source',
+        vm.url,
+        '--catalogue',
+        catalogue,
+        '--period',
+        '2026-03-29',
+        '--verbose',
+      ],
+      { env: { ML_COST_BEARER_TOKEN: token } },
+    );
+    expect(result.code).toBe(0);
+    const requests = result.stderr.split('\n').filter((line) => line.includes('query_range'));
+    // One per metric and price span: v2 starts at noon that day, so two spans.
+    expect(requests).toHaveLength(6);
+    expect(requests[0]).toMatch(/: 200 in \d+ ms/);
+    expect(requests[0]).toContain('increase(');
+    expect(result.stderr).not.toContain(token);
+  });
+});
+
 describe('report as a table', () => {
   it('names the window, the source and the catalogue versions, with a totals row', async () => {
     const result = await report(['--by', 'use_case']);
