@@ -9,6 +9,7 @@ import type {
 } from '../core/forecast.js';
 import { fixed, isoInZone, percent, safeText } from './format.js';
 import type { Column, View } from './usage-view.js';
+import { MAX_TABLE_ROWS } from './usage-view.js';
 
 const DASH = '–';
 
@@ -33,10 +34,43 @@ export function forecastView(report: ForecastReport, options: ForecastViewOption
     { title: `trend ${percent(trendConfidence(report), 0)} range`, numeric: true },
     { title: 'R²', numeric: true },
   ];
-  const rows = report.groups.map(({ group, result }) => [
-    ...report.by.map((label) => safeText(group[label] || '(none)')),
-    ...figureCells(result),
-  ]);
+  // As in the usage table: more rows than this are unreadable and slow to lay out.
+  const byCost = [...report.groups].sort((a, b) => b.result.actual.cost - a.result.actual.cost);
+  const shown = new Set(byCost.slice(0, MAX_TABLE_ROWS));
+  const rest = byCost.slice(MAX_TABLE_ROWS);
+  const rows = report.groups
+    .filter((group) => shown.has(group))
+    .map(({ group, result }) => [
+      ...report.by.map((label) => safeText(group[label] || '(none)')),
+      ...figureCells(result),
+    ]);
+  if (rest.length > 0) {
+    // Point forecasts add up; intervals and R² do not.
+    const add = (pick: (result: ForecastResult) => number | undefined) =>
+      rest.reduce((total, { result }) => total + (pick(result) ?? 0), 0);
+    rows.push([
+      `(${fixed(rest.length, 0)} smaller groups)`,
+      ...report.by.slice(1).map(() => ''),
+      fixed(
+        add((r) => r.actual.cost),
+        2,
+      ),
+      rest.every(({ result }) => result.runRate)
+        ? fixed(
+            add((r) => r.runRate?.total),
+            2,
+          )
+        : DASH,
+      rest.every(({ result }) => result.trend?.available)
+        ? fixed(
+            add((r) => (r.trend?.available ? r.trend.total : undefined)),
+            2,
+          )
+        : DASH,
+      DASH,
+      DASH,
+    ]);
+  }
   const totals = [
     report.by.length > 0 ? 'total' : report.month,
     ...Array.from({ length: groupColumns.length - 1 }, () => ''),
