@@ -21,8 +21,13 @@ export interface Chunk {
   readonly queryLastHour: number;
   /** The increase window of each point in hours: 1 for hourly points, more for a span's sum. */
   readonly windowHours: number;
-  /** The point is a running total from the grid start: the span's usage is its difference. */
-  readonly cumulative?: boolean;
+  /**
+   * Set for span points: the point is a running total since the chunk's base, and this names
+   * the series of totals it belongs to; a span's usage is its difference from the one before.
+   */
+  readonly running?: number;
+  /** A running total that only measures the overlap before a chunk: taken off, not delivered. */
+  readonly lead?: boolean;
 }
 
 export function planChunks(
@@ -48,32 +53,45 @@ export function planChunks(
 }
 
 /**
- * One request per span when the whole grid fits in one chunk: a single point at the span's
- * last hour whose increase window reaches back to the grid start. Each span's usage is then
- * the difference of two such cumulative increases. Cumulative windows read samples from the
- * same point as the hourly plan does, so a scrape gap across a price change is credited to the
- * span after it, as the hourly plan credits it to the first hour after the gap; separate
- * windows per span would lose it (VictoriaMetrics reads only 5 minutes before a window).
- * null for a longer grid: its chunks need the hourly plan and its overlap.
+ * Sums per span from running totals, so answers are one point per group instead of one per
+ * hour. The grid is cut into chunks as for the hourly plan; within a chunk every span is asked
+ * as the increase from the chunk's base to the span's end, and its usage is the difference of
+ * consecutive running totals. A chunk after the first starts its base CHUNK_OVERLAP_HOURS
+ * early, and one more request (the "lead") measures that overlap so it can be taken off again.
+ *
+ * Why running totals and the overlap: VictoriaMetrics reads samples only 5 minutes before a
+ * window. Separate windows per span would lose a scrape gap that straddles a price change or
+ * a chunk edge; a window reaching back to before the gap credits it to the span after it, as
+ * the hourly plan credits it to the first hour after the gap.
  */
 export function planSpanChunks(
   grid: HourGrid,
   spans: readonly HourSpan[],
   hoursPerChunk: number,
-): Chunk[] | null {
+  overlapHours = CHUNK_OVERLAP_HOURS,
+): Chunk[] {
   if (!Number.isInteger(hoursPerChunk) || hoursPerChunk < 1) {
     throw new RangeError(`hoursPerChunk must be a positive integer, got ${hoursPerChunk}`);
   }
-  if (grid.hours > hoursPerChunk) return null;
-  return spans.map((span) => {
-    const lastHour = span.offset + span.hours - 1;
-    return {
-      offset: lastHour,
-      hours: 1,
-      queryFirstHour: lastHour,
-      queryLastHour: lastHour,
-      windowHours: lastHour + 1,
-      cumulative: true,
-    };
+  const chunks: Chunk[] = [];
+  const point = (lastHour: number, base: number, running: number, lead: boolean): Chunk => ({
+    offset: lastHour,
+    hours: 1,
+    queryFirstHour: lastHour,
+    queryLastHour: lastHour,
+    windowHours: lastHour + 1 - base,
+    running,
+    ...(lead ? { lead: true } : {}),
   });
+  for (let start = 0, index = 0; start < grid.hours; start += hoursPerChunk, index++) {
+    const end = Math.min(grid.hours, start + hoursPerChunk);
+    const base = Math.max(0, start - overlapHours);
+    if (base < start) chunks.push(point(start - 1, base, index, true));
+    for (const span of spans) {
+      const spanEnd = Math.min(end, span.offset + span.hours);
+      if (span.offset + span.hours <= start || span.offset >= end) continue;
+      chunks.push(point(spanEnd - 1, base, index, false));
+    }
+  }
+  return chunks;
 }

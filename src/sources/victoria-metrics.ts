@@ -86,9 +86,9 @@ export function createVictoriaSource(options: VictoriaSourceOptions): VictoriaSo
     description: redactUrl(options.url),
     warnings,
     async fetch(query, onSeries) {
-      const chunks =
-        (query.spans && planSpanChunks(query.grid, query.spans, hoursPerChunk)) ??
-        planChunks(query.grid, hoursPerChunk);
+      const chunks = query.spans
+        ? planSpanChunks(query.grid, query.spans, hoursPerChunk)
+        : planChunks(query.grid, hoursPerChunk);
       const jobs = planJobs(query, chunks);
       if (jobs.length === 0) return { requests: 0, emptyMetrics: [], partial: false };
       const ca = options.caFile ? await readCa(options.caFile) : undefined;
@@ -104,7 +104,7 @@ export function createVictoriaSource(options: VictoriaSourceOptions): VictoriaSo
         secrets: connection.secrets,
       });
       const seen = new Set<Metric>();
-      // Running totals per metric and group, for spans asked as increases from the grid start.
+      // Running totals per metric, chunk and group, for spans asked as increases since a base.
       const totals = new Map<string, number>();
       let partial = false;
       try {
@@ -121,13 +121,15 @@ export function createVictoriaSource(options: VictoriaSourceOptions): VictoriaSo
               answer,
               signal,
               (labels, values) => {
-                seen.add(job.metric);
-                if (job.chunk.cumulative) {
-                  const key = `${job.metric}\u0000${JSON.stringify(labels)}`;
+                const { running, lead } = job.chunk;
+                if (running !== undefined) {
+                  const key = `${job.metric}\u0000${running}\u0000${JSON.stringify(labels)}`;
                   const total = values[0] as number;
                   values[0] = total - (totals.get(key) ?? 0);
                   totals.set(key, total);
+                  if (lead) return;
                 }
+                seen.add(job.metric);
                 onSeries({ metric: job.metric, labels, offset: job.chunk.offset, values });
               },
             );

@@ -235,6 +235,23 @@ describe('VictoriaMetrics source', () => {
     },
   );
 
+  it('keeps a gap across a chunk edge in span sums, with chunks of 3 hours', async () => {
+    const sum = (values: number[] | undefined) =>
+      (values ?? []).filter((value) => !Number.isNaN(value)).reduce((a, b) => a + b, 0);
+    const hourly = await collect(usageQuery({ by: [] }));
+    const bySpan = await collect(usageQuery({ by: [], spans: [{ offset: 0, hours: HOURS }] }), {
+      maxPointsPerQuery: 3,
+    });
+    // 4 chunks: 4 span points and 3 leads per metric.
+    expect(bySpan.info.requests).toBe(3 * 7);
+    for (const [key, values] of Object.entries(hourly.groups)) {
+      expect(sum(bySpan.groups[key]), key).toBeCloseTo(sum(values), 9);
+    }
+    // The H100 gap (hours 2-3, credited to hour 4) straddles the edge at hour 3: 960 = 0 + 720
+    // + 240 lands in the chunk of hours 3-5, as the hourly plan has it.
+    expect(bySpan.groups['gpu_seconds {"gpu_type":"H100"}']?.[5]).toBe(960);
+  });
+
   it('groups by a dotted OTel label and reports a label a series lacks as ""', async () => {
     const { groups } = await collect(usageQuery({ by: ['service.name'] }));
     expect(groups['tokens {"service.name":"api"}']).toEqual(repeat(4000, 12));

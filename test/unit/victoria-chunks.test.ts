@@ -48,26 +48,38 @@ describe('planSpanChunks', () => {
         1000,
       ),
     ).toEqual([
-      {
-        offset: 35,
-        hours: 1,
-        queryFirstHour: 35,
-        queryLastHour: 35,
-        windowHours: 36,
-        cumulative: true,
-      },
-      {
-        offset: 47,
-        hours: 1,
-        queryFirstHour: 47,
-        queryLastHour: 47,
-        windowHours: 48,
-        cumulative: true,
-      },
+      { offset: 35, hours: 1, queryFirstHour: 35, queryLastHour: 35, windowHours: 36, running: 0 },
+      { offset: 47, hours: 1, queryFirstHour: 47, queryLastHour: 47, windowHours: 48, running: 0 },
     ]);
   });
 
-  it('leaves a grid longer than one chunk to the hourly plan', () => {
-    expect(planSpanChunks(grid(2500), [{ offset: 0, hours: 2500 }], 1000)).toBeNull();
+  it('starts each later chunk a day early and measures that overlap to take it off', () => {
+    const chunks = planSpanChunks(grid(2500), [{ offset: 0, hours: 2500 }], 1000);
+    expect(chunks.map((c) => [c.offset, c.windowHours, c.running, c.lead === true])).toEqual([
+      [999, 1000, 0, false],
+      // Chunk 2: base at hour 976 (1000 - 24); the lead covers 976..999, the span 976..1999.
+      [999, 24, 1, true],
+      [1999, 1024, 1, false],
+      [1999, 24, 2, true],
+      [2499, 524, 2, false],
+    ]);
+  });
+
+  it('cuts spans at chunk edges', () => {
+    const chunks = planSpanChunks(
+      grid(30),
+      [
+        { offset: 0, hours: 5 },
+        { offset: 5, hours: 25 },
+      ],
+      10,
+      2,
+    );
+    expect(chunks.filter((c) => !c.lead).map((c) => [c.offset, c.windowHours])).toEqual([
+      [4, 5],
+      [9, 10],
+      [19, 12],
+      [29, 12],
+    ]);
   });
 });
