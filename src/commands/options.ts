@@ -167,7 +167,14 @@ export function parseAmount(text: string | undefined, flag: string): number | un
 }
 
 /** Loads config, catalogue and source, in that order, so the cheapest mistakes fail first. */
-export async function createContext(flags: SourceFlags & WindowFlags): Promise<CommandContext> {
+export async function createContext(
+  flags: SourceFlags & WindowFlags & { output?: string },
+): Promise<CommandContext> {
+  // A result that cannot be written should fail now, not after minutes of queries.
+  if (flags.output !== undefined && flags.output !== '-') {
+    const { assertWritableTarget } = await import('../io/atomic-write.js');
+    await assertWritableTarget(flags.output);
+  }
   const [
     { loadConfig },
     { resolvePreset, DEFAULT_PRESET },
@@ -216,6 +223,11 @@ async function openSource(flags: SourceFlags, config: Config): Promise<UsageSour
   if (location === undefined || location === '') {
     throw new UsageError(
       'no data source: pass --source http://victoria:8428 (or a VictoriaMetrics export file), set ML_COST_SOURCE, or try --source example',
+    );
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location) && !/^https?:\/\//i.test(location)) {
+    throw new UsageError(
+      `--source ${location.replace(/\/\/[^/@]*@/, '//')}: only http:// and https:// URLs, or the path of an export file`,
     );
   }
   if (/^https?:\/\//i.test(location)) {

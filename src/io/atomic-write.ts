@@ -2,8 +2,8 @@
 // target, flushed to disk, then renamed over it. On any failure, or an interrupt, the temporary
 // file is removed and an existing target is left untouched.
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { open, rename, rm, stat } from 'node:fs/promises';
+import { constants, rmSync } from 'node:fs';
+import { access, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 
@@ -13,7 +13,7 @@ let interruptHandlersInstalled = false;
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const target = resolve(path);
   const directory = dirname(target);
-  await assertWritableDirectory(directory, path);
+  await assertWritableTarget(path);
   const temporary = join(directory, `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   installInterruptHandlers();
   pendingTemporaries.add(temporary);
@@ -39,12 +39,27 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   }
 }
 
-async function assertWritableDirectory(directory: string, path: string): Promise<void> {
+/**
+ * Fails early, before any work, when a result could not be written to `path`: a missing or
+ * read-only directory, or a directory where the file should go.
+ */
+export async function assertWritableTarget(path: string): Promise<void> {
+  const target = resolve(path);
+  const directory = dirname(target);
   try {
     const info = await stat(directory);
     if (!info.isDirectory()) throw new Error('not a directory');
   } catch {
     throw new UsageError(`--output ${path}: directory ${directory} does not exist`);
+  }
+  try {
+    await access(directory, constants.W_OK);
+  } catch {
+    throw new UsageError(`--output ${path}: directory ${directory} is not writable`);
+  }
+  const existing = await stat(target).catch(() => null);
+  if (existing?.isDirectory()) {
+    throw new UsageError(`--output ${path}: is a directory; give a file name`);
   }
 }
 

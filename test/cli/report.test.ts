@@ -92,6 +92,36 @@ describe('ml-cost report exit codes', () => {
     expect(existsSync(target)).toBe(false);
   });
 
+  it('refuses an --output that cannot be written before it queries anything', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ml-cost-out-'));
+    const port = await freePort();
+    // The source is down: exit 2 (the output) rather than 3 shows the output was checked first.
+    const result = await runCli([
+      'report',
+      '--source',
+      `http://127.0.0.1:${port}`,
+      '--period',
+      '2026-09',
+      '--output',
+      dir,
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/is a directory/);
+  });
+
+  it('refuses a source URL that is not http or https', async () => {
+    const result = await runCli([
+      'report',
+      '--source',
+      'ftp://user:pw@host/x',
+      '--period',
+      '2026-09',
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/only http:\/\/ and https:\/\//);
+    expect(result.stderr).not.toContain('pw');
+  });
+
   it('writes --output atomically and leaves no temporary file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ml-cost-out-'));
     const target = join(dir, 'report.json');
