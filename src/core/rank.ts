@@ -17,6 +17,7 @@
 // - Cumulative cost share runs down the rows in that order.
 
 import type { CatalogueUse } from './report.js';
+import { sum } from './stats.js';
 import type { Window } from './types.js';
 
 export const DEFAULT_MARGINAL_FACTOR = 2;
@@ -186,12 +187,6 @@ function compareRows(a: RankRow, b: RankRow): number {
     return b.cost - a.cost;
   }
   return a.useCase < b.useCase ? -1 : a.useCase > b.useCase ? 1 : 0;
-}
-
-function sum(values: readonly number[]): number {
-  let total = 0;
-  for (const value of values) total += value;
-  return total;
 }
 
 /** Everything `ml-cost rank` prints. */
