@@ -37,12 +37,13 @@
 // - Budget: projected total - budget (positive = over), and the first day whose cumulative actual
 //   plus projected cost exceeds the budget. A month that has ended is judged on its actual.
 
+import { remainingPrices, runRateForecast } from './forecast-projection.js';
+import { trendForecast } from './forecast-trend.js';
 import type { CatalogueUse } from './report.js';
-import { leastSquares, rSquared, studentTQuantile } from './stats.js';
+import { sum } from './stats.js';
 import { HOUR_MS, type Labels, type PriceVersion } from './types.js';
 
-export const MIN_TREND_DAYS = 3;
-export const DEFAULT_CONFIDENCE = 0.8;
+export { DEFAULT_CONFIDENCE, MIN_TREND_DAYS } from './forecast-trend.js';
 
 export interface GpuUsage {
   readonly gpuType: string;
@@ -250,217 +251,6 @@ export function forecastMonth(input: ForecastInput): ForecastResult {
   };
 }
 
-/**
- * For each month day and GPU type, the sum over the day's remaining hours of the price in force
- * at each hour (money per GPU-hour-per-hour), and the count of remaining hours without a price.
- */
-interface RemainingPrices {
-  readonly priceHours: ReadonlyMap<string, Float64Array>;
-  readonly unpricedHours: ReadonlyMap<string, Float64Array>;
-  readonly dayHours: Float64Array;
-  readonly remainingHoursPerDay: Float64Array;
-  readonly versions: readonly string[];
-  readonly reference: PriceVersion | undefined;
-}
-
-function remainingPrices(
-  monthDays: readonly ForecastDay[],
-  closedUntilMs: number,
-  gpuTypes: readonly string[],
-  versions: readonly PriceVersion[],
-): RemainingPrices {
-  const priceHours = new Map(gpuTypes.map((g) => [g, new Float64Array(monthDays.length)]));
-  const unpricedHours = new Map(gpuTypes.map((g) => [g, new Float64Array(monthDays.length)]));
-  const dayHours = new Float64Array(monthDays.length);
-  const remainingHoursPerDay = new Float64Array(monthDays.length);
-  const used: string[] = [];
-  monthDays.forEach((day, d) => {
-    dayHours[d] = (day.endMs - day.startMs) / HOUR_MS;
-    for (let hour = Math.max(day.startMs, closedUntilMs); hour < day.endMs; hour += HOUR_MS) {
-      remainingHoursPerDay[d] = (remainingHoursPerDay[d] ?? 0) + 1;
-      const version = versionAt(versions, hour);
-      if (version && used[used.length - 1] !== version.version) used.push(version.version);
-      for (const gpuType of gpuTypes) {
-        const price = version?.gpuHour[gpuType];
-        if (price === undefined) add(unpricedHours.get(gpuType), d, 1);
-        else add(priceHours.get(gpuType), d, price);
-      }
-    }
-  });
-  return {
-    priceHours,
-    unpricedHours,
-    dayHours,
-    remainingHoursPerDay,
-    versions: used,
-    reference: versionAt(versions, closedUntilMs),
-  };
-}
-
-function runRateForecast(
-  monthDays: readonly ForecastDay[],
-  gpuTypes: readonly string[],
-  remaining: RemainingPrices,
-  monthToDate: number,
-  elapsedHours: number,
-): { forecast: RunRateForecast; perDay: number[] } {
-  const perDay = monthDays.map(() => 0);
-  let unpriced = 0;
-  for (const gpuType of gpuTypes) {
-    const usedHours = sum(monthDays.map((d) => usageOf(d, gpuType)));
-    const perHour = usedHours / elapsedHours;
-    const prices = remaining.priceHours.get(gpuType);
-    const gaps = remaining.unpricedHours.get(gpuType);
-    perDay.forEach((_, d) => {
-      perDay[d] = (perDay[d] ?? 0) + perHour * (prices?.[d] ?? 0);
-      unpriced += perHour * (gaps?.[d] ?? 0);
-    });
-  }
-  const projectedRemaining = sum(perDay);
-  const monthHours = sum([...remaining.dayHours]);
-  return {
-    perDay,
-    forecast: {
-      monthToDate,
-      elapsedHours,
-      monthHours,
-      hourlyCost: monthToDate / elapsedHours,
-      projectedRemaining,
-      total: monthToDate + projectedRemaining,
-      projectedUnpricedGpuHours: unpriced,
-    },
-  };
-}
-
-type TrendOutcome =
-  | { available: true; forecast: TrendForecast; perDay: number[] }
-  | { available: false; unavailable: TrendUnavailable };
-
-function trendForecast(
-  input: ForecastInput,
-  monthDays: readonly ForecastDay[],
-  gpuTypes: readonly string[],
-  remaining: RemainingPrices,
-  monthToDate: number,
-  closedUntilMs: number,
-): TrendOutcome {
-  const firstOfMonth = input.days.findIndex((d) => d.startMs === input.monthStartMs);
-  const dayX = (index: number) => index - firstOfMonth + 1;
-  const complete = input.days
-    .map((day, index) => ({ day, x: dayX(index) }))
-    .filter(({ day }) => day.endMs <= closedUntilMs)
-    .filter(({ day }) => input.lookbackDays !== undefined || day.startMs >= input.monthStartMs);
-  const fitDays =
-    input.lookbackDays === undefined ? complete : complete.slice(-Math.max(input.lookbackDays, 0));
-  if (fitDays.length < MIN_TREND_DAYS) {
-    return {
-      available: false,
-      unavailable: {
-        available: false,
-        reason: 'too-few-days',
-        daysAvailable: fitDays.length,
-        daysNeeded: MIN_TREND_DAYS,
-      },
-    };
-  }
-
-  const xs = fitDays.map((f) => f.x);
-  const n = xs.length;
-  const lines = gpuTypes.map((gpuType) =>
-    leastSquares(
-      xs,
-      fitDays.map((f) => usageOf(f.day, gpuType)),
-    ),
-  );
-  const { xMean, sxx } =
-    lines[0] ??
-    leastSquares(
-      xs,
-      xs.map(() => 0),
-    );
-
-  // W[g][d]: the line's daily GPU-hours become money for the share of day d still to come.
-  const monthX = monthDays.map((_, d) => d + 1);
-  const weights = gpuTypes.map((gpuType) => {
-    const prices = remaining.priceHours.get(gpuType);
-    return monthDays.map((_, d) => (prices?.[d] ?? 0) / (remaining.dayHours[d] ?? 1));
-  });
-  const perDay = monthDays.map((_, d) =>
-    sum(
-      lines.map(
-        (line, g) => (weights[g]?.[d] ?? 0) * (line.intercept + line.slope * (monthX[d] ?? 0)),
-      ),
-    ),
-  );
-  let projectedUnpriced = 0;
-  lines.forEach((line, g) => {
-    const gaps = remaining.unpricedHours.get(gpuTypes[g] ?? '');
-    monthDays.forEach((_, d) => {
-      const share = (gaps?.[d] ?? 0) / (remaining.dayHours[d] ?? 1);
-      projectedUnpriced += share * (line.intercept + line.slope * (monthX[d] ?? 0));
-    });
-  });
-
-  const df = n - 2;
-  const a = weights.map((w) => sum(w));
-  const b = weights.map((w) => sum(w.map((wd, d) => wd * ((monthX[d] ?? 0) - xMean))));
-  let variance = 0;
-  lines.forEach((line, g) => {
-    lines.forEach((other, h) => {
-      const covariance = sum(line.residuals.map((r, i) => r * (other.residuals[i] ?? 0))) / df;
-      if (covariance === 0) return;
-      const wg = weights[g] ?? [];
-      const wh = weights[h] ?? [];
-      const future = sum(wg.map((w, d) => w * (wh[d] ?? 0)));
-      const estimate = ((a[g] ?? 0) * (a[h] ?? 0)) / n + ((b[g] ?? 0) * (b[h] ?? 0)) / sxx;
-      variance += covariance * (future + estimate);
-    });
-  });
-  const confidence = input.confidence ?? DEFAULT_CONFIDENCE;
-  const tQuantile = studentTQuantile(1 - (1 - confidence) / 2, df);
-  const halfWidth = tQuantile * Math.sqrt(Math.max(variance, 0));
-
-  const reference = remaining.reference;
-  const referencePrice = (gpuType: string) => reference?.gpuHour[gpuType] ?? 0;
-  const points = fitDays.map((f) => ({
-    startMs: f.day.startMs,
-    x: f.x,
-    cost: sum(gpuTypes.map((g) => referencePrice(g) * usageOf(f.day, g))),
-  }));
-  const costLine = leastSquares(
-    xs,
-    points.map((p) => p.cost),
-  );
-  const projectedRemaining = sum(perDay);
-  const total = monthToDate + projectedRemaining;
-  return {
-    available: true,
-    perDay,
-    forecast: {
-      available: true,
-      monthToDate,
-      points,
-      daysUsed: n,
-      ...(input.lookbackDays !== undefined ? { lookbackDays: input.lookbackDays } : {}),
-      slope: costLine.slope,
-      intercept: costLine.intercept,
-      rSquared: rSquared(costLine),
-      residualStdError: Math.sqrt(costLine.sse / df),
-      degreesOfFreedom: df,
-      tQuantile,
-      confidence,
-      remainingDays: sum(
-        [...remaining.remainingHoursPerDay].map((h, d) => h / (remaining.dayHours[d] ?? 1)),
-      ),
-      projectedRemaining,
-      total,
-      interval: { lower: total - halfWidth, upper: total + halfWidth, halfWidth },
-      referenceVersion: reference?.version ?? null,
-      projectedUnpricedGpuHours: projectedUnpriced,
-    },
-  };
-}
-
 function budgetCheck(
   amount: number,
   days: readonly DayOutlook[],
@@ -473,29 +263,6 @@ function budgetCheck(
     if (crossedOnMs === null && cumulative > amount) crossedOnMs = day.startMs;
   }
   return { total: cumulative, difference: cumulative - amount, crossedOnMs };
-}
-
-function versionAt(versions: readonly PriceVersion[], ms: number): PriceVersion | undefined {
-  let found: PriceVersion | undefined;
-  for (const version of versions) {
-    if (version.effectiveFromMs <= ms) found = version;
-    else break;
-  }
-  return found;
-}
-
-function usageOf(day: ForecastDay, gpuType: string): number {
-  return sum(day.usage.filter((u) => u.gpuType === gpuType).map((u) => u.gpuHours));
-}
-
-function add(values: Float64Array | undefined, index: number, amount: number): void {
-  if (values) values[index] = (values[index] ?? 0) + amount;
-}
-
-function sum(values: readonly number[]): number {
-  let total = 0;
-  for (const value of values) total += value;
-  return total;
 }
 
 /** Everything `ml-cost forecast` prints: the total and, with --by, one forecast per group. */

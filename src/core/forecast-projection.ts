@@ -1,0 +1,97 @@
+// Pricing what is left of the month, and the run-rate projection of it. Pure; the definitions
+// are in forecast.ts.
+import type { ForecastDay, RunRateForecast } from './forecast.js';
+import { versionAt } from './prices.js';
+import { sum } from './stats.js';
+import { HOUR_MS, type PriceVersion } from './types.js';
+
+/**
+ * For each month day and GPU type, the sum over the day's remaining hours of the price in force
+ * at each hour (money per GPU-hour-per-hour), and the count of remaining hours without a price.
+ */
+export interface RemainingPrices {
+  readonly priceHours: ReadonlyMap<string, Float64Array>;
+  readonly unpricedHours: ReadonlyMap<string, Float64Array>;
+  readonly dayHours: Float64Array;
+  readonly remainingHoursPerDay: Float64Array;
+  readonly versions: readonly string[];
+  readonly reference: PriceVersion | undefined;
+}
+
+export function remainingPrices(
+  monthDays: readonly ForecastDay[],
+  closedUntilMs: number,
+  gpuTypes: readonly string[],
+  versions: readonly PriceVersion[],
+): RemainingPrices {
+  const priceHours = new Map(gpuTypes.map((g) => [g, new Float64Array(monthDays.length)]));
+  const unpricedHours = new Map(gpuTypes.map((g) => [g, new Float64Array(monthDays.length)]));
+  const dayHours = new Float64Array(monthDays.length);
+  const remainingHoursPerDay = new Float64Array(monthDays.length);
+  const used: string[] = [];
+  monthDays.forEach((day, d) => {
+    dayHours[d] = (day.endMs - day.startMs) / HOUR_MS;
+    for (let hour = Math.max(day.startMs, closedUntilMs); hour < day.endMs; hour += HOUR_MS) {
+      remainingHoursPerDay[d] = (remainingHoursPerDay[d] ?? 0) + 1;
+      const version = versionAt(versions, hour);
+      if (version && used[used.length - 1] !== version.version) used.push(version.version);
+      for (const gpuType of gpuTypes) {
+        const price = version?.gpuHour[gpuType];
+        if (price === undefined) add(unpricedHours.get(gpuType), d, 1);
+        else add(priceHours.get(gpuType), d, price);
+      }
+    }
+  });
+  return {
+    priceHours,
+    unpricedHours,
+    dayHours,
+    remainingHoursPerDay,
+    versions: used,
+    reference: versionAt(versions, closedUntilMs),
+  };
+}
+
+export function runRateForecast(
+  monthDays: readonly ForecastDay[],
+  gpuTypes: readonly string[],
+  remaining: RemainingPrices,
+  monthToDate: number,
+  elapsedHours: number,
+): { forecast: RunRateForecast; perDay: number[] } {
+  const perDay = monthDays.map(() => 0);
+  let unpriced = 0;
+  for (const gpuType of gpuTypes) {
+    const usedHours = sum(monthDays.map((d) => usageOf(d, gpuType)));
+    const perHour = usedHours / elapsedHours;
+    const prices = remaining.priceHours.get(gpuType);
+    const gaps = remaining.unpricedHours.get(gpuType);
+    perDay.forEach((_, d) => {
+      perDay[d] = (perDay[d] ?? 0) + perHour * (prices?.[d] ?? 0);
+      unpriced += perHour * (gaps?.[d] ?? 0);
+    });
+  }
+  const projectedRemaining = sum(perDay);
+  const monthHours = sum([...remaining.dayHours]);
+  return {
+    perDay,
+    forecast: {
+      monthToDate,
+      elapsedHours,
+      monthHours,
+      hourlyCost: monthToDate / elapsedHours,
+      projectedRemaining,
+      total: monthToDate + projectedRemaining,
+      projectedUnpricedGpuHours: unpriced,
+    },
+  };
+}
+
+/** A day's GPU-hours of one type. */
+export function usageOf(day: ForecastDay, gpuType: string): number {
+  return sum(day.usage.filter((u) => u.gpuType === gpuType).map((u) => u.gpuHours));
+}
+
+function add(values: Float64Array | undefined, index: number, amount: number): void {
+  if (values) values[index] = (values[index] ?? 0) + amount;
+}
