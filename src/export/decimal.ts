@@ -1,4 +1,5 @@
 // Stable decimal text for exported numbers: the same value always gives the same characters.
+import { round } from '../render/format.js';
 
 /** Above this, Number#toFixed switches to exponent notation, which FOCUS and spreadsheets reject. */
 const TO_FIXED_LIMIT = 1e21;
@@ -16,7 +17,12 @@ export function formatDecimal(value: number, maxDecimals: number): string {
   if (Math.abs(value) >= TO_FIXED_LIMIT) {
     return BigInt(Math.round(value)).toString();
   }
-  const fixed = value.toFixed(maxDecimals);
+  // Halves are decided as JSON output decides them (round: half away from zero, no binary
+  // drift), so a CSV and a JSON of the same report agree; toFixed alone would write
+  // 42.5376645 as 42.537664 here and 42.537665 there. Past 2^53 scaled units there are no
+  // decimals left to round.
+  const exact = Math.abs(value) * 10 ** maxDecimals < Number.MAX_SAFE_INTEGER;
+  const fixed = (exact ? round(value, maxDecimals) : value).toFixed(maxDecimals);
   const trimmed = fixed.includes('.') ? fixed.replace(/0+$/, '').replace(/\.$/, '') : fixed;
   // A tiny negative value rounds to "-0", which reads as a sign error in a ledger.
   return /^-0$/.test(trimmed) ? '0' : trimmed;

@@ -18,6 +18,11 @@ describe('formatDecimal', () => {
     [1e21, 6, '1000000000000000000000'],
     [123456.7891234, 6, '123456.789123'],
     [0.000000123, 9, '0.000000123'],
+    // Halves go away from zero, as in JSON, however the binary value falls.
+    [42.5376645, 6, '42.537665'],
+    [-42.5376645, 6, '-42.537665'],
+    [1.005, 2, '1.01'],
+    [0.0000005, 6, '0.000001'],
   ])('formatDecimal(%s, %i) is %s', (value, decimals, expected) => {
     expect(formatDecimal(value, decimals)).toBe(expected);
   });
