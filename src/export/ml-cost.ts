@@ -1,6 +1,7 @@
 // The ml-cost column layout, used by `report --format csv` and `export --schema ml-cost`.
 import type { UsageReport, UsageRow } from '../core/report.js';
-import { isoInZone, sortRows, versionsCell } from './rows.js';
+import { isoInZone } from '../render/format.js';
+import { sortRows, versionsCell } from './rows.js';
 import { type Cell, type Column, DECIMALS, number, type Table, text } from './table.js';
 
 export interface MlCostLayoutOptions {

@@ -1,6 +1,4 @@
 // Deterministic row order and timestamp text shared by the export layouts.
-import { TZDate } from '@date-fns/tz';
-import { formatISO } from 'date-fns';
 import type { UsageRow } from '../core/report.js';
 
 /**
@@ -27,11 +25,6 @@ export function sortRows(rows: readonly UsageRow[], by: readonly string[]): Usag
 /** "2026-11-27T00:00:00Z": the FOCUS date/time format (UTC, seconds, no fraction). */
 export function isoUtc(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-/** "2026-11-27T00:00:00+01:00", or "...Z" in UTC: local wall time that still names the instant. */
-export function isoInZone(ms: number, tz: string): string {
-  return formatISO(new TZDate(ms, tz));
 }
 
 /** Catalogue versions as one cell: "2026-07" or, for a row priced by several, "2026-06;2026-07". */
