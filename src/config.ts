@@ -3,8 +3,9 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
+import { unknownFieldMessage } from './catalogue/unknown-field.js';
 import { UsageError } from './errors.js';
-import { PRESET_NAMES } from './presets.js';
+import { isPresetName, PRESET_NAMES } from './presets.js';
 
 export const CONFIG_FILE = 'ml-cost.config.json';
 
@@ -36,7 +37,7 @@ const configSchema = z
     source: z.string().min(1).optional(),
     preset: z
       .string()
-      .refine((name) => (PRESET_NAMES as readonly string[]).includes(name), {
+      .refine(isPresetName, {
         error: (issue) =>
           `unknown metrics preset ${JSON.stringify(issue.input)}; valid presets: ${PRESET_NAMES.join(', ')}`,
       })
@@ -118,11 +119,7 @@ export async function loadConfig(
     throw new UsageError(`${path}: not valid JSON (${(error as Error).message})`);
   }
   const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.join('.') || '(top level)';
-    throw new UsageError(`${path}: ${field}: ${issue?.message ?? 'invalid'}`);
-  }
+  if (!parsed.success) throw new UsageError(`${path}: ${describeIssues(parsed.error.issues)}`);
   const config = { ...parsed.data };
   const base = dirname(path);
   if (config.catalogue !== undefined) config.catalogue = resolve(base, config.catalogue);
@@ -134,4 +131,37 @@ export async function loadConfig(
     config.source = resolve(base, config.source);
   }
   return { config, path };
+}
+
+/**
+ * One line for the most telling issue: an unknown field first, since a misspelt name is the
+ * likeliest mistake and explains the rest, with the fields allowed where it stands.
+ */
+function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  const issue = issues.find((candidate) => candidate.code === 'unrecognized_keys') ?? issues[0];
+  if (!issue) return '(top level): invalid';
+  const where = issue.path.join('.');
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0] ?? '';
+    const field = where === '' ? key : `${where}.${key}`;
+    return `${field}: ${unknownFieldMessage(key, fieldsAt(issue.path))}`;
+  }
+  return `${where || '(top level)'}: ${issue.message}`;
+}
+
+/** The field names the config schema allows in the object at `path`. */
+function fieldsAt(path: readonly PropertyKey[]): string[] {
+  let schema: z.ZodType | undefined = configSchema;
+  for (const key of path) {
+    schema = unwrapOptional(schema);
+    if (schema instanceof z.ZodObject) schema = schema.shape[String(key)];
+    else if (schema instanceof z.ZodRecord) schema = schema.valueType as z.ZodType;
+    else return [];
+  }
+  schema = unwrapOptional(schema);
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}
+
+function unwrapOptional(schema: z.ZodType | undefined): z.ZodType | undefined {
+  return schema instanceof z.ZodOptional ? (schema.unwrap() as z.ZodType) : schema;
 }

@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import type { PriceVersion } from '../core/types.js';
 import { priceVersionFileSchema, VERSION_FILE_FIELDS } from './schema.js';
+import { unknownFieldMessage } from './unknown-field.js';
 
 /** A version file that passed its own schema, with the label used to name it in messages. */
 export interface CheckedVersion {
@@ -102,7 +103,7 @@ function describeIssue(file: string, input: unknown, issue: z.core.$ZodIssue): s
   if (issue.code === 'unrecognized_keys') {
     const where = issue.path.length > 0 ? `${fieldPath(issue.path)}.` : '';
     return issue.keys
-      .map((key) => `${file}: ${where}${key}: unknown field${suggestion(key)}`)
+      .map((key) => `${file}: ${where}${key}: ${unknownFieldMessage(key, VERSION_FILE_FIELDS)}`)
       .join('\n');
   }
   const path = fieldPath(issue.path);
@@ -112,14 +113,6 @@ function describeIssue(file: string, input: unknown, issue: z.core.$ZodIssue): s
   const value = valueAt(input, issue.path);
   const got = value === undefined ? '' : ` (got ${show(value)})`;
   return `${file}: ${path || '(top level)'}: ${issue.message}${got}`;
-}
-
-function suggestion(key: string): string {
-  const close = VERSION_FILE_FIELDS.filter((field) => editDistance(key, field) <= 2);
-  const allowed = VERSION_FILE_FIELDS.join(', ');
-  return close.length > 0
-    ? `; did you mean "${close[0]}"? (allowed: ${allowed})`
-    : `; remove it (allowed: ${allowed})`;
 }
 
 function fieldPath(path: readonly PropertyKey[]): string {
@@ -139,17 +132,4 @@ function show(value: unknown): string {
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }
