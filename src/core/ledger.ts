@@ -15,6 +15,7 @@ export interface Cell {
 }
 
 export interface LedgerEntry {
+  /** The same object for every entry of one group, so callers may key by it. */
   readonly group: Labels;
   readonly period: number;
   /** Index into the versions passed to the ledger; -1 when no version was in force. */

@@ -34,11 +34,17 @@ interface Bucket {
 }
 
 export function summarise(entries: Iterable<LedgerEntry>, options: SummariseOptions): Summary {
-  const buckets = new Map<string, Bucket>();
+  // The ledger hands out one labels object per group, so the object itself is the group's key.
+  const byGroup = new Map<Labels, Map<string, Bucket>>();
   const allVersions = new Set<number>();
   for (const entry of entries) {
     const versionKey = options.splitVersions ? entry.version : 0;
-    const key = `${entry.period}\u0000${versionKey}\u0000${JSON.stringify(entry.group)}`;
+    const key = `${entry.period}:${versionKey}`;
+    let buckets = byGroup.get(entry.group);
+    if (!buckets) {
+      buckets = new Map();
+      byGroup.set(entry.group, buckets);
+    }
     let bucket = buckets.get(key);
     if (!bucket) {
       bucket = { group: entry.group, period: entry.period, versions: new Set(), cell: emptyCell() };
@@ -50,15 +56,16 @@ export function summarise(entries: Iterable<LedgerEntry>, options: SummariseOpti
     }
     addCell(bucket.cell, entry.cell);
   }
+  const buckets = [...byGroup.values()].flatMap((groupBuckets) => [...groupBuckets.values()]);
 
   const total = emptyCell();
-  for (const bucket of buckets.values()) addCell(total, bucket.cell);
+  for (const bucket of buckets) addCell(total, bucket.cell);
   const totals = toTotals(total);
 
   const versionNames = (indexes: Iterable<number>): string[] =>
     [...indexes].sort((a, b) => a - b).map((i) => options.versions[i]?.version ?? '?');
 
-  const rows = [...buckets.values()].map((bucket): UsageRow => {
+  const rows = buckets.map((bucket): UsageRow => {
     const own = toTotals(bucket.cell);
     const base =
       options.rowUnitCosts === false
@@ -73,7 +80,7 @@ export function summarise(entries: Iterable<LedgerEntry>, options: SummariseOpti
       costShare: base.cost !== null && totals.cost ? base.cost / totals.cost : null,
     };
   });
-  rows.sort(compareRows);
+  sortRows(rows);
 
   return {
     rows,
@@ -104,14 +111,26 @@ function toTotals(cell: Cell): UsageTotals {
 }
 
 /** Periods in time order; within one, the most expensive first; then by labels, for stable output. */
-function compareRows(a: UsageRow, b: UsageRow): number {
-  const period = (a.period?.startMs ?? 0) - (b.period?.startMs ?? 0);
-  if (period !== 0) return period;
-  const cost = (b.cost ?? -1) - (a.cost ?? -1);
-  if (cost !== 0) return cost;
-  const labels = compareText(JSON.stringify(a.group), JSON.stringify(b.group));
-  if (labels !== 0) return labels;
-  return compareText(a.versions[0] ?? '', b.versions[0] ?? '');
+function sortRows(rows: UsageRow[]): void {
+  // Each group's label text once, not twice per comparison.
+  const labelKeys = new Map<Labels, string>();
+  const labelKey = (group: Labels) => {
+    let key = labelKeys.get(group);
+    if (key === undefined) {
+      key = JSON.stringify(group);
+      labelKeys.set(group, key);
+    }
+    return key;
+  };
+  rows.sort((a, b) => {
+    const period = (a.period?.startMs ?? 0) - (b.period?.startMs ?? 0);
+    if (period !== 0) return period;
+    const cost = (b.cost ?? -1) - (a.cost ?? -1);
+    if (cost !== 0) return cost;
+    const labels = compareText(labelKey(a.group), labelKey(b.group));
+    if (labels !== 0) return labels;
+    return compareText(a.versions[0] ?? '', b.versions[0] ?? '');
+  });
 }
 
 /** Code-unit order: the same on every machine, whatever its locale. */
