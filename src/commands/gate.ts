@@ -9,7 +9,7 @@ import type { UsageReport } from '../core/report.js';
 import { GateBreach, SourceError, UsageError } from '../errors.js';
 import type { GateReport } from '../render/gate-view.js';
 import type { LabelFilter } from '../sources/types.js';
-import { io, useColor } from './io.js';
+import { io, publish, useColor } from './io.js';
 import {
   addSourceOptions,
   addWindowOptions,
@@ -246,10 +246,6 @@ async function runGate(flags: GateFlags): Promise<void> {
   };
   const result = gate.evaluateGate(plan.checks, usageOf);
 
-  // A table shows its notes as footnotes; other formats keep them out of the result.
-  if (flags.format !== 'table' || flags.output !== undefined) {
-    for (const note of report.notes) io.warn(note);
-  }
   const gateReport: GateReport = {
     result,
     usage: report,
@@ -339,7 +335,7 @@ async function deliverGate(report: GateReport, flags: GateFlags): Promise<void> 
       : flags.format === 'markdown'
         ? markdown
         : renderers.renderGateTable(gateView, useColor(flags));
-  await io.deliver(text, flags.output);
+  await publish(text, report.usage.notes, flags);
   await appendStepSummary(markdown);
 }
 
