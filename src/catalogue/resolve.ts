@@ -1,12 +1,12 @@
 // Which catalogue version prices which instant. Pure.
+import { versionIndexAt } from '../core/prices.js';
 import type { Catalogue, HourGrid, PriceVersion } from '../core/types.js';
 import { HOUR_MS } from '../core/types.js';
 import { UsageError } from '../errors.js';
 
 /** The version in force at ms: the latest effective_from <= ms, or undefined before the first. */
 export function versionAt(catalogue: Catalogue, ms: number): PriceVersion | undefined {
-  const index = indexAt(catalogue.versions, ms);
-  return index < 0 ? undefined : catalogue.versions[index];
+  return catalogue.versions[versionIndexAt(catalogue.versions, ms)];
 }
 
 /** The version named `name`; a UsageError listing the available names if there is none. */
@@ -40,7 +40,7 @@ export function versionIndexByHour(
     }
     return indices.fill(index);
   }
-  let current = indexAt(versions, grid.startMs);
+  let current = versionIndexAt(versions, grid.startMs);
   for (let hour = 0; hour < grid.hours; hour++) {
     const hourStart = grid.startMs + hour * HOUR_MS;
     while (
@@ -52,21 +52,4 @@ export function versionIndexByHour(
     indices[hour] = current;
   }
   return indices;
-}
-
-// Binary search over versions sorted by effectiveFromMs.
-function indexAt(versions: readonly PriceVersion[], ms: number): number {
-  let low = 0;
-  let high = versions.length - 1;
-  let found = -1;
-  while (low <= high) {
-    const middle = (low + high) >> 1;
-    if ((versions[middle]?.effectiveFromMs ?? Infinity) <= ms) {
-      found = middle;
-      low = middle + 1;
-    } else {
-      high = middle - 1;
-    }
-  }
-  return found;
 }
