@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { catalogueHash } from '../../src/catalogue/hash.js';
+import { canonicalCatalogueText, catalogueHash } from '../../src/catalogue/hash.js';
 import { loadCatalogue } from '../../src/catalogue/load.js';
 
 const july = {
@@ -85,5 +85,31 @@ describe('catalogue hash', () => {
       gpuHour: { T4: 2, L4: 1 },
     };
     expect(catalogueHash([a, b])).toBe(catalogueHash([b, a]));
+  });
+
+  it('is pinned: exports and reports made earlier must keep naming the same prices', () => {
+    // Written by hand from the rule (versions by start, GPU types sorted, ISO instants); the
+    // digest is `printf '%s' TEXT | sha256sum`, cut to 12 characters.
+    const versions = [
+      {
+        version: '2026-10',
+        effectiveFromMs: Date.UTC(2026, 9, 1),
+        currency: 'EUR',
+        gpuHour: { L4: 0.71, 'H100-80GB': 3.95 },
+      },
+      {
+        version: '2026-07',
+        effectiveFromMs: Date.UTC(2026, 6, 1),
+        currency: 'EUR',
+        gpuHour: { L4: 0.71, 'H100-80GB': 4.1, 'A100-80GB': 2.93 },
+      },
+    ];
+    expect(canonicalCatalogueText(versions)).toBe(
+      '[{"version":"2026-07","effective_from":"2026-07-01T00:00:00.000Z","currency":"EUR",' +
+        '"gpu_hour":[["A100-80GB",2.93],["H100-80GB",4.1],["L4",0.71]]},' +
+        '{"version":"2026-10","effective_from":"2026-10-01T00:00:00.000Z","currency":"EUR",' +
+        '"gpu_hour":[["H100-80GB",3.95],["L4",0.71]]}]',
+    );
+    expect(catalogueHash(versions)).toBe('dbb4004d89d6');
   });
 });
