@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, writeCatalogue } from '../helpers/cli.js';
+import { FOCUS_MANDATORY_COLUMNS } from '../helpers/focus-spec.js';
 import { exportFileText, twoDayCatalogue, twoDayUsage } from '../helpers/two-days.js';
 import { freePort } from '../helpers/victoria.js';
 
@@ -191,40 +192,12 @@ describe('ml-cost export failures leave nothing behind', () => {
   });
 });
 
-// The FOCUS 1.2 mandatory columns, and the FOCUS 1.3 provider names that succeed
-// ProviderName and PublisherName.
-const FOCUS_MANDATORY = [
-  'BilledCost',
-  'EffectiveCost',
-  'ListCost',
-  'ContractedCost',
-  'BillingCurrency',
-  'BillingPeriodStart',
-  'BillingPeriodEnd',
-  'ChargePeriodStart',
-  'ChargePeriodEnd',
-  'ChargeCategory',
-  'ChargeClass',
-  'ChargeDescription',
-  'PricingQuantity',
-  'PricingUnit',
-  'ServiceCategory',
-  'ServiceName',
-  'ServiceProviderName',
-  'HostProviderName',
-  'InvoiceIssuerName',
-  'ProviderName',
-  'PublisherName',
-  'BillingAccountId',
-  'BillingAccountName',
-];
-
 describe('ml-cost export --schema focus', () => {
   it('has every mandatory FOCUS column and charges in GPU-hours', async () => {
     const result = await cli(['export', '--period', '2026-11-27', '--schema', 'focus']);
     expect(result.code).toBe(0);
     const header = result.stdout.split('\n')[0]?.split(',') ?? [];
-    for (const column of FOCUS_MANDATORY) expect(header).toContain(column);
+    for (const column of FOCUS_MANDATORY_COLUMNS) expect(header).toContain(column);
     expect(header.filter((name) => /^[a-z]/.test(name)).every((n) => n.startsWith('x_'))).toBe(
       true,
     );

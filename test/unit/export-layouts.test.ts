@@ -8,6 +8,7 @@ import {
 } from '../../src/export/focus.js';
 import { mlCostTable } from '../../src/export/ml-cost.js';
 import { renderCsv, renderTableCsv } from '../../src/render/csv.js';
+import { FOCUS_MANDATORY_COLUMNS } from '../helpers/focus-spec.js';
 
 const NOV_27 = Date.UTC(2026, 10, 27);
 const HOUR = 3_600_000;
@@ -179,37 +180,9 @@ describe('FOCUS layout', () => {
         : undefined,
   };
 
-  // The FOCUS 1.2 mandatory columns and the FOCUS 1.3 provider names (ServiceProviderName,
-  // HostProviderName), as listed in the spec's column library.
-  const MANDATORY = [
-    'BilledCost',
-    'EffectiveCost',
-    'ListCost',
-    'ContractedCost',
-    'BillingCurrency',
-    'BillingPeriodStart',
-    'BillingPeriodEnd',
-    'ChargePeriodStart',
-    'ChargePeriodEnd',
-    'ChargeCategory',
-    'ChargeClass',
-    'ChargeDescription',
-    'PricingQuantity',
-    'PricingUnit',
-    'ServiceCategory',
-    'ServiceName',
-    'ServiceProviderName',
-    'HostProviderName',
-    'InvoiceIssuerName',
-    'ProviderName',
-    'PublisherName',
-    'BillingAccountId',
-    'BillingAccountName',
-  ];
-
   it('has every mandatory column, and custom columns only with the x_ prefix', () => {
     const names = focusTable(report([chatA100]), options).columns.map((c) => c.name);
-    for (const column of MANDATORY) expect(names).toContain(column);
+    for (const column of FOCUS_MANDATORY_COLUMNS) expect(names).toContain(column);
     const custom = names.filter((name) => !/^[A-Z]/.test(name));
     expect(custom.every((name) => name.startsWith('x_'))).toBe(true);
     expect(custom).toEqual(
