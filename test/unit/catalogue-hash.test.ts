@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { canonicalCatalogueText, catalogueHash } from '../../src/catalogue/hash.js';
 import { loadCatalogue } from '../../src/catalogue/load.js';
+import type { PriceVersion } from '../../src/core/types.js';
 
 const july = {
   $schema: './schema.json',
@@ -90,7 +91,7 @@ describe('catalogue hash', () => {
   it('is pinned: exports and reports made earlier must keep naming the same prices', () => {
     // Written by hand from the rule (versions by start, GPU types sorted, ISO instants); the
     // digest is `printf '%s' TEXT | sha256sum`, cut to 12 characters.
-    const versions = [
+    const versions: PriceVersion[] = [
       {
         version: '2026-10',
         effectiveFromMs: Date.UTC(2026, 9, 1),
