@@ -7,6 +7,7 @@ import { pricingCommand } from './commands/pricing.js';
 import { rankCommand } from './commands/rank.js';
 import { reportCommand } from './commands/report.js';
 import { ExitCode, MlCostError } from './errors.js';
+import { safeLines } from './safe-text.js';
 
 const VERSION = '0.1.0';
 
@@ -58,7 +59,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return ExitCode.usage;
     }
     if (error instanceof MlCostError) {
-      process.stderr.write(`ml-cost: ${printable(error.message)}\n`);
+      // Messages may quote data; catalogue errors list one problem per line.
+      process.stderr.write(`ml-cost: ${safeLines(error.message)}\n`);
       if (verbose && error.cause) process.stderr.write(`${describeCause(error.cause)}\n`);
       return error.exitCode;
     }
@@ -77,12 +79,6 @@ async function main(argv: readonly string[]): Promise<number> {
     if (verbose && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     return ExitCode.internal;
   }
-}
-
-/** Messages may quote data (label values, file lines): keep line breaks, drop terminal escapes. */
-function printable(message: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
-  return message.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '?');
 }
 
 function describeCause(cause: unknown): string {

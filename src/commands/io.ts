@@ -2,6 +2,7 @@
 
 import { UsageError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { safeText } from '../safe-text.js';
 
 export interface Io {
   readonly env: NodeJS.ProcessEnv;
@@ -28,10 +29,11 @@ export const io: Io = {
     return ms;
   },
   warn(message) {
-    process.stderr.write(`ml-cost: warning: ${printable(message)}\n`);
+    // Warnings quote label values from the data.
+    process.stderr.write(`ml-cost: warning: ${safeText(message)}\n`);
   },
   debug(message) {
-    process.stderr.write(`ml-cost: ${printable(message)}\n`);
+    process.stderr.write(`ml-cost: ${safeText(message)}\n`);
   },
   async deliver(text, outputPath) {
     const body = text.endsWith('\n') ? text : `${text}\n`;
@@ -42,12 +44,6 @@ export const io: Io = {
     await writeFileAtomic(outputPath, body);
   },
 };
-
-/** Messages quote label values from the data: no terminal escapes get through. */
-function printable(message: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
-  return message.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-}
 
 /** Colour only on a terminal, never with NO_COLOR, --no-color, or into a file. */
 export function useColor(options: { color?: boolean; output?: string }): boolean {

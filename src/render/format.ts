@@ -88,12 +88,7 @@ export function periodLabel(period: Period, tz: string): string {
 }
 
 /** Label values are data: control characters (terminal escapes, newlines) are made visible. */
-export function safeText(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) =>
-    char === '\t' ? ' ' : `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
-}
+export { safeText } from '../safe-text.js';
 
 /** The currency suffix of machine-readable money fields: cost_eur, cost_usd, ... */
 export function currencyField(name: string, currency: string): string {
