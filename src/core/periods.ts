@@ -111,11 +111,11 @@ function periodRange(period: string, nowMs: number, tz: string): [number, number
     case 'last-30d':
       return [addDays(today, -30).getTime(), today.getTime()];
   }
-  const month = /^(\d{4})-(\d{2})$/.exec(period);
+  const month = /^\d{4}-(\d{2})$/.exec(period);
   if (month) {
-    const start = new TZDate(Number(month[1]), Number(month[2]) - 1, 1, tz);
-    if (Number(month[2]) < 1 || Number(month[2]) > 12) throw badPeriod(period);
-    return [start.getTime(), addMonths(start, 1).getTime()];
+    if (Number(month[1]) < 1 || Number(month[1]) > 12) throw badPeriod(period);
+    const range = monthRange(period, tz);
+    return [range.startMs, range.endMs];
   }
   const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(period);
   if (day) {
