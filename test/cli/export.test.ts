@@ -1,32 +1,28 @@
 // ml-cost export through the real binary: stable bytes, atomic files, FOCUS columns, totals
 // that match `report`, formula-safe labels. Data: an offline export file with known increments.
 import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, writeCatalogue } from '../helpers/cli.js';
 import { FOCUS_MANDATORY_COLUMNS } from '../helpers/focus-spec.js';
-import { exportFileText, twoDayCatalogue, twoDayUsage } from '../helpers/two-days.js';
+import {
+  exportFileText,
+  HOURLY_RATES,
+  twoDayUsage,
+  writeTwoDayFiles,
+} from '../helpers/two-days.js';
 import { freePort } from '../helpers/victoria.js';
 
-// Hourly samples: chat 1000 tokens and 10 inferences per hour, search 100 inferences per hour;
-// the prices and per-day costs are worked out in helpers/two-days.ts (158.52 EUR in all).
-const USAGE = twoDayUsage({
-  stepMinutes: 60,
-  chatTokens: 1000,
-  chatInferences: 10,
-  searchInferences: 100,
-});
+// Hourly samples (HOURLY_RATES); the prices and per-day costs are worked out in
+// helpers/two-days.ts (158.52 EUR in all).
+const USAGE = twoDayUsage(HOURLY_RATES);
 
 let dir: string;
 let source: string;
 let catalogue: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'ml-cost-export-'));
-  source = join(dir, 'usage.jsonl');
-  await writeFile(source, exportFileText(USAGE));
-  catalogue = await twoDayCatalogue();
+  ({ dir, source, catalogue } = await writeTwoDayFiles('ml-cost-export-', USAGE));
 });
 
 const cli = (args: string[], cat = catalogue, src = source) =>

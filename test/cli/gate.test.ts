@@ -5,31 +5,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, writeCatalogue } from '../helpers/cli.js';
-import { exportFileText, twoDayCatalogue, twoDayUsage } from '../helpers/two-days.js';
+import { writeTwoDayFiles } from '../helpers/two-days.js';
 import { freePort } from '../helpers/victoria.js';
 
-// Hourly samples from helpers/two-days.ts: chat 1000 tokens and 10 inferences per hour, search
-// 100 inferences per hour. Month to date at 2026-11-28T00:10Z (settled until 00:00):
+// Hourly samples from helpers/two-days.ts (HOURLY_RATES): chat 1000 tokens and 10 inferences
+// per hour, search 100 inferences per hour. Month to date at 2026-11-28T00:10Z (settled until 00:00):
 //   chat   = 24 x 2.93 + 12 x 2.93 + 12 x 3.00 = 141.48 EUR, 480 inferences, 48 000 tokens
 //   search = 48 x 0.5 x 0.71                   =  17.04 EUR
 //   total  = 158.52 EUR
 const NOW = '2026-11-28T00:10:00Z';
-const USAGE = twoDayUsage({
-  stepMinutes: 60,
-  chatTokens: 1000,
-  chatInferences: 10,
-  searchInferences: 100,
-});
 
 let dir: string;
 let source: string;
 let catalogue: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'ml-cost-gate-'));
-  source = join(dir, 'usage.jsonl');
-  await writeFile(source, exportFileText(USAGE));
-  catalogue = await twoDayCatalogue();
+  ({ dir, source, catalogue } = await writeTwoDayFiles('ml-cost-gate-'));
 });
 
 const gate = (...args: string[]) =>

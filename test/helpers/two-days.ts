@@ -8,6 +8,9 @@
 //   2026-11-26: chat 24 x 2.93 = 70.32; search 24 x 0.5 x 0.71 = 8.52
 //   2026-11-27: chat 12 x 2.93 + 12 x 3.00 = 71.16; search 8.52
 //   both days: chat 141.48 + search 17.04 = 158.52 EUR
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { writeCatalogue } from './cli.js';
 import type { ExportLine } from './victoria.js';
 
@@ -21,6 +24,14 @@ export interface TwoDayRates {
   readonly chatInferences: number;
   readonly searchInferences: number;
 }
+
+/** Hourly samples: chat 1000 tokens and 10 inferences per hour, search 100 inferences per hour. */
+export const HOURLY_RATES: TwoDayRates = {
+  stepMinutes: 60,
+  chatTokens: 1000,
+  chatInferences: 10,
+  searchInferences: 100,
+};
 
 /** Counters from 0 at the start, growing by a fixed amount per sample. */
 export function twoDayUsage(rates: TwoDayRates): ExportLine[] {
@@ -70,4 +81,23 @@ export function twoDayCatalogue(): Promise<string> {
       gpu_hour: { 'A100-80GB': 3.0, L4: 0.71 },
     },
   ]);
+}
+
+export interface TwoDayFiles {
+  readonly dir: string;
+  /** The usage as an offline VictoriaMetrics export file, for --source. */
+  readonly source: string;
+  /** The two-day catalogue directory, for --catalogue. */
+  readonly catalogue: string;
+}
+
+/** A fresh directory with `usage` (default: hourly samples) as an export file, and the catalogue. */
+export async function writeTwoDayFiles(
+  prefix: string,
+  usage: readonly ExportLine[] = twoDayUsage(HOURLY_RATES),
+): Promise<TwoDayFiles> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const source = join(dir, 'usage.jsonl');
+  await writeFile(source, exportFileText(usage));
+  return { dir, source, catalogue: await twoDayCatalogue() };
 }
