@@ -18,23 +18,34 @@ export function round(value: number, decimals: number): number {
 }
 
 /**
- * Rounds values so that the rounded parts add up to the rounded total (largest remainder),
- * so a table's rows always reconcile with its totals row to the cent.
+ * Rounds values so that the rounded parts add up to the total as it is shown, round(total),
+ * by largest remainder: a table's rows always reconcile with its totals row to the cent.
+ * The total defaults to the values' sum; pass the report's own total when the table shows it.
  */
-export function roundToTotal(values: readonly number[], decimals: number): number[] {
+export function roundToTotal(
+  values: readonly number[],
+  decimals: number,
+  total = values.reduce((sum, value) => sum + value, 0),
+): number[] {
   const factor = 10 ** decimals;
   const scaled = values.map((value) => Number((value * factor).toPrecision(15)));
-  const floors = scaled.map(Math.floor);
-  const target = Math.round(scaled.reduce((sum, value) => sum + value, 0));
-  let missing = target - floors.reduce((sum, value) => sum + value, 0);
+  const result = scaled.map(Math.floor);
+  const target = Math.round(round(total, decimals) * factor);
+  let missing = target - result.reduce((sum, value) => sum + value, 0);
+  // Largest remainders gain a unit first; if float noise left the floors above the target,
+  // the smallest remainders give one back.
   const byRemainder = scaled
     .map((value, index) => ({ index, remainder: value - Math.floor(value) }))
     .sort((a, b) => b.remainder - a.remainder || a.index - b.index);
-  const result = [...floors];
   for (const { index } of byRemainder) {
     if (missing <= 0) break;
     result[index] = (result[index] ?? 0) + 1;
     missing--;
+  }
+  for (const { index } of [...byRemainder].reverse()) {
+    if (missing >= 0) break;
+    result[index] = (result[index] ?? 0) - 1;
+    missing++;
   }
   return result.map((value) => value / factor);
 }

@@ -14,6 +14,8 @@ import {
 export interface Column {
   readonly title: string;
   readonly numeric: boolean;
+  /** Cells read PASS or FAIL: coloured in a table, FAIL in bold in Markdown. */
+  readonly status?: boolean;
 }
 
 export interface View {
@@ -23,6 +25,8 @@ export interface View {
   readonly rows: readonly (readonly string[])[];
   readonly totals: readonly string[];
   readonly footnotes: readonly string[];
+  /** A view that judges (the gate): its title reads green or red, in Markdown marked ✅ or ❌. */
+  readonly verdict?: 'pass' | 'fail';
 }
 
 const PARTLY_UNPRICED = '*';
@@ -51,7 +55,8 @@ export function usageView(report: UsageReport): View {
 
   const { shown, folded } = foldSmallRows(report.rows);
   const pricedCosts = [...shown, ...(folded ? [folded.row] : [])].map((row) => row.cost ?? 0);
-  const roundedCosts = roundToTotal(pricedCosts, 2);
+  // The totals row shows report.totals.cost rounded: the rows must add up to exactly that.
+  const roundedCosts = roundToTotal(pricedCosts, 2, report.totals.cost ?? 0);
   const rows = shown.map((row, index) => [
     ...(row.period ? [periodLabel(row.period, tz)] : []),
     ...report.by.map((label) => safeText(row.group[label] || '(none)')),

@@ -20,6 +20,15 @@ describe('roundToTotal', () => {
     expect(parts.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
     expect([...parts].sort()).toEqual([0.33, 0.33, 0.34]);
   });
+  it('makes the parts add up to the total as shown, when the table shows its own total', () => {
+    // 3 x 0.004 is 0.012, shown as 0.01; a total of 0.015 is shown as 0.02 and wins.
+    const parts = roundToTotal([0.004, 0.004, 0.004], 2, 0.015);
+    expect(parts.reduce((a, b) => a + b, 0)).toBeCloseTo(0.02, 12);
+    // A total shown below the floors: the smallest remainders give a cent back.
+    const down = roundToTotal([0.019, 0.019], 2, 0.01);
+    expect(down.reduce((a, b) => a + b, 0)).toBeCloseTo(0.01, 12);
+  });
+
   it('leaves values alone that already reconcile', () => {
     expect(roundToTotal([1.25, 2.5, 0.1], 2)).toEqual([1.25, 2.5, 0.1]);
   });
