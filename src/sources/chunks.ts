@@ -95,3 +95,19 @@ export function planSpanChunks(
   }
   return chunks;
 }
+
+/**
+ * Turns the running totals of span points back into each span's own usage: the difference from
+ * the previous total of the same metric, chunk and group (none before a chunk's first point).
+ */
+export class RunningTotals {
+  private readonly last = new Map<string, number>();
+
+  /** The usage since the previous point of the same series of totals. */
+  difference(metric: string, running: number, labels: object, total: number): number {
+    const key = `${metric}\u0000${running}\u0000${JSON.stringify(labels)}`;
+    const previous = this.last.get(key) ?? 0;
+    this.last.set(key, total);
+    return total - previous;
+  }
+}

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { HOUR_MS, type HourGrid, METRICS, type Metric } from '../core/types.js';
 import { SourceError, UsageError } from '../errors.js';
-import { type Chunk, planChunks, planSpanChunks } from './chunks.js';
+import { type Chunk, planChunks, planSpanChunks, RunningTotals } from './chunks.js';
 import { createHttpClient, type HttpAnswer, type HttpClient, parseHeaders } from './http.js';
 import { usageQuery } from './promql.js';
 import { redactSecrets, redactUrl } from './redact.js';
@@ -104,8 +104,17 @@ export function createVictoriaSource(options: VictoriaSourceOptions): VictoriaSo
         secrets: connection.secrets,
       });
       const seen = new Set<Metric>();
-      // Running totals per metric, chunk and group, for spans asked as increases since a base.
-      const totals = new Map<string, number>();
+      const runningTotals = new RunningTotals();
+      // Span points are running totals: deliver their differences; a lead only sets the base.
+      const deliver = (job: Job) => (labels: Record<string, string>, values: Float64Array) => {
+        const { running, lead } = job.chunk;
+        if (running !== undefined) {
+          values[0] = runningTotals.difference(job.metric, running, labels, values[0] as number);
+          if (lead) return;
+        }
+        seen.add(job.metric);
+        onSeries({ metric: job.metric, labels, offset: job.chunk.offset, values });
+      };
       let partial = false;
       try {
         await runInOrder(
@@ -120,18 +129,7 @@ export function createVictoriaSource(options: VictoriaSourceOptions): VictoriaSo
               job,
               answer,
               signal,
-              (labels, values) => {
-                const { running, lead } = job.chunk;
-                if (running !== undefined) {
-                  const key = `${job.metric}\u0000${running}\u0000${JSON.stringify(labels)}`;
-                  const total = values[0] as number;
-                  values[0] = total - (totals.get(key) ?? 0);
-                  totals.set(key, total);
-                  if (lead) return;
-                }
-                seen.add(job.metric);
-                onSeries({ metric: job.metric, labels, offset: job.chunk.offset, values });
-              },
+              deliver(job),
             );
             if (read.isPartial) {
               if (!options.allowPartial) throw partialError(connection.target, job);

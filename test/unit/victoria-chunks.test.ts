@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planChunks, planSpanChunks } from '../../src/sources/chunks.js';
+import { planChunks, planSpanChunks, RunningTotals } from '../../src/sources/chunks.js';
 
 const grid = (hours: number) => ({ startMs: Date.UTC(2026, 0, 1), hours });
 
@@ -81,5 +81,17 @@ describe('planSpanChunks', () => {
       [19, 12],
       [29, 12],
     ]);
+  });
+});
+
+describe('RunningTotals', () => {
+  it('gives each point its difference from the last total of the same metric, chunk and group', () => {
+    const totals = new RunningTotals();
+    expect(totals.difference('tokens', 0, { a: 'x' }, 100)).toBe(100);
+    expect(totals.difference('tokens', 0, { a: 'y' }, 7)).toBe(7);
+    expect(totals.difference('tokens', 0, { a: 'x' }, 160)).toBe(60);
+    // A new chunk starts its own totals; so does another metric.
+    expect(totals.difference('tokens', 1, { a: 'x' }, 30)).toBe(30);
+    expect(totals.difference('gpu_seconds', 0, { a: 'x' }, 5)).toBe(5);
   });
 });
