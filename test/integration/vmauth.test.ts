@@ -1,19 +1,18 @@
 // The VictoriaMetrics source through a real vmauth: bearer token, basic auth, a routed path
 // prefix, and what the user reads when credentials are missing or wrong.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ServerProcess, startServer, VMAUTH_BINARY } from '../../scripts/victoria-process.mjs';
 import { SourceError } from '../../src/errors.js';
 import type { UsageQuery } from '../../src/sources/types.js';
 import {
   createVictoriaSource,
   type VictoriaSourceOptions,
 } from '../../src/sources/victoria-metrics.js';
-import { freePort, startVictoria, type Victoria } from '../helpers/victoria.js';
+import { startVictoria, type Victoria } from '../helpers/victoria.js';
 
-const VMAUTH_BINARY = process.env.ML_COST_VMAUTH_BIN ?? 'vmauth';
 const T0 = Date.UTC(2026, 2, 1);
 const HOUR = 3_600_000;
 const TOKEN = 'tok-SECRET-1234';
@@ -32,8 +31,7 @@ const query: UsageQuery = {
 };
 
 let vm: Victoria;
-let vmauth: ChildProcess;
-let vmauthUrl: string;
+let vmauth: ServerProcess;
 let dir: string;
 
 beforeAll(async () => {
@@ -60,38 +58,14 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
-  const port = await freePort();
-  vmauthUrl = `http://127.0.0.1:${port}`;
-  vmauth = spawn(
-    VMAUTH_BINARY,
-    [`-auth.config=${config}`, `-httpListenAddr=127.0.0.1:${port}`, '-loggerLevel=ERROR'],
-    { stdio: 'ignore' },
-  );
-  await waitHealthy(`${vmauthUrl}/health`);
+  vmauth = await startServer(VMAUTH_BINARY, [`-auth.config=${config}`]);
 });
 
 afterAll(async () => {
-  if (vmauth && vmauth.exitCode === null) {
-    const exited = new Promise((resolve) => vmauth.once('exit', resolve));
-    vmauth.kill('SIGTERM');
-    await exited;
-  }
+  await vmauth?.stop();
   await vm?.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-async function waitHealthy(url: string): Promise<void> {
-  for (let tries = 0; tries < 200; tries++) {
-    if (vmauth.exitCode !== null) throw new Error(`vmauth exited with ${vmauth.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`vmauth did not become healthy at ${url}`);
-}
 
 async function tokens(options: VictoriaSourceOptions): Promise<number[]> {
   const values: number[] = [];
@@ -113,32 +87,32 @@ async function failure(options: VictoriaSourceOptions): Promise<string> {
 
 describe('through vmauth', () => {
   it('reads with a bearer token', async () => {
-    expect(await tokens({ url: vmauthUrl, bearerToken: TOKEN })).toEqual([7, 7, 7]);
+    expect(await tokens({ url: vmauth.url, bearerToken: TOKEN })).toEqual([7, 7, 7]);
   });
 
   it('reads with basic auth under a routed path prefix', async () => {
-    const url = `${vmauthUrl}/prometheus`;
+    const url = `${vmauth.url}/prometheus`;
     expect(await tokens({ url, basicAuth: `alice:${PASSWORD}` })).toEqual([7, 7, 7]);
     const inUrl = url.replace('http://', `http://alice:${PASSWORD}@`);
     expect(await tokens({ url: inUrl })).toEqual([7, 7, 7]);
   });
 
   it('without the prefix, names the missing route and the URL forms', async () => {
-    const message = await failure({ url: vmauthUrl, basicAuth: `alice:${PASSWORD}` });
+    const message = await failure({ url: vmauth.url, basicAuth: `alice:${PASSWORD}` });
     expect(message).toContain('answered 400 Bad Request');
     expect(message).toContain('missing route for "/api/v1/query_range"');
     expect(message).toContain('the source URL must be the base');
   });
 
   it('without credentials, points at the variables to set', async () => {
-    const message = await failure({ url: vmauthUrl });
+    const message = await failure({ url: vmauth.url });
     expect(message).toMatch(
       /^VictoriaMetrics at http:\/\/127\.0\.0\.1:\d+ answered 401 Unauthorized to the [\w-]+ \(ml_\w+\) query: missing `Authorization` request header; set ML_COST_BEARER_TOKEN, or ML_COST_BASIC_AUTH as user:password/,
     );
   });
 
   it('with a wrong token, redacts the token vmauth echoes and points at the variables', async () => {
-    const message = await failure({ url: vmauthUrl, bearerToken: 'wrong-SECRET-token' });
+    const message = await failure({ url: vmauth.url, bearerToken: 'wrong-SECRET-token' });
     expect(message).toContain('400 Bad Request');
     expect(message).toContain('cannot find the provided auth token "Bearer ***"');
     expect(message).toContain('set ML_COST_BEARER_TOKEN');
@@ -146,7 +120,7 @@ describe('through vmauth', () => {
 
   it('with a wrong password, redacts the encoded credentials vmauth echoes', async () => {
     const message = await failure({
-      url: `${vmauthUrl}/prometheus`,
+      url: `${vmauth.url}/prometheus`,
       basicAuth: 'alice:wrong-SECRET',
     });
     expect(message).toContain('set ML_COST_BEARER_TOKEN');
