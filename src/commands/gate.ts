@@ -323,18 +323,22 @@ function projected(result: ForecastResult): ScopeForecast {
 }
 
 async function deliverGate(report: GateReport, flags: GateFlags): Promise<void> {
-  const [view, renderers] = await Promise.all([
-    import('../render/gate-view.js'),
-    import('../render/gate.js'),
-  ]);
-  const gateView = view.gateView(report);
-  const markdown = renderers.renderGateMarkdown(gateView);
+  const [{ gateView }, { renderGateJson }, { renderMarkdown }, { renderTable }] = await Promise.all(
+    [
+      import('../render/gate-view.js'),
+      import('../render/gate.js'),
+      import('../render/markdown.js'),
+      import('../render/table.js'),
+    ],
+  );
+  const view = gateView(report);
+  const markdown = renderMarkdown(view);
   const text =
     flags.format === 'json'
-      ? renderers.renderGateJson(report)
+      ? renderGateJson(report)
       : flags.format === 'markdown'
         ? markdown
-        : renderers.renderGateTable(gateView, useColor(flags));
+        : renderTable(view, useColor(flags));
   await publish(text, report.usage.notes, flags);
   await appendStepSummary(markdown);
 }

@@ -1,9 +1,9 @@
 // The gate's checks laid out for people: one line per check with its status, measured value,
-// limit and headroom, in the units of the check. The table and Markdown renderers draw it.
+// limit and headroom, in the units of the check. The shared table and Markdown renderers draw it.
 import type { CheckResult, GateMetric, GateResult, Unmeasured } from '../core/gate.js';
 import type { UsageReport } from '../core/report.js';
 import { fixed, percent, safeText, unitCost } from './format.js';
-import { contextLines } from './usage-view.js';
+import { type Column, contextLines, type View } from './usage-view.js';
 
 export interface GateReport {
   readonly result: GateResult;
@@ -12,24 +12,14 @@ export interface GateReport {
   readonly forecastBasis: ReadonlyMap<string | undefined, string>;
 }
 
-export interface GateRow {
-  readonly check: string;
-  readonly scope: string;
-  readonly passed: boolean;
-  readonly measured: string;
-  readonly limit: string;
-  readonly headroom: string;
-}
-
-export interface GateView {
-  readonly passed: boolean;
-  readonly title: string;
-  readonly context: readonly string[];
-  readonly rows: readonly GateRow[];
-  readonly footnotes: readonly string[];
-}
-
-export const GATE_COLUMNS = ['check', 'scope', 'status', 'measured', 'limit', 'headroom'] as const;
+const GATE_COLUMNS: readonly Column[] = [
+  { title: 'check', numeric: false },
+  { title: 'scope', numeric: false },
+  { title: 'status', numeric: false, status: true },
+  { title: 'measured', numeric: true },
+  { title: 'limit', numeric: true },
+  { title: 'headroom', numeric: true },
+];
 
 const UNMEASURED: Record<Unmeasured, string> = {
   no_usage: 'no usage in the window',
@@ -79,37 +69,38 @@ function headroomText(result: CheckResult, format: (value: number) => string): s
   return share === null ? format(headroom) : `${format(headroom)} (${percent(share)})`;
 }
 
-export function gateView(report: GateReport): GateView {
+export function gateView(report: GateReport): View {
   const { result, usage } = report;
   const currency = usage.catalogue.currency;
-  const rows = result.results.map((r): GateRow => {
+  const rows = result.results.map((r) => {
     const format = formatter(r.check.metric, currency);
-    return {
-      check: checkName(r, report, currency),
-      scope: r.check.useCase === undefined ? 'all' : safeText(r.check.useCase),
-      passed: r.status === 'pass',
-      measured:
-        r.unmeasured !== undefined
-          ? UNMEASURED[r.unmeasured]
-          : r.measured === null
-            ? '–'
-            : format(r.measured),
-      limit: format(r.check.limit),
-      headroom: headroomText(r, format),
-    };
+    return [
+      checkName(r, report, currency),
+      r.check.useCase === undefined ? 'all' : safeText(r.check.useCase),
+      r.status === 'pass' ? 'PASS' : 'FAIL',
+      r.unmeasured !== undefined
+        ? UNMEASURED[r.unmeasured]
+        : r.measured === null
+          ? '–'
+          : format(r.measured),
+      format(r.check.limit),
+      headroomText(r, format),
+    ];
   });
-  const failed = rows.filter((row) => !row.passed).length;
+  const failed = result.results.filter((r) => r.status !== 'pass');
   const footnotes = usage.notes.map((note) => `note: ${note}`);
-  if (rows.some((row) => !row.passed && row.headroom === '–')) {
+  if (failed.some((r) => r.headroom === null)) {
     footnotes.push('a check that cannot be measured fails: a gate never passes on missing data');
   }
   return {
-    passed: result.passed,
+    verdict: result.passed ? 'pass' : 'fail',
     title: result.passed
       ? `ml-cost gate: PASSED (${rows.length} checks)`
-      : `ml-cost gate: FAILED (${failed} of ${rows.length} checks)`,
+      : `ml-cost gate: FAILED (${failed.length} of ${rows.length} checks)`,
     context: contextLines(usage),
+    columns: GATE_COLUMNS,
     rows,
+    totals: [],
     footnotes,
   };
 }

@@ -1,60 +1,6 @@
-// The gate's output formats: a terminal table, Markdown for pull requests and step
-// summaries, and JSON for programs.
-import { Chalk } from 'chalk';
-import Table from 'cli-table3';
-import type { GateReport, GateView } from './gate-view.js';
-import { GATE_COLUMNS } from './gate-view.js';
-import { escapeMarkdown } from './markdown.js';
+// The gate's JSON for programs; its table and Markdown are the shared renderers' (gate-view.ts).
+import type { GateReport } from './gate-view.js';
 import { catalogueJson, JSON_SCHEMA_VERSION, windowJson } from './usage-json.js';
-
-const NUMERIC = new Set<string>(['measured', 'limit', 'headroom']);
-
-export function renderGateTable(view: GateView, color: boolean): string {
-  const chalk = new Chalk({ level: color ? 1 : 0 });
-  const table = new Table({
-    head: [...GATE_COLUMNS],
-    colAligns: GATE_COLUMNS.map((column) => (NUMERIC.has(column) ? 'right' : 'left')),
-    style: { head: color ? ['cyan'] : [], border: color ? ['grey'] : [] },
-  });
-  for (const row of view.rows) {
-    const status = row.passed ? chalk.green('PASS') : chalk.red.bold('FAIL');
-    table.push([row.check, row.scope, status, row.measured, row.limit, row.headroom]);
-  }
-  const title = view.passed ? chalk.green.bold(view.title) : chalk.red.bold(view.title);
-  return [
-    title,
-    ...view.context.map((line) => chalk.dim(line)),
-    table.toString(),
-    ...view.footnotes.map((line) => chalk.yellow(line)),
-  ].join('\n');
-}
-
-export function renderGateMarkdown(view: GateView): string {
-  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
-  const mark = view.passed ? '✅' : '❌';
-  return [
-    `### ${mark} ${view.title}`,
-    '',
-    ...view.context.map((context) => `- ${escapeMarkdown(context)}`),
-    '',
-    line(GATE_COLUMNS.map(escapeMarkdown)),
-    `|${GATE_COLUMNS.map((column) => (NUMERIC.has(column) ? ' ---: ' : ' --- ')).join('|')}|`,
-    ...view.rows.map((row) =>
-      line([
-        escapeMarkdown(row.check),
-        escapeMarkdown(row.scope),
-        row.passed ? 'PASS' : '**FAIL**',
-        escapeMarkdown(row.measured),
-        escapeMarkdown(row.limit),
-        escapeMarkdown(row.headroom),
-      ]),
-    ),
-    '',
-    ...view.footnotes.map((note) => `> ${escapeMarkdown(note)}`),
-  ]
-    .join('\n')
-    .trimEnd();
-}
 
 /** Infinity (tokens at zero cost) has no JSON number: it is written as null with unbounded. */
 function jsonNumber(value: number | null): number | null {

@@ -8,14 +8,17 @@ export function escapeMarkdown(text: string): string {
 
 export function renderMarkdown(view: View): string {
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  const cell = (text: string, index: number) =>
+    view.columns[index]?.status && text === 'FAIL' ? '**FAIL**' : escapeMarkdown(text);
+  const mark = view.verdict === undefined ? '' : view.verdict === 'pass' ? '✅ ' : '❌ ';
   return [
-    `### ${escapeMarkdown(view.title)}`,
+    `### ${mark}${escapeMarkdown(view.title)}`,
     '',
     ...view.context.map((context) => `- ${escapeMarkdown(context)}`),
     '',
     line(view.columns.map((column) => escapeMarkdown(column.title))),
     `|${view.columns.map((column) => (column.numeric ? ' ---: ' : ' --- ')).join('|')}|`,
-    ...view.rows.map((row) => line(row.map(escapeMarkdown))),
+    ...view.rows.map((row) => line(row.map(cell))),
     ...(view.totals.length > 0
       ? [line(view.totals.map((cell) => (cell === '' ? '' : `**${escapeMarkdown(cell)}**`)))]
       : []),

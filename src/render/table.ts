@@ -10,10 +10,20 @@ export function renderTable(view: View, color: boolean): string {
     colAligns: view.columns.map((column) => (column.numeric ? 'right' : 'left')),
     style: { head: color ? ['cyan'] : [], border: color ? ['grey'] : [] },
   });
-  for (const row of view.rows) table.push([...row]);
+  const status = (cell: string) =>
+    cell === 'PASS' ? chalk.green(cell) : cell === 'FAIL' ? chalk.red.bold(cell) : cell;
+  for (const row of view.rows) {
+    table.push(row.map((cell, index) => (view.columns[index]?.status ? status(cell) : cell)));
+  }
   if (view.totals.length > 0) table.push(view.totals.map((cell) => chalk.bold(cell)));
+  const title =
+    view.verdict === undefined
+      ? chalk.bold
+      : view.verdict === 'pass'
+        ? chalk.green.bold
+        : chalk.red.bold;
   return [
-    chalk.bold(view.title),
+    title(view.title),
     ...view.context.map((line) => chalk.dim(line)),
     keepOuterRules(table.toString(), view.totals.length > 0),
     ...view.footnotes.map((line) => (line.startsWith('note:') ? chalk.yellow(line) : line)),
