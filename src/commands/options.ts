@@ -4,6 +4,7 @@ import { type Command, Option } from 'commander';
 import type { Config } from '../config.js';
 import type { Catalogue, Window } from '../core/types.js';
 import { UsageError } from '../errors.js';
+import { isLabelName } from '../sources/promql.js';
 import type { LabelFilter, MetricNames, UsageSource } from '../sources/types.js';
 import { io } from './io.js';
 
@@ -127,8 +128,6 @@ export function addOutputOptions(command: Command, formats: readonly string[]): 
     .option('--no-color', 'no colours in tables (also: NO_COLOR=1)');
 }
 
-const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/;
-
 export function parseBy(text: string | undefined, fallback: readonly string[]): string[] {
   if (text === undefined) return [...fallback];
   const labels = text
@@ -136,8 +135,10 @@ export function parseBy(text: string | undefined, fallback: readonly string[]): 
     .map((label) => label.trim())
     .filter((label) => label !== '');
   for (const label of labels) {
-    if (!LABEL_NAME.test(label)) {
-      throw new UsageError(`--by: "${label}" is not a label name (letters, digits, _ and .)`);
+    if (!isLabelName(label)) {
+      throw new UsageError(
+        `--by: "${label}" is not a label name (letters, digits, _ and ., not starting with __)`,
+      );
     }
   }
   if (new Set(labels).size !== labels.length) throw new UsageError('--by: a label is listed twice');
@@ -148,7 +149,7 @@ export function parseFilters(filters: readonly string[] | undefined): LabelFilte
   return (filters ?? []).map((text) => {
     const match = /^([^=!]+?)(!=|=)([\s\S]*)$/.exec(text);
     const label = match?.[1]?.trim();
-    if (!match || label === undefined || !LABEL_NAME.test(label)) {
+    if (!match || label === undefined || !isLabelName(label)) {
       throw new UsageError(
         `--filter: "${text}" is not label=value or label!=value (e.g. --filter environment=prod)`,
       );

@@ -63,6 +63,11 @@ function hex4(code: number): string {
   return code.toString(16).padStart(4, '0');
 }
 
+/** The label-name grammar (dots allowed for OTel names); names starting with __ are reserved. */
+export function isLabelName(name: string): boolean {
+  return LABEL.test(name) && !name.startsWith('__');
+}
+
 export function checkLabelName(name: string): string {
   if (!LABEL.test(name)) {
     throw new UsageError(

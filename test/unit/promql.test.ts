@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { quote, selector, usageQuery } from '../../src/sources/promql.js';
+import { isLabelName, quote, selector, usageQuery } from '../../src/sources/promql.js';
 
 describe('quote', () => {
   it.each([
@@ -112,5 +112,19 @@ describe('usageQuery', () => {
 
   it('rejects an invalid grouping label', () => {
     expect(() => usageQuery('m', ['use_case) or (x'], [])).toThrow(UsageError);
+  });
+});
+
+describe('isLabelName', () => {
+  it.each([
+    ['use_case', true],
+    ['service.name', true],
+    ['_private', true],
+    ['use case', false],
+    ['1st', false],
+    ['__name__', false],
+    ['__proto__', false],
+  ])('%s -> %s', (name, expected) => {
+    expect(isLabelName(name)).toBe(expected);
   });
 });
