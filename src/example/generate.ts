@@ -2,6 +2,7 @@
 // ml-cost counters for a handful of use cases, with the irregularities real data has (daily and
 // weekly load, a pod restart, a scrape gap, a late deployment, an unpriced GPU type).
 // Pure: the same options give the same lines, byte for byte. Seeded PRNG, no clock.
+import { DEFAULT_PRESET, PRESETS } from '../presets.js';
 
 export interface ExportLine {
   readonly metric: Readonly<Record<string, string>>;
@@ -24,10 +25,13 @@ export interface GenerateOptions {
   readonly useCases?: number;
 }
 
+const DEFAULT_METRICS = PRESETS[DEFAULT_PRESET].metrics;
+
+/** The names the default preset reads, so `--source example` needs no preset flag. */
 export const METRIC_NAMES = {
-  gpuSeconds: 'ml_gpu_seconds_total',
-  tokens: 'ml_inference_tokens_total',
-  inferences: 'ml_inference_duration_milliseconds_count',
+  gpuSeconds: DEFAULT_METRICS.gpu_seconds,
+  tokens: DEFAULT_METRICS.tokens,
+  inferences: DEFAULT_METRICS.inferences,
 } as const;
 
 /** A GPU type the shipped catalogue has no rate for, so reports show unpriced usage. */
