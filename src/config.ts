@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
+import { parseJsonText } from './catalogue/json-text.js';
 import { unknownFieldMessage } from './catalogue/unknown-field.js';
 import { UsageError } from './errors.js';
 import { isPresetName, PRESET_NAMES } from './presets.js';
@@ -112,13 +113,9 @@ export async function loadConfig(
     if (explicitPath === undefined && code === 'ENOENT') return { config: {}, path: null };
     throw new UsageError(`--config ${path}: cannot read (${code ?? String(error)})`);
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`${path}: not valid JSON (${(error as Error).message})`);
-  }
-  const parsed = configSchema.safeParse(raw);
+  const json = parseJsonText(text);
+  if (!json.ok) throw new UsageError(`${path}: ${json.problem}`);
+  const parsed = configSchema.safeParse(json.value);
   if (!parsed.success) throw new UsageError(`${path}: ${describeIssues(parsed.error.issues)}`);
   const config = { ...parsed.data };
   const base = dirname(path);

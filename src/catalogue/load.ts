@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Catalogue } from '../core/types.js';
 import { CatalogueError } from '../errors.js';
 import { catalogueHash } from './hash.js';
+import { type JsonText, parseJsonText } from './json-text.js';
 import {
   type CheckedVersion,
   checkCatalogueRules,
@@ -73,9 +74,7 @@ function directoryProblem(dir: string, error: unknown): string {
   return `${dir}: cannot read catalogue directory (${code ?? (error as Error).message})`;
 }
 
-type JsonRead = { ok: true; value: unknown } | { ok: false; problem: string };
-
-async function readJson(file: string): Promise<JsonRead> {
+async function readJson(file: string): Promise<JsonText> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -86,26 +85,6 @@ async function readJson(file: string): Promise<JsonRead> {
       problem: `${file}: cannot read file (${code ?? (error as Error).message})`,
     };
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text.trim() === '') {
-    return { ok: false, problem: `${file}: file is empty; it must hold one JSON object` };
-  }
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (error) {
-    return { ok: false, problem: `${file}: ${jsonSyntaxProblem(text, error as Error)}` };
-  }
-}
-
-/** Turns V8's "at position N" into a line and column an editor can jump to. */
-export function jsonSyntaxProblem(text: string, error: Error): string {
-  const message = error.message.replace(/\s*in JSON at position \d+.*$/s, '');
-  const position = /at position (\d+)/.exec(error.message)?.[1];
-  if (position === undefined) return `not valid JSON: ${message}`;
-  const offset = Number(position);
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  const column = offset - before.lastIndexOf('\n');
-  const early = offset >= text.length ? ' (the file ends before the JSON does)' : '';
-  return `not valid JSON at line ${line}, column ${column}: ${message}${early}`;
+  const parsed = parseJsonText(text);
+  return parsed.ok ? parsed : { ok: false, problem: `${file}: ${parsed.problem}` };
 }
