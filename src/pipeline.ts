@@ -5,7 +5,7 @@ import { findVersion, versionIndexByHour } from './catalogue/resolve.js';
 import type { CommandContext } from './commands/options.js';
 import { Ledger } from './core/ledger.js';
 import { dayPeriods, gridOf, hourPeriods, periodIndexByHour } from './core/periods.js';
-import type { Granularity, Period, UsageReport } from './core/report.js';
+import type { Granularity, Note, Period, UsageReport } from './core/report.js';
 import { summarise } from './core/summarise.js';
 import type { HourSpan, Window } from './core/types.js';
 import type { LabelFilter } from './sources/types.js';
@@ -64,22 +64,25 @@ export async function buildUsageReport(
     splitVersions: request.splitVersions === true,
   });
 
-  const notes: string[] = [];
+  const notes: Note[] = [];
   if (window.cutFromMs !== undefined) {
-    notes.push(
-      `window cut at ${new Date(window.toMs).toISOString()}: newer data is not settled yet (requested end ${new Date(window.cutFromMs).toISOString()})`,
-    );
+    notes.push({
+      text: `window cut at ${new Date(window.toMs).toISOString()}: newer data is not settled yet (requested end ${new Date(window.cutFromMs).toISOString()})`,
+    });
   }
   for (const metric of info.emptyMetrics) {
-    notes.push(
-      `no series of ${context.metrics[metric]} (${metric}) in the window: check the metric name or --metrics-preset`,
-    );
+    notes.push({
+      text: `no series of ${context.metrics[metric]} (${metric}) in the window: check the metric name or --metrics-preset`,
+    });
   }
-  if (info.partial) notes.push('PARTIAL: the source answered with partial data; totals may be low');
+  if (info.partial) {
+    notes.push({ text: 'PARTIAL: the source answered with partial data; totals may be low' });
+  }
   if (summary.totals.unpricedGpuHours > 0) {
-    notes.push(
-      `unpriced GPU types (no rate in the catalogue version in force): ${summary.totals.unpricedGpuTypes.join(', ') || '(none named)'}`,
-    );
+    notes.push({
+      text: `unpriced GPU types (no rate in the catalogue version in force): ${summary.totals.unpricedGpuTypes.join(', ') || '(none named)'}`,
+      unpriced: true,
+    });
   }
 
   return {

@@ -109,7 +109,7 @@ async function runExport(flags: ExportFlags): Promise<void> {
     );
   }
   if (flags.schema === 'focus') refuseUnpriced(report);
-  for (const note of report.notes) io.warn(note);
+  for (const note of report.notes) io.warn(note.text);
 
   // Everything is rendered before anything is written: a failure leaves no file behind.
   const files =

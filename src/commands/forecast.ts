@@ -185,9 +185,9 @@ export async function buildForecastReport(
   }));
   const notes = [...usage.notes];
   if (closedUntilMs < Math.min(asOfMs, monthEndMs) && asOfMs > settledMs) {
-    notes.push(
-      `as-of cut to ${new Date(closedUntilMs).toISOString()}: newer data is not settled yet`,
-    );
+    notes.push({
+      text: `as-of cut to ${new Date(closedUntilMs).toISOString()}: newer data is not settled yet`,
+    });
   }
   return {
     month,

@@ -1,5 +1,6 @@
 // The commands' only way out to the terminal and the clock, so the rest stays testable.
 
+import type { Note } from '../core/report.js';
 import { UsageError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { safeText } from '../safe-text.js';
@@ -69,11 +70,11 @@ export function renderOptions(options: { color?: boolean; output?: string }): {
  */
 export async function publish(
   text: string,
-  notes: readonly string[],
+  notes: readonly Note[],
   options: { format: string; output?: string },
 ): Promise<void> {
   if (options.format !== 'table' || (options.output !== undefined && options.output !== '-')) {
-    for (const note of notes) io.warn(note);
+    for (const note of notes) io.warn(note.text);
   }
   await io.deliver(text, options.output);
 }

@@ -101,7 +101,9 @@ async function runRank(flags: RankFlags): Promise<void> {
   const notes = [...usage.notes];
   const seen = new Set(inputs.map((input) => input.useCase));
   for (const name of flagValues.keys()) {
-    if (!seen.has(name)) notes.push(`--value ${name}: no usage of this use case in the window`);
+    if (!seen.has(name)) {
+      notes.push({ text: `--value ${name}: no usage of this use case in the window` });
+    }
   }
   const report: RankReport = {
     window,

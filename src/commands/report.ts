@@ -73,7 +73,9 @@ async function runReport(flags: ReportFlags): Promise<void> {
   const notes = by.includes(gpuType)
     ? [
         ...report.notes,
-        `inferences and tokens carry no ${gpuType} label: they are grouped under an empty ${gpuType}, and per-row unit costs are left out`,
+        {
+          text: `inferences and tokens carry no ${gpuType} label: they are grouped under an empty ${gpuType}, and per-row unit costs are left out`,
+        },
       ]
     : report.notes;
   const text = render({ ...report, notes }, usageRenderers, flags.format, renderOptions(flags));

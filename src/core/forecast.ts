@@ -39,7 +39,7 @@
 
 import { remainingPrices, runRateForecast } from './forecast-projection.js';
 import { trendForecast } from './forecast-trend.js';
-import type { CatalogueUse } from './report.js';
+import type { CatalogueUse, Note } from './report.js';
 import { sum } from './stats.js';
 import { HOUR_MS, type Labels, type PriceVersion } from './types.js';
 
@@ -278,7 +278,7 @@ export interface ForecastReport {
   readonly source: string;
   readonly catalogue: CatalogueUse;
   readonly partial: boolean;
-  readonly notes: readonly string[];
+  readonly notes: readonly Note[];
   readonly total: ForecastResult;
   readonly groups: readonly { readonly group: Labels; readonly result: ForecastResult }[];
 }

@@ -16,7 +16,7 @@
 //   so the order never depends on the input order.
 // - Cumulative cost share runs down the rows in that order.
 
-import type { CatalogueUse } from './report.js';
+import type { CatalogueUse, Note } from './report.js';
 import { sum } from './stats.js';
 import type { Window } from './types.js';
 
@@ -197,7 +197,7 @@ export interface RankReport {
   readonly source: string;
   readonly catalogue: CatalogueUse;
   readonly partial: boolean;
-  readonly notes: readonly string[];
+  readonly notes: readonly Note[];
   readonly ranking: Ranking;
   /** Where each value per inference came from. */
   readonly valueSources: Readonly<Record<string, 'config' | 'flag'>>;

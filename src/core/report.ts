@@ -49,6 +49,21 @@ export interface CatalogueUse {
   readonly forcedVersion?: string;
 }
 
+/** Something to tell with a result: on stderr beside data, as a footnote under a table. */
+export interface Note {
+  readonly text: string;
+  /**
+   * Set on the note about unpriced usage: views already show that in their own way (the
+   * footnote on starred costs, lower bounds), so they leave this note out; stderr still gets it.
+   */
+  readonly unpriced?: true;
+}
+
+/** The notes a view prints as "note:" footnotes: all but those it shows in its own way. */
+export function viewNotes(notes: readonly Note[]): string[] {
+  return notes.filter((note) => !note.unpriced).map((note) => note.text);
+}
+
 export interface UsageReport {
   readonly window: Window;
   readonly granularity: Granularity;
@@ -60,6 +75,6 @@ export interface UsageReport {
   /** Share of GPU-hours that could not be priced, 0..1 (0 when there was no GPU usage). */
   readonly unpricedShare: number;
   /** Warnings worth printing with the result (window cut, empty metrics, partial data). */
-  readonly notes: readonly string[];
+  readonly notes: readonly Note[];
   readonly partial: boolean;
 }

@@ -33,7 +33,7 @@ export function renderForecastJson(report: ForecastReport): string {
       ...group,
       ...resultJson(result, currency, tz),
     })),
-    notes: report.notes,
+    notes: report.notes.map((note) => note.text),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }

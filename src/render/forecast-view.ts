@@ -1,5 +1,6 @@
 // The forecast laid out for people (table and Markdown): one line per group and the total,
 // then how each figure was made, the budget, and a daily chart with the projection.
+
 import type {
   BudgetCheck,
   DayOutlook,
@@ -7,6 +8,7 @@ import type {
   ForecastResult,
   TrendForecast,
 } from '../core/forecast.js';
+import { viewNotes } from '../core/report.js';
 import { fixed, isoInZone, percent, safeText } from './format.js';
 import type { Column, View } from './usage-view.js';
 import { MAX_TABLE_ROWS } from './usage-view.js';
@@ -87,9 +89,7 @@ export function forecastView(report: ForecastReport, options: ForecastViewOption
       ...budgetLines(report, currency),
       ...(options.chart ? chartLines(report.total) : []),
       ...unpricedLines(report.total),
-      ...report.notes
-        .filter((note) => !note.startsWith('unpriced GPU types'))
-        .map((note) => `note: ${note}`),
+      ...viewNotes(report.notes).map((note) => `note: ${note}`),
     ],
   };
 }

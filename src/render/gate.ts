@@ -31,7 +31,7 @@ export function renderGateJson(report: GateReport): string {
       ...(r.measured !== null && !Number.isFinite(r.measured) ? { unbounded: true } : {}),
       unmeasured: r.unmeasured ?? null,
     })),
-    notes: usage.notes,
+    notes: usage.notes.map((note) => note.text),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }

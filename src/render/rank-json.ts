@@ -55,7 +55,7 @@ export function renderRankJson(report: RankReport): string {
       unpriced: ranking.summary.unpriced,
       text: summarySentence(ranking, currency),
     },
-    notes: report.notes,
+    notes: report.notes.map((note) => note.text),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }

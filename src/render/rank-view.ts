@@ -1,5 +1,7 @@
 // The ranking laid out for people (table and Markdown), with a summary line to paste.
+
 import type { Ranking, RankReport, RankRow } from '../core/rank.js';
+import { viewNotes } from '../core/report.js';
 import { fixed, percent, safeText, unitCost } from './format.js';
 import type { Column, View } from './usage-view.js';
 import { contextLines } from './usage-view.js';
@@ -46,9 +48,7 @@ export function rankView(report: RankReport): View {
     ],
     footnotes: [
       summarySentence(ranking, currency),
-      ...report.notes
-        .filter((note) => !note.startsWith('unpriced GPU types'))
-        .map((note) => `note: ${note}`),
+      ...viewNotes(report.notes).map((note) => `note: ${note}`),
     ],
   };
 }

@@ -29,7 +29,7 @@ export function renderUsageJson(report: UsageReport): string {
       share: round(report.unpricedShare, 8),
       gpu_types: report.totals.unpricedGpuTypes,
     },
-    notes: report.notes,
+    notes: report.notes.map((note) => note.text),
   };
   // One line per row: a report of 100,000 groups stays greppable, and each row's object is
   // dropped as soon as it is written instead of the whole document being held at once.

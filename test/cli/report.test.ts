@@ -25,6 +25,17 @@ describe('ml-cost report exit codes', () => {
     expect(result.stdout).toMatch(/catalogue 2026-07/);
   });
 
+  it('tells of unpriced usage once: a footnote under a table, a warning beside data', async () => {
+    const table = await runCli(OFFLINE);
+    expect(table.stdout).toMatch(/\* cost excludes [\d.,]+ unpriced GPU-hours .* of RTX-6000-Ada/);
+    expect(table.stdout).not.toMatch(/note: unpriced/);
+    const json = await runCli([...OFFLINE, '--format', 'json']);
+    expect(json.stderr).toMatch(/^ml-cost: warning: unpriced GPU types .*: RTX-6000-Ada$/m);
+    expect(JSON.parse(json.stdout).notes).toContain(
+      'unpriced GPU types (no rate in the catalogue version in force): RTX-6000-Ada',
+    );
+  });
+
   it.each([
     [['report', '--bogus'], /unknown option '--bogus'/],
     [[...OFFLINE, '--format', 'yaml'], /--format.*yaml.*(table|Allowed)/s],
