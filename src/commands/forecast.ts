@@ -8,8 +8,10 @@ import { UsageError } from '../errors.js';
 import type { LabelFilter } from '../sources/types.js';
 import { publish, renderOptions } from './io.js';
 import {
+  addFilterOption,
   addOutputOptions,
   addSourceOptions,
+  addTzOption,
   type CommandContext,
   createContext,
   type OutputFlags,
@@ -32,8 +34,6 @@ type ForecastFlags = SourceFlags &
     lookback?: string;
   };
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-
 export function forecastCommand(): Command {
   const command = new Command('forecast')
     .summary('month-to-date actuals and the linear end-of-month forecast')
@@ -47,14 +47,12 @@ export function forecastCommand(): Command {
     .option(
       '--as-of <time>',
       'forecast as it stood at this time, ISO 8601 (default: now); only hours closed by then count',
-    )
-    .option('--tz <zone>', 'IANA time zone for days and months (default: config tz, else UTC)')
-    .option('--by <labels>', 'also forecast each group of these comma-separated labels')
-    .option(
-      '--filter <label=value>',
-      'keep only series whose label equals (=) or differs from (!=) a value; repeatable',
-      collect,
-    )
+    );
+  addTzOption(command).option(
+    '--by <labels>',
+    'also forecast each group of these comma-separated labels',
+  );
+  addFilterOption(command)
     .option('--budget <amount>', 'the month budget: projected over/under and the day it is crossed')
     .addOption(
       new Option(

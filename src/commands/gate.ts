@@ -11,9 +11,11 @@ import type { GateReport } from '../render/gate-view.js';
 import type { LabelFilter } from '../sources/types.js';
 import { io, publish, useColor } from './io.js';
 import {
+  addFilterOption,
   addSourceOptions,
   addWindowOptions,
   type CommandContext,
+  collect,
   commandWindow,
   createContext,
   parseAmount,
@@ -37,8 +39,6 @@ type GateFlags = SourceFlags &
     output?: string;
     color?: boolean;
   };
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export function gateCommand(): Command {
   const command = new Command('gate')
@@ -71,12 +71,8 @@ export function gateCommand(): Command {
       '--use-case <name>',
       'check this use case instead of all usage (repeatable: each gets every check)',
       collect,
-    )
-    .option(
-      '--filter <label=value>',
-      'keep only series whose label equals (=) or differs from (!=) a value; repeatable',
-      collect,
     );
+  addFilterOption(command);
   addWindowOptions(command, 'this-month');
   command
     .addOption(

@@ -57,7 +57,8 @@ export interface CommandContext {
   readonly settleMs: number;
 }
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+/** For repeatable options: each use adds to the list. */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export function addSourceOptions(command: Command): Command {
   return command
@@ -96,7 +97,7 @@ export function addSourceOptions(command: Command): Command {
 }
 
 export function addWindowOptions(command: Command, defaultPeriod?: string): Command {
-  return command
+  command
     .option(
       '--period <period>',
       `today, yesterday, this-month, last-month, last-7d, last-30d, YYYY-MM or YYYY-MM-DD${defaultPeriod ? ` (default: ${defaultPeriod})` : ''}`,
@@ -105,18 +106,31 @@ export function addWindowOptions(command: Command, defaultPeriod?: string): Comm
       '--from <time>',
       'window start, ISO 8601, inclusive (a date alone is local midnight in --tz)',
     )
-    .option('--to <time>', 'window end, ISO 8601, exclusive')
-    .option('--tz <zone>', 'IANA time zone for days and months (default: config tz, else UTC)');
+    .option('--to <time>', 'window end, ISO 8601, exclusive');
+  return addTzOption(command);
+}
+
+export function addTzOption(command: Command): Command {
+  return command.option(
+    '--tz <zone>',
+    'IANA time zone for days and months (default: config tz, else UTC)',
+  );
+}
+
+export function addFilterOption(command: Command): Command {
+  return command.option(
+    '--filter <label=value>',
+    'keep only series whose label equals (=) or differs from (!=) a value; repeatable',
+    collect,
+  );
 }
 
 export function addGroupOptions(command: Command): Command {
-  return command
-    .option('--by <labels>', 'comma-separated labels to group by (default: use_case,model_name)')
-    .option(
-      '--filter <label=value>',
-      'keep only series whose label equals (=) or differs from (!=) a value; repeatable',
-      collect,
-    );
+  command.option(
+    '--by <labels>',
+    'comma-separated labels to group by (default: use_case,model_name)',
+  );
+  return addFilterOption(command);
 }
 
 export function addOutputOptions(command: Command, formats: readonly string[]): Command {

@@ -4,9 +4,11 @@ import type { RankInput, RankReport } from '../core/rank.js';
 import { UsageError } from '../errors.js';
 import { publish, renderOptions } from './io.js';
 import {
+  addFilterOption,
   addOutputOptions,
   addSourceOptions,
   addWindowOptions,
+  collect,
   commandWindow,
   createContext,
   type OutputFlags,
@@ -22,8 +24,6 @@ type RankFlags = SourceFlags &
   WindowFlags &
   OutputFlags & { filter?: string[]; value?: string[]; marginalFactor?: string };
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-
 export function rankCommand(): Command {
   const command = new Command('rank')
     .summary('use cases ranked by margin (value - cost), marginal ones flagged')
@@ -34,12 +34,7 @@ export function rankCommand(): Command {
         'Values come from use_cases.<name>.value_per_inference in ml-cost.config.json or --value.',
     );
   addWindowOptions(command, 'last-month');
-  command
-    .option(
-      '--filter <label=value>',
-      'keep only series whose label equals (=) or differs from (!=) a value; repeatable',
-      collect,
-    )
+  addFilterOption(command)
     .option(
       '--value <use_case=amount>',
       'value per inference of a use case, overriding the config; repeatable',
