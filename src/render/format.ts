@@ -87,15 +87,17 @@ export function isoInZone(ms: number, tz: string): string {
   return formatISO(new TZDate(ms, tz));
 }
 
-/** A period as people read it: a date for a day, a local hour for an hour. */
+/**
+ * A period as people read it: a date for a day; for an hour, the local time with its UTC
+ * offset, since the hour after a fall-back repeats the local time (02:00+02:00, 02:00+01:00).
+ */
 export function periodLabel(period: Period, tz: string): string {
   const start = new TZDate(period.startMs, tz);
-  const date = formatISO(start, { representation: 'date' });
-  const length = period.endMs - period.startMs;
-  if (length <= 3_600_000 && start.getMinutes() === 0) {
-    return `${date} ${String(start.getHours()).padStart(2, '0')}:00`;
+  if (period.endMs - period.startMs <= 3_600_000) {
+    const iso = formatISO(start); // 2026-10-25T02:00:00+02:00, or ...Z
+    return `${iso.slice(0, 10)} ${iso.slice(11, 16)}${iso.slice(19)}`;
   }
-  return date;
+  return formatISO(start, { representation: 'date' });
 }
 
 /** Label values are data: control characters (terminal escapes, newlines) are made visible. */

@@ -75,7 +75,7 @@ export function usageView(report: UsageReport): View {
     'total',
     ...Array.from({ length: columns.length - 8 }, () => ''),
     ...measureCells(report.totals, report.totals.cost ?? 0),
-    report.totals.cost === null ? '–' : '100.0%',
+    report.totals.cost ? '100.0%' : '–', // shares of nothing are not 100%
   ];
 
   return {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { percent, round, roundToTotal, safeText, unitCost } from '../../src/render/format.js';
+import {
+  percent,
+  periodLabel,
+  round,
+  roundToTotal,
+  safeText,
+  unitCost,
+} from '../../src/render/format.js';
 
 describe('round', () => {
   it.each([
@@ -53,5 +60,30 @@ describe('percent', () => {
     expect(percent(0.0004)).toBe('<0.1%');
     expect(percent(0)).toBe('0.0%');
     expect(percent(0.2145)).toBe('21.5%');
+  });
+});
+
+describe('periodLabel', () => {
+  const hour = (iso: string) => ({ startMs: Date.parse(iso), endMs: Date.parse(iso) + 3_600_000 });
+  it('tells apart the two local 02:00 hours of a fall-back night', () => {
+    expect(periodLabel(hour('2026-10-25T00:00:00Z'), 'Europe/Paris')).toBe(
+      '2026-10-25 02:00+02:00',
+    );
+    expect(periodLabel(hour('2026-10-25T01:00:00Z'), 'Europe/Paris')).toBe(
+      '2026-10-25 02:00+01:00',
+    );
+  });
+  it('keeps the minutes of an hour in a half-hour zone, and Z for UTC', () => {
+    expect(periodLabel(hour('2026-10-25T00:00:00Z'), 'Asia/Kolkata')).toBe(
+      '2026-10-25 05:30+05:30',
+    );
+    expect(periodLabel(hour('2026-10-25T00:00:00Z'), 'UTC')).toBe('2026-10-25 00:00Z');
+  });
+  it('labels a day by its local date', () => {
+    const day = {
+      startMs: Date.parse('2026-10-24T22:00:00Z'),
+      endMs: Date.parse('2026-10-25T23:00:00Z'),
+    };
+    expect(periodLabel(day, 'Europe/Paris')).toBe('2026-10-25');
   });
 });
