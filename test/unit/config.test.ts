@@ -1,0 +1,56 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+
+async function dirWith(text?: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'ml-cost-config-'));
+  if (text !== undefined) await writeFile(join(dir, 'ml-cost.config.json'), text);
+  return dir;
+}
+
+describe('loadConfig', () => {
+  it('is empty, not an error, when the working directory has no config', async () => {
+    expect(await loadConfig(undefined, await dirWith())).toEqual({ config: {}, path: null });
+  });
+
+  it('resolves its paths against the file and ignores a byte-order mark', async () => {
+    const dir = await dirWith(
+      '\uFEFF{"tz":"Europe/Paris","catalogue":"./prices","source":"usage.jsonl"}',
+    );
+    const { config } = await loadConfig(undefined, dir);
+    expect(config).toEqual({
+      tz: 'Europe/Paris',
+      catalogue: join(dir, 'prices'),
+      source: join(dir, 'usage.jsonl'),
+    });
+  });
+
+  it('keeps URL sources and the example keyword as they are', async () => {
+    const url = await loadConfig(undefined, await dirWith('{"source":"http://vm:8428"}'));
+    expect(url.config.source).toBe('http://vm:8428');
+    const example = await loadConfig(undefined, await dirWith('{"source":"example"}'));
+    expect(example.config.source).toBe('example');
+  });
+
+  it('names the file, the field path and a likely fix for a misspelt field', async () => {
+    const dir = await dirWith('{"gates":{"budjet":1}}');
+    await expect(loadConfig(undefined, dir)).rejects.toThrow(
+      `${join(dir, 'ml-cost.config.json')}: gates.budjet: unknown field; did you mean "budget"?`,
+    );
+  });
+
+  it('names the file of a config that is not JSON', async () => {
+    const dir = await dirWith('{"tz":');
+    await expect(loadConfig(undefined, dir)).rejects.toThrow(
+      /ml-cost\.config\.json: not valid JSON/,
+    );
+  });
+
+  it('names a --config file that cannot be read', async () => {
+    await expect(loadConfig('missing.json', await dirWith())).rejects.toThrow(
+      /--config .*missing\.json: cannot read \(ENOENT\)/,
+    );
+  });
+});
