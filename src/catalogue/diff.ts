@@ -1,4 +1,5 @@
 // Rate-by-rate comparison of two catalogue versions. Pure.
+import { compareText } from '../core/order.js';
 import type { PriceVersion } from '../core/types.js';
 
 export type RateStatus = 'changed' | 'unchanged' | 'added' | 'removed';
@@ -15,7 +16,7 @@ export interface RateChange {
 /** Every GPU type in either version, sorted by name, with its old and new rate. */
 export function diffVersions(from: PriceVersion, to: PriceVersion): RateChange[] {
   const gpuTypes = [...new Set([...Object.keys(from.gpuHour), ...Object.keys(to.gpuHour)])].sort(
-    (a, b) => (a < b ? -1 : a > b ? 1 : 0),
+    compareText,
   );
   return gpuTypes.map((gpuType) => {
     const old = from.gpuHour[gpuType];

@@ -1,5 +1,7 @@
 // The catalogue hash: a short fingerprint of the prices, so a number can be traced to them.
+
 import { createHash } from 'node:crypto';
+import { compareText } from '../core/order.js';
 import type { PriceVersion } from '../core/types.js';
 
 export const HASH_LENGTH = 12;
@@ -33,6 +35,3 @@ export function catalogueHash(versions: readonly PriceVersion[]): string {
 }
 
 // Code-unit order, so the hash does not depend on the locale.
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -1,6 +1,8 @@
 // ml-cost forecast: month-to-date actuals and the run-rate and trend end-of-month forecasts.
+
 import { Command, Option } from 'commander';
 import type { ForecastDay, ForecastReport, ForecastResult, GpuUsage } from '../core/forecast.js';
+import { compareText } from '../core/order.js';
 import type { UsageReport, UsageRow } from '../core/report.js';
 import type { Labels, PriceVersion } from '../core/types.js';
 import { HOUR_MS } from '../core/types.js';
@@ -258,9 +260,7 @@ function groupRows(
     }
     entry.rows.push(row);
   }
-  return [...groups.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, entry]) => entry);
+  return [...groups.entries()].sort(([a], [b]) => compareText(a, b)).map(([, entry]) => entry);
 }
 
 function parseLookback(text: string | undefined): number | undefined {

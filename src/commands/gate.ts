@@ -1,10 +1,12 @@
 // ml-cost gate: budget, unit-cost and unpriced-usage checks for CI. The exit code says pass
 // (0) or breach (1); a check that cannot be measured fails, and data that cannot be read is
 // an error (3), never a pass.
+
 import { Command, Option } from 'commander';
 import type { GateLimitsConfig, GatesConfig } from '../config.js';
 import type { ForecastResult } from '../core/forecast.js';
 import type { GateBasis, GateCheck, GateResult, ScopeUsage } from '../core/gate.js';
+import { compareText } from '../core/order.js';
 import type { UsageReport } from '../core/report.js';
 import { GateBreach, SourceError, UsageError } from '../errors.js';
 import type { GateReport } from '../render/gate-view.js';
@@ -190,9 +192,7 @@ export function planGate(
       maxUnpricedShare ??
       (section.max_unpriced_share === undefined ? undefined : section.max_unpriced_share / 100),
   });
-  const useCases = Object.entries(gates.use_cases ?? {}).sort(([a], [b]) =>
-    a < b ? -1 : a > b ? 1 : 0,
-  );
+  const useCases = Object.entries(gates.use_cases ?? {}).sort(([a], [b]) => compareText(a, b));
   let checks = [
     ...checksOf(limitsOf(gates), undefined, basis),
     ...useCases.flatMap(([useCase, section]) => checksOf(limitsOf(section), useCase, basis)),

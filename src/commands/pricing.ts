@@ -1,5 +1,7 @@
 // ml-cost pricing: list, show, validate and diff the pricing catalogue.
+
 import { Command, Option } from 'commander';
+import { compareText } from '../core/order.js';
 import type { Catalogue, PriceVersion } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import { io } from './io.js';
@@ -210,7 +212,7 @@ async function showTable(catalogue: Catalogue, version: PriceVersion): Promise<s
 }
 
 function sortedRates(version: PriceVersion): [string, number][] {
-  return Object.entries(version.gpuHour).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.entries(version.gpuHour).sort(([a], [b]) => compareText(a, b));
 }
 
 // --- diff ---------------------------------------------------------------------------------

@@ -16,6 +16,7 @@
 //   so the order never depends on the input order.
 // - Cumulative cost share runs down the rows in that order.
 
+import { compareText } from './order.js';
 import type { CatalogueUse, Note } from './report.js';
 import { sum } from './stats.js';
 import type { Window } from './types.js';
@@ -186,7 +187,7 @@ function compareRows(a: RankRow, b: RankRow): number {
     if (b.cost === null) return -1;
     return b.cost - a.cost;
   }
-  return a.useCase < b.useCase ? -1 : a.useCase > b.useCase ? 1 : 0;
+  return compareText(a.useCase, b.useCase);
 }
 
 /** Everything `ml-cost rank` prints. */

@@ -1,6 +1,8 @@
 // Turns ledger cells into report rows and totals: unit costs, shares, and the unpriced part,
 // kept raw (unrounded) so that rounding happens once, in the renderer.
+
 import { addCell, type Cell, emptyCell, type LedgerEntry } from './ledger.js';
+import { compareText } from './order.js';
 import type { Period, UsageRow, UsageTotals } from './report.js';
 import type { Labels, PriceVersion } from './types.js';
 
@@ -131,9 +133,4 @@ function sortRows(rows: UsageRow[]): void {
     if (labels !== 0) return labels;
     return compareText(a.versions[0] ?? '', b.versions[0] ?? '');
   });
-}
-
-/** Code-unit order: the same on every machine, whatever its locale. */
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,8 +1,10 @@
 // The FinOps FOCUS cost-and-usage layout (FOCUS 1.2 mandatory columns, plus the 1.3 provider
 // names), one record per report row. Column IDs, allowed values and formats follow the spec:
 // https://focus.finops.org/ and github.com/FinOps-Open-Cost-and-Usage-Spec/FOCUS_Spec.
+
 import { TZDate } from '@date-fns/tz';
 import { addMonths, startOfMonth } from 'date-fns';
+import { compareText } from '../core/order.js';
 import type { UsageReport, UsageRow } from '../core/report.js';
 import { formatDecimal } from './decimal.js';
 import { isoUtc, sortRows, versionsCell } from './rows.js';
@@ -147,7 +149,7 @@ export function attachUsageToCharges(rows: readonly UsageRow[], gpuTypeLabel: st
       row.versions,
       Object.entries(row.group)
         .filter(([label]) => label !== gpuTypeLabel)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        .sort(([a], [b]) => compareText(a, b)),
     ]);
   const charges = new Map<string, UsageRow[]>();
   const loose = new Map<string, UsageRow>();

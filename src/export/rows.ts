@@ -1,13 +1,6 @@
 // Deterministic row order and timestamp text shared by the export layouts.
+import { compareText } from '../core/order.js';
 import type { UsageRow } from '../core/report.js';
-
-/**
- * Code-unit order, not localeCompare: the order must not depend on the machine's locale
- * (ICU data differs between Node builds), or two runs could write different bytes.
- */
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /** Orders rows by period start, then by each --by label in order, then by catalogue version. */
 export function sortRows(rows: readonly UsageRow[], by: readonly string[]): UsageRow[] {
