@@ -9,51 +9,23 @@ import {
 import { mlCostTable } from '../../src/export/ml-cost.js';
 import { renderCsv, renderTableCsv } from '../../src/render/csv.js';
 import { FOCUS_MANDATORY_COLUMNS } from '../helpers/focus-spec.js';
+import { usageReport, usageRow } from '../helpers/usage-report.js';
 
 const NOV_27 = Date.UTC(2026, 10, 27);
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-function row(overrides: Partial<UsageRow> & Pick<UsageRow, 'group'>): UsageRow {
-  return {
-    versions: ['2026-07'],
-    gpuHours: 0,
-    inferences: 0,
-    tokens: 0,
-    cost: 0,
-    unpricedGpuHours: 0,
-    unpricedGpuTypes: [],
-    costPerInference: null,
-    tokensPerCost: null,
-    costShare: null,
-    ...overrides,
-  };
-}
+const row = (overrides: Partial<UsageRow> & Pick<UsageRow, 'group'>): UsageRow =>
+  usageRow({ versions: ['2026-07'], ...overrides });
 
-function report(rows: UsageRow[], overrides: Partial<UsageReport> = {}): UsageReport {
-  return {
+const report = (rows: UsageRow[], overrides: Partial<UsageReport> = {}): UsageReport =>
+  usageReport(rows, {
     window: { fromMs: NOV_27, toMs: NOV_27 + DAY, tz: 'UTC', label: '2026-11-27' },
     granularity: 'day',
     by: ['use_case', 'model_name', 'gpu_type'],
-    source: 'test',
     catalogue: { origin: 'pricing', hash: 'abc123', currency: 'EUR', versions: ['2026-07'] },
-    rows,
-    totals: {
-      gpuHours: 0,
-      inferences: 0,
-      tokens: 0,
-      cost: 0,
-      unpricedGpuHours: 0,
-      unpricedGpuTypes: [],
-      costPerInference: null,
-      tokensPerCost: null,
-    },
-    unpricedShare: 0,
-    notes: [],
-    partial: false,
     ...overrides,
-  };
-}
+  });
 
 const day = { startMs: NOV_27, endMs: NOV_27 + DAY };
 const chatA100 = row({

@@ -6,7 +6,7 @@ import {
   type ScopeUsage,
   sumScope,
 } from '../../src/core/gate.js';
-import type { UsageRow } from '../../src/core/report.js';
+import { usageRow } from '../helpers/usage-report.js';
 
 function usage(overrides: Partial<ScopeUsage> = {}): ScopeUsage {
   return {
@@ -163,20 +163,7 @@ describe('evaluateGate', () => {
 });
 
 describe('sumScope', () => {
-  const row = (overrides: Partial<UsageRow>): UsageRow => ({
-    group: {},
-    versions: ['v1'],
-    gpuHours: 0,
-    inferences: 0,
-    tokens: 0,
-    cost: 0,
-    unpricedGpuHours: 0,
-    unpricedGpuTypes: [],
-    costPerInference: null,
-    tokensPerCost: null,
-    costShare: null,
-    ...overrides,
-  });
+  const row = usageRow;
 
   it('adds the priced part of each row and keeps the unpriced hours', () => {
     const scope = sumScope([

@@ -1,46 +1,34 @@
 import { describe, expect, it } from 'vitest';
 import type { UsageReport, UsageRow } from '../../src/core/report.js';
 import { MAX_TABLE_ROWS, usageView } from '../../src/render/usage-view.js';
+import { NO_USAGE, usageReport, usageRow } from '../helpers/usage-report.js';
 
-function row(index: number, cost: number): UsageRow {
-  return {
+const row = (index: number, cost: number): UsageRow =>
+  usageRow({
     group: { pod: `pod-${index}` },
-    versions: ['v1'],
     gpuHours: cost,
     inferences: 10,
     tokens: 100,
     cost,
-    unpricedGpuHours: 0,
-    unpricedGpuTypes: [],
     costPerInference: cost / 10,
     tokensPerCost: 100 / cost,
-    costShare: null,
-  };
-}
+  });
 
 function report(rows: UsageRow[]): UsageReport {
   const cost = rows.reduce((sum, r) => sum + (r.cost ?? 0), 0);
-  return {
-    window: { fromMs: 0, toMs: 3_600_000, tz: 'UTC', label: 'test' },
-    granularity: 'total',
-    by: ['pod'],
-    source: 'test',
-    catalogue: { origin: 'test', hash: 'h', currency: 'EUR', versions: ['v1'] },
-    rows: rows.map((r) => ({ ...r, costShare: (r.cost ?? 0) / cost })),
-    totals: {
-      gpuHours: cost,
-      inferences: 10 * rows.length,
-      tokens: 100 * rows.length,
-      cost,
-      unpricedGpuHours: 0,
-      unpricedGpuTypes: [],
-      costPerInference: null,
-      tokensPerCost: null,
+  return usageReport(
+    rows.map((r) => ({ ...r, costShare: (r.cost ?? 0) / cost })),
+    {
+      by: ['pod'],
+      totals: {
+        ...NO_USAGE,
+        gpuHours: cost,
+        inferences: 10 * rows.length,
+        tokens: 100 * rows.length,
+        cost,
+      },
     },
-    unpricedShare: 0,
-    notes: [],
-    partial: false,
-  };
+  );
 }
 
 describe('usageView', () => {

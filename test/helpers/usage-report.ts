@@ -1,0 +1,39 @@
+// Builders for usage reports in unit tests: every field at a neutral value, overridden where
+// the test is about it.
+import type { UsageReport, UsageRow, UsageTotals } from '../../src/core/report.js';
+
+export const NO_USAGE: UsageTotals = {
+  gpuHours: 0,
+  inferences: 0,
+  tokens: 0,
+  cost: 0,
+  unpricedGpuHours: 0,
+  unpricedGpuTypes: [],
+  costPerInference: null,
+  tokensPerCost: null,
+};
+
+export function usageRow(overrides: Partial<UsageRow> = {}): UsageRow {
+  return { group: {}, versions: ['v1'], ...NO_USAGE, costShare: null, ...overrides };
+}
+
+/** One UTC day, 2026-11-27, grouped by use case; override what the test needs. */
+export function usageReport(
+  rows: readonly UsageRow[],
+  overrides: Partial<UsageReport> = {},
+): UsageReport {
+  const from = Date.UTC(2026, 10, 27);
+  return {
+    window: { fromMs: from, toMs: from + 86_400_000, tz: 'UTC', label: '2026-11-27' },
+    granularity: 'total',
+    by: ['use_case'],
+    source: 'test',
+    catalogue: { origin: 'test', hash: 'h', currency: 'EUR', versions: ['v1'] },
+    rows,
+    totals: NO_USAGE,
+    unpricedShare: 0,
+    notes: [],
+    partial: false,
+    ...overrides,
+  };
+}
