@@ -137,30 +137,21 @@ function judge(input: RankInput, totalCost: number, totalValue: number, factor: 
     valueShare,
     cumulativeCostShare: null,
   };
-  if (cost === null || value === null || valuePerInference === null) {
-    return {
-      ...base,
-      marginPerInference: null,
-      totalMargin: null,
-      marginal: null,
-      reasons: [],
-      notJudged: cost === null ? 'unpriced' : 'no-value',
-    };
-  }
+  const notJudged = (reason: NotJudgedReason): RankRow => ({
+    ...base,
+    marginPerInference: null,
+    totalMargin: null,
+    marginal: null,
+    reasons: [],
+    notJudged: reason,
+  });
+  if (cost === null) return notJudged('unpriced');
+  if (value === null || valuePerInference === null) return notJudged('no-value');
   const totalMargin = value - cost;
+  // A lower-bound cost with a margin still positive: the unpriced part could turn it negative.
+  if (costIsLowerBound && totalMargin >= 0) return notJudged('unpriced');
   const marginPerInference =
     costPerInference === null ? null : valuePerInference - costPerInference;
-  if (costIsLowerBound && totalMargin >= 0) {
-    // The unpriced part could still turn the margin negative: no verdict either way.
-    return {
-      ...base,
-      marginPerInference: null,
-      totalMargin: null,
-      marginal: null,
-      reasons: [],
-      notJudged: 'unpriced',
-    };
-  }
   const reasons: MarginalReason[] = [];
   if (totalMargin < 0) reasons.push('negative-margin');
   if (costShare !== null && costShare > factor * (valueShare ?? 0)) {
