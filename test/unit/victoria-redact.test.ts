@@ -74,7 +74,7 @@ describe('describeNetworkError', () => {
   });
 
   it('names the connect timeout, capped at 10 s', () => {
-    expect(describeNetworkError(withCode('UND_ERR_CONNECT_TIMEOUT'), 30_000).cause).toBe(
+    expect(describeNetworkError(withCode('CONNECT_TIMEOUT'), 30_000).cause).toBe(
       'connect timeout (no TCP/TLS connection within 10s)',
     );
   });
