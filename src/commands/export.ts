@@ -194,19 +194,9 @@ async function renderDays(
   context: CommandContext,
   directory: string,
 ): Promise<ExportFile[]> {
-  const [{ TZDate }, { addDays, formatISO, startOfDay }] = await Promise.all([
-    import('@date-fns/tz'),
-    import('date-fns'),
-  ]);
+  const { localDay: localDayIn } = await import('../core/periods.js');
   const { window } = report;
-  const localDay = (ms: number) => {
-    const start = startOfDay(new TZDate(ms, window.tz));
-    return {
-      startMs: start.getTime(),
-      endMs: addDays(start, 1).getTime(),
-      date: formatISO(start, { representation: 'date' }),
-    };
-  };
+  const localDay = (ms: number) => localDayIn(ms, window.tz);
   const requestedEnd = window.cutFromMs ?? window.toMs;
   if (
     localDay(window.fromMs).startMs !== window.fromMs ||

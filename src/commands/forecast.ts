@@ -93,7 +93,7 @@ async function runForecast(flags: ForecastFlags): Promise<void> {
     catalogueVersion: flags.catalogueVersion,
   });
   const { render, forecastRenderers } = await import('../render/renderers.js');
-  const text = render(report, forecastRenderers, flags.format, renderOptions(flags));
+  const text = await render(report, forecastRenderers, flags.format, renderOptions(flags));
   await publish(text, report.notes, flags);
 }
 

@@ -111,7 +111,11 @@ async function runRank(flags: RankFlags): Promise<void> {
     valueSources,
   };
   const { render, rankRenderers } = await import('../render/renderers.js');
-  await publish(render(report, rankRenderers, flags.format, renderOptions(flags)), notes, flags);
+  await publish(
+    await render(report, rankRenderers, flags.format, renderOptions(flags)),
+    notes,
+    flags,
+  );
 }
 
 function parseValues(values: readonly string[] | undefined): Map<string, number> {

@@ -78,6 +78,11 @@ async function runReport(flags: ReportFlags): Promise<void> {
         },
       ]
     : report.notes;
-  const text = render({ ...report, notes }, usageRenderers, flags.format, renderOptions(flags));
+  const text = await render(
+    { ...report, notes },
+    usageRenderers,
+    flags.format,
+    renderOptions(flags),
+  );
   await publish(text, notes, flags);
 }

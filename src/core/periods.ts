@@ -26,6 +26,8 @@ export interface WindowRequest {
 }
 
 export function assertTimeZone(tz: string): void {
+  // Always valid, and the common case: spares a run the first Intl call (about 10 ms).
+  if (tz === 'UTC') return;
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
   } catch {
@@ -229,6 +231,13 @@ export function monthRange(month: string, tz: string): Period {
   }
   const start = new TZDate(Number(match[1]), Number(match[2]) - 1, 1, tz);
   return { startMs: start.getTime(), endMs: addMonths(start, 1).getTime() };
+}
+
+/** The local day holding an instant: its [start, end) and its date "YYYY-MM-DD". */
+export function localDay(ms: number, tz: string): Period & { readonly date: string } {
+  const start = startOfDay(new TZDate(ms, tz));
+  const date = `${monthOf(start.getTime(), tz)}-${String(start.getDate()).padStart(2, '0')}`;
+  return { startMs: start.getTime(), endMs: addDays(start, 1).getTime(), date };
 }
 
 /** The month "YYYY-MM" containing an instant, in a time zone. */

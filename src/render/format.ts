@@ -84,6 +84,8 @@ export function percent(share: number, decimals = 1): string {
 
 /** ISO 8601 with the zone's offset, e.g. 2026-03-29T00:00:00+01:00. */
 export function isoInZone(ms: number, tz: string): string {
+  // The same text without the time zone machinery, whose first use costs a run about 10 ms.
+  if (tz === 'UTC') return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
   return formatISO(new TZDate(ms, tz));
 }
 

@@ -7,11 +7,9 @@ import { renderCsv } from './csv.js';
 import { renderForecastCsv } from './forecast-csv.js';
 import { renderForecastJson } from './forecast-json.js';
 import { forecastView } from './forecast-view.js';
-import { renderMarkdown } from './markdown.js';
 import { renderRankCsv } from './rank-csv.js';
 import { renderRankJson } from './rank-json.js';
 import { rankView } from './rank-view.js';
-import { renderTable } from './table.js';
 import { renderUsageJson } from './usage-json.js';
 import type { View } from './usage-view.js';
 import { usageView } from './usage-view.js';
@@ -49,20 +47,25 @@ export const forecastRenderers: Renderers<ForecastReport> = {
   view: forecastView,
 };
 
-export function render<Report>(
+/** Table and Markdown load their layout code only when asked for: JSON and CSV runs skip it. */
+export async function render<Report>(
   report: Report,
   renderers: Renderers<Report>,
   format: string,
   options: RenderOptions,
-): string {
+): Promise<string> {
   switch (format) {
     case 'json':
       return renderers.json(report);
     case 'csv':
       return renderers.csv(report);
-    case 'markdown':
+    case 'markdown': {
+      const { renderMarkdown } = await import('./markdown.js');
       return renderMarkdown(renderers.view(report, { chart: false }));
-    default:
+    }
+    default: {
+      const { renderTable } = await import('./table.js');
       return renderTable(renderers.view(report, { chart: options.chart }), options.color);
+    }
   }
 }

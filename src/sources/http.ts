@@ -6,7 +6,6 @@
 // 150 ms and 55 MB of RSS per report (measured with `npm run bench`), more than the rest of a
 // 1,000-group report. A CLI that sends a few requests per run gains nothing from it.
 import * as http from 'node:http';
-import * as https from 'node:https';
 import type { Readable } from 'node:stream';
 import { SourceError, UsageError } from '../errors.js';
 import { redactSecrets } from './redact.js';
@@ -69,14 +68,21 @@ const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
 
 export async function createHttpClient(options: HttpClientOptions): Promise<HttpClient> {
   const connectTimeoutMs = Math.min(options.timeoutMs, CONNECT_TIMEOUT_CAP_MS);
-  const agents = {
-    'http:': new http.Agent({ keepAlive: true, maxSockets: options.connections }),
-    'https:': new https.Agent({
-      keepAlive: true,
-      maxSockets: options.connections,
-      rejectUnauthorized: options.rejectUnauthorized,
-      ...(options.ca ? { ca: options.ca } : {}),
-    }),
+  const plain = { request: http.request, agent: new http.Agent(poolOptions(options)) };
+  // TLS is loaded only for an https URL: most servers sit on a private network, and loading
+  // it costs every plain-HTTP run a few milliseconds.
+  let secure: Promise<typeof plain> | undefined;
+  const transportFor = (url: URL) => {
+    if (url.protocol !== 'https:') return plain;
+    secure ??= import('node:https').then((https) => ({
+      request: https.request,
+      agent: new https.Agent({
+        ...poolOptions(options),
+        rejectUnauthorized: options.rejectUnauthorized,
+        ...(options.ca ? { ca: options.ca } : {}),
+      }),
+    }));
+    return secure;
   };
   const headers = {
     ...options.headers,
@@ -85,28 +91,27 @@ export async function createHttpClient(options: HttpClientOptions): Promise<Http
   };
   let requests = 0;
 
-  function attempt(url: URL, body: string, signal: AbortSignal): Promise<HttpAnswer> {
+  async function attempt(url: URL, body: string, signal: AbortSignal): Promise<HttpAnswer> {
     requests++;
-    const secure = url.protocol === 'https:';
+    const transport = await transportFor(url);
+    const connectEvent = url.protocol === 'https:' ? 'secureConnect' : 'connect';
     return new Promise((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       const expire = (code: TimeoutCode, ms: number) => {
         clearTimeout(timer);
         timer = setTimeout(() => request.destroy(new HttpTimeoutError(code)), ms);
       };
-      const request = (secure ? https : http).request(url, {
+      const request = transport.request(url, {
         method: 'POST',
         headers: { ...headers, 'content-length': Buffer.byteLength(body) },
-        agent: secure ? agents['https:'] : agents['http:'],
+        agent: transport.agent,
         signal,
       });
       request.once('socket', (socket) => {
         // A pooled socket is connected already; a new one gets the shorter connect timeout.
         if (!socket.connecting) return expire('HEADERS_TIMEOUT', options.timeoutMs);
         expire('CONNECT_TIMEOUT', connectTimeoutMs);
-        socket.once(secure ? 'secureConnect' : 'connect', () =>
-          expire('HEADERS_TIMEOUT', options.timeoutMs),
-        );
+        socket.once(connectEvent, () => expire('HEADERS_TIMEOUT', options.timeoutMs));
       });
       request.once('error', (error) => {
         clearTimeout(timer);
@@ -188,10 +193,15 @@ export async function createHttpClient(options: HttpClientOptions): Promise<Http
       }
     },
     async close() {
-      agents['http:'].destroy();
-      agents['https:'].destroy();
+      plain.agent.destroy();
+      (await secure)?.agent.destroy();
     },
   };
+}
+
+/** A small keep-alive pool: one socket per request in flight. */
+function poolOptions(options: HttpClientOptions): http.AgentOptions {
+  return { keepAlive: true, maxSockets: options.connections };
 }
 
 async function readText(stream: Readable): Promise<string> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  isoInZone,
   percent,
   periodLabel,
   round,
@@ -60,6 +61,22 @@ describe('percent', () => {
     expect(percent(0.0004)).toBe('<0.1%');
     expect(percent(0)).toBe('0.0%');
     expect(percent(0.2145)).toBe('21.5%');
+  });
+});
+
+describe('isoInZone', () => {
+  it.each([
+    [Date.UTC(2026, 8, 1), '2026-09-01T00:00:00Z'],
+    [Date.UTC(2026, 11, 31, 23, 59, 59), '2026-12-31T23:59:59Z'],
+    [Date.UTC(2026, 2, 1, 12) + 123, '2026-03-01T12:00:00Z'],
+  ])('writes %d in UTC as %s, like any other zone', (ms, text) => {
+    expect(isoInZone(ms, 'UTC')).toBe(text);
+    expect(isoInZone(ms, 'Etc/UTC')).toBe(text);
+  });
+
+  it('writes the offset of other zones', () => {
+    expect(isoInZone(Date.UTC(2026, 2, 29), 'Europe/Paris')).toBe('2026-03-29T01:00:00+01:00');
+    expect(isoInZone(Date.UTC(2026, 2, 29, 3), 'Europe/Paris')).toBe('2026-03-29T05:00:00+02:00');
   });
 });
 
