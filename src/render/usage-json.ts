@@ -31,23 +31,10 @@ export function renderUsageJson(report: UsageReport): string {
     },
     notes: report.notes.map((note) => note.text),
   };
-  // One line per row: a report of 100,000 groups stays greppable, and each row's object is
+  // One line per row: a report of 100,000 groups stays greppable, and each row's text is
   // dropped as soon as it is written instead of the whole document being held at once.
-  const rows = report.rows.map((row) =>
-    JSON.stringify({
-      ...row.group,
-      ...(row.period
-        ? {
-            period: periodLabel(row.period, tz),
-            period_start: isoInZone(row.period.startMs, tz),
-            period_end: isoInZone(row.period.endMs, tz),
-          }
-        : {}),
-      ...measures(row, currency),
-      cost_share: row.costShare === null ? null : round(row.costShare, 8),
-      catalogue_versions: row.versions,
-    }),
-  );
+  const writeRow = rowWriter(currency, tz);
+  const rows = report.rows.map(writeRow);
   const open = JSON.stringify(head, null, 2).slice(0, -2);
   const close = JSON.stringify(tail, null, 2).slice(1);
   const body = rows.length === 0 ? '[]' : `[\n    ${rows.join(',\n    ')}\n  ]`;
@@ -76,6 +63,80 @@ export function catalogueJson(report: Pick<UsageReport, 'catalogue'>) {
     ...(catalogue.forcedVersion ? { forced_version: catalogue.forcedVersion } : {}),
   };
 }
+
+/** A row as an object: what its JSON says, field by field (labels first). */
+export function rowObject(row: UsageRow, currency: string, tz: string): Record<string, unknown> {
+  return {
+    ...row.group,
+    ...(row.period
+      ? {
+          period: periodLabel(row.period, tz),
+          period_start: isoInZone(row.period.startMs, tz),
+          period_end: isoInZone(row.period.endMs, tz),
+        }
+      : {}),
+    ...measures(row, currency),
+    cost_share: row.costShare === null ? null : round(row.costShare, 8),
+    catalogue_versions: row.versions,
+  };
+}
+
+/**
+ * Writes JSON.stringify(rowObject(row)) without building the object: the same text, about
+ * five times faster, which is most of rendering a 10,000-row report. A label named like one
+ * of the fields would be overwritten in place by the spread: such a row takes the object path.
+ */
+export function rowWriter(currency: string, tz: string): (row: UsageRow) => string {
+  const fields = Object.keys(rowObject(EMPTY_ROW, currency, tz));
+  const reserved = new Set([...fields, 'period', 'period_start', 'period_end', '__proto__']);
+  const name = (field: string) => `,${JSON.stringify(field)}:`;
+  const [cost, costPerInference, tokensPerCost] = [
+    name(currencyField('cost', currency)),
+    name(currencyField('cost_per_inference', currency)),
+    name(`tokens_per_${currency.toLowerCase()}`),
+  ];
+  return (row) => {
+    let text = '{';
+    for (const label in row.group) {
+      if (reserved.has(label)) return JSON.stringify(rowObject(row, currency, tz));
+      text += `${JSON.stringify(label)}:${JSON.stringify(row.group[label])},`;
+    }
+    if (row.period) {
+      text += `"period":${JSON.stringify(periodLabel(row.period, tz))},"period_start":"${isoInZone(row.period.startMs, tz)}","period_end":"${isoInZone(row.period.endMs, tz)}",`;
+    }
+    return (
+      `${text}"gpu_hours":${number(round(row.gpuHours, QUANTITY_DECIMALS))}` +
+      `,"inferences":${number(round(row.inferences, QUANTITY_DECIMALS))}` +
+      `,"tokens":${number(round(row.tokens, QUANTITY_DECIMALS))}` +
+      `${cost}${row.cost === null ? 'null' : number(round(row.cost, MONEY_DECIMALS))}` +
+      `${costPerInference}${row.costPerInference === null ? 'null' : number(round(row.costPerInference, 10))}` +
+      `${tokensPerCost}${row.tokensPerCost === null ? 'null' : number(round(row.tokensPerCost, 4))}` +
+      `,"unpriced_gpu_hours":${number(round(row.unpricedGpuHours, QUANTITY_DECIMALS))}` +
+      `,"unpriced_gpu_types":${JSON.stringify(row.unpricedGpuTypes)}` +
+      `,"cost_share":${row.costShare === null ? 'null' : number(round(row.costShare, 8))}` +
+      `,"catalogue_versions":${JSON.stringify(row.versions)}}`
+    );
+  };
+}
+
+/** A number as JSON writes it: non-finite values become null. */
+function number(value: number): string {
+  return Number.isFinite(value) ? String(value) : 'null';
+}
+
+const EMPTY_ROW: UsageRow = {
+  group: {},
+  versions: [],
+  gpuHours: 0,
+  inferences: 0,
+  tokens: 0,
+  cost: 0,
+  unpricedGpuHours: 0,
+  unpricedGpuTypes: [],
+  costPerInference: null,
+  tokensPerCost: null,
+  costShare: null,
+};
 
 function measures(row: UsageRow | UsageTotals, currency: string) {
   const money = (value: number | null) => (value === null ? null : round(value, MONEY_DECIMALS));
