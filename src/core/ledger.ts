@@ -104,15 +104,17 @@ export class Ledger {
   }
 
   private cellsOf(labels: Labels): Map<number, Cell> {
-    const values = this.options.by.map((label) => labels[label] ?? '');
-    // JSON keeps the key unambiguous whatever characters the label values hold.
-    const key = JSON.stringify(values);
+    const { by } = this.options;
+    // Length-prefixed values: unambiguous whatever characters they hold, and cheap to build.
+    let key = '';
+    for (const label of by) {
+      const value = labels[label] ?? '';
+      key += `${value.length}:${value}`;
+    }
     let group = this.groups.get(key);
     if (!group) {
       const groupLabels: Record<string, string> = {};
-      this.options.by.forEach((label, i) => {
-        groupLabels[label] = values[i] ?? '';
-      });
+      for (const label of by) groupLabels[label] = labels[label] ?? '';
       group = { labels: groupLabels, cells: new Map() };
       this.groups.set(key, group);
     }

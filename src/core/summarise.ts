@@ -37,11 +37,13 @@ interface Bucket {
 
 export function summarise(entries: Iterable<LedgerEntry>, options: SummariseOptions): Summary {
   // The ledger hands out one labels object per group, so the object itself is the group's key.
-  const byGroup = new Map<Labels, Map<string, Bucket>>();
+  const byGroup = new Map<Labels, Map<number, Bucket>>();
   const allVersions = new Set<number>();
+  const versionSlots = options.versions.length + 1;
   for (const entry of entries) {
-    const versionKey = options.splitVersions ? entry.version : 0;
-    const key = `${entry.period}:${versionKey}`;
+    // One bucket per period, or per period and version (-1, none in force, is slot 0).
+    const versionSlot = options.splitVersions ? entry.version + 1 : 0;
+    const key = entry.period * versionSlots + versionSlot;
     let buckets = byGroup.get(entry.group);
     if (!buckets) {
       buckets = new Map();

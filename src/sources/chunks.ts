@@ -28,6 +28,11 @@ export interface Chunk {
   readonly running?: number;
   /** A running total that only measures the overlap before a chunk: taken off, not delivered. */
   readonly lead?: boolean;
+  /**
+   * The only point of its running series (one span in the chunk, no lead): its total is its
+   * usage, with nothing to take off and nothing after it to remember it for.
+   */
+  readonly alone?: boolean;
 }
 
 export function planChunks(
@@ -86,12 +91,15 @@ export function planSpanChunks(
   for (let start = 0, index = 0; start < grid.hours; start += hoursPerChunk, index++) {
     const end = Math.min(grid.hours, start + hoursPerChunk);
     const base = Math.max(0, start - overlapHours);
+    const first = chunks.length;
     if (base < start) chunks.push(point(start - 1, base, index, true));
     for (const span of spans) {
       const spanEnd = Math.min(end, span.offset + span.hours);
       if (span.offset + span.hours <= start || span.offset >= end) continue;
       chunks.push(point(spanEnd - 1, base, index, false));
     }
+    const only = chunks[first];
+    if (chunks.length === first + 1 && only) chunks[first] = { ...only, alone: true };
   }
   return chunks;
 }

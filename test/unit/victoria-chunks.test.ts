@@ -65,6 +65,23 @@ describe('planSpanChunks', () => {
     ]);
   });
 
+  it('marks the only point of a running series, whose total needs no differencing', () => {
+    const single = planSpanChunks(grid(720), [{ offset: 0, hours: 720 }], 1000);
+    expect(single).toEqual([
+      {
+        offset: 719,
+        hours: 1,
+        queryFirstHour: 719,
+        queryLastHour: 719,
+        windowHours: 720,
+        running: 0,
+        alone: true,
+      },
+    ]);
+    const chunked = planSpanChunks(grid(2500), [{ offset: 0, hours: 2500 }], 1000);
+    expect(chunked.map((c) => c.alone === true)).toEqual([true, false, false, false, false]);
+  });
+
   it('cuts spans at chunk edges', () => {
     const chunks = planSpanChunks(
       grid(30),
