@@ -1,5 +1,5 @@
-// What the byte-level JSON scanners of both sources (VictoriaMetrics answers, export files)
-// share: the bytes they look for, and what makes a decimal exactly convertible. Pure.
+// The bytes the byte-level JSON readers look for (export files, and the framing of
+// VictoriaMetrics answers), and what makes a decimal exactly convertible. Pure.
 
 export const QUOTE = 0x22;
 export const COMMA = 0x2c;

@@ -1,9 +1,13 @@
-// Reads a VictoriaMetrics query_range answer as it arrives: each series of data.result is cut
-// out of the byte stream and decoded straight into a Float64Array on the hour grid, so a
-// 200 MB answer never becomes a 200 MB string or millions of small arrays. What surrounds
-// the result (status, isPartial, resultType, error) is small and goes through JSON.parse at
-// the end, which also words what is wrong with a body that is not JSON.
+// Reads a VictoriaMetrics query_range answer as it arrives: the series of data.result are cut
+// out of the byte stream in batches of about 64 KB, each batch parsed by one JSON.parse and
+// its points put straight into a Float64Array per series on the hour grid. A 200 MB answer
+// never becomes a 200 MB string or millions of live arrays, and V8's parser does the byte
+// work (measured 2x faster than a byte-by-byte scanner in JavaScript, both for one point
+// per series and for hourly answers). What surrounds the result (status, isPartial,
+// resultType, error) is small and goes through JSON.parse at the end, which also words what
+// is wrong with a body that is not JSON.
 
+import { HOUR_MS } from '../core/types.js';
 import {
   BACKSLASH,
   CLOSE_BRACE,
@@ -15,25 +19,20 @@ import {
   OPEN_BRACKET,
   QUOTE,
 } from './json-bytes.js';
-import {
-  type AnswerLayout,
-  ElementScanner,
-  FALLBACK,
-  gridIndex,
-  isRecord,
-  MalformedAnswer,
-  NEED_MORE,
-  type OnAnswerSeries,
-  parseValue,
-  pickLabels,
-} from './victoria-answer-element.js';
 import { oneLine } from './victoria-errors.js';
 
-export {
-  type AnswerLayout,
-  MalformedAnswer,
-  type OnAnswerSeries,
-} from './victoria-answer-element.js';
+export class MalformedAnswer extends Error {}
+
+export interface AnswerLayout {
+  readonly gridStartMs: number;
+  /** First grid hour this answer delivers, and how many (points outside are overlap). */
+  readonly offset: number;
+  readonly hours: number;
+  /** Labels kept from each series, in order; a label a series lacks is "". */
+  readonly by: readonly string[];
+}
+
+export type OnAnswerSeries = (labels: Record<string, string>, values: Float64Array) => void;
 
 export interface AnswerEnvelope {
   readonly isPartial: boolean;
@@ -41,6 +40,13 @@ export interface AnswerEnvelope {
 
 /** Longest key worth remembering: only "data" and "result" matter. */
 const KEY_CAPTURE_LIMIT = 16;
+/** Whole series are parsed together once this many bytes of them have arrived. */
+const BATCH_BYTES = 64 * 1024;
+/** Between two elements of a batch that the stream cut apart. */
+const SEPARATOR = Buffer.from(',');
+const EMPTY = Buffer.alloc(0);
+/** Where one element of a compact answer ends and the next begins. */
+const ELEMENT_BOUNDARY = Buffer.from('},{"metric":');
 
 /**
  * Feed the body with write(), then call end(). Series are handed to onSeries as soon as
@@ -60,11 +66,10 @@ export class AnswerReader {
   // Inside data.result: between elements, or inside one (depth counts its open containers).
   private inResult = false;
   private elementDepth = 0;
-  private readonly elementParts: Buffer[] = [];
-  // The start of an element the chunk cut short, waiting for enough bytes to scan it again.
-  private readonly carry: Buffer[] = [];
-  private carryLength = 0;
-  private carryTarget = 0;
+  // The batch: bytes from its first element's `{` to the end of its last complete element,
+  // copied from earlier chunks (the current chunk's part is only sliced when it is parsed).
+  private readonly batchParts: Buffer[] = [];
+  private batchLength = 0;
   private failure: MalformedAnswer | null = null;
 
   constructor(
@@ -73,39 +78,16 @@ export class AnswerReader {
   ) {}
 
   write(chunk: Buffer): void {
-    if (this.carry.length > 0) {
-      this.carry.push(chunk);
-      this.carryLength += chunk.length;
-      // Waiting for twice the bytes of the last try keeps rescans linear in the element size.
-      if (this.carryLength < this.carryTarget) return;
-      this.readChunk(this.takeCarry());
-      return;
-    }
-    this.readChunk(chunk);
-  }
-
-  private readChunk(chunk: Buffer): void {
     let pos = 0;
     while (pos < chunk.length) {
       pos = this.inResult ? this.readResult(chunk, pos) : this.readEnvelope(chunk, pos);
     }
   }
 
-  private takeCarry(): Buffer {
-    const joined = Buffer.concat(this.carry, this.carryLength);
-    this.carry.length = 0;
-    this.carryLength = 0;
-    return joined;
-  }
-
   /** Checks the envelope and returns it; throws MalformedAnswer for an unusable answer. */
   end(): AnswerEnvelope {
-    if (this.carry.length > 0) {
-      this.carryTarget = 0;
-      this.readChunk(this.takeCarry());
-      // Still cut short: the body ended inside an element, and the envelope says so below.
-      if (this.carry.length > 0) this.takeCarry();
-    }
+    // A body that ends inside data.result leaves its last batch unread: the envelope below
+    // is then cut short too, and says so.
     const text = Buffer.concat(this.envelope, this.envelopeLength).toString('utf8');
     let json: unknown;
     try {
@@ -128,8 +110,6 @@ export class AnswerReader {
     if (!isRecord(data) || data.resultType !== 'matrix' || !Array.isArray(data.result)) {
       throw new MalformedAnswer('expected data.resultType "matrix" with a result array');
     }
-    // Elements the stream did not cut out (an unusual layout) are read here instead.
-    for (const item of data.result) this.readParsedElement(item);
     if (this.failure) throw this.failure;
     return { isPartial: json.isPartial === true };
   }
@@ -202,37 +182,31 @@ export class AnswerReader {
   }
 
   /** Cuts result elements out of the chunk; returns where it stopped (after the result's `]`). */
-  private readResult(chunk: Buffer, from: number): number {
-    let pos = from;
-    let elementStart = this.elementDepth > 0 ? from : -1;
-    while (pos < chunk.length) {
+  private readResult(chunk: Buffer, start: number): number {
+    const from = this.cutAtLastBoundary(chunk, start);
+    // This chunk's part of the batch: from its first element's `{` (or from the chunk's start,
+    // inside an element an earlier chunk opened) to the end of its last complete element.
+    let batchStart = this.elementDepth > 0 ? from : -1;
+    let batchEnd = -1;
+    for (let pos = from; pos < chunk.length; pos++) {
       const byte = chunk[pos] as number;
       if (this.elementDepth === 0) {
         if (byte === OPEN_BRACE) {
-          // Usually the element is scanned in place, in one pass; the general path below
-          // first finds its end, then parses it.
-          const next = this.failure ? FALLBACK : this.scanInPlace(chunk, pos);
-          if (next >= 0) {
-            pos = next;
-            continue;
-          }
-          if (next === NEED_MORE) {
-            this.carry.push(chunk.subarray(pos));
-            this.carryLength = chunk.length - pos;
-            this.carryTarget = 2 * this.carryLength;
-            return chunk.length;
-          }
           this.elementDepth = 1;
-          elementStart = pos;
+          if (batchStart < 0) {
+            if (this.batchLength > 0) this.keepInBatch(SEPARATOR);
+            batchStart = pos;
+          }
         } else if (byte === CLOSE_BRACKET) {
           // The result array closes: back to the envelope, which keeps `]` as `"result":[]`.
+          if (batchEnd >= 0) this.parseBatch(chunk.subarray(batchStart, batchEnd));
+          else if (this.batchLength > 0) this.parseBatch(EMPTY);
           this.inResult = false;
           this.keys.push(null);
           return pos;
         } else if (byte !== COMMA && !isSpace(byte)) {
           this.fail(new MalformedAnswer('a result without metric and values'));
         }
-        pos++;
         continue;
       }
       if (this.inString) {
@@ -246,58 +220,73 @@ export class AnswerReader {
       } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
         this.elementDepth--;
         if (this.elementDepth === 0) {
-          this.finishElement(chunk, elementStart, pos + 1);
-          elementStart = -1;
+          batchEnd = pos + 1;
+          if (this.batchLength + batchEnd - batchStart >= BATCH_BYTES) {
+            this.parseBatch(chunk.subarray(batchStart, batchEnd));
+            batchStart = -1;
+            batchEnd = -1;
+          }
         }
       }
-      pos++;
     }
-    if (this.elementDepth > 0 && elementStart >= 0) {
-      this.elementParts.push(Buffer.from(chunk.subarray(elementStart, chunk.length)));
-    }
-    return pos;
+    // Keep what the next chunk continues: an open element, or complete ones not parsed yet.
+    // A copy: the chunk's memory belongs to the stream.
+    if (this.elementDepth > 0) this.keepInBatch(Buffer.from(chunk.subarray(batchStart)));
+    else if (batchEnd >= 0) this.keepInBatch(Buffer.from(chunk.subarray(batchStart, batchEnd)));
+    return chunk.length;
   }
 
-  /** The element's end, or NEED_MORE when the chunk stops inside it, or FALLBACK. */
-  private scanInPlace(chunk: Buffer, start: number): number {
-    try {
-      return new ElementScanner(chunk, start, chunk.length, this.layout).scanOne(this.onSeries);
-    } catch (error) {
-      if (!(error instanceof MalformedAnswer)) throw error;
-      this.fail(error);
-      return FALLBACK;
+  /**
+   * The fast path, for VictoriaMetrics' compact layout: everything up to the chunk's last
+   * `},{"metric":` is whole elements, parsed as one batch without looking at each byte; the
+   * byte loop then only frames the rest of the chunk. The sequence cannot sit inside a
+   * string, where a quote is escaped, and in valid JSON a string's closing quote cannot be
+   * followed by `metric`: so its `}` ends an element of data.result, the only place whose
+   * objects have a "metric" key. Returns where the byte loop takes over.
+   */
+  private cutAtLastBoundary(chunk: Buffer, from: number): number {
+    let first = from;
+    if (this.elementDepth === 0) {
+      while (first < chunk.length && (chunk[first] === COMMA || isSpace(chunk[first] as number))) {
+        first++;
+      }
+      if (chunk[first] !== OPEN_BRACE) return from;
     }
+    const boundary = chunk.lastIndexOf(ELEMENT_BOUNDARY);
+    if (boundary < first) return from;
+    if (this.elementDepth === 0 && this.batchLength > 0) this.keepInBatch(SEPARATOR);
+    this.parseBatch(chunk.subarray(first, boundary + 1));
+    this.elementDepth = 0;
+    this.inString = false;
+    this.escaped = false;
+    return boundary + 1;
   }
 
-  private finishElement(chunk: Buffer, start: number, end: number): void {
-    let buf = chunk;
-    let from = start;
-    let to = end;
-    if (this.elementParts.length > 0) {
-      this.elementParts.push(chunk.subarray(start, end));
-      buf = Buffer.concat(this.elementParts);
-      this.elementParts.length = 0;
-      from = 0;
-      to = buf.length;
-    }
+  private keepInBatch(part: Buffer): void {
+    this.batchParts.push(part);
+    this.batchLength += part.length;
+  }
+
+  /** Parses the batch: its kept parts, then the current chunk's complete elements. */
+  private parseBatch(tail: Buffer): void {
+    const bytes =
+      this.batchParts.length === 0
+        ? tail
+        : Buffer.concat([...this.batchParts, tail], this.batchLength + tail.length);
+    this.batchParts.length = 0;
+    this.batchLength = 0;
     if (this.failure) return;
+    let items: unknown;
     try {
-      if (new ElementScanner(buf, from, to, this.layout).scanOne(this.onSeries) !== to) {
-        let item: unknown;
-        try {
-          item = JSON.parse(buf.toString('utf8', from, to));
-        } catch {
-          throw new MalformedAnswer('a result without metric and values');
-        }
-        this.readParsedElement(item);
-      }
-    } catch (error) {
-      if (!(error instanceof MalformedAnswer)) throw error;
-      this.fail(error);
+      items = JSON.parse(`[${bytes.toString('utf8')}]`);
+    } catch {
+      this.fail(new MalformedAnswer('a result without metric and values'));
+      return;
     }
+    for (const item of items as unknown[]) this.readParsedElement(item);
   }
 
-  /** The general path for one element of data.result, from its parsed JSON. */
+  /** One element of data.result, from its parsed JSON. */
   private readParsedElement(item: unknown): void {
     if (this.failure) return;
     try {
@@ -335,4 +324,46 @@ function endsTooSoon(reason: string, length: number): boolean {
   if (/end of JSON input|Unterminated/i.test(reason)) return true;
   const position = /at position (\d+)/.exec(reason)?.[1];
   return position !== undefined && Number(position) >= length;
+}
+
+/**
+ * Index into the answer's values of the point at `seconds`, or -1 for overlap hours.
+ * VictoriaMetrics reports the increase over (t - 1h, t] at t, the end of grid hour i.
+ */
+export function gridIndex(seconds: number, layout: AnswerLayout): number {
+  const sinceStart = seconds * 1000 - layout.gridStartMs;
+  const hour = Math.round(sinceStart / HOUR_MS) - 1;
+  // A server or cache that rounded start/end (nocache ignored) would shift every hour.
+  if (Math.abs(sinceStart - (hour + 1) * HOUR_MS) > 1) {
+    throw new MalformedAnswer(
+      `a point at ${new Date(seconds * 1000).toISOString()} is not on the hour grid (was nocache=1 ignored?)`,
+    );
+  }
+  const index = hour - layout.offset;
+  return index < 0 || index >= layout.hours ? -1 : index;
+}
+
+export function parseValue(text: string): number {
+  if (text === 'NaN') return Number.NaN;
+  const value = Number(text);
+  if (!Number.isFinite(value)) {
+    throw new MalformedAnswer(`the value ${JSON.stringify(text)} is not a finite number`);
+  }
+  return value;
+}
+
+export function pickLabels(
+  metric: Record<string, unknown>,
+  by: readonly string[],
+): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const label of by) {
+    const value = metric[label];
+    labels[label] = typeof value === 'string' ? value : '';
+  }
+  return labels;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -76,6 +76,31 @@ describe('AnswerReader', () => {
     });
   });
 
+  it('reads answers of many batches whole and in order, wherever the stream cuts them', () => {
+    // About 200 KB: several parse batches, cut by pieces that straddle elements and batches.
+    // Some label values hold the text that separates elements, which must not cut them.
+    const name = (i: number) => `use-case-${i}${i % 7 ? '' : '},{"metric":{'}`;
+    const many = Array.from({ length: 2000 }, (_, i) => ({
+      metric: {
+        use_case: name(i),
+        gpu_type: i % 2 ? 'L4' : 'H100',
+        other: 'x'.repeat(i % 50),
+      },
+      values: [[end(2), String(i)]],
+    }));
+    const expected = many.map((_, i) => ({
+      labels: { use_case: name(i), gpu_type: i % 2 ? 'L4' : 'H100' },
+      values: [i, null, null],
+    }));
+    const body = answer(many);
+    expect(body.length).toBeGreaterThan(3 * 65_536);
+    for (const piece of [997, 4096, 65_539, Number.POSITIVE_INFINITY]) {
+      expect(read(body, piece).series).toEqual(expected);
+    }
+    const spaced = JSON.stringify(JSON.parse(body), null, 1);
+    expect(read(spaced, 1000).series).toEqual(expected);
+  });
+
   it('reads an indented answer and one with keys in another order', () => {
     const indented = JSON.stringify(JSON.parse(answer([chat])), null, 2);
     expect(read(indented, 5).series[0]?.values).toEqual(chatValues);
