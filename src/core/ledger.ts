@@ -90,6 +90,7 @@ export class Ledger {
     }
   }
 
+  /** Every cell, a group's cells one after another (summarise relies on it). */
   *entries(): IterableIterator<LedgerEntry> {
     for (const { labels, cells } of this.groups.values()) {
       for (const [slot, cell] of cells) {

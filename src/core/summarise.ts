@@ -31,57 +31,76 @@ export interface Summary {
 interface Bucket {
   readonly group: Labels;
   readonly period: number;
-  readonly versions: Set<number>;
+  /** Indexes of the versions that priced the bucket's usage (few: usually one). */
+  readonly versions: number[];
   readonly cell: Cell;
 }
 
+const NO_TYPES: readonly string[] = Object.freeze([]);
+
 export function summarise(entries: Iterable<LedgerEntry>, options: SummariseOptions): Summary {
-  // The ledger hands out one labels object per group, so the object itself is the group's key.
-  const byGroup = new Map<Labels, Map<number, Bucket>>();
+  const buckets: Bucket[] = [];
   const allVersions = new Set<number>();
   const versionSlots = options.versions.length + 1;
+  // The ledger hands out a group's entries together: one map of its buckets at a time,
+  // reused, instead of a map per group (10,000 groups made 10,000 maps).
+  let group: Labels | undefined;
+  const groupBuckets = new Map<number, Bucket>();
   for (const entry of entries) {
+    if (entry.group !== group) {
+      group = entry.group;
+      groupBuckets.clear();
+    }
     // One bucket per period, or per period and version (-1, none in force, is slot 0).
     const versionSlot = options.splitVersions ? entry.version + 1 : 0;
     const key = entry.period * versionSlots + versionSlot;
-    let buckets = byGroup.get(entry.group);
-    if (!buckets) {
-      buckets = new Map();
-      byGroup.set(entry.group, buckets);
-    }
-    let bucket = buckets.get(key);
+    let bucket = groupBuckets.get(key);
     if (!bucket) {
-      bucket = { group: entry.group, period: entry.period, versions: new Set(), cell: emptyCell() };
-      buckets.set(key, bucket);
+      bucket = { group, period: entry.period, versions: [], cell: emptyCell() };
+      groupBuckets.set(key, bucket);
+      buckets.push(bucket);
     }
     if (entry.version >= 0) {
-      bucket.versions.add(entry.version);
+      if (!bucket.versions.includes(entry.version)) bucket.versions.push(entry.version);
       allVersions.add(entry.version);
     }
     addCell(bucket.cell, entry.cell);
   }
-  const buckets = [...byGroup.values()].flatMap((groupBuckets) => [...groupBuckets.values()]);
 
   const total = emptyCell();
   for (const bucket of buckets) addCell(total, bucket.cell);
   const totals = toTotals(total);
 
-  const versionNames = (indexes: Iterable<number>): string[] =>
-    [...indexes].sort((a, b) => a - b).map((i) => options.versions[i]?.version ?? '?');
+  // Most rows share their list of versions: name each distinct list once.
+  const namesByKey = new Map<string, string[]>();
+  const versionNames = (indexes: Iterable<number>): string[] => {
+    const sorted = [...indexes].sort((a, b) => a - b);
+    const key = sorted.join(',');
+    let names = namesByKey.get(key);
+    if (!names) {
+      names = sorted.map((i) => options.versions[i]?.version ?? '?');
+      namesByKey.set(key, names);
+    }
+    return names;
+  };
 
   const rows = buckets.map((bucket): UsageRow => {
     const own = toTotals(bucket.cell);
-    const base =
-      options.rowUnitCosts === false
-        ? { ...own, costPerInference: null, tokensPerCost: null }
-        : own;
+    const unitCosts = options.rowUnitCosts !== false;
     const period = options.periods ? options.periods[bucket.period] : undefined;
     return {
       group: bucket.group,
       ...(period ? { period } : {}),
       versions: versionNames(bucket.versions),
-      ...base,
-      costShare: base.cost !== null && totals.cost ? base.cost / totals.cost : null,
+      gpuHours: own.gpuHours,
+      inferences: own.inferences,
+      tokens: own.tokens,
+      cost: own.cost,
+      unpricedGpuHours: own.unpricedGpuHours,
+      unpricedGpuTypes: own.unpricedGpuTypes,
+      costPerInference: unitCosts ? own.costPerInference : null,
+      tokensPerCost: unitCosts ? own.tokensPerCost : null,
+      costShare: own.cost !== null && totals.cost ? own.cost / totals.cost : null,
     };
   });
   sortRows(rows);
@@ -106,7 +125,7 @@ function toTotals(cell: Cell): UsageTotals {
     tokens: cell.tokens,
     cost,
     unpricedGpuHours: cell.unpricedGpuSeconds / SECONDS_PER_HOUR,
-    unpricedGpuTypes: cell.unpricedGpuTypes ? [...cell.unpricedGpuTypes].sort() : [],
+    unpricedGpuTypes: cell.unpricedGpuTypes ? [...cell.unpricedGpuTypes].sort() : NO_TYPES,
     // Inferences without any GPU time are not free: their GPU time is missing or elsewhere.
     costPerInference:
       trusted && cell.inferences > 0 && cell.gpuSeconds > 0 ? cell.cost / cell.inferences : null,
