@@ -1,6 +1,7 @@
 // The usage report as JSON for programs: snake_case fields, money in the catalogue currency.
 import type { UsageReport, UsageRow, UsageTotals } from '../core/report.js';
 import { currencyField, isoInZone, periodLabel, round } from './format.js';
+import { TextBuilder } from './text-builder.js';
 
 export const JSON_SCHEMA_VERSION = 1;
 
@@ -34,11 +35,14 @@ export function renderUsageJson(report: UsageReport): string {
   // One line per row: a report of 100,000 groups stays greppable, and each row's text is
   // dropped as soon as it is written instead of the whole document being held at once.
   const writeRow = rowWriter(currency, tz);
-  const rows = report.rows.map(writeRow);
-  const open = JSON.stringify(head, null, 2).slice(0, -2);
-  const close = JSON.stringify(tail, null, 2).slice(1);
-  const body = rows.length === 0 ? '[]' : `[\n    ${rows.join(',\n    ')}\n  ]`;
-  return `${open},\n  "rows": ${body},${close}\n`;
+  const text = new TextBuilder();
+  text.append(`${JSON.stringify(head, null, 2).slice(0, -2)},\n  "rows": [`);
+  report.rows.forEach((row, i) => {
+    text.append(`${i === 0 ? '\n    ' : ',\n    '}${writeRow(row)}`);
+  });
+  text.append(report.rows.length === 0 ? ']' : '\n  ]');
+  text.append(`,${JSON.stringify(tail, null, 2).slice(1)}\n`);
+  return text.toString();
 }
 
 export function windowJson(report: Pick<UsageReport, 'window'>) {
@@ -95,11 +99,27 @@ export function rowWriter(currency: string, tz: string): (row: UsageRow) => stri
     name(currencyField('cost_per_inference', currency)),
     name(`tokens_per_${currency.toLowerCase()}`),
   ];
+  // Rows share their label names and, mostly, their lists of versions and GPU types.
+  const labelKeys = new Map<string, string>();
+  const lists = new Map<readonly string[], string>();
+  const list = (values: readonly string[]) => {
+    let text = lists.get(values);
+    if (text === undefined) {
+      text = JSON.stringify(values);
+      lists.set(values, text);
+    }
+    return text;
+  };
   return (row) => {
     let text = '{';
     for (const label in row.group) {
-      if (reserved.has(label)) return JSON.stringify(rowObject(row, currency, tz));
-      text += `${JSON.stringify(label)}:${JSON.stringify(row.group[label])},`;
+      let key = labelKeys.get(label);
+      if (key === undefined) {
+        if (reserved.has(label)) return JSON.stringify(rowObject(row, currency, tz));
+        key = `${JSON.stringify(label)}:`;
+        labelKeys.set(label, key);
+      }
+      text += `${key}${JSON.stringify(row.group[label])},`;
     }
     if (row.period) {
       text += `"period":${JSON.stringify(periodLabel(row.period, tz))},"period_start":"${isoInZone(row.period.startMs, tz)}","period_end":"${isoInZone(row.period.endMs, tz)}",`;
@@ -112,9 +132,9 @@ export function rowWriter(currency: string, tz: string): (row: UsageRow) => stri
       `${costPerInference}${row.costPerInference === null ? 'null' : number(round(row.costPerInference, 10))}` +
       `${tokensPerCost}${row.tokensPerCost === null ? 'null' : number(round(row.tokensPerCost, 4))}` +
       `,"unpriced_gpu_hours":${number(round(row.unpricedGpuHours, QUANTITY_DECIMALS))}` +
-      `,"unpriced_gpu_types":${JSON.stringify(row.unpricedGpuTypes)}` +
+      `,"unpriced_gpu_types":${list(row.unpricedGpuTypes)}` +
       `,"cost_share":${row.costShare === null ? 'null' : number(round(row.costShare, 8))}` +
-      `,"catalogue_versions":${JSON.stringify(row.versions)}}`
+      `,"catalogue_versions":${list(row.versions)}}`
     );
   };
 }

@@ -75,7 +75,9 @@ describe('renderUsageJson', () => {
     const report = usageReport(rows.map(([, row]) => row));
     const text = renderUsageJson(report);
     const json = JSON.parse(text);
-    expect(json.rows).toHaveLength(rows.length);
+    expect(json.rows).toEqual(
+      rows.map(([, row]) => JSON.parse(JSON.stringify(rowObject(row, 'EUR', 'UTC')))),
+    );
     const rowLines = text.split('\n').filter((line) => line.startsWith('    {'));
     expect(rowLines).toHaveLength(rows.length);
   });
