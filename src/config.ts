@@ -2,82 +2,87 @@
 // use-case values, gates), validated so that a typo is an error rather than a silent default.
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { parseJsonText } from './catalogue/json-text.js';
 import { unknownFieldMessage } from './catalogue/unknown-field.js';
 import { UsageError } from './errors.js';
 import { isPresetName, PRESET_NAMES } from './presets.js';
+import './zod-messages.js';
 
 export const CONFIG_FILE = 'ml-cost.config.json';
 
-const money = z.number().finite().nonnegative();
+// zod numbers already reject Infinity and NaN, so no separate "finite" rule is needed.
+const nonNegative = () => z.number().check(z.nonnegative());
+const nonEmpty = () => z.string().check(z.minLength(1));
 
-const limit = z.number().finite().nonnegative();
+const money = nonNegative();
+
+const limit = nonNegative();
 const gateLimits = {
-  budget: limit.optional(),
-  max_cost_per_inference: limit.optional(),
-  min_tokens_per_eur: limit.optional(),
+  budget: z.optional(limit),
+  max_cost_per_inference: z.optional(limit),
+  min_tokens_per_eur: z.optional(limit),
   /** Percent, 0..100. */
-  max_unpriced_share: z.number().finite().min(0).max(100).optional(),
+  max_unpriced_share: z.optional(z.number().check(z.minimum(0), z.maximum(100))),
 };
 
 /** The "gates" section: limits for `ml-cost gate` when no limit flag is given. */
 const gatesSchema = z.strictObject({
   ...gateLimits,
-  on: z.enum(['actual', 'forecast']).optional(),
-  period: z.string().min(1).optional(),
-  use_cases: z.record(z.string().min(1), z.strictObject(gateLimits)).optional(),
+  on: z.optional(z.enum(['actual', 'forecast'])),
+  period: z.optional(nonEmpty()),
+  use_cases: z.optional(z.record(nonEmpty(), z.strictObject(gateLimits))),
 });
 
 export type GatesConfig = z.infer<typeof gatesSchema>;
-export type GateLimitsConfig = z.infer<z.ZodObject<typeof gateLimits>>;
+export type GateLimitsConfig = z.infer<z.ZodMiniObject<typeof gateLimits>>;
 
-const configSchema = z
-  .object({
-    $schema: z.string().optional(),
-    source: z.string().min(1).optional(),
-    preset: z
-      .string()
-      .refine(isPresetName, {
+const configSchema = z.strictObject({
+  $schema: z.optional(z.string()),
+  source: z.optional(nonEmpty()),
+  preset: z.optional(
+    z.string().check(
+      z.refine(isPresetName, {
         error: (issue) =>
           `unknown metrics preset ${JSON.stringify(issue.input)}; valid presets: ${PRESET_NAMES.join(', ')}`,
-      })
-      .optional(),
-    metrics: z
-      .object({
-        gpu_seconds: z.string().min(1),
-        tokens: z.string().min(1),
-        inferences: z.string().min(1),
-      })
-      .partial()
-      .strict()
-      .optional(),
-    labels: z
-      .object({
-        use_case: z.string().min(1),
-        model_name: z.string().min(1),
-        gpu_type: z.string().min(1),
-      })
-      .partial()
-      .strict()
-      .optional(),
-    catalogue: z.string().min(1).optional(),
-    tz: z
-      .string()
-      .refine(isTimeZone, {
+      }),
+    ),
+  ),
+  metrics: z.optional(
+    z.partial(
+      z.strictObject({
+        gpu_seconds: nonEmpty(),
+        tokens: nonEmpty(),
+        inferences: nonEmpty(),
+      }),
+    ),
+  ),
+  labels: z.optional(
+    z.partial(
+      z.strictObject({
+        use_case: nonEmpty(),
+        model_name: nonEmpty(),
+        gpu_type: nonEmpty(),
+      }),
+    ),
+  ),
+  catalogue: z.optional(nonEmpty()),
+  tz: z.optional(
+    z.string().check(
+      z.refine(isTimeZone, {
         error: (issue) =>
           `unknown time zone ${JSON.stringify(issue.input)} (use an IANA name such as UTC or Europe/Paris)`,
-      })
-      .optional(),
-    by: z.array(z.string().min(1)).min(1).optional(),
-    settle_minutes: z.number().finite().nonnegative().optional(),
-    use_cases: z
-      .record(z.string(), z.object({ value_per_inference: money.optional() }).strict())
-      .optional(),
-    marginal_factor: z.number().finite().positive().optional(),
-    gates: gatesSchema.optional(),
-  })
-  .strict();
+      }),
+    ),
+  ),
+  by: z.optional(z.array(nonEmpty()).check(z.minLength(1))),
+  settle_minutes: z.optional(nonNegative()),
+  use_cases: z.optional(
+    z.record(z.string(), z.strictObject({ value_per_inference: z.optional(money) })),
+  ),
+  marginal_factor: z.optional(z.number().check(z.positive())),
+  gates: z.optional(gatesSchema),
+});
 
 export type Config = z.infer<typeof configSchema>;
 
@@ -148,17 +153,17 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
 
 /** The field names the config schema allows in the object at `path`. */
 function fieldsAt(path: readonly PropertyKey[]): string[] {
-  let schema: z.ZodType | undefined = configSchema;
+  let schema: z.core.$ZodType | undefined = configSchema;
   for (const key of path) {
     schema = unwrapOptional(schema);
-    if (schema instanceof z.ZodObject) schema = schema.shape[String(key)];
-    else if (schema instanceof z.ZodRecord) schema = schema.valueType as z.ZodType;
+    if (schema instanceof z.ZodMiniObject) schema = schema.shape[String(key)];
+    else if (schema instanceof z.ZodMiniRecord) schema = schema.def.valueType;
     else return [];
   }
   schema = unwrapOptional(schema);
-  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+  return schema instanceof z.ZodMiniObject ? Object.keys(schema.shape) : [];
 }
 
-function unwrapOptional(schema: z.ZodType | undefined): z.ZodType | undefined {
-  return schema instanceof z.ZodOptional ? (schema.unwrap() as z.ZodType) : schema;
+function unwrapOptional(schema: z.core.$ZodType | undefined): z.core.$ZodType | undefined {
+  return schema instanceof z.ZodMiniOptional ? schema.def.innerType : schema;
 }

@@ -1,6 +1,7 @@
 // The shape of one catalogue version file (DESIGN.md §5). Field-level rules only; rules that
 // span files (unique versions and dates, one currency) live in validate.ts.
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod-messages.js';
 
 /**
  * Rates at or above this many currency units per GPU-hour are rejected as typos. Published
@@ -41,12 +42,12 @@ function isCalendarDate(timestamp: string): boolean {
   return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === timestamp.slice(0, 10);
 }
 
-const gpuHourRate = z
-  .number({ error: required(rateRule()) })
-  .min(0, { error: rateRule() })
-  .lt(MAX_GPU_HOUR_RATE, {
+const gpuHourRate = z.number({ error: required(rateRule()) }).check(
+  z.minimum(0, { error: rateRule() }),
+  z.lt(MAX_GPU_HOUR_RATE, {
     error: `${rateRule()}; a rate this high is usually a misplaced decimal point`,
-  });
+  }),
+);
 
 function rateRule(): string {
   return `must be a finite number >= 0 and < ${MAX_GPU_HOUR_RATE} (price per GPU-hour)`;
@@ -55,36 +56,45 @@ function rateRule(): string {
 export const priceVersionFileSchema = z
   .strictObject({
     $schema: z
-      .string({ error: 'must be a string (a path or URL to schema.json)' })
-      .optional()
-      .meta({ description: 'Path or URL of this JSON Schema, for editors.' }),
+      .optional(z.string({ error: 'must be a string (a path or URL to schema.json)' }))
+      .register(z.globalRegistry, { description: 'Path or URL of this JSON Schema, for editors.' }),
     version: z
       .string({ error: required('must be a string such as "2026-07"') })
-      .regex(VERSION_NAME, {
-        error:
-          'must be a non-empty name of letters, digits, ".", "_" or "-", starting with a letter or digit, e.g. "2026-07"',
-      })
-      .meta({ description: 'Unique name of this version, e.g. "2026-07".' }),
+      .check(
+        z.regex(VERSION_NAME, {
+          error:
+            'must be a non-empty name of letters, digits, ".", "_" or "-", starting with a letter or digit, e.g. "2026-07"',
+        }),
+      )
+      .register(z.globalRegistry, { description: 'Unique name of this version, e.g. "2026-07".' }),
     effective_from: z
       .string({ error: required(`must be a string such as ${EXAMPLE_TIMESTAMP}`) })
-      .regex(WHOLE_HOUR_UTC, { error: (issue) => timestampProblem(issue.input) })
-      .refine(isCalendarDate, { error: 'is not a date in the calendar' })
-      .meta({
+      .check(
+        z.regex(WHOLE_HOUR_UTC, { error: (issue) => timestampProblem(issue.input) }),
+        z.refine(isCalendarDate, { error: 'is not a date in the calendar' }),
+      )
+      .register(z.globalRegistry, {
         format: 'date-time',
         description:
           'UTC instant on a whole hour from which these rates apply, e.g. "2026-07-01T00:00:00Z". The version in force at t is the one with the latest effective_from <= t.',
       }),
     currency: z
       .string({ error: required('must be a string such as "EUR"') })
-      .regex(CURRENCY_CODE, {
-        error: 'must be a three-letter ISO 4217 code in upper case, e.g. "EUR"',
-      })
-      .meta({ description: 'ISO 4217 currency code of every rate in the catalogue, e.g. "EUR".' }),
+      .check(
+        z.regex(CURRENCY_CODE, {
+          error: 'must be a three-letter ISO 4217 code in upper case, e.g. "EUR"',
+        }),
+      )
+      .register(z.globalRegistry, {
+        description: 'ISO 4217 currency code of every rate in the catalogue, e.g. "EUR".',
+      }),
     gpu_hour: z
       .record(
-        z.string().regex(GPU_TYPE, {
-          error: 'GPU type must be non-empty with no leading or trailing spaces',
-        }),
+        z.string().check(
+          z.regex(GPU_TYPE, {
+            error: 'GPU type must be non-empty with no leading or trailing spaces',
+          }),
+        ),
         gpuHourRate,
         {
           error: required(
@@ -92,20 +102,21 @@ export const priceVersionFileSchema = z
           ),
         },
       )
-      .refine((rates) => Object.keys(rates).length > 0, {
-        error: 'must list at least one GPU type, e.g. { "H100-80GB": 4.1 }',
-      })
-      .meta({
+      .check(
+        z.refine((rates) => Object.keys(rates).length > 0, {
+          error: 'must list at least one GPU type, e.g. { "H100-80GB": 4.1 }',
+        }),
+      )
+      .register(z.globalRegistry, {
         minProperties: 1,
         description:
           'Price per GPU-hour by GPU type (the gpu_type label value). A GPU type not listed is unpriced, never free.',
       }),
-    notes: z
-      .string({ error: 'must be a string' })
-      .optional()
-      .meta({ description: 'Where these prices come from: provider, instance, FX rate, date.' }),
+    notes: z.optional(z.string({ error: 'must be a string' })).register(z.globalRegistry, {
+      description: 'Where these prices come from: provider, instance, FX rate, date.',
+    }),
   })
-  .meta({
+  .register(z.globalRegistry, {
     title: 'ml-cost pricing catalogue version',
     description:
       'One version of the ml-cost pricing catalogue: GPU-hour rates in force from effective_from.',

@@ -1,6 +1,6 @@
 // Validation rules over parsed version files: per file (the zod schema) and across files.
 // Pure: callers read the files; every problem comes back as one line "file: field: what to fix".
-import type { z } from 'zod';
+import type { core } from 'zod/mini';
 import type { PriceVersion } from '../core/types.js';
 import { priceVersionFileSchema, VERSION_FILE_FIELDS } from './schema.js';
 import { unknownFieldMessage } from './unknown-field.js';
@@ -99,7 +99,7 @@ function isoHour(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
-function describeIssue(file: string, input: unknown, issue: z.core.$ZodIssue): string {
+function describeIssue(file: string, input: unknown, issue: core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') {
     const where = issue.path.length > 0 ? `${fieldPath(issue.path)}.` : '';
     return issue.keys
