@@ -7,6 +7,10 @@ import type { Period } from '../core/report.js';
 export function round(value: number, decimals: number): number {
   const factor = 10 ** decimals;
   const scaled = Math.abs(value) * factor;
+  // Whole numbers need no rounding, and a value too large to carry `decimals` more digits is
+  // already as precise as it can be: scaling it would only add binary noise (947246013336495
+  // came back as 947246013336495.1).
+  if (Number.isInteger(value) || scaled >= 2 ** 53) return value === 0 ? 0 : value;
   let rounded = Math.round(scaled);
   // Binary drift only matters next to a half (1.005 * 100 = 100.49999999999999): decide those
   // on 15 significant digits; everything else takes the fast path.
