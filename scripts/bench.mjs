@@ -27,7 +27,7 @@ try {
 const { DEFAULT_CONCURRENCY, DEFAULT_MAX_POINTS_PER_QUERY } = victoriaSource;
 const { exportBatches, writeExportFile } = await import('./bench/data.mjs');
 const { median, runNode } = await import('./bench/measure.mjs');
-const { replay, startCountingProxy } = await import('./bench/proxy.mjs');
+const { replay, startCannedServer, startCountingProxy } = await import('./bench/proxy.mjs');
 const { startVictoria } = await import('./bench/victoria.mjs');
 
 const { values: args } = parseArgs({
@@ -281,6 +281,19 @@ async function measureReport(scenario, catalogue, nodeMs) {
     victoriaMs.push(direct.ms);
     responseBytes = direct.bytes;
   }
+  // The same report against answers that cost nothing: ml-cost's own time, Node start included.
+  const canned = await startCannedServer(proxy.recorded);
+  const alone = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      const run = await runNode(reportArgs(canned.url), { env });
+      const error = checkReport(run, dataset.groups);
+      if (error) return { ...base, error: `against recorded answers: ${error}`, requests };
+      alone.push(run.ms);
+    }
+  } finally {
+    await canned.close();
+  }
   const wallMs = median(wall);
   const vmMs = median(victoriaMs);
   return {
@@ -291,11 +304,13 @@ async function measureReport(scenario, catalogue, nodeMs) {
     response_mb: responseBytes / MB,
     wall_ms: wallMs,
     victoria_ms: vmMs,
+    ml_cost_alone_ms: median(alone),
     ratio: wallMs / (vmMs + nodeMs),
     peak_rss_mb: median(rss),
     peak_rss_mb_max: Math.max(...rss),
     wall_ms_all: wall,
     victoria_ms_all: victoriaMs,
+    ml_cost_alone_ms_all: alone,
   };
 }
 
@@ -450,7 +465,16 @@ function renderTable(results) {
     `data: hourly samples; ${settings.datasets.map((d) => `${d.name} = ${d.groups} groups x ${d.days} d (${d.series} series, ${(d.samples / 1e6).toFixed(1)} M samples, imported in ${d.seconds.toFixed(0)} s)`).join('; ')}`,
     '',
     'Reports (ml-cost report --format json, concurrency and chunking as shipped):',
-    row(['case', 'requests', 'response MB', 'ml-cost s', 'VM s', 'ratio', 'peak RSS MB']),
+    row([
+      'case',
+      'requests',
+      'response MB',
+      'ml-cost s',
+      'VM s',
+      'ratio',
+      'alone s',
+      'peak RSS MB',
+    ]),
   );
   for (const report of results.reports) {
     if (report.error) {
@@ -465,12 +489,14 @@ function renderTable(results) {
         (report.wall_ms / 1000).toFixed(2),
         (report.victoria_ms / 1000).toFixed(2),
         report.ratio.toFixed(2),
+        (report.ml_cost_alone_ms / 1000).toFixed(2),
         report.peak_rss_mb.toFixed(0),
       ]),
     );
   }
   const cold = results.cold_start;
   lines.push(
+    '"alone": the same report against its recorded answers served at once (ml-cost\'s own time).',
     '',
     `Cold start: node -e 0 ${cold.nodeMs.toFixed(0)} ms, ml-cost --help ${cold.helpMs.toFixed(0)} ms (median of ${cold.runs})`,
   );
@@ -493,6 +519,6 @@ function renderTable(results) {
 }
 
 function row(cells) {
-  const widths = [12, 12, 12, 10, 8, 7, 12];
+  const widths = [12, 12, 12, 10, 8, 7, 8, 12];
   return cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' ');
 }

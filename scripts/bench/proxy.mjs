@@ -1,6 +1,7 @@
-// A counting proxy in front of VictoriaMetrics, and a replayer that sends the recorded
-// requests straight to it: the first says how many requests a report makes, the second how
-// long VictoriaMetrics itself takes to answer them (bodies drained, not parsed).
+// A counting proxy in front of VictoriaMetrics, a replayer that sends the recorded requests
+// straight to it, and a server that plays the recorded answers back at once: the first says how
+// many requests a report makes, the second how long VictoriaMetrics itself takes to answer them
+// (bodies drained, not parsed), the third how long ml-cost takes when answers cost nothing.
 import http from 'node:http';
 
 /** Forwards every request to target and records method, path and body. */
@@ -12,12 +13,18 @@ export async function startCountingProxy(target) {
     req.on('data', (chunk) => chunks.push(chunk));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      recorded.push({ method: req.method, path: req.url, headers: pick(req.headers), body });
+      const request = { method: req.method, path: req.url, headers: pick(req.headers), body };
+      recorded.push(request);
       const upstream = http.request(
         `${target}${req.url}`,
         { method: req.method, headers: { ...req.headers, host: new URL(target).host }, agent },
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
+          const parts = [];
+          answer.on('data', (chunk) => parts.push(chunk));
+          answer.on('end', () => {
+            request.answer = { status: answer.statusCode, body: Buffer.concat(parts) };
+          });
           answer.pipe(res);
         },
       );
@@ -31,6 +38,31 @@ export async function startCountingProxy(target) {
     recorded,
     async close() {
       agent.destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** Answers each recorded request with its recorded answer, immediately. */
+export async function startCannedServer(recorded) {
+  const answers = new Map(recorded.map((r) => [`${r.path}\n${r.body}`, r.answer]));
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', () => {
+      const answer = answers.get(`${req.url}\n${Buffer.concat(chunks)}`);
+      if (!answer) {
+        res.writeHead(404).end('not recorded');
+        return;
+      }
+      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body);
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     },
