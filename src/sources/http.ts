@@ -32,7 +32,7 @@ export interface HttpAnswer {
   /** Attempts it took, retries included. */
   readonly attempts: number;
   /** A 200's body as it arrives: read it with readBody, once. */
-  readonly stream?: Readable;
+  readonly stream?: http.IncomingMessage;
 }
 
 export interface HttpClient {
@@ -119,18 +119,26 @@ export async function createHttpClient(options: HttpClientOptions): Promise<Http
       });
       request.once('response', (response) => {
         clearTimeout(timer);
-        // From here the socket's idle timeout is the body timeout: it fires when data stalls.
-        // The keep-alive agent resets it when the socket goes back to the pool.
-        response.setTimeout(options.timeoutMs, () =>
-          response.destroy(new HttpTimeoutError('BODY_TIMEOUT')),
-        );
         const status = response.statusCode ?? 0;
         // A 200 can be hundreds of MB: its reader takes it in as it streams, never as one string.
         if (status === 200) return resolve({ status, body: '', attempts: 0, stream: response });
+        watchForStall(response);
         readText(response).then((text) => resolve({ status, body: text, attempts: 0 }), reject);
       });
       request.end(body);
     });
+  }
+
+  /**
+   * The body timeout: the socket's idle timeout, from when the body is read on. An answer
+   * waiting its turn (the next one is requested while this one is read) is not stalled, even
+   * though its socket is idle. The keep-alive agent resets the timeout when the socket goes
+   * back to the pool.
+   */
+  function watchForStall(response: http.IncomingMessage): void {
+    response.setTimeout(options.timeoutMs, () =>
+      response.destroy(new HttpTimeoutError('BODY_TIMEOUT')),
+    );
   }
 
   function networkError(error: unknown, attempts: number): SourceError {
@@ -174,6 +182,7 @@ export async function createHttpClient(options: HttpClientOptions): Promise<Http
     async readBody(answer, onChunk, signal) {
       const stream = answer.stream;
       if (!stream) return;
+      if (stream.socket) watchForStall(stream);
       const chunks = stream[Symbol.asyncIterator]();
       try {
         for (;;) {
