@@ -52,9 +52,9 @@ export interface HttpClient {
 }
 
 /** The three ways a request can run out of time; `code` is what describeNetworkError reads. */
-export type TimeoutCode = 'CONNECT_TIMEOUT' | 'HEADERS_TIMEOUT' | 'BODY_TIMEOUT';
+type TimeoutCode = 'CONNECT_TIMEOUT' | 'HEADERS_TIMEOUT' | 'BODY_TIMEOUT';
 
-export class HttpTimeoutError extends Error {
+class HttpTimeoutError extends Error {
   constructor(readonly code: TimeoutCode) {
     super(code.toLowerCase().replace('_', ' '));
     this.name = 'HttpTimeoutError';

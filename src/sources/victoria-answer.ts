@@ -330,7 +330,7 @@ function endsTooSoon(reason: string, length: number): boolean {
  * Index into the answer's values of the point at `seconds`, or -1 for overlap hours.
  * VictoriaMetrics reports the increase over (t - 1h, t] at t, the end of grid hour i.
  */
-export function gridIndex(seconds: number, layout: AnswerLayout): number {
+function gridIndex(seconds: number, layout: AnswerLayout): number {
   const sinceStart = seconds * 1000 - layout.gridStartMs;
   const hour = Math.round(sinceStart / HOUR_MS) - 1;
   // A server or cache that rounded start/end (nocache ignored) would shift every hour.
@@ -343,7 +343,7 @@ export function gridIndex(seconds: number, layout: AnswerLayout): number {
   return index < 0 || index >= layout.hours ? -1 : index;
 }
 
-export function parseValue(text: string): number {
+function parseValue(text: string): number {
   if (text === 'NaN') return Number.NaN;
   const value = Number(text);
   if (!Number.isFinite(value)) {
@@ -352,7 +352,7 @@ export function parseValue(text: string): number {
   return value;
 }
 
-export function pickLabels(
+function pickLabels(
   metric: Record<string, unknown>,
   by: readonly string[],
 ): Record<string, string> {
@@ -364,6 +364,6 @@ export function pickLabels(
   return labels;
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
+function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
