@@ -47,6 +47,7 @@ const config = (value: unknown) => ({
 describe('broken ml-cost.config.json', () => {
   it.each([
     ['not JSON', '{ "tz": ', /not valid JSON/],
+    ['a repeated key', '{ "tz": "UTC", "tz": "Europe/Paris" }', /key "tz" appears twice/],
     ['an array', '[]', /\(top level\)/],
     ['an unknown field', { sorce: 'x' }, /sorce/],
     ['source of the wrong type', { source: 8428 }, /source/],
@@ -142,6 +143,14 @@ describe('broken catalogue', () => {
       /v1\.json.*gpu_hours/,
     ],
     ['not JSON', { 'v1.json': '{ "version": "v1", ' }, /v1\.json/],
+    [
+      'a GPU type priced twice',
+      {
+        'v1.json':
+          '{ "version": "v1", "effective_from": "2026-01-01T00:00:00Z", "currency": "EUR", "gpu_hour": { "L4": 0.5, "L4": 5 } }',
+      },
+      /v1\.json.*key "L4" appears twice/,
+    ],
     [
       'two files with one version',
       {
