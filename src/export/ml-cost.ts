@@ -1,6 +1,6 @@
 // The ml-cost column layout, used by `report --format csv` and `export --schema ml-cost`.
 import type { UsageReport, UsageRow } from '../core/report.js';
-import { isoInZone } from '../render/format.js';
+import { periodTexts } from '../render/format.js';
 import { sortRows, versionsCell } from './rows.js';
 import { type Cell, type Column, DECIMALS, number, type Table, text } from './table.js';
 
@@ -40,9 +40,12 @@ export function mlCostColumns(report: UsageReport, options: MlCostLayoutOptions)
  */
 export function mlCostTable(report: UsageReport, options: MlCostLayoutOptions): Table {
   const { window } = report;
+  const textsOf = periodTexts(window.tz);
+  // A row without a period spans the window.
+  const whole = textsOf({ startMs: window.fromMs, endMs: window.toMs });
   const record = (row: UsageRow): Cell[] => [
-    isoInZone(row.period?.startMs ?? window.fromMs, window.tz),
-    isoInZone(row.period?.endMs ?? window.toMs, window.tz),
+    (row.period ? textsOf(row.period) : whole).start,
+    (row.period ? textsOf(row.period) : whole).end,
     ...report.by.map((label) => row.group[label] ?? ''),
     row.gpuHours,
     row.inferences,

@@ -106,6 +106,36 @@ export function periodLabel(period: Period, tz: string): string {
   return formatISO(start, { representation: 'date' });
 }
 
+export interface PeriodTexts {
+  /** periodLabel() of the period. */
+  readonly label: string;
+  /** isoInZone() of its start and of its end. */
+  readonly start: string;
+  readonly end: string;
+}
+
+/**
+ * The texts of periods, worked out once per period: every row of a day or an hour shares them,
+ * and the time-zone arithmetic behind them was the slowest part of writing an hourly report
+ * (2 of 4.8 s for 240,000 rows).
+ */
+export function periodTexts(tz: string): (period: Period) => PeriodTexts {
+  const known = new Map<number, PeriodTexts & { readonly endMs: number }>();
+  return (period) => {
+    let texts = known.get(period.startMs);
+    if (texts === undefined || texts.endMs !== period.endMs) {
+      texts = {
+        endMs: period.endMs,
+        label: periodLabel(period, tz),
+        start: isoInZone(period.startMs, tz),
+        end: isoInZone(period.endMs, tz),
+      };
+      known.set(period.startMs, texts);
+    }
+    return texts;
+  };
+}
+
 /** Label values are data: control characters (terminal escapes, newlines) are made visible. */
 export { safeText } from '../safe-text.js';
 

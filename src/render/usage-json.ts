@@ -1,6 +1,6 @@
 // The usage report as JSON for programs: snake_case fields, money in the catalogue currency.
 import type { UsageReport, UsageRow, UsageTotals } from '../core/report.js';
-import { currencyField, isoInZone, periodLabel, round } from './format.js';
+import { currencyField, isoInZone, periodLabel, periodTexts, round } from './format.js';
 import { TextBuilder } from './text-builder.js';
 
 export const JSON_SCHEMA_VERSION = 1;
@@ -99,7 +99,8 @@ export function rowWriter(currency: string, tz: string): (row: UsageRow) => stri
     name(currencyField('cost_per_inference', currency)),
     name(`tokens_per_${currency.toLowerCase()}`),
   ];
-  // Rows share their label names and, mostly, their lists of versions and GPU types.
+  // Rows share their label names, periods and, mostly, their lists of versions and GPU types.
+  const textsOf = periodTexts(tz);
   const labelKeys = new Map<string, string>();
   const lists = new Map<readonly string[], string>();
   const list = (values: readonly string[]) => {
@@ -122,7 +123,8 @@ export function rowWriter(currency: string, tz: string): (row: UsageRow) => stri
       text += `${key}${JSON.stringify(row.group[label])},`;
     }
     if (row.period) {
-      text += `"period":${JSON.stringify(periodLabel(row.period, tz))},"period_start":"${isoInZone(row.period.startMs, tz)}","period_end":"${isoInZone(row.period.endMs, tz)}",`;
+      const period = textsOf(row.period);
+      text += `"period":${JSON.stringify(period.label)},"period_start":"${period.start}","period_end":"${period.end}",`;
     }
     return (
       `${text}"gpu_hours":${number(round(row.gpuHours, QUANTITY_DECIMALS))}` +

@@ -5,7 +5,7 @@ import {
   fixed,
   isoInZone,
   percent,
-  periodLabel,
+  periodTexts,
   roundToTotal,
   safeText,
   unitCost,
@@ -57,8 +57,9 @@ export function usageView(report: UsageReport): View {
   const pricedCosts = [...shown, ...(folded ? [folded.row] : [])].map((row) => row.cost ?? 0);
   // The totals row shows report.totals.cost rounded: the rows must add up to exactly that.
   const roundedCosts = roundToTotal(pricedCosts, 2, report.totals.cost ?? 0);
+  const textsOf = periodTexts(tz);
   const rows = shown.map((row, index) => [
-    ...(row.period ? [periodLabel(row.period, tz)] : []),
+    ...(row.period ? [textsOf(row.period).label] : []),
     ...report.by.map((label) => safeText(row.group[label] || '(none)')),
     ...measureCells(row, roundedCosts[index] ?? 0),
     row.costShare === null ? '–' : percent(row.costShare),
