@@ -14,6 +14,8 @@ export function formatDecimal(value: number, maxDecimals: number): string {
   if (!Number.isFinite(value)) {
     throw new RangeError(`cannot export a non-finite number (${value})`);
   }
+  // Counts are whole numbers: their text needs no rounding (String(-0) is "0").
+  if (Number.isSafeInteger(value)) return String(value);
   if (Math.abs(value) >= TO_FIXED_LIMIT) {
     return BigInt(Math.round(value)).toString();
   }

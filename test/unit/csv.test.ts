@@ -23,8 +23,17 @@ describe('formatDecimal', () => {
     [-42.5376645, 6, '-42.537665'],
     [1.005, 2, '1.01'],
     [0.0000005, 6, '0.000001'],
+    [9007199254740991, 6, '9007199254740991'],
+    [-123456789, 2, '-123456789'],
+    [2 ** 60, 6, '1152921504606846976'],
   ])('formatDecimal(%s, %i) is %s', (value, decimals, expected) => {
     expect(formatDecimal(value, decimals)).toBe(expected);
+  });
+
+  it('writes whole numbers as toFixed does, past 2^53 too', () => {
+    for (const value of [0, 7, -7, 2 ** 53 - 1, 2 ** 53 + 2, 2 ** 67 + 2 ** 20]) {
+      expect(formatDecimal(value, 6)).toBe(BigInt(value).toString());
+    }
   });
 
   it('never writes an exponent', () => {
