@@ -133,13 +133,19 @@ export class Ledger {
   }
 }
 
+/**
+ * A cell with nothing in it yet. Its sums start at -0, not 0: V8 then lays the fields out as
+ * doubles from the first cell on. Started as the integer 0, every cell changed layout on its
+ * first fractional sum, which made pricing hourly usage four times slower (60 -> 15 ns per
+ * value). -0 + x is x; summarise turns a sum that stayed -0 into 0 before anyone sees it.
+ */
 export function emptyCell(): Cell {
   return {
-    gpuSeconds: 0,
-    inferences: 0,
-    tokens: 0,
-    cost: 0,
-    unpricedGpuSeconds: 0,
+    gpuSeconds: -0,
+    inferences: -0,
+    tokens: -0,
+    cost: -0,
+    unpricedGpuSeconds: -0,
     unpricedGpuTypes: null,
   };
 }

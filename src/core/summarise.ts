@@ -108,12 +108,13 @@ export function summarise(entries: Iterable<LedgerEntry>, options: SummariseOpti
   return {
     rows,
     totals,
-    unpricedShare: total.gpuSeconds > 0 ? total.unpricedGpuSeconds / total.gpuSeconds : 0,
+    unpricedShare: total.gpuSeconds > 0 ? (total.unpricedGpuSeconds || 0) / total.gpuSeconds : 0,
     versionsUsed: versionNames(allVersions),
   };
 }
 
-function toTotals(cell: Cell): UsageTotals {
+function toTotals(sums: Cell): UsageTotals {
+  const cell = withoutNegativeZeros(sums);
   const pricedSeconds = cell.gpuSeconds - cell.unpricedGpuSeconds;
   const hasUnpriced = cell.unpricedGpuSeconds > 0;
   // A row whose GPU time could not be priced at all has no cost, not a zero cost.
@@ -130,6 +131,18 @@ function toTotals(cell: Cell): UsageTotals {
     costPerInference:
       trusted && cell.inferences > 0 && cell.gpuSeconds > 0 ? cell.cost / cell.inferences : null,
     tokensPerCost: trusted && cell.cost > 0 ? cell.tokens / cell.cost : null,
+  };
+}
+
+/** Sums that stayed at emptyCell's -0 become 0: "-0" must never reach a table or a file. */
+function withoutNegativeZeros(cell: Cell): Cell {
+  return {
+    gpuSeconds: cell.gpuSeconds || 0,
+    inferences: cell.inferences || 0,
+    tokens: cell.tokens || 0,
+    cost: cell.cost || 0,
+    unpricedGpuSeconds: cell.unpricedGpuSeconds || 0,
+    unpricedGpuTypes: cell.unpricedGpuTypes,
   };
 }
 

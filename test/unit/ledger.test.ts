@@ -199,3 +199,22 @@ describe('pricing hourly usage', () => {
     expect(grid.hours * HOUR_MS).toBe(2 * HOUR_MS);
   });
 });
+
+describe('sums nothing was added to', () => {
+  it('are 0, never -0, in rows, totals and the unpriced share', () => {
+    const summary = run(
+      'day',
+      ['use_case'],
+      [constantSeries('gpu_seconds', { use_case: 'chat', gpu_type: 'L4' }, 48, 3600)],
+    );
+    const zeros = [
+      ...summary.rows.flatMap((row) => [row.tokens, row.inferences, row.unpricedGpuHours]),
+      summary.totals.tokens,
+      summary.totals.inferences,
+      summary.totals.unpricedGpuHours,
+      summary.unpricedShare,
+    ];
+    expect(zeros).toHaveLength(10);
+    for (const zero of zeros) expect(Object.is(zero, 0)).toBe(true);
+  });
+});
