@@ -1,5 +1,5 @@
 // ml-cost.config.json: optional settings for a team (source, metric names, labels, defaults,
-// use-case values, gates), validated so that a typo is an error rather than a silent default.
+// use-case values, gates, FOCUS identity), validated so that a typo is an error rather than a silent default.
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import * as z from 'zod/mini';
@@ -35,6 +35,24 @@ const gatesSchema = z.strictObject({
 });
 
 export type GatesConfig = z.infer<typeof gatesSchema>;
+
+/** The "export" section: who provides and bills the GPUs, as FOCUS exports name them. */
+const exportSchema = z.strictObject({
+  focus: z.optional(
+    z.partial(
+      z.strictObject({
+        billing_account_id: nonEmpty(),
+        billing_account_name: nonEmpty(),
+        service_provider_name: nonEmpty(),
+        host_provider_name: nonEmpty(),
+        invoice_issuer_name: nonEmpty(),
+        service_name: nonEmpty(),
+      }),
+    ),
+  ),
+});
+
+export type FocusIdentityConfig = NonNullable<z.infer<typeof exportSchema>['focus']>;
 export type GateLimitsConfig = z.infer<z.ZodMiniObject<typeof gateLimits>>;
 
 const configSchema = z.strictObject({
@@ -82,6 +100,7 @@ const configSchema = z.strictObject({
   ),
   marginal_factor: z.optional(z.number().check(z.positive())),
   gates: z.optional(gatesSchema),
+  export: z.optional(exportSchema),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -152,12 +152,12 @@ async function tableOf(
     const { mlCostTable } = await import('../export/ml-cost.js');
     return mlCostTable(report, { costShare: false });
   }
-  const [{ focusTable, DEFAULT_FOCUS_IDENTITY }, { findVersion }] = await Promise.all([
+  const [{ focusTable, focusIdentity }, { findVersion }] = await Promise.all([
     import('../export/focus.js'),
     import('../catalogue/resolve.js'),
   ]);
   return focusTable(report, {
-    identity: DEFAULT_FOCUS_IDENTITY,
+    identity: focusIdentity(context.config.export?.focus),
     labels: {
       useCase: context.labels.useCase,
       model: context.labels.modelName,

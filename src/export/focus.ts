@@ -4,6 +4,7 @@
 
 import { TZDate } from '@date-fns/tz';
 import { addMonths, startOfMonth } from 'date-fns';
+import type { FocusIdentityConfig } from '../config.js';
 import { compareText } from '../core/order.js';
 import type { UsageReport, UsageRow } from '../core/report.js';
 import { formatDecimal } from './decimal.js';
@@ -31,6 +32,20 @@ export const DEFAULT_FOCUS_IDENTITY: FocusIdentity = {
   invoiceIssuerName: 'Internal',
   serviceName: 'ML inference',
 };
+
+/** The identity from the config's export.focus section, each name not given by default. */
+export function focusIdentity(config: FocusIdentityConfig | undefined): FocusIdentity {
+  const given = config ?? {};
+  const defaults = DEFAULT_FOCUS_IDENTITY;
+  return {
+    billingAccountId: given.billing_account_id ?? defaults.billingAccountId,
+    billingAccountName: given.billing_account_name ?? defaults.billingAccountName,
+    serviceProviderName: given.service_provider_name ?? defaults.serviceProviderName,
+    hostProviderName: given.host_provider_name ?? defaults.hostProviderName,
+    invoiceIssuerName: given.invoice_issuer_name ?? defaults.invoiceIssuerName,
+    serviceName: given.service_name ?? defaults.serviceName,
+  };
+}
 
 /** Which metric labels hold the use case, the model and the GPU type. */
 export interface FocusLabels {

@@ -226,6 +226,35 @@ describe('ml-cost export --schema focus', () => {
     expect(billed).toBeCloseTo(35.16 + 36 + 4.26 + 4.26, 9);
   });
 
+  it('names the provider and billing account from the config, the defaults for the rest', async () => {
+    const config = join(await freshDir(), 'ml-cost.config.json');
+    const focus = {
+      billing_account_id: 'acct-42',
+      billing_account_name: 'ML platform',
+      host_provider_name: 'Example Cloud',
+    };
+    await writeFile(config, JSON.stringify({ export: { focus } }));
+    const args = ['export', '--period', '2026-11-27', '--schema', 'focus'];
+    const result = await cli([...args, '--config', config]);
+    expect(result.code).toBe(0);
+    const rows = parseCsv(result.stdout);
+    expect(rows).toHaveLength(4);
+    for (const row of rows) {
+      expect(row).toMatchObject({
+        BillingAccountId: 'acct-42',
+        BillingAccountName: 'ML platform',
+        HostProviderName: 'Example Cloud',
+        ServiceProviderName: 'Internal',
+        ProviderName: 'Internal',
+        PublisherName: 'Internal',
+        InvoiceIssuerName: 'Internal',
+        ServiceName: 'ML inference',
+      });
+    }
+    const unconfigured = parseCsv((await cli(args)).stdout);
+    expect(new Set(unconfigured.map((row) => row.BillingAccountId))).toEqual(new Set(['ml-cost']));
+  });
+
   it('refuses unpriced usage (exit 2) instead of billing it as zero, and writes nothing', async () => {
     const noL4 = await writeCatalogue([
       { version: 'v1', effective_from: '2026-01-01T00:00:00Z', gpu_hour: { 'A100-80GB': 2.93 } },

@@ -41,6 +41,22 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the FOCUS identity of exports, and names a misspelt or empty one', async () => {
+    const focus = { billing_account_id: 'acct-42', host_provider_name: 'Example Cloud' };
+    const { config } = await loadConfig(
+      undefined,
+      await dirWith(JSON.stringify({ export: { focus } })),
+    );
+    expect(config.export?.focus).toEqual(focus);
+
+    const misspelt = await dirWith('{"export":{"focus":{"billing_acount_id":"x"}}}');
+    await expect(loadConfig(undefined, misspelt)).rejects.toThrow(
+      'export.focus.billing_acount_id: unknown field; did you mean "billing_account_id"?',
+    );
+    const empty = await dirWith('{"export":{"focus":{"service_name":""}}}');
+    await expect(loadConfig(undefined, empty)).rejects.toThrow(/export\.focus\.service_name/);
+  });
+
   it('names the file of a config that is not JSON', async () => {
     const dir = await dirWith('{"tz":');
     await expect(loadConfig(undefined, dir)).rejects.toThrow(
