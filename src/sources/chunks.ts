@@ -98,8 +98,9 @@ export function planSpanChunks(
       if (span.offset + span.hours <= start || span.offset >= end) continue;
       chunks.push(point(spanEnd - 1, base, index, false));
     }
+    // A lead alone (no span in the chunk) only measures an overlap: it is never usage.
     const only = chunks[first];
-    if (chunks.length === first + 1 && only) chunks[first] = { ...only, alone: true };
+    if (chunks.length === first + 1 && only && !only.lead) chunks[first] = { ...only, alone: true };
   }
   return chunks;
 }

@@ -108,8 +108,10 @@ export function createVictoriaSource(options: VictoriaSourceOptions): VictoriaSo
       // Span points are running totals: deliver their differences; a lead only sets the base.
       const deliver = (job: Job) => (labels: Record<string, string>, values: Float64Array) => {
         const { running, lead, alone } = job.chunk;
-        if (running !== undefined && !alone) {
-          values[0] = runningTotals.difference(job.metric, running, labels, values[0] as number);
+        if (running !== undefined) {
+          if (!alone) {
+            values[0] = runningTotals.difference(job.metric, running, labels, values[0] as number);
+          }
           if (lead) return;
         }
         seen.add(job.metric);

@@ -80,6 +80,11 @@ describe('planSpanChunks', () => {
     ]);
     const chunked = planSpanChunks(grid(2500), [{ offset: 0, hours: 2500 }], 1000);
     expect(chunked.map((c) => c.alone === true)).toEqual([true, false, false, false, false]);
+    // Spans that end before the grid does leave later chunks with a lead and nothing else:
+    // such a lead is never alone, or its overlap would be delivered as usage.
+    const leadsOnly = planSpanChunks(grid(2500), [{ offset: 0, hours: 1000 }], 1000);
+    expect(leadsOnly.filter((c) => c.lead).length).toBeGreaterThan(0);
+    expect(leadsOnly.filter((c) => c.lead && c.alone)).toEqual([]);
   });
 
   it('cuts spans at chunk edges', () => {
