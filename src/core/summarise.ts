@@ -38,6 +38,7 @@ interface Bucket {
 
 const NO_TYPES: readonly string[] = Object.freeze([]);
 
+/** Entries must come a group at a time, as Ledger.entries() hands them out. */
 export function summarise(entries: Iterable<LedgerEntry>, options: SummariseOptions): Summary {
   const buckets: Bucket[] = [];
   const allVersions = new Set<number>();

@@ -32,8 +32,8 @@ export function renderUsageJson(report: UsageReport): string {
     },
     notes: report.notes.map((note) => note.text),
   };
-  // One line per row: a report of 100,000 groups stays greppable, and each row's text is
-  // dropped as soon as it is written instead of the whole document being held at once.
+  // One line per row: a report of 100,000 groups stays greppable. Each row's text goes
+  // straight into the document's bytes, so rows never pile up as strings.
   const writeRow = rowWriter(currency, tz);
   const text = new TextBuilder();
   text.append(`${JSON.stringify(head, null, 2).slice(0, -2)},\n  "rows": [`);
@@ -99,18 +99,21 @@ export function rowWriter(currency: string, tz: string): (row: UsageRow) => stri
     name(currencyField('cost_per_inference', currency)),
     name(`tokens_per_${currency.toLowerCase()}`),
   ];
-  // Rows share their label names, periods and, mostly, their lists of versions and GPU types.
+  // Rows share their label names, periods and lists of versions (summarise hands out one
+  // list per distinct set); lists of unpriced GPU types are mostly the one empty list.
   const textsOf = periodTexts(tz);
   const labelKeys = new Map<string, string>();
-  const lists = new Map<readonly string[], string>();
-  const list = (values: readonly string[]) => {
-    let text = lists.get(values);
+  const versionLists = new Map<readonly string[], string>();
+  const versions = (names: readonly string[]) => {
+    let text = versionLists.get(names);
     if (text === undefined) {
-      text = JSON.stringify(values);
-      lists.set(values, text);
+      text = JSON.stringify(names);
+      versionLists.set(names, text);
     }
     return text;
   };
+  const gpuTypes = (types: readonly string[]) =>
+    types.length === 0 ? '[]' : JSON.stringify(types);
   return (row) => {
     let text = '{';
     for (const label in row.group) {
@@ -134,9 +137,9 @@ export function rowWriter(currency: string, tz: string): (row: UsageRow) => stri
       `${costPerInference}${row.costPerInference === null ? 'null' : number(round(row.costPerInference, 10))}` +
       `${tokensPerCost}${row.tokensPerCost === null ? 'null' : number(round(row.tokensPerCost, 4))}` +
       `,"unpriced_gpu_hours":${number(round(row.unpricedGpuHours, QUANTITY_DECIMALS))}` +
-      `,"unpriced_gpu_types":${list(row.unpricedGpuTypes)}` +
+      `,"unpriced_gpu_types":${gpuTypes(row.unpricedGpuTypes)}` +
       `,"cost_share":${row.costShare === null ? 'null' : number(round(row.costShare, 8))}` +
-      `,"catalogue_versions":${list(row.versions)}}`
+      `,"catalogue_versions":${versions(row.versions)}}`
     );
   };
 }

@@ -49,8 +49,9 @@ const EMPTY = Buffer.alloc(0);
 const ELEMENT_BOUNDARY = Buffer.from('},{"metric":');
 
 /**
- * Feed the body with write(), then call end(). Series are handed to onSeries as soon as
- * their last byte arrives, in the order the server wrote them.
+ * Feed the body with write(), then call end(). Series are handed to onSeries batch by batch
+ * (at most about 64 KB after their last byte arrived, and all of them by the result's end),
+ * in the order the server wrote them.
  */
 export class AnswerReader {
   // Everything outside the result elements, for JSON.parse at the end.

@@ -284,7 +284,7 @@ async function sendJob(
 }
 
 /**
- * Streams a 200 answer into onSeries, series by series as they arrive: a large answer is
+ * Streams a 200 answer into onSeries in batches of series as they arrive: a large answer is
  * never held whole, neither as text nor as parsed JSON.
  */
 async function readJob(
