@@ -64,16 +64,6 @@ async function main(argv: readonly string[]): Promise<number> {
       if (verbose && error.cause) process.stderr.write(`${describeCause(error.cause)}\n`);
       return error.exitCode;
     }
-    if (error instanceof Error && error.name === '$ZodError') {
-      // A schema rejected an option value that no typed check caught first; zod/mini's parse()
-      // throws zod's core error, whose name is "$ZodError".
-      const issue = (error as Error & { issues?: { path: unknown[]; message: string }[] })
-        .issues?.[0];
-      process.stderr.write(
-        `ml-cost: ${issue ? `${issue.path.join('.')}: ${issue.message}` : error.message}\n`,
-      );
-      return ExitCode.usage;
-    }
     process.stderr.write(
       `ml-cost: internal error (a bug in ml-cost, please report it): ${error instanceof Error ? error.message : String(error)}\n`,
     );
