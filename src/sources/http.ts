@@ -9,6 +9,7 @@ import * as http from 'node:http';
 import type { Readable } from 'node:stream';
 import { SourceError, UsageError } from '../errors.js';
 import { redactSecrets } from './redact.js';
+import { oneLine } from './victoria-errors.js';
 
 export interface HttpClientOptions {
   readonly timeoutMs: number;
@@ -277,14 +278,29 @@ export function describeNetworkError(error: unknown, timeoutMs: number): Network
     case 'EPIPE':
       return { cause: 'connection closed before the response was complete', retryable: true };
   }
+  if (code?.startsWith('HPE_')) {
+    // Node's HTTP parser gave up: whatever listens there does not speak HTTP.
+    return {
+      cause: `the server did not answer in HTTP (${code})`,
+      retryable: false,
+      hint: "check the port: VictoriaMetrics' HTTP port is 8428 unless configured otherwise",
+    };
+  }
+  if (/wrong version number/i.test(message)) {
+    return {
+      cause: `the server does not speak TLS on this port (${code ?? 'TLS error'})`,
+      retryable: false,
+      hint: 'use an http:// URL, or the port where TLS is served',
+    };
+  }
   if (code && TLS_CODE.test(code)) {
     return {
-      cause: `TLS error: ${message} (${code})`,
+      cause: `TLS error: ${oneLine(message)} (${code})`,
       retryable: false,
       hint: 'pass --ca-file for a private CA, or --insecure to skip verification',
     };
   }
-  return { cause: code ? `${message} (${code})` : message, retryable: false };
+  return { cause: code ? `${oneLine(message)} (${code})` : oneLine(message), retryable: false };
 }
 
 /** Node puts the code on the error, on its cause, or on the first of several (happy eyeballs). */

@@ -73,6 +73,31 @@ describe('describeNetworkError', () => {
     expect(describeNetworkError(both, 30_000).cause).toBe('connection refused');
   });
 
+  it('names a server that does not speak HTTP, and one that does not speak TLS', () => {
+    expect(
+      describeNetworkError(
+        withCode('HPE_INVALID_CONSTANT', 'Parse Error: Expected HTTP/, RTSP/ or ICE/'),
+        30_000,
+      ),
+    ).toEqual({
+      cause: 'the server did not answer in HTTP (HPE_INVALID_CONSTANT)',
+      retryable: false,
+      hint: "check the port: VictoriaMetrics' HTTP port is 8428 unless configured otherwise",
+    });
+    const plainPort = withCode(
+      'EPROTO',
+      '80A8F0:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:\n../deps/openssl/openssl/ssl/record/ssl3_record.c:354:\n',
+    );
+    const failure = describeNetworkError(plainPort, 30_000);
+    expect(failure.cause).toBe('the server does not speak TLS on this port (EPROTO)');
+    expect(failure.hint).toBe('use an http:// URL, or the port where TLS is served');
+  });
+
+  it('keeps other TLS messages on one line', () => {
+    const failure = describeNetworkError(withCode('ERR_SSL_X', 'first line\nsecond line'), 30_000);
+    expect(failure.cause).toBe('TLS error: first line second line (ERR_SSL_X)');
+  });
+
   it('names the connect timeout, capped at 10 s', () => {
     expect(describeNetworkError(withCode('CONNECT_TIMEOUT'), 30_000).cause).toBe(
       'connect timeout (no TCP/TLS connection within 10s)',
