@@ -37,6 +37,12 @@ export interface FaultServer {
   /** Faults for the next requests, in order; when they run out, `fallback` answers. */
   queue(...faults: Fault[]): void;
   fallback: Fault;
+  /**
+   * The path prefix of the requests that count: only they are recorded and take queued
+   * faults. A test that sends under its own prefix cannot be disturbed by a request an earlier
+   * test left on the wire (a query already sent when its answer turned out unusable).
+   */
+  scope: string;
   close(): Promise<void>;
 }
 
@@ -46,14 +52,18 @@ export interface FaultServerOptions {
 }
 
 export async function startFaultServer(options: FaultServerOptions = {}): Promise<FaultServer> {
-  const pending: Fault[] = [];
+  const pending: { readonly scope: string; readonly fault: Fault }[] = [];
   const requests: RecordedRequest[] = [];
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString();
-    requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
-    const fault = pending.shift() ?? server.fallback;
+    const path = req.url ?? '';
+    const inScope = path.startsWith(server.scope);
+    if (inScope) requests.push({ method: req.method ?? '', path, headers: req.headers, body });
+    const queued = inScope ? pending.findIndex((entry) => entry.scope === server.scope) : -1;
+    const fault =
+      queued >= 0 ? (pending.splice(queued, 1)[0]?.fault ?? server.fallback) : server.fallback;
     await act(fault, req, res, body, options.upstream);
   };
   const http = options.tls ? createHttpsServer(options.tls, handler) : createHttpServer(handler);
@@ -62,7 +72,8 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
   const server: FaultServer = {
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
-    queue: (...faults) => pending.push(...faults),
+    queue: (...faults) => pending.push(...faults.map((fault) => ({ scope: server.scope, fault }))),
+    scope: '',
     fallback: { kind: 'proxy' },
     close: () =>
       new Promise<void>((resolve) => {

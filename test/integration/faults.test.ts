@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode, SourceError } from '../../src/errors.js';
 import type { UsageQuery } from '../../src/sources/types.js';
 import {
@@ -54,6 +54,11 @@ afterAll(async () => {
   await vm?.stop();
 });
 
+let test = 0;
+beforeEach(() => {
+  server.scope = `/test-${++test}/`;
+});
+
 afterEach(() => {
   server.requests.length = 0;
   server.fallback = { kind: 'proxy' };
@@ -61,7 +66,7 @@ afterEach(() => {
 
 function source(options: Partial<VictoriaSourceOptions> = {}) {
   return createVictoriaSource({
-    url: server.url,
+    url: `${server.url}${server.scope}`,
     retryDelayMs: 1,
     concurrency: 1,
     bearerToken: TOKEN,
@@ -78,10 +83,6 @@ async function failure(options: Partial<VictoriaSourceOptions> = {}): Promise<st
       () => undefined,
       (caught: unknown) => caught,
     );
-  // The next query may already be on the wire when an answer turns out unusable (it is sent as
-  // soon as the previous answer has arrived). Let the server take it in now, so that it cannot
-  // take the fault the next test queues.
-  await new Promise((resolve) => setTimeout(resolve, 50));
   expect(error).toBeInstanceOf(SourceError);
   const message = (error as SourceError).message;
   expect((error as SourceError).exitCode).toBe(ExitCode.source);
@@ -200,7 +201,10 @@ describe('error answers', () => {
     };
     const fromOption = await failure({ bearerToken: undefined, basicAuth: `alice:${PASSWORD}` });
     expect(fromOption).toContain('403 Forbidden');
-    const withUserinfo = server.url.replace('http://', `http://alice:${PASSWORD}@`);
+    const withUserinfo = `${server.url}${server.scope}`.replace(
+      'http://',
+      `http://alice:${PASSWORD}@`,
+    );
     const fromUrl = await failure({ bearerToken: undefined, url: withUserinfo });
     expect(fromUrl).toContain('VictoriaMetrics at http://***@127.0.0.1:');
     expect(server.requests.at(-1)?.headers.authorization).toBe(`Basic ${basic}`);
@@ -283,11 +287,14 @@ describe('the request', () => {
       status: 200,
       body: '{"status":"success","data":{"resultType":"matrix","result":[]}}',
     };
-    await source({ url: `${server.url}/select/0:1/prometheus/` }).fetch(query, () => {});
+    await source({ url: `${server.url}${server.scope}select/0:1/prometheus/` }).fetch(
+      query,
+      () => {},
+    );
     expect(server.requests).toHaveLength(3);
     const first = server.requests[0];
     expect(first?.method).toBe('POST');
-    expect(first?.path).toBe('/select/0:1/prometheus/api/v1/query_range');
+    expect(first?.path).toBe(`${server.scope}select/0:1/prometheus/api/v1/query_range`);
     expect(first?.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(first?.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(first?.headers['x-api-key']).toBe(HEADER_VALUE);

@@ -1,7 +1,7 @@
 // The HTTP client's timeouts on its own, against a local server: a body that stalls while it
 // is read fails; an answer that waits its turn unread, longer than the timeout, does not.
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createTcpServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SourceError } from '../../src/errors.js';
 import { createHttpClient, type HttpClient } from '../../src/sources/http.js';
@@ -54,6 +54,29 @@ async function read(http: HttpClient, path: string, waitBeforeReading: number): 
   await http.readBody(answer, (chunk) => chunks.push(chunk), signal);
   return Buffer.concat(chunks).toString('utf8');
 }
+
+describe('the connect timeout', () => {
+  it('names a TLS handshake that never completes', async () => {
+    // Accepts the TCP connection and reads the TLS client hello, but never answers it.
+    const silent = createTcpServer((socket) => socket.resume());
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    const http = await client();
+    try {
+      const signal = new AbortController().signal;
+      const error = await http
+        .post(`https://127.0.0.1:${port}/api/v1/query_range`, new URLSearchParams(), signal)
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(SourceError);
+      expect((error as Error).message).toContain(
+        'connect timeout (no TCP/TLS connection within 0.2s)',
+      );
+    } finally {
+      await http.close();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+});
 
 describe('the body timeout', () => {
   it('does not count while an answer waits its turn unread', async () => {

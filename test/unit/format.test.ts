@@ -20,6 +20,8 @@ describe('round', () => {
     [-604196005926282, 6, -604196005926282],
     [2 ** 60 + 2 ** 8, 2, 2 ** 60 + 2 ** 8],
     [123456789.125, 6, 123456789.125],
+    // Too large to carry 8 more decimals: already as precise as a double can be.
+    [47386479377746.59, 8, 47386479377746.59],
     [-0, 2, 0],
   ])('round(%d, %d) = %d', (value, decimals, expected) => {
     expect(round(value, decimals)).toBe(expected);
