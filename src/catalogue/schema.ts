@@ -1,13 +1,13 @@
-// The shape of one catalogue version file (DESIGN.md §5). Field-level rules only; rules that
-// span files (unique versions and dates, one currency) live in validate.ts.
+// The shape of one catalogue version file (DESIGN.md §5). Rules within one file only; rules
+// that span files (unique versions and dates, one currency) live in validate.ts.
 import * as z from 'zod/mini';
 import '../zod-messages.js';
 
 /**
  * Rates at or above this many currency units per GPU-hour are rejected as typos. Published
  * on-demand rates stay below ~10 EUR/USD per GPU-hour, so 1000 catches a misplaced decimal
- * point (4100 for 4.10) with a wide margin. Currencies with small units (JPY, KRW, INR, ...)
- * would need a higher bound; the catalogue is expected in a major currency.
+ * point (4100 for 4.10) with a wide margin. A currency of small units (an H100-hour is about
+ * 5,500 KRW) sets its own bound in the file, max_gpu_hour_rate, which says so in the open.
  */
 export const MAX_GPU_HOUR_RATE = 1000;
 
@@ -42,16 +42,34 @@ function isCalendarDate(timestamp: string): boolean {
   return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === timestamp.slice(0, 10);
 }
 
-const gpuHourRate = z.number({ error: required(rateRule()) }).check(
-  z.minimum(0, { error: rateRule() }),
-  z.lt(MAX_GPU_HOUR_RATE, {
-    error: `${rateRule()}; a rate this high is usually a misplaced decimal point`,
-  }),
-);
+const gpuHourRate = z
+  .number({ error: required(rateRule(MAX_GPU_HOUR_RATE)) })
+  .check(z.minimum(0, { error: rateRule(MAX_GPU_HOUR_RATE) }));
 
-function rateRule(): string {
-  return `must be a finite number >= 0 and < ${MAX_GPU_HOUR_RATE} (price per GPU-hour)`;
+function rateRule(max: number): string {
+  return `must be a finite number >= 0 and < ${max} (price per GPU-hour)`;
 }
+
+/** Every rate below the file's bound: max_gpu_hour_rate, or MAX_GPU_HOUR_RATE. */
+const ratesBelowBound = z.superRefine(
+  (file: { gpu_hour: Record<string, number>; max_gpu_hour_rate?: number | undefined }, ctx) => {
+    const max = file.max_gpu_hour_rate ?? MAX_GPU_HOUR_RATE;
+    const bound =
+      file.max_gpu_hour_rate === undefined
+        ? `< ${max} (price per GPU-hour; a currency of small units sets its own bound with "max_gpu_hour_rate")`
+        : `< ${max}, this file's max_gpu_hour_rate (price per GPU-hour)`;
+    for (const [gpuType, rate] of Object.entries(file.gpu_hour)) {
+      if (rate >= max) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['gpu_hour', gpuType],
+          message: `must be a finite number >= 0 and ${bound}; a rate this high is usually a misplaced decimal point`,
+          input: rate,
+        });
+      }
+    }
+  },
+);
 
 export const priceVersionFileSchema = z
   .strictObject({
@@ -110,12 +128,26 @@ export const priceVersionFileSchema = z
       .register(z.globalRegistry, {
         minProperties: 1,
         description:
-          'Price per GPU-hour by GPU type (the gpu_type label value). A GPU type not listed is unpriced, never free.',
+          'Price per GPU-hour by GPU type (the gpu_type label value), each below max_gpu_hour_rate (default 1000). A GPU type not listed is unpriced, never free.',
+      }),
+    max_gpu_hour_rate: z
+      .optional(
+        z
+          .number({ error: 'must be a number above 0 (the highest plausible price per GPU-hour)' })
+          .check(
+            z.positive({
+              error: 'must be a number above 0 (the highest plausible price per GPU-hour)',
+            }),
+          ),
+      )
+      .register(z.globalRegistry, {
+        description: `Rates must stay below this (default ${MAX_GPU_HOUR_RATE}): a guard against misplaced decimal points. Raise it for a currency of small units, e.g. 100000 for KRW.`,
       }),
     notes: z.optional(z.string({ error: 'must be a string' })).register(z.globalRegistry, {
       description: 'Where these prices come from: provider, instance, FX rate, date.',
     }),
   })
+  .check(ratesBelowBound)
   .register(z.globalRegistry, {
     title: 'ml-cost pricing catalogue version',
     description:

@@ -231,6 +231,34 @@ const cases: BrokenCase[] = [
     says: 'misplaced decimal point (got 4100)',
   },
   {
+    name: 'a won rate without its own bound',
+    files: { 'a.json': { ...withRate('H100-80GB', 5500), currency: 'KRW' } },
+    file: 'a.json',
+    field: 'gpu_hour.H100-80GB',
+    says: 'sets its own bound with "max_gpu_hour_rate"',
+  },
+  {
+    name: "a rate at the file's own bound",
+    files: { 'a.json': { ...withRate('H100-80GB', 100000), max_gpu_hour_rate: 100000 } },
+    file: 'a.json',
+    field: 'gpu_hour.H100-80GB',
+    says: "< 100000, this file's max_gpu_hour_rate",
+  },
+  {
+    name: 'a zero bound',
+    files: { 'a.json': withField('max_gpu_hour_rate', 0) },
+    file: 'a.json',
+    field: 'max_gpu_hour_rate',
+    says: 'must be a number above 0',
+  },
+  {
+    name: 'a bound as text',
+    files: { 'a.json': withField('max_gpu_hour_rate', '100000') },
+    file: 'a.json',
+    field: 'max_gpu_hour_rate',
+    says: 'must be a number above 0',
+  },
+  {
     name: 'rate overflowing to Infinity',
     files: {
       'a.json':
@@ -417,6 +445,26 @@ describe('loadCatalogue accepts what the format allows', () => {
     expect(catalogue.currency).toBe('EUR');
     expect(catalogue.origin).toBe(dir);
     expect(catalogue.hash).toMatch(/^[0-9a-f]{12}$/);
+  });
+
+  it('takes rates in won below the bound the file sets, priced as given', async () => {
+    const won = {
+      version: 'krw-1',
+      effective_from: '2026-07-01T00:00:00Z',
+      currency: 'KRW',
+      max_gpu_hour_rate: 100000,
+      gpu_hour: { 'H100-80GB': 5500, L4: 950 },
+    };
+    const catalogue = await loadCatalogue(await catalogueDir('won', { 'krw-1.json': won }));
+    expect(catalogue.versions[0]?.gpuHour).toEqual({ 'H100-80GB': 5500, L4: 950 });
+    expect(catalogue.currency).toBe('KRW');
+    // The bound guards the prices; it is not one of them, so the hash does not follow it.
+    const { max_gpu_hour_rate: _bound, ...unbounded } = won;
+    const lower = { ...unbounded, gpu_hour: { L4: 950 } };
+    const withBound = { ...lower, max_gpu_hour_rate: 100000 };
+    const a = await loadCatalogue(await catalogueDir('won-a', { 'v.json': lower }));
+    const b = await loadCatalogue(await catalogueDir('won-b', { 'v.json': withBound }));
+    expect(a.hash).toBe(b.hash);
   });
 
   it('takes a zero fraction of a second, a byte-order mark, and no optional fields', async () => {
