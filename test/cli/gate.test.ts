@@ -84,12 +84,25 @@ describe('ml-cost gate exit codes', () => {
   });
 
   it('holds the budget against the end-of-month forecast', async () => {
-    // Run-rate alone: 48 A100 and 24 L4 GPU-hours over 648 elapsed hours, 72 hours to go at
-    // 3.00 and 0.71: 158.52 + 16.00 + 1.89 = 176.41 EUR; the gate takes the higher projection.
+    // Run-rate: 48 A100 and 24 L4 GPU-hours over 648 elapsed hours, 72 hours to go at 3.00 and
+    // 0.71: 158.52 + 16.00 + 1.89 = 176.41 EUR. Trend, fitted per GPU type on the 27 closed days
+    // (0 GPU-hours until 24 A100 and 12 L4 on each of the last two): A100 slope 600/1638 per
+    // day, projected 6.906 + 7.272 + 7.639 = 21.817 GPU-hours x 3.00 = 65.45; L4 half of that
+    // in GPU-hours, 10.908 x 0.71 = 7.74. Trend 158.52 + 65.45 + 7.74 = 231.72 EUR, the higher.
     const breach = await gate('--budget', '170', '--on', 'forecast');
     expect(breach.code).toBe(1);
-    expect(breach.stdout).toMatch(/budget \(forecast/);
+    expect(breach.stdout).toMatch(/budget \(forecast: trend\).*all.*FAIL.*231\.72 EUR/);
     expect((await gate('--budget', '100000', '--on', 'forecast')).code).toBe(0);
+  });
+
+  it("holds a use case's budget against its own forecast", async () => {
+    // chat alone (A100 only): 141.48 EUR to date, trend 65.45 EUR to go (above): 206.93 EUR,
+    // above its run-rate of 141.48 + 16.00.
+    const breach = await gate('--use-case', 'chat', '--budget', '206', '--on', 'forecast');
+    expect(breach.code).toBe(1);
+    expect(breach.stdout).toMatch(/budget \(forecast: trend\).*chat.*FAIL.*206\.93 EUR/);
+    const pass = await gate('--use-case', 'chat', '--budget', '207', '--on', 'forecast');
+    expect(pass.code).toBe(0);
   });
 
   it('exits 2 on a broken catalogue', async () => {
