@@ -5,6 +5,7 @@ import type { UsageReport } from '../core/report.js';
 import { formatDecimal } from '../export/decimal.js';
 import { mlCostTable } from '../export/ml-cost.js';
 import type { Cell, Column, Table } from '../export/table.js';
+import { TextBuilder } from './text-builder.js';
 
 /** Leading characters that make Excel, LibreOffice or Sheets read a cell as a formula (OWASP). */
 const FORMULA_TRIGGER = /^[=+\-@\t\r]/;
@@ -29,19 +30,29 @@ function cellText(column: Column, cell: Cell): string {
   return guardFormula(String(cell));
 }
 
+const CSV_OPTIONS = {
+  record_delimiter: 'unix',
+  // With an explicit record delimiter csv-stringify no longer quotes a lone "\r", which
+  // spreadsheets would read as a line break inside the record.
+  quoted_match: /[\r\n]/,
+  eof: true,
+} as const;
+
+/** Records are turned into text this many at a time, so their cells die young. */
+const RECORDS_PER_SLICE = 10_000;
+
 /** The header line, then one line per record, "\n"-terminated, no BOM, same bytes every run. */
 export function renderTableCsv(table: Table): string {
-  const { columns } = table;
-  const lines = table.records.map((record) =>
-    columns.map((column, index) => cellText(column, record[index] ?? null)),
-  );
-  return stringify([columns.map((column) => column.name), ...lines], {
-    record_delimiter: 'unix',
-    // With an explicit record delimiter csv-stringify no longer quotes a lone "\r", which
-    // spreadsheets would read as a line break inside the record.
-    quoted_match: /[\r\n]/,
-    eof: true,
-  });
+  const { columns, records } = table;
+  const text = new TextBuilder();
+  text.append(stringify([columns.map((column) => column.name)], CSV_OPTIONS));
+  for (let start = 0; start < records.length; start += RECORDS_PER_SLICE) {
+    const lines = records
+      .slice(start, start + RECORDS_PER_SLICE)
+      .map((record) => columns.map((column, index) => cellText(column, record[index] ?? null)));
+    text.append(stringify(lines, CSV_OPTIONS));
+  }
+  return text.toString();
 }
 
 /** `report --format csv`: the ml-cost layout with each row's share of the report's cost. */

@@ -80,6 +80,23 @@ describe('renderTableCsv', () => {
     expect(csv).toBe("use_case,cost_eur\n'=1+1,-3.25\n");
   });
 
+  it('writes every record, in order, however many there are', () => {
+    // Past the renderer's slices of 10,000 records, with quoting on both sides of an edge.
+    const records = Array.from({ length: 25_001 }, (_, i) => [
+      i % 9_999 === 0 ? `line\nbreak ${i}` : `use-case-${i}`,
+      i / 4,
+    ]);
+    const expected = [
+      'use_case,cost_eur',
+      ...records.map(([name, cost]) =>
+        String(name).includes('\n') ? `"${name}",${cost}` : `${name},${cost}`,
+      ),
+      '',
+    ].join('\n');
+    expect(renderTableCsv({ columns, records })).toBe(expected);
+    expect(renderTableCsv({ columns, records: [] })).toBe('use_case,cost_eur\n');
+  });
+
   it('writes null as an empty cell, never as zero', () => {
     const csv = renderTableCsv({ columns, records: [['chat', null]] });
     expect(csv).toBe('use_case,cost_eur\nchat,\n');
