@@ -2,8 +2,8 @@
 // out of the byte stream in batches of about 64 KB, each batch parsed by one JSON.parse and
 // its points put straight into a Float64Array per series on the hour grid. A 200 MB answer
 // never becomes a 200 MB string or millions of live arrays, and V8's parser does the byte
-// work (measured 2x faster than a byte-by-byte scanner in JavaScript, both for one point
-// per series and for hourly answers). What surrounds the result (status, isPartial,
+// work (measured against a byte-by-byte scanner in JavaScript: 2x faster for one point per
+// series, 1.3x for hourly answers). What surrounds the result (status, isPartial,
 // resultType, error) is small and goes through JSON.parse at the end, which also words what
 // is wrong with a body that is not JSON.
 
