@@ -35,14 +35,18 @@ export interface Chunk {
   readonly alone?: boolean;
 }
 
+function assertHoursPerChunk(hoursPerChunk: number): void {
+  if (!Number.isInteger(hoursPerChunk) || hoursPerChunk < 1) {
+    throw new RangeError(`hoursPerChunk must be a positive integer, got ${hoursPerChunk}`);
+  }
+}
+
 export function planChunks(
   grid: HourGrid,
   hoursPerChunk: number,
   overlapHours = CHUNK_OVERLAP_HOURS,
 ): Chunk[] {
-  if (!Number.isInteger(hoursPerChunk) || hoursPerChunk < 1) {
-    throw new RangeError(`hoursPerChunk must be a positive integer, got ${hoursPerChunk}`);
-  }
+  assertHoursPerChunk(hoursPerChunk);
   const chunks: Chunk[] = [];
   for (let offset = 0; offset < grid.hours; offset += hoursPerChunk) {
     const hours = Math.min(hoursPerChunk, grid.hours - offset);
@@ -75,9 +79,7 @@ export function planSpanChunks(
   hoursPerChunk: number,
   overlapHours = CHUNK_OVERLAP_HOURS,
 ): Chunk[] {
-  if (!Number.isInteger(hoursPerChunk) || hoursPerChunk < 1) {
-    throw new RangeError(`hoursPerChunk must be a positive integer, got ${hoursPerChunk}`);
-  }
+  assertHoursPerChunk(hoursPerChunk);
   const chunks: Chunk[] = [];
   const point = (lastHour: number, base: number, running: number, lead: boolean): Chunk => ({
     offset: lastHour,
