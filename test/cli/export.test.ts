@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/prom
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, writeCatalogue } from '../helpers/cli.js';
+import { parseCsv } from '../helpers/csv.js';
 import { FOCUS_MANDATORY_COLUMNS } from '../helpers/focus-spec.js';
 import {
   exportFileText,
@@ -30,14 +31,6 @@ const cli = (args: string[], cat = catalogue, src = source) =>
 
 async function freshDir(): Promise<string> {
   return mkdtemp(join(dir, 'out-'));
-}
-
-function parseCsv(text: string): Record<string, string>[] {
-  const [header, ...lines] = text.trimEnd().split('\n');
-  const names = header?.split(',') ?? [];
-  return lines.map((line) =>
-    Object.fromEntries(line.split(',').map((cell, i) => [names[i], cell])),
-  );
 }
 
 describe('ml-cost export (ml-cost columns)', () => {

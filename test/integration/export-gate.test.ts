@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { column } from '../helpers/csv.js';
 import { exportFileText, twoDayCatalogue, twoDayUsage } from '../helpers/two-days.js';
 import { type ExportLine, startVictoria, type Victoria } from '../helpers/victoria.js';
 
@@ -43,12 +44,6 @@ const run = (args: string[], source = victoria.url) =>
   runCli([...args, '--source', source, '--catalogue', catalogue], {
     env: { ML_COST_NOW: '2026-11-28T00:10:00Z' },
   });
-
-function column(csv: string, name: string): string[] {
-  const [header, ...lines] = csv.trimEnd().split('\n');
-  const index = header?.split(',').indexOf(name) ?? -1;
-  return lines.map((line) => line.split(',')[index] ?? '');
-}
 
 describe('export on a real VictoriaMetrics', () => {
   const hourly = ['export', '--from', '2026-11-26', '--to', '2026-11-28', '--granularity', 'hour'];

@@ -8,6 +8,7 @@ import {
 } from '../../src/export/focus.js';
 import { mlCostTable } from '../../src/export/ml-cost.js';
 import { renderCsv, renderTableCsv } from '../../src/render/csv.js';
+import { column } from '../helpers/csv.js';
 import { FOCUS_MANDATORY_COLUMNS } from '../helpers/focus-spec.js';
 import { usageReport, usageRow } from '../helpers/usage-report.js';
 
@@ -269,9 +270,7 @@ describe('FOCUS layout', () => {
 
   it('writes a CSV whose costs add up to the priced total', () => {
     const csv = renderTableCsv(focusTable(report([searchL4, chatA100]), options));
-    const [header, ...lines] = csv.trimEnd().split('\n');
-    const billed = header?.split(',').indexOf('BilledCost') ?? -1;
-    const sum = lines.reduce((acc, line) => acc + Number(line.split(',')[billed]), 0);
+    const sum = column(csv, 'BilledCost').reduce((acc, cell) => acc + Number(cell), 0);
     expect(sum).toBeCloseTo(29.3 + 1.42, 9);
   });
 });
