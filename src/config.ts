@@ -7,6 +7,7 @@ import { parseJsonText } from './catalogue/json-text.js';
 import { unknownFieldMessage } from './catalogue/unknown-field.js';
 import { UsageError } from './errors.js';
 import { isPresetName, PRESET_NAMES } from './presets.js';
+import { isLabelName } from './sources/promql.js';
 import './zod-messages.js';
 
 export const CONFIG_FILE = 'ml-cost.config.json';
@@ -93,7 +94,23 @@ const configSchema = z.strictObject({
       }),
     ),
   ),
-  by: z.optional(z.array(nonEmpty()).check(z.minLength(1))),
+  by: z.optional(
+    z
+      .array(
+        z.string().check(
+          z.refine(isLabelName, {
+            error: (issue) =>
+              `${JSON.stringify(issue.input)} is not a label name (letters, digits, _ and ., not starting with __)`,
+          }),
+        ),
+      )
+      .check(
+        z.minLength(1),
+        z.refine((labels) => new Set(labels).size === labels.length, {
+          error: 'a label is listed twice',
+        }),
+      ),
+  ),
   settle_minutes: z.optional(nonNegative()),
   use_cases: z.optional(
     z.record(z.string(), z.strictObject({ value_per_inference: z.optional(money) })),

@@ -16,12 +16,11 @@ import {
   commandWindow,
   createContext,
   type GroupFlags,
-  parseBy,
+  groupLabels,
   parseFilters,
   type SourceFlags,
   type WindowFlags,
 } from './options.js';
-import { DEFAULT_BY } from './report.js';
 
 export const EXPORT_SCHEMAS = ['ml-cost', 'focus'] as const;
 type ExportSchema = (typeof EXPORT_SCHEMAS)[number];
@@ -124,13 +123,10 @@ async function runExport(flags: ExportFlags): Promise<void> {
  * use case and model; the ml-cost schema groups like `report` does.
  */
 function exportBy(flags: ExportFlags, context: CommandContext): string[] {
-  const chosen =
-    flags.by !== undefined || context.config.by !== undefined
-      ? parseBy(flags.by ?? context.config.by?.join(','), DEFAULT_BY)
-      : undefined;
-  if (flags.schema === 'ml-cost') return chosen ?? [...DEFAULT_BY];
+  const chosen = groupLabels(flags, context);
+  if (flags.schema === 'ml-cost') return chosen;
   const { useCase, modelName, gpuType } = context.labels;
-  return [...new Set([useCase, modelName, gpuType, ...(chosen ?? [])])];
+  return [...new Set([useCase, modelName, gpuType, ...chosen])];
 }
 
 function refuseUnpriced(report: UsageReport): void {

@@ -82,7 +82,7 @@ async function runForecast(flags: ForecastFlags): Promise<void> {
   const budget = parseAmount(flags.budget, '--budget');
   const lookbackDays = parseLookback(flags.lookback);
   const context = await createContext(flags);
-  const by = parseBy(flags.by, []);
+  const by = parseBy(flags.by);
   const report = await buildForecastReport(context, {
     month: flags.month,
     asOf: flags.asOf,

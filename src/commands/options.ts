@@ -128,7 +128,7 @@ export function addFilterOption(command: Command): Command {
 export function addGroupOptions(command: Command): Command {
   command.option(
     '--by <labels>',
-    'comma-separated labels to group by (default: use_case,model_name)',
+    "comma-separated labels to group by (default: the config's by, else the use-case and model labels)",
   );
   return addFilterOption(command);
 }
@@ -142,8 +142,18 @@ export function addOutputOptions(command: Command, formats: readonly string[]): 
     .option('--no-color', 'no colours in tables (also: NO_COLOR=1)');
 }
 
-export function parseBy(text: string | undefined, fallback: readonly string[]): string[] {
-  if (text === undefined) return [...fallback];
+/**
+ * The labels a report groups by: --by, else the config's by, else the use-case and model
+ * labels, as the config or the metrics preset names them.
+ */
+export function groupLabels(flags: GroupFlags, context: CommandContext): string[] {
+  if (flags.by !== undefined) return parseBy(flags.by);
+  if (context.config.by !== undefined) return [...context.config.by];
+  return [...new Set([context.labels.useCase, context.labels.modelName])];
+}
+
+export function parseBy(text: string | undefined): string[] {
+  if (text === undefined) return [];
   const labels = text
     .split(',')
     .map((label) => label.trim())

@@ -10,15 +10,14 @@ import {
   commandWindow,
   createContext,
   type GroupFlags,
+  groupLabels,
   type OutputFlags,
-  parseBy,
   parseFilters,
   type SourceFlags,
   type WindowFlags,
 } from './options.js';
 
 export const REPORT_FORMATS = ['table', 'csv', 'json', 'markdown'] as const;
-export const DEFAULT_BY = ['use_case', 'model_name'];
 
 type ReportFlags = SourceFlags & WindowFlags & GroupFlags & OutputFlags & { granularity: string };
 
@@ -56,7 +55,7 @@ Examples:
 async function runReport(flags: ReportFlags): Promise<void> {
   const filters = parseFilters(flags.filter);
   const context = await createContext(flags);
-  const by = parseBy(flags.by ?? context.config.by?.join(','), DEFAULT_BY);
+  const by = groupLabels(flags, context);
   const window = await commandWindow(flags, context, 'last-month');
   const [{ buildUsageReport }, { render, usageRenderers }] = await Promise.all([
     import('../pipeline.js'),

@@ -57,6 +57,15 @@ describe('loadConfig', () => {
     await expect(loadConfig(undefined, empty)).rejects.toThrow(/export\.focus\.service_name/);
   });
 
+  it('refuses a by that is not a list of distinct label names', async () => {
+    const dashed = await dirWith('{"by":["use_case","model-name"]}');
+    await expect(loadConfig(undefined, dashed)).rejects.toThrow(
+      'by.1: "model-name" is not a label name',
+    );
+    const twice = await dirWith('{"by":["use_case","use_case"]}');
+    await expect(loadConfig(undefined, twice)).rejects.toThrow('by: a label is listed twice');
+  });
+
   it('names the file of a config that is not JSON', async () => {
     const dir = await dirWith('{"tz":');
     await expect(loadConfig(undefined, dir)).rejects.toThrow(
