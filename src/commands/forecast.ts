@@ -114,14 +114,12 @@ export async function buildForecastReport(
   context: CommandContext,
   request: ForecastRequest,
 ): Promise<ForecastReport> {
-  const [periods, { buildUsageReport }, { forecastMonth }, { findVersion }, dates] =
-    await Promise.all([
-      import('../core/periods.js'),
-      import('../pipeline.js'),
-      import('../core/forecast.js'),
-      import('../catalogue/resolve.js'),
-      import('./forecast-dates.js'),
-    ]);
+  const [periods, { buildUsageReport }, { forecastMonth }, { findVersion }] = await Promise.all([
+    import('../core/periods.js'),
+    import('../pipeline.js'),
+    import('../core/forecast.js'),
+    import('../catalogue/resolve.js'),
+  ]);
   const { tz, now } = context;
   periods.assertTimeZone(tz);
   const asOfMs =
@@ -141,7 +139,7 @@ export async function buildForecastReport(
   const fitStartMs =
     request.lookbackDays === undefined
       ? monthStartMs
-      : Math.min(monthStartMs, dates.daysBefore(closedUntilMs, request.lookbackDays, tz));
+      : Math.min(monthStartMs, periods.daysBefore(closedUntilMs, request.lookbackDays, tz));
 
   const gpuType = context.labels.gpuType;
   const fetchBy = request.by.includes(gpuType) ? [...request.by] : [...request.by, gpuType];

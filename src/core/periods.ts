@@ -100,18 +100,18 @@ function periodRange(period: string, nowMs: number, tz: string): [number, number
   const thisMonth = startOfMonth(now);
   switch (period) {
     case 'today':
-      return [today.getTime(), addDays(today, 1).getTime()];
+      return [today.getTime(), daysLater(today, 1).getTime()];
     case 'yesterday':
-      return [addDays(today, -1).getTime(), today.getTime()];
+      return [daysLater(today, -1).getTime(), today.getTime()];
     case 'this-month':
       return [thisMonth.getTime(), addMonths(thisMonth, 1).getTime()];
     case 'last-month':
       return [addMonths(thisMonth, -1).getTime(), thisMonth.getTime()];
     // The last N complete days, today excluded: closed periods give stable numbers.
     case 'last-7d':
-      return [addDays(today, -7).getTime(), today.getTime()];
+      return [daysLater(today, -7).getTime(), today.getTime()];
     case 'last-30d':
-      return [addDays(today, -30).getTime(), today.getTime()];
+      return [daysLater(today, -30).getTime(), today.getTime()];
   }
   const month = /^\d{4}-(\d{2})$/.exec(period);
   if (month) {
@@ -122,7 +122,7 @@ function periodRange(period: string, nowMs: number, tz: string): [number, number
   const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(period);
   if (day) {
     const start = localDate(Number(day[1]), Number(day[2]), Number(day[3]), tz, period, '--period');
-    return [start.getTime(), addDays(start, 1).getTime()];
+    return [start.getTime(), daysLater(start, 1).getTime()];
   }
   throw badPeriod(period);
 }
@@ -187,12 +187,29 @@ export function gridOf(window: Window): HourGrid {
   return { startMs: window.fromMs, hours: (window.toMs - window.fromMs) / HOUR_MS };
 }
 
+/**
+ * The start of the local day `days` days after (or before) the day that starts at `dayStart`.
+ * Not addDays alone: where clocks jump at midnight (America/Santiago), a day starts at 01:00,
+ * and adding a day to that keeps the 01:00, an hour into the next day.
+ */
+function daysLater(dayStart: TZDate, days: number): TZDate {
+  return startOfDay(addDays(dayStart, days));
+}
+
+/**
+ * The start of the day `days` local days before the last complete day ending at or before ms:
+ * where a trend over the last N complete days begins.
+ */
+export function daysBefore(ms: number, days: number, tz: string): number {
+  return daysLater(startOfDay(new TZDate(ms, tz)), -days).getTime();
+}
+
 /** The local days [start, end) that the window overlaps, clipped to the window. */
 export function dayPeriods(window: Window): Period[] {
   const periods: Period[] = [];
   let start = startOfDay(new TZDate(window.fromMs, window.tz));
   while (start.getTime() < window.toMs) {
-    const next = addDays(start, 1);
+    const next = daysLater(start, 1);
     periods.push({
       startMs: Math.max(start.getTime(), window.fromMs),
       endMs: Math.min(next.getTime(), window.toMs),
@@ -237,7 +254,7 @@ export function monthRange(month: string, tz: string): Period {
 export function localDay(ms: number, tz: string): Period & { readonly date: string } {
   const start = startOfDay(new TZDate(ms, tz));
   const date = `${monthOf(start.getTime(), tz)}-${String(start.getDate()).padStart(2, '0')}`;
-  return { startMs: start.getTime(), endMs: addDays(start, 1).getTime(), date };
+  return { startMs: start.getTime(), endMs: daysLater(start, 1).getTime(), date };
 }
 
 /** The month "YYYY-MM" containing an instant, in a time zone. */

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   dayPeriods,
+  daysBefore,
   gridOf,
+  localDay,
   monthRange,
   parseInstant,
   periodIndexByHour,
@@ -24,6 +26,8 @@ describe('resolveWindow', () => {
     ['last-month', 'Europe/Paris', '2026-09-30T22:00:00Z', '2026-10-31T23:00:00Z'],
     ['2026-03-29', 'Europe/Paris', '2026-03-28T23:00:00Z', '2026-03-29T22:00:00Z'],
     ['2026-07', 'Asia/Kolkata', '2026-06-30T18:30:00Z', '2026-07-31T18:30:00Z'],
+    // Santiago moves its clocks at midnight: 2026-09-06 starts at 01:00 (-03) and has 23 hours.
+    ['2026-09-06', 'America/Santiago', '2026-09-06T04:00:00Z', '2026-09-07T03:00:00Z'],
   ])('%s in %s is [%s, %s)', (period, tz, from, to) => {
     const window = resolveWindow({ period, tz }, NOW);
     expect(new Date(window.fromMs).toISOString()).toBe(new Date(utc(from)).toISOString());
@@ -89,6 +93,31 @@ describe('dayPeriods', () => {
     expect(dayPeriods(october).map((day) => (day.endMs - day.startMs) / HOUR_MS)).toEqual([
       24, 25, 24,
     ]);
+  });
+
+  it('starts every day at its own midnight after a day whose midnight was skipped', () => {
+    // America/Santiago: 2026-09-06 00:00 (-04) jumps to 01:00 (-03).
+    const window = resolveWindow(
+      { from: '2026-09-05', to: '2026-09-09', tz: 'America/Santiago' },
+      NOW,
+    );
+    const days = dayPeriods(window);
+    expect(days.map((day) => (day.endMs - day.startMs) / HOUR_MS)).toEqual([24, 23, 24, 24]);
+    expect(days.map((day) => new Date(day.startMs).toISOString())).toEqual([
+      '2026-09-05T04:00:00.000Z',
+      '2026-09-06T04:00:00.000Z',
+      '2026-09-07T03:00:00.000Z',
+      '2026-09-08T03:00:00.000Z',
+    ]);
+    expect(localDay(Date.UTC(2026, 8, 6, 12), 'America/Santiago')).toEqual({
+      startMs: Date.UTC(2026, 8, 6, 4),
+      endMs: Date.UTC(2026, 8, 7, 3),
+      date: '2026-09-06',
+    });
+    // Seven complete days before 2026-09-10: from 2026-09-03 00:00 (-04).
+    expect(
+      new Date(daysBefore(Date.UTC(2026, 8, 10, 12), 7, 'America/Santiago')).toISOString(),
+    ).toBe('2026-09-03T04:00:00.000Z');
   });
 
   it('maps every grid hour to the local day it starts in', () => {
