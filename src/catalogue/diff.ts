@@ -1,5 +1,7 @@
 // Rate-by-rate comparison of two catalogue versions. Pure.
+
 import { compareText } from '../core/order.js';
+import { rateOf } from '../core/prices.js';
 import type { PriceVersion } from '../core/types.js';
 
 export type RateStatus = 'changed' | 'unchanged' | 'added' | 'removed';
@@ -19,8 +21,8 @@ export function diffVersions(from: PriceVersion, to: PriceVersion): RateChange[]
     compareText,
   );
   return gpuTypes.map((gpuType) => {
-    const old = from.gpuHour[gpuType];
-    const next = to.gpuHour[gpuType];
+    const old = rateOf(from, gpuType);
+    const next = rateOf(to, gpuType);
     if (old === undefined) return change(gpuType, old, next, 'added');
     if (next === undefined) return change(gpuType, old, next, 'removed');
     return change(gpuType, old, next, old === next ? 'unchanged' : 'changed');

@@ -1,9 +1,11 @@
 // ml-cost export: a stable, re-runnable CSV for schedules, in ml-cost or FinOps FOCUS columns.
 // The same data and catalogue give the same bytes; files are written atomically and an
 // existing file is kept unless --overwrite.
+
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
+import { rateOf } from '../core/prices.js';
 import type { UsageReport } from '../core/report.js';
 import { CatalogueError, SourceError, UsageError } from '../errors.js';
 import type { Table } from '../export/table.js';
@@ -159,7 +161,7 @@ async function tableOf(
       model: context.labels.modelName,
       gpuType: context.labels.gpuType,
     },
-    rateOf: (version, gpuType) => findVersion(context.catalogue, version).gpuHour[gpuType],
+    rateOf: (version, gpuType) => rateOf(findVersion(context.catalogue, version), gpuType),
   });
 }
 

@@ -1,7 +1,7 @@
 // Pricing what is left of the month, and the run-rate projection of it. Pure; the definitions
 // are in forecast.ts.
 import type { ForecastDay, RunRateForecast } from './forecast.js';
-import { versionAt } from './prices.js';
+import { rateOf, versionAt } from './prices.js';
 import { sum } from './stats.js';
 import { HOUR_MS, type PriceVersion } from './types.js';
 
@@ -36,7 +36,7 @@ export function remainingPrices(
       const version = versionAt(versions, hour);
       if (version && used[used.length - 1] !== version.version) used.push(version.version);
       for (const gpuType of gpuTypes) {
-        const price = version?.gpuHour[gpuType];
+        const price = rateOf(version, gpuType);
         if (price === undefined) add(unpricedHours.get(gpuType), d, 1);
         else add(priceHours.get(gpuType), d, price);
       }

@@ -1,7 +1,9 @@
 // The trend projection: least-squares lines through daily GPU-hours per GPU type, priced hour
 // by hour, with a prediction interval. Pure; the definitions are in forecast.ts.
+
 import type { ForecastDay, ForecastInput, TrendForecast, TrendUnavailable } from './forecast.js';
 import { type RemainingPrices, usageOf } from './forecast-projection.js';
+import { rateOf } from './prices.js';
 import { leastSquares, rSquared, studentTQuantile, sum } from './stats.js';
 
 export const MIN_TREND_DAYS = 3;
@@ -96,7 +98,7 @@ export function trendForecast(
   const halfWidth = tQuantile * Math.sqrt(Math.max(variance, 0));
 
   const reference = remaining.reference;
-  const referencePrice = (gpuType: string) => reference?.gpuHour[gpuType] ?? 0;
+  const referencePrice = (gpuType: string) => rateOf(reference, gpuType) ?? 0;
   const points = fitDays.map((f) => ({
     startMs: f.day.startMs,
     x: f.x,

@@ -1,5 +1,6 @@
 // Folds hourly usage into cells per (group, period, catalogue version) and prices GPU time
 // hour by hour with the version in force at each hour's start.
+import { rateOf } from './prices.js';
 import type { HourGrid, HourlySeries, Labels, PriceVersion } from './types.js';
 
 /** Accumulated usage of one group in one period under one catalogue version. */
@@ -64,7 +65,7 @@ export class Ledger {
       if (cell === undefined || period * this.versionSlots + version + 1 !== slot) {
         slot = period * this.versionSlots + version + 1;
         cell = this.cellAt(cells, period, version);
-        rate = version >= 0 ? versions[version]?.gpuHour[gpuType] : undefined;
+        rate = rateOf(versions[version], gpuType);
       }
       switch (series.metric) {
         case 'inferences':

@@ -19,6 +19,17 @@ export function versionIndexAt(versions: readonly PriceVersion[], ms: number): n
   return found;
 }
 
+/**
+ * The rate of a GPU type in a version, or undefined when the version does not price it. Only
+ * the version's own keys count: a GPU type named "toString" or "constructor" must come out
+ * unpriced, not as the object's inherited member (whose NaN once zeroed a report's total).
+ */
+export function rateOf(version: PriceVersion | undefined, gpuType: string): number | undefined {
+  return version !== undefined && Object.hasOwn(version.gpuHour, gpuType)
+    ? version.gpuHour[gpuType]
+    : undefined;
+}
+
 export function versionAt(versions: readonly PriceVersion[], ms: number): PriceVersion | undefined {
   return versions[versionIndexAt(versions, ms)];
 }

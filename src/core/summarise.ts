@@ -109,7 +109,7 @@ export function summarise(entries: Iterable<LedgerEntry>, options: SummariseOpti
   return {
     rows,
     totals,
-    unpricedShare: total.gpuSeconds > 0 ? (total.unpricedGpuSeconds || 0) / total.gpuSeconds : 0,
+    unpricedShare: total.gpuSeconds > 0 ? (total.unpricedGpuSeconds + 0) / total.gpuSeconds : 0,
     versionsUsed: versionNames(allVersions),
   };
 }
@@ -135,14 +135,17 @@ function toTotals(sums: Cell): UsageTotals {
   };
 }
 
-/** Sums that stayed at emptyCell's -0 become 0: "-0" must never reach a table or a file. */
+/**
+ * Sums that stayed at emptyCell's -0 become 0: "-0" must never reach a table or a file.
+ * Adding 0 does that and nothing else (a NaN stays a NaN, to be seen rather than hidden).
+ */
 function withoutNegativeZeros(cell: Cell): Cell {
   return {
-    gpuSeconds: cell.gpuSeconds || 0,
-    inferences: cell.inferences || 0,
-    tokens: cell.tokens || 0,
-    cost: cell.cost || 0,
-    unpricedGpuSeconds: cell.unpricedGpuSeconds || 0,
+    gpuSeconds: cell.gpuSeconds + 0,
+    inferences: cell.inferences + 0,
+    tokens: cell.tokens + 0,
+    cost: cell.cost + 0,
+    unpricedGpuSeconds: cell.unpricedGpuSeconds + 0,
     unpricedGpuTypes: cell.unpricedGpuTypes,
   };
 }

@@ -218,3 +218,23 @@ describe('sums nothing was added to', () => {
     for (const zero of zeros) expect(Object.is(zero, 0)).toBe(true);
   });
 });
+
+describe('GPU types named like members of every object', () => {
+  it('are unpriced, and leave the priced total alone', () => {
+    const summary = run(
+      'total',
+      ['gpu_type'],
+      [
+        constantSeries('gpu_seconds', { use_case: 'chat', gpu_type: 'L4' }, 48, 3600),
+        constantSeries('gpu_seconds', { use_case: 'chat', gpu_type: 'toString' }, 48, 3600),
+        constantSeries('gpu_seconds', { use_case: 'chat', gpu_type: 'constructor' }, 48, 3600),
+      ],
+    );
+    // L4 at 0.5 in both versions: 48 GPU-hours x 0.5 = 24 EUR; the other 96 hours unpriced.
+    expect(summary.totals.cost).toBe(24);
+    expect(summary.totals.unpricedGpuHours).toBe(96);
+    expect(summary.totals.unpricedGpuTypes).toEqual(['constructor', 'toString']);
+    const named = summary.rows.find((row) => row.group.gpu_type === 'toString');
+    expect(named?.cost).toBeNull();
+  });
+});
