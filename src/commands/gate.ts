@@ -8,6 +8,7 @@ import type { ForecastResult } from '../core/forecast.js';
 import type { GateBasis, GateCheck, GateResult, ScopeUsage } from '../core/gate.js';
 import { compareText } from '../core/order.js';
 import type { UsageReport } from '../core/report.js';
+import type { Window } from '../core/types.js';
 import { GateBreach, SourceError, UsageError } from '../errors.js';
 import type { GateReport } from '../render/gate-view.js';
 import type { LabelFilter } from '../sources/types.js';
@@ -217,6 +218,11 @@ async function runGate(flags: GateFlags): Promise<void> {
   const context = await createContext(flags);
   const plan = planGate(flags, context.config.gates, context.configPath);
   const window = await commandWindow(flags, context, plan.period ?? 'this-month');
+  const forecastScopes = plan.checks
+    .filter((check) => check.metric === 'cost' && check.basis === 'forecast')
+    .map((check) => check.useCase);
+  // Refused before any query: a forecast gate judges one calendar month.
+  if (forecastScopes.length > 0) await forecastMonthOf(window);
   const [{ buildUsageReport }, gate] = await Promise.all([
     import('../pipeline.js'),
     import('../core/gate.js'),
@@ -231,9 +237,6 @@ async function runGate(flags: GateFlags): Promise<void> {
   });
   refusePartial(report.partial);
 
-  const forecastScopes = plan.checks
-    .filter((check) => check.metric === 'cost' && check.basis === 'forecast')
-    .map((check) => check.useCase);
   const forecasts =
     forecastScopes.length > 0
       ? await forecastCosts(context, report, filters, flags.catalogueVersion, {
@@ -289,18 +292,11 @@ async function forecastCosts(
   catalogueVersion: string | undefined,
   options: { readonly perUseCase: boolean },
 ): Promise<Map<string | undefined, ScopeForecast>> {
-  const [{ monthOf, monthRange }, { buildForecastReport }] = await Promise.all([
-    import('../core/periods.js'),
+  const [{ buildForecastReport }, { isUnpriced }] = await Promise.all([
     import('./forecast.js'),
+    import('../core/forecast.js'),
   ]);
-  const { window } = report;
-  const month = monthOf(window.fromMs, window.tz);
-  const range = monthRange(month, window.tz);
-  if (range.startMs !== window.fromMs || range.endMs !== (window.cutFromMs ?? window.toMs)) {
-    throw new UsageError(
-      `--on forecast: the window must be one calendar month (--period this-month or YYYY-MM), not ${window.label}`,
-    );
-  }
+  const month = await forecastMonthOf(report.window);
   const forecast = await buildForecastReport(context, {
     month,
     by: options.perUseCase ? [context.labels.useCase] : [],
@@ -309,12 +305,28 @@ async function forecastCosts(
   });
   refusePartial(forecast.partial);
   const scopes = new Map<string | undefined, ScopeForecast>();
-  scopes.set(undefined, projected(forecast.total));
+  // GPU time with no price at all has no forecast cost: the check is then unmeasured, and fails.
+  const scopeForecast = (result: ForecastResult): ScopeForecast =>
+    isUnpriced(result) ? { cost: null, basis: 'unpriced' } : projected(result);
+  scopes.set(undefined, scopeForecast(forecast.total));
   for (const { group, result } of forecast.groups) {
     const useCase = group[context.labels.useCase];
-    if (useCase !== undefined) scopes.set(useCase, projected(result));
+    if (useCase !== undefined) scopes.set(useCase, scopeForecast(result));
   }
   return scopes;
+}
+
+/** The month a forecast gate judges: its window must be exactly one calendar month. */
+async function forecastMonthOf(window: Window): Promise<string> {
+  const { monthOf, monthRange } = await import('../core/periods.js');
+  const month = monthOf(window.fromMs, window.tz);
+  const range = monthRange(month, window.tz);
+  if (range.startMs !== window.fromMs || range.endMs !== (window.cutFromMs ?? window.toMs)) {
+    throw new UsageError(
+      `--on forecast: the window must be one calendar month (--period this-month or YYYY-MM), not ${window.label}`,
+    );
+  }
+  return month;
 }
 
 function projected(result: ForecastResult): ScopeForecast {

@@ -175,6 +175,20 @@ export interface ForecastResult {
   readonly budget?: BudgetOutcome;
 }
 
+/**
+ * Whether the result's GPU time has no price at all, to date or projected: its costs are then
+ * unknown, not zero, and are shown as unpriced (as a report shows such a row), never as 0.00.
+ */
+export function isUnpriced(result: ForecastResult): boolean {
+  const { actual, runRate, trend } = result;
+  return (
+    actual.unpricedGpuHours > 0 &&
+    actual.cost === 0 &&
+    (runRate?.total ?? 0) === 0 &&
+    (!trend?.available || trend.total === 0)
+  );
+}
+
 export function forecastMonth(input: ForecastInput): ForecastResult {
   const { monthStartMs, monthEndMs } = input;
   const closedUntilMs = Math.min(Math.max(input.closedUntilMs, monthStartMs), monthEndMs);

@@ -1,5 +1,5 @@
 // The forecast as CSV: one record for the total, then one per group, same columns every run.
-import type { ForecastReport, ForecastResult } from '../core/forecast.js';
+import { type ForecastReport, type ForecastResult, isUnpriced } from '../core/forecast.js';
 import { type Cell, DECIMALS, number, type Table, text } from '../export/table.js';
 import { renderTableCsv } from './csv.js';
 import { localDate } from './forecast-view.js';
@@ -49,21 +49,23 @@ function record(
   const date = (ms: number | null | undefined) =>
     ms === null || ms === undefined ? null : localDate(ms, report.tz);
   const { budget } = result;
+  // No price for any of it: the costs are unknown, written as empty cells, never as 0.
+  const cost = (value: number | null | undefined) => (isUnpriced(result) ? null : (value ?? null));
   return [
     scope,
     ...report.by.map((label) => group[label] ?? null),
     report.month,
     result.status,
-    result.actual.cost,
+    cost(result.actual.cost),
     result.elapsedHours,
     result.monthHours,
-    result.runRate?.total ?? null,
-    trend?.total ?? null,
-    trend?.interval.lower ?? null,
-    trend?.interval.upper ?? null,
+    cost(result.runRate?.total),
+    cost(trend?.total),
+    cost(trend?.interval.lower),
+    cost(trend?.interval.upper),
     trend?.rSquared ?? null,
     trend?.daysUsed ?? null,
-    trend?.slope ?? null,
+    cost(trend?.slope),
     budget?.amount ?? null,
     budget?.runRate?.difference ?? budget?.actual?.difference ?? null,
     budget?.trend?.difference ?? null,

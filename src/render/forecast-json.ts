@@ -1,5 +1,10 @@
 // The forecast as JSON for programs: every figure with the inputs that made it, snake_case.
-import type { BudgetCheck, ForecastReport, ForecastResult } from '../core/forecast.js';
+import {
+  type BudgetCheck,
+  type ForecastReport,
+  type ForecastResult,
+  isUnpriced,
+} from '../core/forecast.js';
 import { localDate } from './forecast-view.js';
 import { currencyField, isoInZone, round } from './format.js';
 import { JSON_SCHEMA_VERSION } from './usage-json.js';
@@ -39,8 +44,8 @@ export function renderForecastJson(report: ForecastReport): string {
 }
 
 function resultJson(result: ForecastResult, currency: string, tz: string) {
-  const money = (name: string, value: number) => ({
-    [currencyField(name, currency)]: round(value, MONEY),
+  const money = (name: string, value: number | null) => ({
+    [currencyField(name, currency)]: value === null ? null : round(value, MONEY),
   });
   const date = (ms: number) => localDate(ms, tz);
   const { runRate, trend, budget } = result;
@@ -60,8 +65,10 @@ function resultJson(result: ForecastResult, currency: string, tz: string) {
     month_hours: result.monthHours,
     elapsed_hours: result.elapsedHours,
     remaining_hours: result.remainingHours,
+    // No price for any of its GPU time: the costs are unknown (null), never 0.
+    ...(isUnpriced(result) ? { priced: false } : {}),
     month_to_date: {
-      ...money('cost', result.actual.cost),
+      ...money('cost', isUnpriced(result) ? null : result.actual.cost),
       gpu_hours: round(result.actual.gpuHours, MONEY),
       unpriced_gpu_hours: round(result.actual.unpricedGpuHours, MONEY),
     },
@@ -74,7 +81,7 @@ function resultJson(result: ForecastResult, currency: string, tz: string) {
           month_hours: runRate.monthHours,
           ...money('hourly_cost', runRate.hourlyCost),
           ...money('projected_remaining', runRate.projectedRemaining),
-          ...money('forecast', runRate.total),
+          ...money('forecast', isUnpriced(result) ? null : runRate.total),
           projected_unpriced_gpu_hours: round(runRate.projectedUnpricedGpuHours, MONEY),
         }
       : null,
@@ -93,8 +100,8 @@ function resultJson(result: ForecastResult, currency: string, tz: string) {
               ...money('cost', p.cost),
             })),
             reference_version: trend.referenceVersion,
-            ...money('slope_per_day', trend.slope),
-            ...money('intercept', trend.intercept),
+            ...money('slope_per_day', isUnpriced(result) ? null : trend.slope),
+            ...money('intercept', isUnpriced(result) ? null : trend.intercept),
             r_squared: trend.rSquared === null ? null : round(trend.rSquared, RATIO),
             ...money('residual_std_error', trend.residualStdError),
             degrees_of_freedom: trend.degreesOfFreedom,
@@ -102,7 +109,7 @@ function resultJson(result: ForecastResult, currency: string, tz: string) {
             confidence: trend.confidence,
             remaining_days: round(trend.remainingDays, RATIO),
             ...money('projected_remaining', trend.projectedRemaining),
-            ...money('forecast', trend.total),
+            ...money('forecast', isUnpriced(result) ? null : trend.total),
             interval: {
               ...money('lower', trend.interval.lower),
               ...money('upper', trend.interval.upper),

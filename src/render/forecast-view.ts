@@ -8,6 +8,7 @@ import type {
   ForecastResult,
   TrendForecast,
 } from '../core/forecast.js';
+import { isUnpriced } from '../core/forecast.js';
 import { viewNotes } from '../core/report.js';
 import { fixed, isoInZone, percent, safeText } from './format.js';
 import type { Column, View } from './usage-view.js';
@@ -101,6 +102,7 @@ function trendConfidence(report: ForecastReport): number {
 
 function figureCells(result: ForecastResult): string[] {
   const trend = result.trend?.available ? result.trend : null;
+  if (isUnpriced(result)) return ['unpriced', 'unpriced', trend ? 'unpriced' : DASH, DASH, DASH];
   return [
     fixed(result.actual.cost, 2),
     result.runRate ? fixed(result.runRate.total, 2) : DASH,

@@ -132,6 +132,25 @@ describe('ml-cost gate exit codes', () => {
     expect(result.stderr).toMatch(message);
   });
 
+  it('refuses a forecast gate on a window that is not a month before asking any server', async () => {
+    // Nothing listens on the port: a query would exit 3; the refusal must come first.
+    const port = await freePort();
+    const result = await runCli(
+      [
+        'gate',
+        '--source',
+        `http://127.0.0.1:${port}`,
+        '--catalogue',
+        catalogue,
+        '--budget',
+        '1',
+      ].concat(['--on', 'forecast', '--period', 'last-7d', '--timeout', '2']),
+      { env: { ML_COST_NOW: NOW } },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/one calendar month/);
+  });
+
   it('exits 3 when VictoriaMetrics cannot be reached, never passing', async () => {
     const port = await freePort();
     const result = await runCli(

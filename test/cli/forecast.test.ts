@@ -1,0 +1,40 @@
+// ml-cost forecast through the real binary on the example data: GPU time with no rate in the
+// catalogue (RTX-6000-Ada) has an unknown cost, never a cost of zero, in every format.
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { parseCsv } from '../helpers/csv.js';
+
+const forecast = (format: string) =>
+  runCli(
+    ['forecast', '--source', 'example', '--month', '2026-09', '--by', 'gpu_type'].concat([
+      '--format',
+      format,
+    ]),
+    { env: { ML_COST_NOW: '2026-09-20T10:00:00Z' } },
+  );
+
+describe('ml-cost forecast of an unpriced GPU type', () => {
+  it('writes empty cost cells in CSV, beside its unpriced GPU-hours', async () => {
+    const result = await forecast('csv');
+    expect(result.code).toBe(0);
+    const rtx = parseCsv(result.stdout).find((row) => row.gpu_type === 'RTX-6000-Ada');
+    expect(Number(rtx?.unpriced_gpu_hours)).toBeGreaterThan(0);
+    const costs = Object.entries(rtx ?? {}).filter(([name]) => name.endsWith('_eur'));
+    expect(costs.length).toBeGreaterThan(0);
+    for (const [, cell] of costs) expect(cell).toBe('');
+    const priced = parseCsv(result.stdout).find((row) => row.gpu_type === 'L4');
+    expect(Number(priced?.month_to_date_eur)).toBeGreaterThan(0);
+  });
+
+  it('says null and priced: false in JSON, and unpriced in the table', async () => {
+    const json = JSON.parse((await forecast('json')).stdout);
+    const rtx = json.groups.find(
+      (group: { gpu_type: string }) => group.gpu_type === 'RTX-6000-Ada',
+    );
+    expect(rtx.priced).toBe(false);
+    expect(rtx.month_to_date.cost_eur).toBeNull();
+    expect(rtx.run_rate.forecast_eur).toBeNull();
+    const table = (await forecast('table')).stdout;
+    expect(table).toMatch(/RTX-6000-Ada\s*│\s*unpriced\s*│\s*unpriced/);
+  });
+});
