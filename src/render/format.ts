@@ -13,8 +13,9 @@ export function round(value: number, decimals: number): number {
   if (Number.isInteger(value) || scaled >= 2 ** 53) return value === 0 ? 0 : value;
   let rounded = Math.round(scaled);
   // Binary drift only matters next to a half (1.005 * 100 = 100.49999999999999): decide those
-  // on 15 significant digits; everything else takes the fast path.
-  if (Math.abs(scaled - Math.floor(scaled) - 0.5) < 1e-6) {
+  // on 15 significant digits; everything else takes the fast path. From 10^15 on, 15 digits
+  // would cut into the integer part itself (1234567890.1234565 came out ...12346).
+  if (scaled < 1e15 && Math.abs(scaled - Math.floor(scaled) - 0.5) < 1e-6) {
     rounded = Math.round(Number(scaled.toPrecision(15)));
   }
   const result = (Math.sign(value) * rounded) / factor;

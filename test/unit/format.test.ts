@@ -23,6 +23,8 @@ describe('round', () => {
     // Too large to carry 8 more decimals: already as precise as a double can be.
     [47386479377746.59, 8, 47386479377746.59],
     [-0, 2, 0],
+    // Between 10^15 and 2^53 scaled units, a half is exact in binary and rounds up.
+    [1234567890.1234565, 6, 1234567890.123457],
   ])('round(%d, %d) = %d', (value, decimals, expected) => {
     expect(round(value, decimals)).toBe(expected);
   });
