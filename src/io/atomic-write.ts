@@ -18,8 +18,11 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   installInterruptHandlers();
   pendingTemporaries.add(temporary);
   try {
+    // A file written over keeps its permissions: a private cost file must not turn readable.
+    const keptMode = (await stat(target).catch(() => null))?.mode;
     const handle = await open(temporary, 'wx', 0o644);
     try {
+      if (keptMode !== undefined) await handle.chmod(keptMode & 0o7777);
       await handle.writeFile(data);
       await handle.sync();
     } finally {
