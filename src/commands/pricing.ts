@@ -14,6 +14,7 @@ const PRICING_JSON_VERSION = 1;
 
 interface PricingFlags {
   catalogue?: string;
+  config?: string;
   format: PricingFormat;
 }
 
@@ -28,7 +29,7 @@ export function pricingCommand(): Command {
     withCatalogueOptions(new Command('list'))
       .summary('versions, their start, currency, number of GPU types, and the catalogue hash')
       .action(async (flags: PricingFlags) => {
-        const catalogue = await load(flags.catalogue);
+        const catalogue = await load(flags.catalogue, flags.config);
         await deliver(
           flags.format,
           () => listJson(catalogue, io.now()),
@@ -41,7 +42,7 @@ export function pricingCommand(): Command {
       .summary('the GPU-hour rates of one version (default: the one in force now)')
       .argument('[version]', 'version name, e.g. 2026-07')
       .action(async (name: string | undefined, flags: PricingFlags) => {
-        const catalogue = await load(flags.catalogue);
+        const catalogue = await load(flags.catalogue, flags.config);
         const version = await pick(catalogue, name, io.now());
         await deliver(
           flags.format,
@@ -57,7 +58,7 @@ export function pricingCommand(): Command {
       )
       .argument('[dir]', 'catalogue directory (overrides --catalogue)')
       .action(async (dir: string | undefined, flags: PricingFlags) => {
-        const catalogue = await load(dir ?? flags.catalogue);
+        const catalogue = await load(dir ?? flags.catalogue, flags.config);
         await deliver(
           flags.format,
           () => ({
@@ -79,7 +80,7 @@ export function pricingCommand(): Command {
       .argument('<from>', 'older version name')
       .argument('<to>', 'newer version name')
       .action(async (fromName: string, toName: string, flags: PricingFlags) => {
-        const catalogue = await load(flags.catalogue);
+        const catalogue = await load(flags.catalogue, flags.config);
         const { findVersion } = await import('../catalogue/resolve.js');
         const { diffVersions } = await import('../catalogue/diff.js');
         const from = findVersion(catalogue, fromName);
@@ -108,16 +109,22 @@ function withCatalogueOptions(command: Command): Command {
   return command
     .option(
       '--catalogue <dir>',
-      'pricing catalogue directory (default: the catalogue shipped with ml-cost)',
+      "pricing catalogue directory (default: the config's catalogue, else the one shipped with ml-cost)",
     )
+    .option('--config <file>', 'configuration file (default: ./ml-cost.config.json when present)')
     .addOption(
       new Option('--format <format>', 'output format').choices(PRICING_FORMATS).default('table'),
     );
 }
 
-async function load(dir: string | undefined): Promise<Catalogue> {
-  const { loadCatalogue, defaultCatalogueDir } = await import('../catalogue/load.js');
-  return loadCatalogue(dir ?? defaultCatalogueDir());
+/** The catalogue the other commands would price with: --catalogue, the config's, or the shipped one. */
+async function load(dir: string | undefined, configFile: string | undefined): Promise<Catalogue> {
+  const [{ loadCatalogue, defaultCatalogueDir }, { loadConfig }] = await Promise.all([
+    import('../catalogue/load.js'),
+    import('../config.js'),
+  ]);
+  const chosen = dir ?? (await loadConfig(configFile, io.cwd)).config.catalogue;
+  return loadCatalogue(chosen ?? defaultCatalogueDir());
 }
 
 async function pick(

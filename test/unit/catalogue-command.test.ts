@@ -91,6 +91,17 @@ describe('ml-cost pricing', () => {
     expect(out).toMatch(/2026-10 .* upcoming/);
   });
 
+  it("uses the config's catalogue, as the report it explains does", async () => {
+    const config = join(await mkdtemp(join(tmpdir(), 'ml-cost-pricing-config-')), 'c.json');
+    await writeFile(config, JSON.stringify({ catalogue: dir }));
+    const listed = JSON.parse(await run('list', '--config', config, '--format', 'json'));
+    expect(listed.catalogue.origin).toBe(dir);
+    expect(listed.versions.map((v: { version: string }) => v.version)).toEqual([
+      '2026-07',
+      '2026-10',
+    ]);
+  });
+
   it('show: without a version, the one in force now', async () => {
     const parsed = JSON.parse(await run('show', '--catalogue', dir, '--format', 'json'));
     expect(parsed.version).toBe('2026-07');
