@@ -163,14 +163,22 @@ export function parseInstant(text: string, tz: string, flag: string): number {
     );
   }
   const [, y, mo, d, h = '0', mi = '0', s = '0', offset] = match;
+  // Checked with or without an offset: Date.parse would roll 2026-09-31 over into October.
+  const day = localDate(
+    Number(y),
+    Number(mo),
+    Number(d),
+    offset === undefined ? tz : 'UTC',
+    text,
+    flag,
+  );
+  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) {
+    throw new UsageError(`${flag}: "${text}" is not a valid time of day`);
+  }
   if (offset !== undefined) {
     const ms = Date.parse(text.trim().replace(' ', 'T'));
     if (Number.isNaN(ms)) throw new UsageError(`${flag}: "${text}" is not a valid time`);
     return ms;
-  }
-  const day = localDate(Number(y), Number(mo), Number(d), tz, text, flag);
-  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) {
-    throw new UsageError(`${flag}: "${text}" is not a valid time of day`);
   }
   return new TZDate(
     day.getFullYear(),

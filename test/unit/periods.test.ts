@@ -71,6 +71,13 @@ describe('resolveWindow', () => {
 });
 
 describe('parseInstant', () => {
+  it.each(['2026-09-31T00:00:00Z', '2026-10-01T24:00:00Z', '2026-02-29T10:00:00+01:00'])(
+    'refuses %s, which is not a date and time, offset or not',
+    (text) => {
+      expect(() => parseInstant(text, 'UTC', '--to')).toThrow(/--to/);
+    },
+  );
+
   it('reads a bare date as local midnight in the time zone', () => {
     expect(parseInstant('2026-07-01', 'Europe/Paris', '--from')).toBe(utc('2026-06-30T22:00:00Z'));
   });
