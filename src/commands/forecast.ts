@@ -191,7 +191,10 @@ export async function buildForecastReport(
     month,
     tz,
     asOfMs,
-    ...(asOfMs > settledMs ? { settledCutMs: closedUntilMs } : {}),
+    // Only when the settled point, not the month's end, cut the as-of back.
+    ...(asOfMs > settledMs && closedUntilMs < Math.min(asOfMs, monthEndMs)
+      ? { settledCutMs: closedUntilMs }
+      : {}),
     ...(request.lookbackDays !== undefined ? { lookbackDays: request.lookbackDays } : {}),
     by: request.by,
     source: usage.source,

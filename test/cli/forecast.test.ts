@@ -38,3 +38,18 @@ describe('ml-cost forecast of an unpriced GPU type', () => {
     expect(table).toMatch(/RTX-6000-Ada\s*│\s*unpriced\s*│\s*unpriced/);
   });
 });
+
+describe('ml-cost forecast as of now', () => {
+  const cut = async (now: string) => {
+    const result = await runCli(
+      ['forecast', '--source', 'example', '--month', '2026-09', '--format', 'json'],
+      { env: { ML_COST_NOW: now } },
+    );
+    return JSON.parse(result.stdout).cut_to_settled === true;
+  };
+
+  it('says it was cut to the settled point only when that point, not the month end, cut it', async () => {
+    expect(await cut('2026-09-20T10:00:00Z')).toBe(true);
+    expect(await cut('2026-10-20T10:00:00Z')).toBe(false);
+  });
+});
