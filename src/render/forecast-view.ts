@@ -10,7 +10,7 @@ import type {
 } from '../core/forecast.js';
 import { isUnpriced } from '../core/forecast.js';
 import { viewNotes } from '../core/report.js';
-import { fixed, isoInZone, percent, safeText } from './format.js';
+import { fixed, isoInZone, percent, roundToTotal, safeText } from './format.js';
 import type { Column, View } from './usage-view.js';
 import { MAX_TABLE_ROWS } from './usage-view.js';
 
@@ -41,35 +41,36 @@ export function forecastView(report: ForecastReport, options: ForecastViewOption
   const byCost = [...report.groups].sort((a, b) => b.result.actual.cost - a.result.actual.cost);
   const shown = new Set(byCost.slice(0, MAX_TABLE_ROWS));
   const rest = byCost.slice(MAX_TABLE_ROWS);
-  const rows = report.groups
-    .filter((group) => shown.has(group))
-    .map(({ group, result }) => [
-      ...report.by.map((label) => safeText(group[label] || '(none)')),
-      ...figureCells(result),
-    ]);
+  const shownGroups = report.groups.filter((group) => shown.has(group));
+  // Point forecasts add up; intervals and R² do not. Each money column as shown adds up to
+  // the totals row as shown, to the cent, the folded row included.
+  const results = shownGroups.map(({ result }) => result);
+  const points = POINTS.map((pick) => {
+    const values = [...results.map(pick), ...(rest.length > 0 ? [foldedPoint(rest, pick)] : [])];
+    const total = pick(report.total);
+    if (total === null || values.some((value) => value === null)) return values;
+    // Only figures that add up to the total (as per-group forecasts do) can be made to show it.
+    const sum = (values as number[]).reduce((acc, value) => acc + value, 0);
+    if (Math.abs(sum - total) > 0.005) return values;
+    return roundToTotal(values as number[], 2, total);
+  });
+  const shownPoint = (column: number, row: number) => points[column]?.[row] ?? null;
+  const rows = shownGroups.map(({ group, result }, row) => [
+    ...report.by.map((label) => safeText(group[label] || '(none)')),
+    ...figureCells(result, (column) => shownPoint(column, row)),
+  ]);
   if (rest.length > 0) {
-    // Point forecasts add up; intervals and R² do not.
-    const add = (pick: (result: ForecastResult) => number | undefined) =>
-      rest.reduce((total, { result }) => total + (pick(result) ?? 0), 0);
+    const row = results.length;
+    const cell = (column: number) => {
+      const value = shownPoint(column, row);
+      return value === null ? DASH : fixed(value, 2);
+    };
     rows.push([
       `(${fixed(rest.length, 0)} smaller groups)`,
       ...report.by.slice(1).map(() => ''),
-      fixed(
-        add((r) => r.actual.cost),
-        2,
-      ),
-      rest.every(({ result }) => result.runRate)
-        ? fixed(
-            add((r) => r.runRate?.total),
-            2,
-          )
-        : DASH,
-      rest.every(({ result }) => result.trend?.available)
-        ? fixed(
-            add((r) => (r.trend?.available ? r.trend.total : undefined)),
-            2,
-          )
-        : DASH,
+      cell(0),
+      cell(1),
+      cell(2),
       DASH,
       DASH,
     ]);
@@ -100,13 +101,42 @@ function trendConfidence(report: ForecastReport): number {
   return trend?.available ? trend.confidence : 0.8;
 }
 
-function figureCells(result: ForecastResult): string[] {
+/** The point figures of a result: cost to date, run-rate and trend forecasts (null: none). */
+const POINTS: readonly ((result: ForecastResult) => number | null)[] = [
+  (result) => result.actual.cost,
+  (result) => result.runRate?.total ?? null,
+  (result) => (result.trend?.available ? result.trend.total : null),
+];
+
+/** The sum of a point figure over folded groups; null when one of them has none. */
+function foldedPoint(
+  folded: readonly { readonly result: ForecastResult }[],
+  pick: (result: ForecastResult) => number | null,
+): number | null {
+  let total = 0;
+  for (const { result } of folded) {
+    const value = pick(result);
+    if (value === null) return null;
+    total += value;
+  }
+  return total;
+}
+
+/** A result's cells; `shown(i)` is POINTS[i] as rounded to reconcile with the totals row. */
+function figureCells(
+  result: ForecastResult,
+  shown: (point: number) => number | null = (point) => POINTS[point]?.(result) ?? null,
+): string[] {
   const trend = result.trend?.available ? result.trend : null;
   if (isUnpriced(result)) return ['unpriced', 'unpriced', trend ? 'unpriced' : DASH, DASH, DASH];
+  const point = (index: number) => {
+    const value = shown(index);
+    return value === null ? DASH : fixed(value, 2);
+  };
   return [
-    fixed(result.actual.cost, 2),
-    result.runRate ? fixed(result.runRate.total, 2) : DASH,
-    trend ? fixed(trend.total, 2) : DASH,
+    point(0),
+    point(1),
+    point(2),
     trend ? `${fixed(trend.interval.lower, 2)} – ${fixed(trend.interval.upper, 2)}` : DASH,
     trend?.rSquared != null ? fixed(trend.rSquared, 3) : DASH,
   ];

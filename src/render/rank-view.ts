@@ -2,7 +2,7 @@
 
 import type { Ranking, RankReport, RankRow } from '../core/rank.js';
 import { viewNotes } from '../core/report.js';
-import { fixed, percent, safeText, unitCost } from './format.js';
+import { fixed, percent, roundToTotal, safeText, unitCost } from './format.js';
 import type { Column, View } from './usage-view.js';
 import { contextLines } from './usage-view.js';
 
@@ -25,6 +25,17 @@ export function rankView(report: RankReport): View {
     { title: 'verdict', numeric: false },
   ];
   const { summary } = ranking;
+  // Money columns as shown add up to the totals row as shown, to the cent.
+  const costs = roundToTotal(
+    ranking.rows.map((row) => row.cost ?? 0),
+    2,
+    summary.totalCost,
+  );
+  const margins = roundToTotal(
+    ranking.rows.map((row) => row.totalMargin ?? 0),
+    2,
+    summary.totalMargin,
+  );
   return {
     title: 'ml-cost rank',
     context: [
@@ -32,7 +43,7 @@ export function rankView(report: RankReport): View {
       `rule    marginal when margin < 0 or cost share > ${fixed(ranking.factor, 2)} × value share`,
     ],
     columns,
-    rows: ranking.rows.map(rowCells),
+    rows: ranking.rows.map((row, i) => rowCells(row, costs[i] ?? 0, margins[i] ?? 0)),
     totals: [
       'total',
       fixed(summary.totalCost, 2),
@@ -53,18 +64,17 @@ export function rankView(report: RankReport): View {
   };
 }
 
-function rowCells(row: RankRow): string[] {
-  const money = (value: number | null) => (value === null ? DASH : fixed(value, 2));
+function rowCells(row: RankRow, shownCost: number, shownMargin: number): string[] {
   const unit = (value: number | null) => (value === null ? DASH : unitCost(value));
   const share = (value: number | null) => (value === null ? DASH : percent(value));
   return [
     safeText(row.useCase || '(none)'),
-    row.cost === null ? 'unpriced' : `${row.costIsLowerBound ? '≥ ' : ''}${fixed(row.cost, 2)}`,
+    row.cost === null ? 'unpriced' : `${row.costIsLowerBound ? '≥ ' : ''}${fixed(shownCost, 2)}`,
     fixed(row.inferences, 0),
     `${row.costIsLowerBound && row.costPerInference !== null ? '≥ ' : ''}${unit(row.costPerInference)}`,
     row.valuePerInference === null ? 'not set' : unit(row.valuePerInference),
     unit(row.marginPerInference),
-    money(row.totalMargin),
+    row.totalMargin === null ? DASH : fixed(shownMargin, 2),
     share(row.costShare),
     share(row.valueShare),
     share(row.cumulativeCostShare),
