@@ -1,5 +1,6 @@
 // The forecast as CSV: one record for the total, then one per group, same columns every run.
 import { type ForecastReport, type ForecastResult, isUnpriced } from '../core/forecast.js';
+import { versionsCell } from '../export/rows.js';
 import { type Cell, DECIMALS, number, type Table, text } from '../export/table.js';
 import { renderTableCsv } from './csv.js';
 import { localDate } from './forecast-view.js';
@@ -30,6 +31,10 @@ export function renderForecastCsv(report: ForecastReport): string {
       text('run_rate_budget_crossed_on'),
       text('trend_budget_crossed_on'),
       number('unpriced_gpu_hours', DECIMALS.gpuHours),
+      // Which prices made the figures: those to date and those the remaining hours are priced at.
+      text('catalogue_versions'),
+      text('remaining_versions'),
+      text('catalogue_hash'),
     ],
     records: [
       record(report, 'total', {}, report.total),
@@ -72,5 +77,8 @@ function record(
     date(budget?.runRate?.crossedOnMs ?? budget?.actual?.crossedOnMs),
     date(budget?.trend?.crossedOnMs),
     result.actual.unpricedGpuHours,
+    versionsCell(report.catalogue.versions),
+    versionsCell(result.remainingVersions),
+    report.catalogue.hash,
   ];
 }

@@ -1,8 +1,9 @@
 // The ranking as CSV: one record per use case in rank order, same columns every run.
 import type { RankReport } from '../core/rank.js';
+import { versionsCell } from '../export/rows.js';
 import { DECIMALS, number, type Table, text } from '../export/table.js';
 import { renderTableCsv } from './csv.js';
-import { currencyField } from './format.js';
+import { currencyField, isoInZone } from './format.js';
 
 export function renderRankCsv(report: RankReport): string {
   const c = (name: string) => currencyField(name, report.catalogue.currency);
@@ -22,6 +23,11 @@ export function renderRankCsv(report: RankReport): string {
       text('marginal'),
       text('reasons'),
       text('cost_is_lower_bound'),
+      // Every record says which window and which prices made it, as report CSV rows do.
+      text('window_start'),
+      text('window_end'),
+      text('catalogue_versions'),
+      text('catalogue_hash'),
     ],
     records: report.ranking.rows.map((row, index) => [
       index + 1,
@@ -38,6 +44,10 @@ export function renderRankCsv(report: RankReport): string {
       row.marginal === null ? (row.notJudged ?? null) : String(row.marginal),
       row.reasons.join(' '),
       String(row.costIsLowerBound),
+      isoInZone(report.window.fromMs, report.window.tz),
+      isoInZone(report.window.toMs, report.window.tz),
+      versionsCell(report.catalogue.versions),
+      report.catalogue.hash,
     ]),
   };
   return renderTableCsv(table);

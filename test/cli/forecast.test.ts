@@ -53,3 +53,22 @@ describe('ml-cost forecast as of now', () => {
     expect(await cut('2026-10-20T10:00:00Z')).toBe(false);
   });
 });
+
+describe('forecast and rank CSV', () => {
+  it.each([
+    [['forecast', '--month', '2026-09', '--by', 'use_case']],
+    [['rank', '--period', '2026-09']],
+  ])('name the catalogue versions and hash on every record: %j', async (args) => {
+    const run = (format: string) =>
+      runCli([...args, '--source', 'example', '--format', format], {
+        env: { ML_COST_NOW: '2026-09-20T10:00:00Z' },
+      });
+    const { catalogue } = JSON.parse((await run('json')).stdout);
+    const records = parseCsv((await run('csv')).stdout);
+    expect(records.length).toBeGreaterThan(1);
+    for (const record of records) {
+      expect(record.catalogue_hash).toBe(catalogue.hash);
+      expect(record.catalogue_versions).toBe(catalogue.versions.join(';'));
+    }
+  });
+});
