@@ -3,7 +3,7 @@
 // existing file is kept unless --overwrite.
 
 import { access } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { rateOf } from '../core/prices.js';
 import type { UsageReport } from '../core/report.js';
@@ -91,6 +91,11 @@ interface ExportFile {
 async function runExport(flags: ExportFlags): Promise<void> {
   if (flags.output !== undefined && flags.outputDir !== undefined) {
     throw new UsageError('use either --output or --output-dir, not both');
+  }
+  if (flags.outputDir !== undefined) {
+    // Checked before any query, as --output is: a wrong path should not cost a fetch.
+    const { assertWritableDirectory } = await import('../io/atomic-write.js');
+    await assertWritableDirectory(resolve(flags.outputDir), `--output-dir ${flags.outputDir}`);
   }
   const filters = parseFilters(flags.filter);
   const context = await createContext(flags);

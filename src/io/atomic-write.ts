@@ -48,21 +48,25 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
  */
 export async function assertWritableTarget(path: string): Promise<void> {
   const target = resolve(path);
-  const directory = dirname(target);
+  await assertWritableDirectory(dirname(target), `--output ${path}`);
+  const existing = await stat(target).catch(() => null);
+  if (existing?.isDirectory()) {
+    throw new UsageError(`--output ${path}: is a directory; give a file name`);
+  }
+}
+
+/** Fails early when files cannot be written into `directory`; `what` names it for the user. */
+export async function assertWritableDirectory(directory: string, what: string): Promise<void> {
   try {
     const info = await stat(directory);
     if (!info.isDirectory()) throw new Error('not a directory');
   } catch {
-    throw new UsageError(`--output ${path}: directory ${directory} does not exist`);
+    throw new UsageError(`${what}: directory ${directory} does not exist`);
   }
   try {
     await access(directory, constants.W_OK);
   } catch {
-    throw new UsageError(`--output ${path}: directory ${directory} is not writable`);
-  }
-  const existing = await stat(target).catch(() => null);
-  if (existing?.isDirectory()) {
-    throw new UsageError(`--output ${path}: is a directory; give a file name`);
+    throw new UsageError(`${what}: directory ${directory} is not writable`);
   }
 }
 

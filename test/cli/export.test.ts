@@ -125,6 +125,18 @@ describe('ml-cost export (ml-cost columns)', () => {
     expect(result.stderr).toMatch(/whole local days/);
   });
 
+  it('refuses a missing --output-dir before reading any usage', async () => {
+    const missing = join(await freshDir(), 'nope');
+    // The source does not exist either: a read would fail differently (and later).
+    const result = await cli(
+      ['export', '--period', '2026-11-27', '--output-dir', missing],
+      catalogue,
+      join(dir, 'no-such-source.jsonl'),
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--output-dir .*nope: directory .* does not exist/);
+  });
+
   it('keeps label text that looks like a formula from becoming one', async () => {
     const tricky = join(dir, 'tricky.jsonl');
     const labels = { use_case: '=HYPERLINK("http://x","y")', model_name: '-2+3', gpu_type: 'L4' };
