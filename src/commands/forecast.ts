@@ -177,10 +177,11 @@ export async function buildForecastReport(
       ...(budget !== undefined ? { budget } : {}),
     });
 
-  const groups = groupRows(usage, request.by).map(({ group, rows }) => ({
-    group,
-    result: forecast(rows),
-  }));
+  // Without --by there are no groups: not even the one group of every row.
+  const groups =
+    request.by.length === 0
+      ? []
+      : groupRows(usage, request.by).map(({ group, rows }) => ({ group, result: forecast(rows) }));
   const notes = [...usage.notes];
   if (closedUntilMs < Math.min(asOfMs, monthEndMs) && asOfMs > settledMs) {
     notes.push({
@@ -202,7 +203,7 @@ export async function buildForecastReport(
     partial: usage.partial,
     notes,
     total: forecast(usage.rows, request.budget),
-    groups: request.by.length === 0 ? [] : groups,
+    groups,
   };
 }
 

@@ -72,3 +72,26 @@ describe('forecast and rank CSV', () => {
     }
   });
 });
+
+describe('forecast CSV of a month that has ended', () => {
+  it('judges the budget on the actual cost, in the actual columns', async () => {
+    const env = { ML_COST_NOW: '2026-10-20T10:00:00Z' };
+    const csv = await runCli(
+      ['forecast', '--source', 'example', '--month', '2026-09', '--budget', '10000'].concat([
+        '--format',
+        'csv',
+      ]),
+      { env },
+    );
+    const [total] = parseCsv(csv.stdout);
+    const report = await runCli(
+      ['report', '--source', 'example', '--period', '2026-09', '--format', 'json'],
+      { env },
+    );
+    const spent = JSON.parse(report.stdout).totals.cost_eur;
+    expect(Number(total?.actual_over_budget_eur)).toBeCloseTo(spent - 10000, 6);
+    expect(total?.actual_budget_crossed_on).toMatch(/^2026-09-\d\d$/);
+    expect(total?.run_rate_over_budget_eur).toBe('');
+    expect(total?.run_rate_budget_crossed_on).toBe('');
+  });
+});
