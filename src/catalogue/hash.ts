@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { compareText } from '../core/order.js';
 import type { PriceVersion } from '../core/types.js';
 
-export const HASH_LENGTH = 12;
+const HASH_LENGTH = 12;
 
 /**
  * The text the hash is taken over: versions ordered by start, GPU types sorted, numbers as

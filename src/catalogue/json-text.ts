@@ -61,7 +61,7 @@ function repeatedKey(text: string): { key: string; offset: number } | null {
 }
 
 /** Turns V8's "at position N" into a line and column an editor can jump to. */
-export function jsonSyntaxProblem(text: string, error: Error): string {
+function jsonSyntaxProblem(text: string, error: Error): string {
   const message = error.message.replace(/\s*in JSON at position \d+.*$/s, '');
   const position = /at position (\d+)/.exec(error.message)?.[1];
   if (position === undefined) return `not valid JSON: ${message}`;

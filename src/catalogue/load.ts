@@ -16,7 +16,7 @@ import {
 export { defaultCatalogueDir } from './location.js';
 
 /** The generated JSON Schema sits in the catalogue directory but is not a version. */
-export const SCHEMA_FILE_NAME = 'schema.json';
+const SCHEMA_FILE_NAME = 'schema.json';
 
 /**
  * Loads and validates every version file in `dir`. Throws one CatalogueError listing every

@@ -9,7 +9,7 @@ import '../zod-messages.js';
  * point (4100 for 4.10) with a wide margin. A currency of small units (an H100-hour is about
  * 5,500 KRW) sets its own bound in the file, max_gpu_hour_rate, which says so in the open.
  */
-export const MAX_GPU_HOUR_RATE = 1000;
+const MAX_GPU_HOUR_RATE = 1000;
 
 const VERSION_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 // Whole hour, UTC: minutes and seconds are zero, an optional all-zero fraction, and a Z.

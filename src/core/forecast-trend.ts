@@ -6,8 +6,8 @@ import { type RemainingPrices, usageOf } from './forecast-projection.js';
 import { rateOf } from './prices.js';
 import { leastSquares, rSquared, studentTQuantile, sum } from './stats.js';
 
-export const MIN_TREND_DAYS = 3;
-export const DEFAULT_CONFIDENCE = 0.8;
+const MIN_TREND_DAYS = 3;
+const DEFAULT_CONFIDENCE = 0.8;
 
 export type TrendOutcome =
   | { available: true; forecast: TrendForecast; perDay: number[] }

@@ -43,8 +43,6 @@ import type { CatalogueUse, Note } from './report.js';
 import { sum } from './stats.js';
 import { HOUR_MS, type Labels, type PriceVersion } from './types.js';
 
-export { DEFAULT_CONFIDENCE, MIN_TREND_DAYS } from './forecast-trend.js';
-
 export interface GpuUsage {
   readonly gpuType: string;
   readonly gpuHours: number;

@@ -56,7 +56,7 @@ interface Deployment {
   readonly fromDay?: number;
 }
 
-export const NAMED_DEPLOYMENTS: readonly Deployment[] = [
+const NAMED_DEPLOYMENTS: readonly Deployment[] = [
   {
     useCase: 'support-chat',
     model: 'llama-3-70b',
@@ -284,7 +284,7 @@ function gapTimes(context: PodContext): { fromMs: number; toMs: number } {
 }
 
 /** mulberry32: small, fast, and the same sequence on every platform. */
-export function prng(seed: number): () => number {
+function prng(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

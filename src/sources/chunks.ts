@@ -9,7 +9,7 @@ import type { HourGrid, HourSpan } from '../core/types.js';
  * value counts. Measured on 1.79.5: without overlap a gap straddling a chunk edge lost its
  * whole increase. With it, chunked answers equal one long query for gaps up to this long.
  */
-export const CHUNK_OVERLAP_HOURS = 24;
+const CHUNK_OVERLAP_HOURS = 24;
 
 export interface Chunk {
   /** First grid hour this chunk delivers. */

@@ -18,7 +18,7 @@
 import { HOUR_MS } from '../core/types.js';
 
 /** How far before the first window the server reads samples (its max silence interval). */
-export const LEAD_IN_MS = 5 * 60_000;
+const LEAD_IN_MS = 5 * 60_000;
 const DEFAULT_SCRAPE_INTERVAL_MS = LEAD_IN_MS;
 /** The server estimates the scrape interval from the first 20 intervals it reads. */
 const SCRAPE_INTERVALS_SAMPLED = 20;
@@ -177,7 +177,7 @@ export class SeriesIncrease {
 }
 
 /** The server's estimate: the 0.6 quantile (linear interpolation) of the first 20 intervals. */
-export function estimateScrapeInterval(timestamps: readonly number[]): number {
+function estimateScrapeInterval(timestamps: readonly number[]): number {
   if (timestamps.length < 2) return DEFAULT_SCRAPE_INTERVAL_MS;
   const intervals: number[] = [];
   const last = Math.min(timestamps.length, SCRAPE_INTERVALS_SAMPLED + 1);
@@ -196,7 +196,7 @@ export function estimateScrapeInterval(timestamps: readonly number[]): number {
 }
 
 /** The server widens small scrape intervals more, to ride out jitter. */
-export function maxPreviousInterval(scrapeIntervalMs: number): number {
+function maxPreviousInterval(scrapeIntervalMs: number): number {
   const s = scrapeIntervalMs;
   if (s <= 2_000) return s + 4 * s;
   if (s <= 4_000) return s + 2 * s;

@@ -12,7 +12,7 @@ const CARRIAGE_RETURN = 0x0d;
 /** Receives buf[start, end) without the newline; lineNumber counts from 1. */
 export type OnLine = (buf: Buffer, start: number, end: number, lineNumber: number) => void;
 
-export async function isGzipFile(path: string): Promise<boolean> {
+async function isGzipFile(path: string): Promise<boolean> {
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(path, 'r');

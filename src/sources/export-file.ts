@@ -142,7 +142,7 @@ function parseLabels(rawMetric: string): Record<string, string> {
 }
 
 /** As PromQL matches: a missing label is the empty string. */
-export function matchesFilters(
+function matchesFilters(
   labels: Readonly<Record<string, string>>,
   filters: readonly LabelFilter[],
 ): boolean {

@@ -38,8 +38,6 @@ const KEYWORDS = new Set([
 // Unicode-mode regexps see surrogate pairs as one code point, so only a lone half matches.
 const LONE_SURROGATE = /\p{Cs}/u;
 
-export const INCREASE_WINDOW = '1h';
-
 /** A label value as a double-quoted MetricsQL string literal, every special character escaped. */
 export function quote(value: string): string {
   if (LONE_SURROGATE.test(value)) {
@@ -116,6 +114,5 @@ export function usageQuery(
   if (!Number.isInteger(windowHours) || windowHours < 1) {
     throw new RangeError(`windowHours must be a positive integer, got ${windowHours}`);
   }
-  const window = windowHours === 1 ? INCREASE_WINDOW : `${windowHours}h`;
-  return `sum by (${labels.join(', ')}) (increase(${selector(metricName, filters)}[${window}]))`;
+  return `sum by (${labels.join(', ')}) (increase(${selector(metricName, filters)}[${windowHours}h]))`;
 }

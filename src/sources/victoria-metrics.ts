@@ -44,8 +44,8 @@ export interface VictoriaSource extends UsageSource {
   readonly warnings: readonly string[];
 }
 
-export const DEFAULT_TIMEOUT_MS = 30_000;
-export const DEFAULT_RETRIES = 3;
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_RETRIES = 3;
 /**
  * A 31-day month with a DST change is 745 hours, so every monthly report is one request per
  * metric, and a year is nine. Smaller than the 30000-point limit because that limit is not
