@@ -7,7 +7,7 @@ import { Ledger } from './core/ledger.js';
 import { dayPeriods, gridOf, hourPeriods, periodIndexByHour } from './core/periods.js';
 import type { Granularity, Note, Period, UsageReport } from './core/report.js';
 import { summarise } from './core/summarise.js';
-import type { HourSpan, Window } from './core/types.js';
+import type { HourSpan, Metric, Window } from './core/types.js';
 import type { LabelFilter } from './sources/types.js';
 
 export interface UsageRequest {
@@ -19,6 +19,8 @@ export interface UsageRequest {
   readonly catalogueVersion?: string;
   /** One row per catalogue version, so each row names exactly the prices behind it. */
   readonly splitVersions?: boolean;
+  /** Only these metrics are read (default: all); the others come out as zero in the rows. */
+  readonly metrics?: readonly Metric[];
 }
 
 export async function buildUsageReport(
@@ -48,7 +50,9 @@ export async function buildUsageReport(
       grid,
       by,
       filters: request.filters,
-      metrics: context.metrics,
+      metrics: request.metrics
+        ? Object.fromEntries(request.metrics.map((metric) => [metric, context.metrics[metric]]))
+        : context.metrics,
       gpuTypeLabel: context.labels.gpuType,
       // Without days or hours, only the sum under each price matters: far smaller answers.
       ...(periods === null ? { spans: runsOf(versionOfHour) } : {}),

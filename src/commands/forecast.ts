@@ -149,6 +149,8 @@ export async function buildForecastReport(
     filters: request.filters,
     granularity: 'day',
     catalogueVersion: request.catalogueVersion,
+    // The forecast prices GPU time only: tokens and inferences would be read for nothing.
+    metrics: ['gpu_seconds'],
   });
 
   const versions: readonly PriceVersion[] =

@@ -6,7 +6,13 @@ import { UsageError } from '../errors.js';
 import { SeriesIncrease } from './export-file-increase.js';
 import { readLines } from './export-file-read.js';
 import { BadLine, LineScanner } from './export-file-scan.js';
-import type { FetchInfo, LabelFilter, UsageQuery, UsageSource } from './types.js';
+import {
+  type FetchInfo,
+  type LabelFilter,
+  queriedMetrics,
+  type UsageQuery,
+  type UsageSource,
+} from './types.js';
 
 interface Group {
   readonly metric: Metric;
@@ -30,8 +36,8 @@ async function fetchFromFile(
   onSeries: (series: HourlySeries) => void,
 ): Promise<FetchInfo> {
   const metricsByName = new Map<string, Metric[]>();
-  for (const metric of METRICS) {
-    const name = query.metrics[metric];
+  for (const metric of queriedMetrics(query)) {
+    const name = query.metrics[metric] as string;
     metricsByName.set(name, [...(metricsByName.get(name) ?? []), metric]);
   }
   const groupLabels = (metric: Metric): string[] =>
@@ -118,7 +124,7 @@ async function fetchFromFile(
   }
   return {
     requests: 0,
-    emptyMetrics: METRICS.filter((metric) => !seen.has(metric)),
+    emptyMetrics: queriedMetrics(query).filter((metric) => !seen.has(metric)),
     partial: false,
   };
 }

@@ -1,8 +1,19 @@
 // The one interface every usage source (VictoriaMetrics over HTTP, an export file) implements.
-import type { HourGrid, HourlySeries, HourSpan, Metric } from '../core/types.js';
+import {
+  type HourGrid,
+  type HourlySeries,
+  type HourSpan,
+  METRICS,
+  type Metric,
+} from '../core/types.js';
 
 /** Metric names as stored in the source, for one naming convention (a preset). */
 export type MetricNames = Readonly<Record<Metric, string>>;
+
+/** The metrics a query asks for, in the usual order. */
+export function queriedMetrics(query: Pick<UsageQuery, 'metrics'>): Metric[] {
+  return METRICS.filter((metric) => query.metrics[metric] !== undefined);
+}
 
 export interface LabelFilter {
   readonly label: string;
@@ -15,7 +26,8 @@ export interface UsageQuery {
   /** Labels to group by. */
   readonly by: readonly string[];
   readonly filters: readonly LabelFilter[];
-  readonly metrics: MetricNames;
+  /** The metrics to read, by name; a metric left out is not asked for at all. */
+  readonly metrics: Readonly<Partial<Record<Metric, string>>>;
   /** The label holding the GPU type; gpu_seconds are always grouped by it as well. */
   readonly gpuTypeLabel: string;
   /**

@@ -7,7 +7,7 @@ import { type Chunk, planChunks, planSpanChunks, RunningTotals } from './chunks.
 import { createHttpClient, type HttpAnswer, type HttpClient, parseHeaders } from './http.js';
 import { usageQuery } from './promql.js';
 import { redactSecrets, redactUrl } from './redact.js';
-import type { FetchInfo, UsageQuery, UsageSource } from './types.js';
+import { type FetchInfo, queriedMetrics, type UsageQuery, type UsageSource } from './types.js';
 import { AnswerReader, MalformedAnswer } from './victoria-answer.js';
 import { describeStatus } from './victoria-errors.js';
 
@@ -145,7 +145,7 @@ export function createVictoriaSource(options: VictoriaSourceOptions): VictoriaSo
       }
       const info: FetchInfo = {
         requests: client.requests,
-        emptyMetrics: METRICS.filter((metric) => !seen.has(metric)),
+        emptyMetrics: queriedMetrics(query).filter((metric) => !seen.has(metric)),
         partial,
       };
       return info;
@@ -232,12 +232,12 @@ interface Job {
 
 function planJobs(query: UsageQuery, chunks: readonly Chunk[]): Job[] {
   const jobs: Job[] = [];
-  for (const metric of METRICS) {
+  for (const metric of queriedMetrics(query)) {
     const by =
       metric === 'gpu_seconds' && !query.by.includes(query.gpuTypeLabel)
         ? [...query.by, query.gpuTypeLabel]
         : [...query.by];
-    const metricName = query.metrics[metric];
+    const metricName = query.metrics[metric] as string;
     for (const chunk of chunks) {
       const promql = usageQuery(metricName, by, query.filters, chunk.windowHours);
       jobs.push({ metric, metricName, by, query: promql, chunk });

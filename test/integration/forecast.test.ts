@@ -127,6 +127,16 @@ function ols(xs: number[], ys: number[]) {
 const range = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
+describe('ml-cost forecast queries', () => {
+  it('ask for GPU-seconds only: tokens and inferences have no part in a forecast', async () => {
+    const result = await forecast(['--catalogue', flat, '--by', 'use_case', '--verbose']);
+    expect(result.code).toBe(0);
+    const requests = result.stderr.split('\n').filter((line) => line.includes(' POST '));
+    expect(requests.length).toBeGreaterThan(0);
+    for (const line of requests) expect(line).toMatch(/increase\(ml_gpu_seconds_total\[1h\]\)/);
+  });
+});
+
 describe('ml-cost forecast on July 2026 as of the 20th', () => {
   const fitX = range(1, 19);
   const remainingX = range(20, 31);
