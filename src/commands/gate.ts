@@ -15,6 +15,7 @@ import type { LabelFilter } from '../sources/types.js';
 import { io, publish, useColor } from './io.js';
 import {
   addFilterOption,
+  addOutputOptions,
   addSourceOptions,
   addWindowOptions,
   type CommandContext,
@@ -77,12 +78,7 @@ export function gateCommand(): Command {
     );
   addFilterOption(command);
   addWindowOptions(command, 'this-month');
-  command
-    .addOption(
-      new Option('--format <format>', 'output format').choices(GATE_FORMATS).default('table'),
-    )
-    .option('--output <file>', 'write the result to a file (atomically) instead of stdout')
-    .option('--no-color', 'no colours in tables (also: NO_COLOR=1)');
+  addOutputOptions(command, GATE_FORMATS);
   addSourceOptions(command);
   command.addHelpText(
     'after',
@@ -339,30 +335,21 @@ function projected(result: ForecastResult): ScopeForecast {
 }
 
 async function deliverGate(report: GateReport, flags: GateFlags): Promise<void> {
-  const [{ gateView }, { renderGateJson }, { renderMarkdown }, { renderTable }] = await Promise.all(
-    [
-      import('../render/gate-view.js'),
-      import('../render/gate.js'),
-      import('../render/markdown.js'),
-      import('../render/table.js'),
-    ],
-  );
+  const { gateView } = await import('../render/gate-view.js');
   const view = gateView(report);
-  const markdown = renderMarkdown(view);
-  const text =
-    flags.format === 'json'
-      ? renderGateJson(report)
-      : flags.format === 'markdown'
-        ? markdown
-        : renderTable(view, useColor(flags));
+  const markdown = async () => (await import('../render/markdown.js')).renderMarkdown(view);
+  let text: string;
+  if (flags.format === 'json') text = (await import('../render/gate.js')).renderGateJson(report);
+  else if (flags.format === 'markdown') text = await markdown();
+  else text = (await import('../render/table.js')).renderTable(view, useColor(flags));
   await publish(text, report.usage.notes, flags);
-  await appendStepSummary(markdown);
+  // Only a GitHub Actions run gets the summary: other runs need not lay out the Markdown.
+  const summary = io.env.GITHUB_STEP_SUMMARY;
+  if (summary !== undefined && summary !== '') await appendStepSummary(summary, await markdown());
 }
 
 /** GitHub Actions shows GITHUB_STEP_SUMMARY on the run page; a failure to append only warns. */
-async function appendStepSummary(markdown: string): Promise<void> {
-  const path = io.env.GITHUB_STEP_SUMMARY;
-  if (path === undefined || path === '') return;
+async function appendStepSummary(path: string, markdown: string): Promise<void> {
   const { appendFile } = await import('node:fs/promises');
   try {
     await appendFile(path, `${markdown}\n\n`);
