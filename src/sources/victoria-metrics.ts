@@ -1,7 +1,7 @@
 // Reads hourly usage from VictoriaMetrics (single node, vmselect tenant prefix, or vmauth):
 // one query_range per metric and chunk, answers mapped onto the hour grid.
 import { readFile } from 'node:fs/promises';
-import { HOUR_MS, type HourGrid, METRICS, type Metric } from '../core/types.js';
+import { HOUR_MS, type HourGrid, type Metric } from '../core/types.js';
 import { SourceError, UsageError } from '../errors.js';
 import { type Chunk, planChunks, planSpanChunks, RunningTotals } from './chunks.js';
 import { createHttpClient, type HttpAnswer, type HttpClient, parseHeaders } from './http.js';
