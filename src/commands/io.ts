@@ -2,7 +2,6 @@
 
 import type { Note } from '../core/report.js';
 import { UsageError } from '../errors.js';
-import { writeFileAtomic } from '../io/atomic-write.js';
 import { safeText } from '../safe-text.js';
 
 export interface Io {
@@ -42,6 +41,8 @@ export const io: Io = {
       process.stdout.write(body);
       return;
     }
+    // Loaded here, not at start-up: it brings node:crypto, which `--help` has no use for.
+    const { writeFileAtomic } = await import('../io/atomic-write.js');
     await writeFileAtomic(outputPath, body);
   },
 };
