@@ -1,10 +1,21 @@
 // The gate's JSON for programs; its table and Markdown are the shared renderers' (gate-view.ts).
-import type { GateReport } from './gate-view.js';
-import { catalogueJson, JSON_SCHEMA_VERSION, windowJson } from './usage-json.js';
 
-/** Infinity (tokens at zero cost) has no JSON number: it is written as null with unbounded. */
-function jsonNumber(value: number | null): number | null {
-  return value === null || !Number.isFinite(value) ? null : value;
+import type { GateMetric } from '../core/gate.js';
+import { round } from './format.js';
+import type { GateReport } from './gate-view.js';
+import { catalogueJson, JSON_DECIMALS, JSON_SCHEMA_VERSION, windowJson } from './usage-json.js';
+
+/** Each measure at the decimals the usage JSON gives it, so the two agree on a figure. */
+const DECIMALS: Readonly<Record<GateMetric, number>> = {
+  cost: JSON_DECIMALS.money,
+  cost_per_inference: JSON_DECIMALS.costPerInference,
+  tokens_per_cost: JSON_DECIMALS.tokensPerCost,
+  unpriced_share: JSON_DECIMALS.share,
+};
+
+/** Rounded once, here; Infinity (tokens at zero cost) has no JSON number: null with unbounded. */
+function jsonNumber(value: number | null, metric: GateMetric): number | null {
+  return value === null || !Number.isFinite(value) ? null : round(value, DECIMALS[metric]);
 }
 
 export function renderGateJson(report: GateReport): string {
@@ -25,9 +36,9 @@ export function renderGateJson(report: GateReport): string {
         : {}),
       use_case: r.check.useCase ?? null,
       status: r.status,
-      measured: jsonNumber(r.measured),
+      measured: jsonNumber(r.measured, r.check.metric),
       limit: r.check.limit,
-      headroom: jsonNumber(r.headroom),
+      headroom: jsonNumber(r.headroom, r.check.metric),
       ...(r.measured !== null && !Number.isFinite(r.measured) ? { unbounded: true } : {}),
       unmeasured: r.unmeasured ?? null,
     })),

@@ -6,8 +6,16 @@ import { TextBuilder } from './text-builder.js';
 export const JSON_SCHEMA_VERSION = 1;
 
 /** Sub-cent precision without float noise; the table rounds to cents. */
-const MONEY_DECIMALS = 6;
-const QUANTITY_DECIMALS = 6;
+/** Decimals in the usage and gate JSON: sub-cent money without float noise; tables round to cents. */
+export const JSON_DECIMALS = {
+  money: 6,
+  quantity: 6,
+  costPerInference: 10,
+  tokensPerCost: 4,
+  share: 8,
+} as const;
+const MONEY_DECIMALS = JSON_DECIMALS.money;
+const QUANTITY_DECIMALS = JSON_DECIMALS.quantity;
 
 export function renderUsageJson(report: UsageReport): string {
   const { currency } = report.catalogue;
@@ -27,7 +35,7 @@ export function renderUsageJson(report: UsageReport): string {
     totals: measures(report.totals, currency),
     unpriced: {
       gpu_hours: round(report.totals.unpricedGpuHours, QUANTITY_DECIMALS),
-      share: round(report.unpricedShare, 8),
+      share: round(report.unpricedShare, JSON_DECIMALS.share),
       gpu_types: report.totals.unpricedGpuTypes,
     },
     notes: report.notes.map((note) => note.text),
@@ -80,7 +88,7 @@ export function rowObject(row: UsageRow, currency: string, tz: string): Record<s
         }
       : {}),
     ...measures(row, currency),
-    cost_share: row.costShare === null ? null : round(row.costShare, 8),
+    cost_share: row.costShare === null ? null : round(row.costShare, JSON_DECIMALS.share),
     catalogue_versions: row.versions,
   };
 }
@@ -134,11 +142,11 @@ export function rowWriter(currency: string, tz: string): (row: UsageRow) => stri
       `,"inferences":${number(round(row.inferences, QUANTITY_DECIMALS))}` +
       `,"tokens":${number(round(row.tokens, QUANTITY_DECIMALS))}` +
       `${cost}${row.cost === null ? 'null' : number(round(row.cost, MONEY_DECIMALS))}` +
-      `${costPerInference}${row.costPerInference === null ? 'null' : number(round(row.costPerInference, 10))}` +
-      `${tokensPerCost}${row.tokensPerCost === null ? 'null' : number(round(row.tokensPerCost, 4))}` +
+      `${costPerInference}${row.costPerInference === null ? 'null' : number(round(row.costPerInference, JSON_DECIMALS.costPerInference))}` +
+      `${tokensPerCost}${row.tokensPerCost === null ? 'null' : number(round(row.tokensPerCost, JSON_DECIMALS.tokensPerCost))}` +
       `,"unpriced_gpu_hours":${number(round(row.unpricedGpuHours, QUANTITY_DECIMALS))}` +
       `,"unpriced_gpu_types":${gpuTypes(row.unpricedGpuTypes)}` +
-      `,"cost_share":${row.costShare === null ? 'null' : number(round(row.costShare, 8))}` +
+      `,"cost_share":${row.costShare === null ? 'null' : number(round(row.costShare, JSON_DECIMALS.share))}` +
       `,"catalogue_versions":${versions(row.versions)}}`
     );
   };
@@ -171,9 +179,11 @@ function measures(row: UsageRow | UsageTotals, currency: string) {
     tokens: round(row.tokens, QUANTITY_DECIMALS),
     [currencyField('cost', currency)]: money(row.cost),
     [currencyField('cost_per_inference', currency)]:
-      row.costPerInference === null ? null : round(row.costPerInference, 10),
+      row.costPerInference === null
+        ? null
+        : round(row.costPerInference, JSON_DECIMALS.costPerInference),
     [`tokens_per_${currency.toLowerCase()}`]:
-      row.tokensPerCost === null ? null : round(row.tokensPerCost, 4),
+      row.tokensPerCost === null ? null : round(row.tokensPerCost, JSON_DECIMALS.tokensPerCost),
     unpriced_gpu_hours: round(row.unpricedGpuHours, QUANTITY_DECIMALS),
     unpriced_gpu_types: row.unpricedGpuTypes,
   };

@@ -95,3 +95,36 @@ describe('forecast CSV of a month that has ended', () => {
     expect(total?.run_rate_budget_crossed_on).toBe('');
   });
 });
+
+describe('gate --on forecast JSON', () => {
+  it('gives the forecast figure at the decimals the forecast JSON gives it', async () => {
+    const env = { ML_COST_NOW: '2026-09-20T10:00:00Z' };
+    const forecastJson = JSON.parse(
+      (
+        await runCli(
+          ['forecast', '--source', 'example', '--month', '2026-09', '--format', 'json'],
+          { env },
+        )
+      ).stdout,
+    );
+    const gateJson = JSON.parse(
+      (
+        await runCli(
+          ['gate', '--source', 'example', '--period', '2026-09', '--budget', '30000'].concat([
+            '--on',
+            'forecast',
+            '--format',
+            'json',
+          ]),
+          { env },
+        )
+      ).stdout,
+    );
+    const budget = gateJson.checks.find((check: { check: string }) => check.check === 'cost');
+    const higher = Math.max(
+      forecastJson.run_rate.forecast_eur,
+      forecastJson.trend.available ? forecastJson.trend.forecast_eur : 0,
+    );
+    expect(budget.measured).toBe(higher);
+  });
+});
