@@ -9,6 +9,7 @@ import { BadLine, LineScanner } from './export-file-scan.js';
 import {
   type FetchInfo,
   type LabelFilter,
+  labelsFor,
   queriedMetrics,
   type UsageQuery,
   type UsageSource,
@@ -40,11 +41,7 @@ async function fetchFromFile(
     const name = query.metrics[metric] as string;
     metricsByName.set(name, [...(metricsByName.get(name) ?? []), metric]);
   }
-  const groupLabels = (metric: Metric): string[] =>
-    metric === 'gpu_seconds' && !query.by.includes(query.gpuTypeLabel)
-      ? [...query.by, query.gpuTypeLabel]
-      : [...query.by];
-  const labelsByMetric = new Map(METRICS.map((metric) => [metric, groupLabels(metric)]));
+  const labelsByMetric = new Map(METRICS.map((metric) => [metric, labelsFor(query, metric)]));
   const groups = new Map<string, Group>();
   const seriesByCanonical = new Map<string, SeriesEntry>();
   const seriesByRaw = new Map<string, SeriesEntry>();

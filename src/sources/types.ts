@@ -10,6 +10,19 @@ import {
 /** Metric names as stored in the source, for one naming convention (a preset). */
 export type MetricNames = Readonly<Record<Metric, string>>;
 
+/**
+ * The labels a metric's usage is summed by: the query's, and for GPU-seconds the GPU type too,
+ * which prices them. Both sources group by this, so that they agree.
+ */
+export function labelsFor(
+  query: Pick<UsageQuery, 'by' | 'gpuTypeLabel'>,
+  metric: Metric,
+): string[] {
+  return metric === 'gpu_seconds' && !query.by.includes(query.gpuTypeLabel)
+    ? [...query.by, query.gpuTypeLabel]
+    : [...query.by];
+}
+
 /** The metrics a query asks for, in the usual order. */
 export function queriedMetrics(query: Pick<UsageQuery, 'metrics'>): Metric[] {
   return METRICS.filter((metric) => query.metrics[metric] !== undefined);

@@ -7,7 +7,13 @@ import { type Chunk, planChunks, planSpanChunks, RunningTotals } from './chunks.
 import { createHttpClient, type HttpAnswer, type HttpClient, parseHeaders } from './http.js';
 import { usageQuery } from './promql.js';
 import { redactSecrets, redactUrl } from './redact.js';
-import { type FetchInfo, queriedMetrics, type UsageQuery, type UsageSource } from './types.js';
+import {
+  type FetchInfo,
+  labelsFor,
+  queriedMetrics,
+  type UsageQuery,
+  type UsageSource,
+} from './types.js';
 import { AnswerReader, MalformedAnswer } from './victoria-answer.js';
 import { describeStatus } from './victoria-errors.js';
 
@@ -233,10 +239,7 @@ interface Job {
 function planJobs(query: UsageQuery, chunks: readonly Chunk[]): Job[] {
   const jobs: Job[] = [];
   for (const metric of queriedMetrics(query)) {
-    const by =
-      metric === 'gpu_seconds' && !query.by.includes(query.gpuTypeLabel)
-        ? [...query.by, query.gpuTypeLabel]
-        : [...query.by];
+    const by = labelsFor(query, metric);
     const metricName = query.metrics[metric] as string;
     for (const chunk of chunks) {
       const promql = usageQuery(metricName, by, query.filters, chunk.windowHours);
