@@ -7,8 +7,9 @@ import { addMonths, startOfMonth } from 'date-fns';
 import type { FocusIdentityConfig } from '../config.js';
 import { compareText } from '../core/order.js';
 import type { UsageReport, UsageRow } from '../core/report.js';
+import { isoInZone } from '../render/format.js';
 import { formatDecimal } from './decimal.js';
-import { isoUtc, sortRows, versionsCell } from './rows.js';
+import { sortRows, versionsCell } from './rows.js';
 import { type Cell, type Column, DECIMALS, number, type Table, text } from './table.js';
 
 /** Who provides and bills the GPUs: FOCUS requires these names on every row. */
@@ -225,15 +226,15 @@ export function focusTable(report: UsageReport, options: FocusLayoutOptions): Ta
       identity.billingAccountId,
       identity.billingAccountName,
       catalogue.currency,
-      isoUtc(billing.endMs),
-      isoUtc(billing.startMs),
+      isoInZone(billing.endMs, 'UTC'),
+      isoInZone(billing.startMs, 'UTC'),
       'Usage',
       // null unless the row corrects an invoiced period; ml-cost never writes corrections.
       null,
       describe(row, gpuType, catalogue.currency, options),
       'Usage-Based',
-      isoUtc(chargeEnd),
-      isoUtc(chargeStart),
+      isoInZone(chargeEnd, 'UTC'),
+      isoInZone(chargeStart, 'UTC'),
       row.gpuHours,
       FOCUS_PRICING_UNIT,
       cost,

@@ -16,9 +16,6 @@ export function sortRows(rows: readonly UsageRow[], by: readonly string[]): Usag
 }
 
 /** "2026-11-27T00:00:00Z": the FOCUS date/time format (UTC, seconds, no fraction). */
-export function isoUtc(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 /** Catalogue versions as one cell: "2026-07" or, for a row priced by several, "2026-06;2026-07". */
 export function versionsCell(versions: readonly string[]): string {
