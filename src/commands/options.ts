@@ -80,7 +80,7 @@ export function addSourceOptions(command: Command): Command {
       'metric and label naming: otel-collector (default), victoriametrics-otlp, otel-js-prometheus, ...',
     )
     .addOption(
-      new Option('--timeout <seconds>', 'per-request timeout for VictoriaMetrics').default('30'),
+      new Option('--timeout <seconds>', 'per-request timeout for VictoriaMetrics (default: 30)'),
     )
     .option(
       '--header <"Name: value">',
@@ -261,7 +261,7 @@ async function openSource(flags: SourceFlags, config: Config): Promise<UsageSour
     if (timeout === 0) throw new UsageError('--timeout: must be more than 0 seconds');
     const source = createVictoriaSource({
       url: location,
-      timeoutMs: (timeout ?? 30) * 1000,
+      ...(timeout === undefined ? {} : { timeoutMs: timeout * 1000 }),
       bearerToken: io.env.ML_COST_BEARER_TOKEN || undefined,
       basicAuth: io.env.ML_COST_BASIC_AUTH || undefined,
       headers: flags.header ?? [],
