@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { rateOf } from '../core/prices.js';
 import type { UsageReport } from '../core/report.js';
+import type { PriceVersion } from '../core/types.js';
 import { CatalogueError, SourceError, UsageError } from '../errors.js';
 import type { Table } from '../export/table.js';
 import { io } from './io.js';
@@ -136,6 +137,18 @@ function exportBy(flags: ExportFlags, context: CommandContext): string[] {
   return [...new Set([useCase, modelName, gpuType, ...chosen])];
 }
 
+/** When a version is in force: from its effective_from to the next version's. */
+function versionSpan(
+  versions: readonly PriceVersion[],
+  version: string,
+): { startMs: number; endMs: number } {
+  const index = versions.findIndex((candidate) => candidate.version === version);
+  return {
+    startMs: versions[index]?.effectiveFromMs ?? Number.NEGATIVE_INFINITY,
+    endMs: versions[index + 1]?.effectiveFromMs ?? Number.POSITIVE_INFINITY,
+  };
+}
+
 function refuseUnpriced(report: UsageReport): void {
   if (report.totals.unpricedGpuHours <= 0) return;
   const versions = [
@@ -167,6 +180,9 @@ async function tableOf(
       gpuType: context.labels.gpuType,
     },
     rateOf: (version, gpuType) => rateOf(findVersion(context.catalogue, version), gpuType),
+    ...(report.catalogue.forcedVersion === undefined
+      ? { spanOf: (version: string) => versionSpan(context.catalogue.versions, version) }
+      : {}),
   });
 }
 

@@ -60,6 +60,11 @@ export interface FocusLayoutOptions {
   readonly labels: FocusLabels;
   /** The rate a catalogue version gives a GPU type, for ChargeDescription; undefined when unknown. */
   readonly rateOf?: (version: string, gpuType: string) => number | undefined;
+  /**
+   * When a catalogue version is in force, [start, end): a row priced by one version is
+   * charged only for its part of the hour or day. Absent when one version prices everything.
+   */
+  readonly spanOf?: (version: string) => { readonly startMs: number; readonly endMs: number };
 }
 
 /** FOCUS allowed value for GPU inference (ServiceCategory list, FOCUS 1.0+). */
@@ -208,7 +213,8 @@ function pricedCost(row: UsageRow): number {
  * Maps a report (hour or day rows, each priced by one catalogue version, grouped by the GPU
  * type) to FOCUS records. Every cost column holds the same amount: ml-cost prices at the
  * catalogue's list rate with no discounts or commitments, so List = Contracted = Effective
- * = Billed. ChargePeriod is the row's hour or day, BillingPeriod the month around it in the
+ * = Billed. ChargePeriod is the row's hour or day (the part of it its version was in force),
+ * BillingPeriod the month around it in the
  * report's time zone; both are written in UTC with a Z, as FOCUS requires.
  */
 export function focusTable(report: UsageReport, options: FocusLayoutOptions): Table {
@@ -217,8 +223,11 @@ export function focusTable(report: UsageReport, options: FocusLayoutOptions): Ta
   const extras = extraLabels(report, labels);
   const record = (row: UsageRow): Cell[] => {
     const cost = pricedCost(row);
-    const chargeStart = row.period?.startMs ?? window.fromMs;
-    const chargeEnd = row.period?.endMs ?? window.toMs;
+    // A day split at a price change is two charges, each for its own part of the day.
+    const only = row.versions.length === 1 ? row.versions[0] : undefined;
+    const span = only === undefined ? undefined : options.spanOf?.(only);
+    const chargeStart = Math.max(row.period?.startMs ?? window.fromMs, span?.startMs ?? -Infinity);
+    const chargeEnd = Math.min(row.period?.endMs ?? window.toMs, span?.endMs ?? Infinity);
     const billing = billingMonth(chargeStart, window.tz);
     const gpuType = row.group[labels.gpuType] ?? '';
     return [

@@ -206,6 +206,11 @@ describe('ml-cost export --schema focus', () => {
     const rows = parseCsv(result.stdout);
     // One charge per use case, GPU type and catalogue version; tokens and inferences folded in.
     expect(rows).toHaveLength(4);
+    const chatV1 = rows.find((r) => r.x_UseCase === 'chat' && r.x_CatalogueVersion === 'v1');
+    expect(chatV1).toMatchObject({
+      ChargePeriodStart: '2026-11-27T00:00:00Z',
+      ChargePeriodEnd: '2026-11-27T12:00:00Z',
+    });
     const chatV2 = rows.find((r) => r.x_UseCase === 'chat' && r.x_CatalogueVersion === 'v2');
     expect(chatV2).toMatchObject({
       BilledCost: '36',
@@ -215,7 +220,8 @@ describe('ml-cost export --schema focus', () => {
       BillingCurrency: 'EUR',
       BillingPeriodStart: '2026-11-01T00:00:00Z',
       BillingPeriodEnd: '2026-12-01T00:00:00Z',
-      ChargePeriodStart: '2026-11-27T00:00:00Z',
+      // Charged for the part of the day v2 was in force: from the price change at 12:00Z.
+      ChargePeriodStart: '2026-11-27T12:00:00Z',
       ChargePeriodEnd: '2026-11-28T00:00:00Z',
       ChargeCategory: 'Usage',
       ChargeClass: '',

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { column } from '../helpers/csv.js';
+import { column, parseCsv } from '../helpers/csv.js';
 import { exportFileText, twoDayCatalogue, twoDayUsage } from '../helpers/two-days.js';
 import { type ExportLine, startVictoria, type Victoria } from '../helpers/victoria.js';
 
@@ -88,8 +88,18 @@ describe('export on a real VictoriaMetrics', () => {
       'focus',
     ]);
     expect(focus.code).toBe(0);
-    expect(new Set(column(focus.stdout, 'ChargePeriodStart'))).toEqual(
-      new Set(['2026-11-26T23:00:00Z']),
+    // The Paris day 23:00Z to 23:00Z, split at the price change at 12:00Z: each version is
+    // charged for its own part of the day.
+    const periods = parseCsv(focus.stdout).map((row) => [
+      row.x_CatalogueVersion,
+      row.ChargePeriodStart,
+      row.ChargePeriodEnd,
+    ]);
+    expect(new Set(periods.map((period) => period.join(' ')))).toEqual(
+      new Set([
+        'v1 2026-11-26T23:00:00Z 2026-11-27T12:00:00Z',
+        'v2 2026-11-27T12:00:00Z 2026-11-27T23:00:00Z',
+      ]),
     );
     expect(new Set(column(focus.stdout, 'BillingPeriodStart'))).toEqual(
       new Set(['2026-10-31T23:00:00Z']),
