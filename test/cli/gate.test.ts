@@ -132,41 +132,32 @@ describe('ml-cost gate exit codes', () => {
     expect(result.stderr).toMatch(message);
   });
 
+  /** A gate against a port where nothing listens: any query fails with exit 3. */
+  async function gateWithoutServer(...args: string[]) {
+    const source = `http://127.0.0.1:${await freePort()}`;
+    return runCli(
+      ['gate', '--source', source, '--catalogue', catalogue, '--timeout', '2', ...args],
+      {
+        env: { ML_COST_NOW: NOW },
+      },
+    );
+  }
+
   it('refuses a forecast gate on a window that is not a month before asking any server', async () => {
-    // Nothing listens on the port: a query would exit 3; the refusal must come first.
-    const port = await freePort();
-    const result = await runCli(
-      [
-        'gate',
-        '--source',
-        `http://127.0.0.1:${port}`,
-        '--catalogue',
-        catalogue,
-        '--budget',
-        '1',
-      ].concat(['--on', 'forecast', '--period', 'last-7d', '--timeout', '2']),
-      { env: { ML_COST_NOW: NOW } },
+    const result = await gateWithoutServer(
+      '--budget',
+      '1',
+      '--on',
+      'forecast',
+      '--period',
+      'last-7d',
     );
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/one calendar month/);
   });
 
   it('exits 3 when VictoriaMetrics cannot be reached, never passing', async () => {
-    const port = await freePort();
-    const result = await runCli(
-      [
-        'gate',
-        '--source',
-        `http://127.0.0.1:${port}`,
-        '--catalogue',
-        catalogue,
-        '--budget',
-        '1e9',
-        '--timeout',
-        '2',
-      ],
-      { env: { ML_COST_NOW: NOW } },
-    );
+    const result = await gateWithoutServer('--budget', '1e9');
     expect(result.code).toBe(3);
     expect(result.stdout).toBe('');
   });
