@@ -24,7 +24,9 @@ try {
   process.stderr.write('bench: dist/ is missing or stale; run `npm run bench` (it builds first)\n');
   process.exit(2);
 }
-const { DEFAULT_CONCURRENCY, DEFAULT_MAX_POINTS_PER_QUERY } = victoriaSource;
+const { DEFAULT_CONCURRENCY } = victoriaSource;
+const { DEFAULT_POINTS_PER_QUERY } = await import(dist('sources/query-plan.js'));
+const { loadCatalogue } = await import(dist('catalogue/load.js'));
 const { exportBatches, writeExportFile } = await import('./bench/data.mjs');
 const { median, runNode } = await import('./bench/measure.mjs');
 const { replay, startCannedServer, startCountingProxy } = await import('./bench/proxy.mjs');
@@ -147,7 +149,7 @@ async function main() {
       import_scrape_interval_seconds: IMPORT_INTERVAL_SECONDS,
       offline_scrape_interval_seconds: OFFLINE_INTERVAL_SECONDS,
       ml_cost_concurrency: DEFAULT_CONCURRENCY,
-      ml_cost_hours_per_request: DEFAULT_MAX_POINTS_PER_QUERY,
+      ml_cost_points_per_request: DEFAULT_POINTS_PER_QUERY,
       victoria_flags: ['-search.maxQueryDuration=600s'],
       datasets: imports,
     },
@@ -258,10 +260,11 @@ async function measureReport(scenario, catalogue, nodeMs) {
     await proxy.close();
   }
   const failure = checkReport(counted, dataset.groups);
-  // A total over one price span: per metric, one running total per chunk, plus one request per
-  // later chunk measuring the overlap it starts with (src/sources/chunks.ts planSpanChunks).
-  const chunks = Math.ceil(hours / DEFAULT_MAX_POINTS_PER_QUERY);
-  const expectedRequests = 3 * (2 * chunks - 1);
+  // A total: per metric and price span, one point that reads a day back through its step
+  // (src/sources/query-plan.ts planQueries).
+  const { versions } = await loadCatalogue(catalogue);
+  const changes = versions.filter((v) => v.effectiveFromMs > fromMs && v.effectiveFromMs < toMs);
+  const expectedRequests = 3 * (changes.length + 1);
   if (failure) return { ...base, error: failure, requests: proxy.recorded.length };
   const requests = proxy.recorded.length;
 
@@ -419,9 +422,9 @@ function goals(results) {
     (report) => report.requests !== report.expected_requests,
   );
   list.push({
-    figure: 'requests per report = metrics x chunks',
+    figure: 'requests per total report = metrics x price spans',
     value: results.reports.map((report) => `${report.id}: ${report.requests}`).join(', '),
-    goal: '3 metrics x (2 x chunks - 1), chunks = ceil(hours / 1000)',
+    goal: '3 metrics x price spans in the window',
     pass: wrongCounts.length === 0,
   });
   list.push({

@@ -1,13 +1,15 @@
-// The one path from a window to a priced usage report: plan the hour grid, fetch hourly
-// usage from the source into the ledger, price it, summarise it.
+// The one path from a window to a priced usage report: cut the window into buckets (period
+// edges and price changes), fetch each bucket's usage from the source into the ledger, price
+// it, summarise it.
 
-import { findVersion, versionIndexByHour } from './catalogue/resolve.js';
+import { findVersion } from './catalogue/resolve.js';
 import type { CommandContext } from './commands/options.js';
+import { planBuckets } from './core/buckets.js';
 import { Ledger } from './core/ledger.js';
-import { dayPeriods, gridOf, hourPeriods, periodIndexByHour } from './core/periods.js';
+import { dayPeriods, hourPeriods } from './core/periods.js';
 import type { Granularity, Note, Period, UsageReport } from './core/report.js';
 import { summarise } from './core/summarise.js';
-import type { HourSpan, Metric, Window } from './core/types.js';
+import type { Metric, Window } from './core/types.js';
 import type { LabelFilter } from './sources/types.js';
 
 export interface UsageRequest {
@@ -29,33 +31,33 @@ export async function buildUsageReport(
 ): Promise<UsageReport> {
   const { catalogue, source } = context;
   const { window, by, granularity } = request;
-  const grid = gridOf(window);
   const forced =
     request.catalogueVersion === undefined
       ? undefined
       : findVersion(catalogue, request.catalogueVersion);
   const periods = periodsOf(window, granularity);
-  const versionOfHour = versionIndexByHour(catalogue, grid, forced);
+  const buckets = planBuckets({
+    window,
+    periods,
+    versions: catalogue.versions,
+    ...(forced ? { forcedVersion: catalogue.versions.indexOf(forced) } : {}),
+  });
   const ledger = new Ledger({
-    grid,
+    buckets,
     by,
     gpuTypeLabel: context.labels.gpuType,
     versions: catalogue.versions,
-    versionOfHour,
-    periodOfHour: periods ? periodIndexByHour(grid, periods) : new Int32Array(grid.hours), // every hour in period 0: the whole window
   });
 
   const info = await source.fetch(
     {
-      grid,
+      edges: buckets.edges,
       by,
       filters: request.filters,
       metrics: request.metrics
         ? Object.fromEntries(request.metrics.map((metric) => [metric, context.metrics[metric]]))
         : context.metrics,
       gpuTypeLabel: context.labels.gpuType,
-      // Without days or hours, only the sum under each price matters: far smaller answers.
-      ...(periods === null ? { spans: runsOf(versionOfHour) } : {}),
     },
     (series) => ledger.add(series),
   );
@@ -107,19 +109,6 @@ export async function buildUsageReport(
     notes,
     partial: info.partial,
   };
-}
-
-/** The runs of consecutive hours priced by one catalogue version (or by none). */
-export function runsOf(versionOfHour: Int32Array): HourSpan[] {
-  const runs: HourSpan[] = [];
-  let start = 0;
-  for (let hour = 1; hour <= versionOfHour.length; hour++) {
-    if (hour === versionOfHour.length || versionOfHour[hour] !== versionOfHour[start]) {
-      runs.push({ offset: start, hours: hour - start });
-      start = hour;
-    }
-  }
-  return runs;
 }
 
 function periodsOf(window: Window, granularity: Granularity): Period[] | null {

@@ -1,7 +1,7 @@
-// Folds hourly usage into cells per (group, period, catalogue version) and prices GPU time
-// hour by hour with the version in force at each hour's start.
+// Folds usage into cells per (group, period, catalogue version) and prices GPU time bucket by
+// bucket with the version in force in each bucket.
 import { rateOf } from './prices.js';
-import type { HourGrid, HourlySeries, Labels, PriceVersion } from './types.js';
+import type { BucketSeries, Buckets, Labels, PriceVersion } from './types.js';
 
 /** Accumulated usage of one group in one period under one catalogue version. */
 export interface Cell {
@@ -25,15 +25,12 @@ export interface LedgerEntry {
 }
 
 export interface LedgerOptions {
-  readonly grid: HourGrid;
+  /** Each bucket's period (-1 to leave it out) and version (-1 when none was in force). */
+  readonly buckets: Buckets;
   /** The report's grouping labels, in order. */
   readonly by: readonly string[];
   readonly gpuTypeLabel: string;
   readonly versions: readonly PriceVersion[];
-  /** Per grid hour: index into versions of the version in force at the hour's start, or -1. */
-  readonly versionOfHour: Int32Array;
-  /** Per grid hour: index of the report period it belongs to, or -1 to leave it out. */
-  readonly periodOfHour: Int32Array;
 }
 
 const SECONDS_PER_HOUR = 3600;
@@ -46,22 +43,23 @@ export class Ledger {
     this.versionSlots = options.versions.length + 1;
   }
 
-  add(series: HourlySeries): void {
-    const { periodOfHour, versionOfHour, versions, gpuTypeLabel, grid } = this.options;
+  add(series: BucketSeries): void {
+    const { buckets, versions, gpuTypeLabel } = this.options;
+    const { period: periodOf, version: versionOf } = buckets;
     const cells = this.cellsOf(series.labels);
     const gpuType = series.labels[gpuTypeLabel] ?? '';
     const { values, offset } = series;
-    // Runs of hours share a period and a version: look the cell and rate up once per run.
+    // Runs of buckets share a period and a version: look the cell and rate up once per run.
     let slot = -1;
     let cell: Cell | undefined;
     let rate: number | undefined;
     for (let i = 0; i < values.length; i++) {
       const value = values[i] as number;
-      const hour = offset + i;
-      if (Number.isNaN(value) || hour >= grid.hours) continue;
-      const period = periodOfHour[hour] as number;
+      const bucket = offset + i;
+      if (Number.isNaN(value) || bucket >= periodOf.length) continue;
+      const period = periodOf[bucket] as number;
       if (period < 0) continue;
-      const version = versionOfHour[hour] as number;
+      const version = versionOf[bucket] as number;
       if (cell === undefined || period * this.versionSlots + version + 1 !== slot) {
         slot = period * this.versionSlots + version + 1;
         cell = this.cellAt(cells, period, version);

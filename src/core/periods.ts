@@ -4,7 +4,7 @@ import { TZDate } from '@date-fns/tz';
 import { addDays, addMonths, startOfDay, startOfMonth } from 'date-fns';
 import { UsageError } from '../errors.js';
 import type { Period } from './report.js';
-import { HOUR_MS, type HourGrid, type Window } from './types.js';
+import { HOUR_MS, type Window } from './types.js';
 
 /** How far behind "now" data is trusted to be complete: scrape and remote-write lag. */
 export const DEFAULT_SETTLE_MS = 5 * 60_000;
@@ -191,10 +191,6 @@ export function parseInstant(text: string, tz: string, flag: string): number {
   ).getTime();
 }
 
-export function gridOf(window: Window): HourGrid {
-  return { startMs: window.fromMs, hours: (window.toMs - window.fromMs) / HOUR_MS };
-}
-
 /**
  * The start of the local day `days` days after (or before) the day that starts at `dayStart`.
  * Not addDays alone: where clocks jump at midnight (America/Santiago), a day starts at 01:00,
@@ -233,19 +229,6 @@ export function hourPeriods(window: Window): Period[] {
     periods.push({ startMs: start, endMs: start + HOUR_MS });
   }
   return periods;
-}
-
-/** For each grid hour, the index of the period containing the hour's start (-1 if none). */
-export function periodIndexByHour(grid: HourGrid, periods: readonly Period[]): Int32Array {
-  const index = new Int32Array(grid.hours).fill(-1);
-  let p = 0;
-  for (let hour = 0; hour < grid.hours; hour++) {
-    const startMs = grid.startMs + hour * HOUR_MS;
-    while (p < periods.length && (periods[p]?.endMs ?? 0) <= startMs) p++;
-    const period = periods[p];
-    if (period && period.startMs <= startMs) index[hour] = p;
-  }
-  return index;
 }
 
 /** [start, end) of a calendar month "YYYY-MM" in a time zone. */

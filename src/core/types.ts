@@ -9,28 +9,27 @@ export type Labels = Readonly<Record<string, string>>;
 export const HOUR_MS = 3_600_000;
 
 /**
- * A grid of whole hours anchored at the window start (not at UTC hours, so that time zones
- * with half-hour offsets still get local days made of whole buckets).
- * Hour i covers [startMs + i*HOUR_MS, startMs + (i+1)*HOUR_MS); its usage is the counter
- * increase over (hour start, hour end], which VictoriaMetrics reports at the hour end.
+ * The buckets a window's usage is summed in: bucket i covers [edges[i], edges[i+1]), and its
+ * usage is the counter increase over (edges[i], edges[i+1]], as VictoriaMetrics reports it at
+ * the bucket's end. Buckets are cut at every period edge and every price change, so each lies
+ * in one report period and is priced by one catalogue version.
  */
-export interface HourGrid {
-  readonly startMs: number;
-  readonly hours: number;
-}
-
-/** A run of consecutive grid hours: hours [offset, offset + hours). */
-export interface HourSpan {
-  readonly offset: number;
-  readonly hours: number;
+export interface Buckets {
+  /** Bucket edges in ms, ascending: one more than there are buckets. */
+  readonly edges: Float64Array;
+  /** Per bucket: index of the report period it lies in (0 for a total), or -1 for none. */
+  readonly period: Int32Array;
+  /** Per bucket: index of the catalogue version in force at its start, or -1 for none. */
+  readonly version: Int32Array;
 }
 
 /**
- * Hourly increases of one metric for one group of labels.
- * values[i] belongs to grid hour (offset + i); NaN means no data for that hour.
- * A source may deliver one group in several pieces (one per query chunk); pieces add up.
+ * Increases of one metric for one group of labels, bucket by bucket.
+ * values[i] belongs to bucket (offset + i); NaN means no data for that bucket.
+ * A source may deliver one group in several pieces (per query, some of them negative: a
+ * look-back taken off again); pieces add up.
  */
-export interface HourlySeries {
+export interface BucketSeries {
   readonly metric: Metric;
   /** The grouping labels: the report's --by labels, plus the GPU-type label for gpu_seconds. */
   readonly labels: Labels;

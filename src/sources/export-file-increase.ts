@@ -1,31 +1,37 @@
-// Recomputes VictoriaMetrics' `increase(m[1h])` at each grid hour end from one series' raw
-// samples, so the export file source yields exactly what a server would answer.
+// Recomputes what VictoriaMetrics answers to one query_range of `increase(m[L])` with step L
+// from one series' raw samples, so the export file source yields exactly what a server would.
 //
 // Behaviours reproduced (checked against victoria-metrics 1.79.5, see the parity test):
-// - The server only reads samples in [grid start - 5 min, last hour end]; older samples do not
-//   exist for the query (not as baseline, not for resets), newer ones are not a "next value".
-// - Hour i (window (start + i h, start + (i+1) h]) is last sample in the window minus the last
-//   sample at or before the window start, however old (within the read range): a gap is
-//   credited to the first hour after it.
+// - The server only reads samples in [first point - max(window, step) - 5 min, the request's
+//   end]; older samples do not exist for the query (not as baseline, not for resets), and
+//   samples after the last point are only a "next value" (the end may lie past the last point).
+// - Point i (window (origin + i L, origin + (i+1) L]) is last sample in the window minus the
+//   last sample at or before the window start, however old (within the read range): a gap is
+//   credited to the first point after it.
 // - Counter resets: a drop of less than 1/8 of the previous value is jitter (no increase);
 //   otherwise the counter restarted from 0 and the new value is the increase.
 // - The series' first sample read is counted as an increase from 0 only when
 //   |v0| < 10 * (|d| + 1), d being the step to the next sample (0 when there is none);
 //   otherwise it is the baseline.
-// - An hour with no samples is no point, except that it is 0 when a later sample exists and
+// - A window with no samples is no point, except that it is 0 when a later sample exists and
 //   the previous sample lies within the "max previous interval" (estimated scrape interval
 //   plus a margin) before the window start.
-import { HOUR_MS } from '../core/types.js';
+// "Hours" below are the query's windows of L, whatever L is.
 
-/** How far before the first window the server reads samples (its max silence interval). */
+/** How far before what its step and window cover the server reads samples (its max silence interval). */
 const LEAD_IN_MS = 5 * 60_000;
 const DEFAULT_SCRAPE_INTERVAL_MS = LEAD_IN_MS;
 /** The server estimates the scrape interval from the first 20 intervals it reads. */
 const SCRAPE_INTERVALS_SAMPLED = 20;
 
-export interface IncreaseGrid {
-  readonly startMs: number;
-  readonly hours: number;
+/** The windows one query reads: (originMs + i lengthMs, originMs + (i+1) lengthMs], up to readToMs. */
+export interface IncreaseWindows {
+  readonly originMs: number;
+  readonly lengthMs: number;
+  /** How much further back than originMs (beyond the 5 minutes) the server reads: step - window. */
+  readonly readBackMs: number;
+  /** The request's end: samples after it are not read. */
+  readonly readToMs: number;
 }
 
 interface PendingGap {
@@ -42,6 +48,7 @@ export class SeriesIncrease {
   private readonly readFromMs: number;
   private readonly readToMs: number;
   private readonly startMs: number;
+  private readonly lengthMs: number;
   private samples = 0;
   private readonly firstTimestamps: number[] = [];
   private maxPreviousMs = -1;
@@ -58,13 +65,15 @@ export class SeriesIncrease {
   private secondInHour = 0;
   private lastCorrected = 0;
 
+  /** `into` has a slot for every window up to readToMs (a partial last one included). */
   constructor(
-    grid: IncreaseGrid,
+    windows: IncreaseWindows,
     private readonly into: Float64Array,
   ) {
-    this.startMs = grid.startMs;
-    this.readFromMs = grid.startMs - LEAD_IN_MS;
-    this.readToMs = grid.startMs + grid.hours * HOUR_MS;
+    this.startMs = windows.originMs;
+    this.lengthMs = windows.lengthMs;
+    this.readFromMs = windows.originMs - windows.readBackMs - LEAD_IN_MS;
+    this.readToMs = windows.readToMs;
   }
 
   /**
@@ -98,7 +107,9 @@ export class SeriesIncrease {
     }
     // Integer milliseconds: floor((x - 1) / h) is ceil(x / h) - 1, the hour whose window (a, b] holds x.
     const hour =
-      timestampMs <= this.startMs ? -1 : Math.floor((timestampMs - this.startMs - 1) / HOUR_MS);
+      timestampMs <= this.startMs
+        ? -1
+        : Math.floor((timestampMs - this.startMs - 1) / this.lengthMs);
 
     if (this.samples === 0) {
       this.openHour(hour, corrected, Number.NaN);
@@ -157,7 +168,7 @@ export class SeriesIncrease {
       return;
     }
     for (let hour = fromHour; hour <= toHour; hour++) {
-      if (previousMs <= this.startMs + hour * HOUR_MS - this.maxPreviousMs) break;
+      if (previousMs <= this.startMs + hour * this.lengthMs - this.maxPreviousMs) break;
       this.addTo(hour, 0);
     }
   }

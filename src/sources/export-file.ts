@@ -1,11 +1,12 @@
 // The offline source: a VictoriaMetrics /api/v1/export file (plain or gzipped) read as if the
-// server answered `sum by (...) (increase(m{filters}[1h]))` at every grid hour end.
-import type { HourlySeries, Labels, Metric } from '../core/types.js';
+// server answered the query plan's `sum by (...) (increase(m{filters}[L]))` requests.
+import type { BucketSeries, Labels, Metric } from '../core/types.js';
 import { METRICS } from '../core/types.js';
 import { UsageError } from '../errors.js';
-import { SeriesIncrease } from './export-file-increase.js';
+import { type IncreaseWindows, SeriesIncrease } from './export-file-increase.js';
 import { readLines } from './export-file-read.js';
 import { BadLine, LineScanner } from './export-file-scan.js';
+import { DEFAULT_POINTS_PER_QUERY, type PlannedQuery, planQueries } from './query-plan.js';
 import {
   type FetchInfo,
   type LabelFilter,
@@ -18,10 +19,11 @@ import {
 interface Group {
   readonly metric: Metric;
   readonly labels: Labels;
-  readonly values: Float64Array;
+  /** Per planned query, the group's sum of every point it reads (looked-around ones too). */
+  readonly points: Float64Array[];
 }
 
-/** The metric kinds one series feeds, one walk each; null for series the query does not want. */
+/** One walk per metric kind and planned query a series feeds; null for series not wanted. */
 type SeriesEntry = SeriesIncrease[] | null;
 
 export function createExportFileSource(path: string): UsageSource {
@@ -34,8 +36,10 @@ export function createExportFileSource(path: string): UsageSource {
 async function fetchFromFile(
   path: string,
   query: UsageQuery,
-  onSeries: (series: HourlySeries) => void,
+  onSeries: (series: BucketSeries) => void,
 ): Promise<FetchInfo> {
+  // The same plan as the server source's, so that both answer alike to the last point.
+  const plan = planQueries(query.edges, DEFAULT_POINTS_PER_QUERY);
   const metricsByName = new Map<string, Metric[]>();
   for (const metric of queriedMetrics(query)) {
     const name = query.metrics[metric] as string;
@@ -59,7 +63,7 @@ async function fetchFromFile(
       group = {
         metric,
         labels: groupLabelsObject,
-        values: new Float64Array(query.grid.hours).fill(Number.NaN),
+        points: plan.map((planned) => new Float64Array(windowsRead(planned)).fill(Number.NaN)),
       };
       groups.set(key, group);
     }
@@ -76,7 +80,12 @@ async function fetchFromFile(
       const metrics = metricsByName.get(labels.__name__ as string);
       entry =
         metrics && matchesFilters(labels, query.filters)
-          ? metrics.map((metric) => new SeriesIncrease(query.grid, groupFor(metric, labels).values))
+          ? metrics.flatMap((metric) => {
+              const { points } = groupFor(metric, labels);
+              return plan.map(
+                (planned, q) => new SeriesIncrease(windowsOf(planned), points[q] as Float64Array),
+              );
+            })
           : null;
       seriesByCanonical.set(canonical, entry);
     }
@@ -115,15 +124,38 @@ async function fetchFromFile(
   }
   const seen = new Set<Metric>();
   for (const group of groups.values()) {
-    if (!group.values.some((value) => !Number.isNaN(value))) continue;
-    seen.add(group.metric);
-    onSeries({ metric: group.metric, labels: group.labels, offset: 0, values: group.values });
+    plan.forEach((planned, q) => {
+      const { skip, count, bucket } = planned;
+      const values = (group.points[q] as Float64Array).slice(skip, skip + count);
+      if (!values.some((value) => !Number.isNaN(value))) return;
+      seen.add(group.metric);
+      onSeries({ metric: group.metric, labels: group.labels, offset: bucket, values });
+    });
   }
   return {
     requests: 0,
     emptyMetrics: queriedMetrics(query).filter((metric) => !seen.has(metric)),
     partial: false,
   };
+}
+
+/**
+ * A query's windows as the walk sees them: every point's window of `windowMs` back to back from
+ * the first one's start, read from as far back as the server reads. A one-point query's step
+ * is longer than its read-ahead, so the walk only has that point and a partial window after
+ * it, which it reads for a next value.
+ */
+function windowsOf(planned: PlannedQuery): IncreaseWindows {
+  return {
+    originMs: planned.startMs - planned.windowMs,
+    lengthMs: planned.windowMs,
+    readBackMs: Math.max(planned.windowMs, planned.stepMs) - planned.windowMs,
+    readToMs: planned.endMs,
+  };
+}
+
+function windowsRead(planned: PlannedQuery): number {
+  return Math.ceil((planned.endMs - planned.startMs) / planned.windowMs) + 1;
 }
 
 function parseLabels(rawMetric: string): Record<string, string> {

@@ -103,16 +103,23 @@ export function selector(metricName: string, filters: readonly LabelFilter[]): s
   return `{${[`__name__=${quote(metricName)}`, ...matchers].join(', ')}}`;
 }
 
-/** Hourly increases of one counter, summed per group: the one query shape ml-cost runs. */
+/** Increases of one counter over windows of `windowMs`, summed per group: the one query shape ml-cost runs. */
 export function usageQuery(
   metricName: string,
   by: readonly string[],
   filters: readonly LabelFilter[],
-  windowHours = 1,
+  windowMs = 3_600_000,
 ): string {
   const labels = by.map(checkLabelName);
-  if (!Number.isInteger(windowHours) || windowHours < 1) {
-    throw new RangeError(`windowHours must be a positive integer, got ${windowHours}`);
+  return `sum by (${labels.join(', ')}) (increase(${selector(metricName, filters)}[${duration(windowMs)}]))`;
+}
+
+/** A MetricsQL duration: whole hours or minutes where it has them (readable in logs), else seconds. */
+export function duration(ms: number): string {
+  if (!Number.isInteger(ms) || ms < 1000 || ms % 1000 !== 0) {
+    throw new RangeError(`a query window must be a positive whole number of seconds, got ${ms} ms`);
   }
-  return `sum by (${labels.join(', ')}) (increase(${selector(metricName, filters)}[${windowHours}h]))`;
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  return `${ms / 1000}s`;
 }

@@ -1,11 +1,5 @@
 // The one interface every usage source (VictoriaMetrics over HTTP, an export file) implements.
-import {
-  type HourGrid,
-  type HourlySeries,
-  type HourSpan,
-  METRICS,
-  type Metric,
-} from '../core/types.js';
+import { type BucketSeries, METRICS, type Metric } from '../core/types.js';
 
 /** Metric names as stored in the source, for one naming convention (a preset). */
 export type MetricNames = Readonly<Record<Metric, string>>;
@@ -35,7 +29,8 @@ export interface LabelFilter {
 }
 
 export interface UsageQuery {
-  readonly grid: HourGrid;
+  /** Bucket edges (ms, ascending): bucket i is the increase over (edges[i], edges[i+1]]. */
+  readonly edges: Float64Array;
   /** Labels to group by. */
   readonly by: readonly string[];
   readonly filters: readonly LabelFilter[];
@@ -43,13 +38,6 @@ export interface UsageQuery {
   readonly metrics: Readonly<Partial<Record<Metric, string>>>;
   /** The label holding the GPU type; gpu_seconds are always grouped by it as well. */
   readonly gpuTypeLabel: string;
-  /**
-   * Set when the caller needs only the sum over each of these spans of the grid (a report
-   * without days, each span priced by one catalogue version). A source may then deliver one
-   * value per span, at the span's last hour, instead of one per hour: the sums are the same,
-   * since consecutive hourly increases add up to the increase over the whole span.
-   */
-  readonly spans?: readonly HourSpan[];
 }
 
 export interface FetchInfo {
@@ -64,6 +52,6 @@ export interface FetchInfo {
 export interface UsageSource {
   /** What to print in headers: a URL with credentials removed, or a file path. */
   readonly description: string;
-  /** Delivers every group's hourly increases to onSeries, then resolves. */
-  fetch(query: UsageQuery, onSeries: (series: HourlySeries) => void): Promise<FetchInfo>;
+  /** Delivers every group's increases, bucket by bucket, to onSeries, then resolves. */
+  fetch(query: UsageQuery, onSeries: (series: BucketSeries) => void): Promise<FetchInfo>;
 }

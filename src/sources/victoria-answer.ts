@@ -1,13 +1,12 @@
 // Reads a VictoriaMetrics query_range answer as it arrives: the series of data.result are cut
 // out of the byte stream in batches of about 64 KB, each batch parsed by one JSON.parse and
-// its points put straight into a Float64Array per series on the hour grid. A 200 MB answer
+// its points put straight into a Float64Array per series on the report's buckets. A 200 MB answer
 // never becomes a 200 MB string or millions of live arrays, and V8's parser does the byte
 // work (measured against a byte-by-byte scanner in JavaScript: 2x faster for one point per
 // series, 1.3x for hourly answers). What surrounds the result (status, isPartial,
 // resultType, error) is small and goes through JSON.parse at the end, which also words what
 // is wrong with a body that is not JSON.
 
-import { HOUR_MS } from '../core/types.js';
 import {
   BACKSLASH,
   CLOSE_BRACE,
@@ -24,10 +23,12 @@ import { oneLine } from './victoria-errors.js';
 export class MalformedAnswer extends Error {}
 
 export interface AnswerLayout {
-  readonly gridStartMs: number;
-  /** First grid hour this answer delivers, and how many (points outside are overlap). */
-  readonly offset: number;
-  readonly hours: number;
+  /** The request's first point and step: point j is at startMs + j * stepMs. */
+  readonly startMs: number;
+  readonly stepMs: number;
+  /** Points [skip, skip + count) are delivered; the others only looked back or ahead. */
+  readonly skip: number;
+  readonly count: number;
   /** Labels kept from each series, in order; a label a series lacks is "". */
   readonly by: readonly string[];
 }
@@ -295,13 +296,13 @@ export class AnswerReader {
         throw new MalformedAnswer('a result without metric and values');
       }
       const labels = pickLabels(item.metric, this.layout.by);
-      const values = new Float64Array(this.layout.hours).fill(Number.NaN);
+      const values = new Float64Array(this.layout.count).fill(Number.NaN);
       let any = false;
       for (const point of item.values) {
         if (!Array.isArray(point) || typeof point[0] !== 'number' || typeof point[1] !== 'string') {
           throw new MalformedAnswer('a point that is not [timestamp, "value"]');
         }
-        const index = gridIndex(point[0], this.layout);
+        const index = pointIndex(point[0], this.layout);
         if (index < 0) continue;
         const value = parseValue(point[1]);
         if (Number.isNaN(value)) continue;
@@ -327,21 +328,18 @@ function endsTooSoon(reason: string, length: number): boolean {
   return position !== undefined && Number(position) >= length;
 }
 
-/**
- * Index into the answer's values of the point at `seconds`, or -1 for overlap hours.
- * VictoriaMetrics reports the increase over (t - 1h, t] at t, the end of grid hour i.
- */
-function gridIndex(seconds: number, layout: AnswerLayout): number {
-  const sinceStart = seconds * 1000 - layout.gridStartMs;
-  const hour = Math.round(sinceStart / HOUR_MS) - 1;
-  // A server or cache that rounded start/end (nocache ignored) would shift every hour.
-  if (Math.abs(sinceStart - (hour + 1) * HOUR_MS) > 1) {
+/** Index into the delivered values of the point at `seconds`, or -1 for a point looked around. */
+function pointIndex(seconds: number, layout: AnswerLayout): number {
+  const sinceStart = seconds * 1000 - layout.startMs;
+  const point = Math.round(sinceStart / layout.stepMs);
+  // A server or cache that rounded start/end (nocache ignored) would shift every bucket.
+  if (Math.abs(sinceStart - point * layout.stepMs) > 1) {
     throw new MalformedAnswer(
-      `a point at ${new Date(seconds * 1000).toISOString()} is not on the hour grid (was nocache=1 ignored?)`,
+      `a point at ${new Date(seconds * 1000).toISOString()} is not on the requested step (was nocache=1 ignored?)`,
     );
   }
-  const index = hour - layout.offset;
-  return index < 0 || index >= layout.hours ? -1 : index;
+  const index = point - layout.skip;
+  return index < 0 || index >= layout.count ? -1 : index;
 }
 
 function parseValue(text: string): number {

@@ -1,11 +1,11 @@
-// Reads hourly usage from VictoriaMetrics (single node, vmselect tenant prefix, or vmauth):
-// one query_range per metric and chunk, answers mapped onto the hour grid.
+// Reads usage from VictoriaMetrics (single node, vmselect tenant prefix, or vmauth): the
+// query plan's requests per metric, answers mapped onto the report's buckets.
 import { readFile } from 'node:fs/promises';
-import { HOUR_MS, type HourGrid, type Metric } from '../core/types.js';
+import type { Metric } from '../core/types.js';
 import { SourceError, UsageError } from '../errors.js';
-import { type Chunk, planChunks, planSpanChunks, RunningTotals } from './chunks.js';
 import { createHttpClient, type HttpAnswer, type HttpClient, parseHeaders } from './http.js';
 import { usageQuery } from './promql.js';
+import { DEFAULT_POINTS_PER_QUERY, type PlannedQuery, planQueries } from './query-plan.js';
 import { redactSecrets, redactUrl } from './redact.js';
 import {
   type FetchInfo,
@@ -37,7 +37,7 @@ export interface VictoriaSourceOptions {
   readonly insecure?: boolean;
   /** Accept answers VictoriaMetrics marks isPartial (cluster with unavailable vmstorage nodes). */
   readonly allowPartial?: boolean;
-  /** Grid hours per request (chunk size); each request asks for up to 48 more as overlap. */
+  /** Buckets one request delivers at most; each also asks for points around them to look back and ahead. */
   readonly maxPointsPerQuery?: number;
   /** Requests in flight at once. */
   readonly concurrency?: number;
@@ -52,13 +52,6 @@ export interface VictoriaSource extends UsageSource {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_RETRIES = 3;
-/**
- * A 31-day month with a DST change is 745 hours, so every monthly report is one request per
- * metric, and a year is nine. Smaller than the 30000-point limit because that limit is not
- * the one that bites: -search.maxSamplesPerQuery (1e9 raw samples) is reached by about 4,000
- * series scraped every 15 s over 1,000 hours, by 400 over 10,000.
- */
-export const DEFAULT_MAX_POINTS_PER_QUERY = 1_000;
 export const DEFAULT_CONCURRENCY = 2;
 const DEFAULT_RETRY_DELAY_MS = 200;
 
@@ -79,8 +72,8 @@ export function createVictoriaSource(options: VictoriaSourceOptions): VictoriaSo
   const connection = connect(options);
   const timeoutMs = Math.ceil(positive(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, 'timeout (ms)'));
   const retries = nonNegativeInteger(options.retries ?? DEFAULT_RETRIES, 'retries');
-  const hoursPerChunk = positiveInteger(
-    options.maxPointsPerQuery ?? DEFAULT_MAX_POINTS_PER_QUERY,
+  const pointsPerQuery = positiveInteger(
+    options.maxPointsPerQuery ?? DEFAULT_POINTS_PER_QUERY,
     'max points per query',
   );
   const concurrency = positiveInteger(options.concurrency ?? DEFAULT_CONCURRENCY, 'concurrency');
@@ -92,10 +85,7 @@ export function createVictoriaSource(options: VictoriaSourceOptions): VictoriaSo
     description: redactUrl(options.url),
     warnings,
     async fetch(query, onSeries) {
-      const chunks = query.spans
-        ? planSpanChunks(query.grid, query.spans, hoursPerChunk)
-        : planChunks(query.grid, hoursPerChunk);
-      const jobs = planJobs(query, chunks);
+      const jobs = planJobs(query, planQueries(query.edges, pointsPerQuery));
       if (jobs.length === 0) return { requests: 0, emptyMetrics: [], partial: false };
       const ca = options.caFile ? await readCa(options.caFile) : undefined;
       const client = await createHttpClient({
@@ -110,35 +100,18 @@ export function createVictoriaSource(options: VictoriaSourceOptions): VictoriaSo
         secrets: connection.secrets,
       });
       const seen = new Set<Metric>();
-      const runningTotals = new RunningTotals();
-      // Span points are running totals: deliver their differences; a lead only sets the base.
       const deliver = (job: Job) => (labels: Record<string, string>, values: Float64Array) => {
-        const { running, lead, alone } = job.chunk;
-        if (running !== undefined) {
-          if (!alone) {
-            values[0] = runningTotals.difference(job.metric, running, labels, values[0] as number);
-          }
-          if (lead) return;
-        }
         seen.add(job.metric);
-        onSeries({ metric: job.metric, labels, offset: job.chunk.offset, values });
+        onSeries({ metric: job.metric, labels, offset: job.planned.bucket, values });
       };
       let partial = false;
       try {
         await runInOrder(
           jobs,
           concurrency,
-          (job, signal) => sendJob(client, connection, query.grid, job, signal, options.log),
+          (job, signal) => sendJob(client, connection, job, signal, options.log),
           async (job, answer, signal) => {
-            const read = await readJob(
-              client,
-              connection,
-              query.grid,
-              job,
-              answer,
-              signal,
-              deliver(job),
-            );
+            const read = await readJob(client, connection, job, answer, signal, deliver(job));
             if (read.isPartial) {
               if (!options.allowPartial) throw partialError(connection.target, job);
               partial = true;
@@ -233,17 +206,17 @@ interface Job {
   readonly metricName: string;
   readonly by: readonly string[];
   readonly query: string;
-  readonly chunk: Chunk;
+  readonly planned: PlannedQuery;
 }
 
-function planJobs(query: UsageQuery, chunks: readonly Chunk[]): Job[] {
+function planJobs(query: UsageQuery, plan: readonly PlannedQuery[]): Job[] {
   const jobs: Job[] = [];
   for (const metric of queriedMetrics(query)) {
     const by = labelsFor(query, metric);
     const metricName = query.metrics[metric] as string;
-    for (const chunk of chunks) {
-      const promql = usageQuery(metricName, by, query.filters, chunk.windowHours);
-      jobs.push({ metric, metricName, by, query: promql, chunk });
+    for (const planned of plan) {
+      const promql = usageQuery(metricName, by, query.filters, planned.windowMs);
+      jobs.push({ metric, metricName, by, query: promql, planned });
     }
   }
   return jobs;
@@ -252,18 +225,16 @@ function planJobs(query: UsageQuery, chunks: readonly Chunk[]): Job[] {
 async function sendJob(
   client: HttpClient,
   connection: Connection,
-  grid: HourGrid,
   job: Job,
   signal: AbortSignal,
   log?: (line: string) => void,
 ): Promise<HttpAnswer> {
-  // Hour i ends at startMs + (i+1)h, and VictoriaMetrics reports increase over (t-1h, t] at t.
-  const hourEnd = (hour: number) => grid.startMs + (hour + 1) * HOUR_MS;
+  const { planned } = job;
   const form = new URLSearchParams({
     query: job.query,
-    start: seconds(hourEnd(job.chunk.queryFirstHour)),
-    end: seconds(hourEnd(job.chunk.queryLastHour)),
-    step: '3600s',
+    start: seconds(planned.startMs),
+    end: seconds(planned.endMs),
+    step: `${seconds(planned.stepMs)}s`,
     // Without it, ranges of 50+ points are rounded to whole steps and recent points cached.
     nocache: '1',
   });
@@ -271,7 +242,7 @@ async function sendJob(
   const answer = await client.post(connection.endpoint, form, signal);
   log?.(
     redact(
-      `POST ${connection.target} query_range start=${form.get('start')} end=${form.get('end')} step=3600s: ${answer.status} in ${Date.now() - started} ms (headers; ${answer.attempts} attempt${answer.attempts === 1 ? '' : 's'}) ${job.query}`,
+      `POST ${connection.target} query_range start=${form.get('start')} end=${form.get('end')} step=${form.get('step')}: ${answer.status} in ${Date.now() - started} ms (headers; ${answer.attempts} attempt${answer.attempts === 1 ? '' : 's'}) ${job.query}`,
       connection,
     ),
   );
@@ -293,16 +264,13 @@ async function sendJob(
 async function readJob(
   client: HttpClient,
   connection: Connection,
-  grid: HourGrid,
   job: Job,
   answer: HttpAnswer,
   signal: AbortSignal,
   onSeries: (labels: Record<string, string>, values: Float64Array) => void,
 ): Promise<{ isPartial: boolean }> {
-  const reader = new AnswerReader(
-    { gridStartMs: grid.startMs, offset: job.chunk.offset, hours: job.chunk.hours, by: job.by },
-    onSeries,
-  );
+  const { startMs, stepMs, skip, count } = job.planned;
+  const reader = new AnswerReader({ startMs, stepMs, skip, count, by: job.by }, onSeries);
   await client.readBody(answer, (chunk) => reader.write(chunk), signal);
   try {
     return reader.end();

@@ -11,6 +11,7 @@ import {
   createVictoriaSource,
   type VictoriaSourceOptions,
 } from '../../src/sources/victoria-metrics.js';
+import { hourEdges } from '../helpers/edges.js';
 import { type FaultServer, startFaultServer } from '../helpers/fault-server.js';
 import { freePort, startVictoria, type Victoria } from '../helpers/victoria.js';
 
@@ -21,7 +22,7 @@ const PASSWORD = 'pa55-SECRET-word';
 const HEADER_VALUE = 'key-SECRET-0815';
 
 const query: UsageQuery = {
-  grid: { startMs: T0, hours: 6 },
+  edges: hourEdges(T0, 6),
   by: ['use_case'],
   filters: [],
   metrics: {
@@ -37,7 +38,7 @@ let server: FaultServer;
 
 beforeAll(async () => {
   // A low points limit, so a real 422 is one long query away.
-  vm = await startVictoria(['-search.maxPointsPerTimeseries=50']);
+  vm = await startVictoria(['-search.maxPointsPerTimeseries=100']);
   const timestamps = Array.from({ length: 7 }, (_, hour) => T0 + hour * HOUR);
   await vm.import([
     {
@@ -161,13 +162,13 @@ describe('error answers', () => {
   });
 
   it('passes on a real 422 from VictoriaMetrics with the points hint', async () => {
-    const long = { ...query, grid: { startMs: T0, hours: 100 } };
+    const long = { ...query, edges: hourEdges(T0, 100) };
     const error = await createVictoriaSource({ url: vm.url, maxPointsPerQuery: 100 })
       .fetch(long, () => {})
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SourceError);
     expect((error as Error).message).toMatch(
-      /answered 422 Unprocessable Entity to the [\w-]+ \(ml_\w+\) query: too many points .*cannot exceed -search\.maxPointsPerTimeseries=50; raise -search\.maxPointsPerTimeseries/,
+      /answered 422 Unprocessable Entity to the [\w-]+ \(ml_\w+\) query: too many points .*cannot exceed -search\.maxPointsPerTimeseries=100; raise -search\.maxPointsPerTimeseries/,
     );
   });
 
@@ -244,7 +245,7 @@ describe('unusable answers', () => {
     });
     server.queue({ kind: 'reply', status: 200, body: shifted });
     expect(await failure()).toContain(
-      'a point at 2026-02-01T00:30:00.000Z is not on the hour grid',
+      'a point at 2026-02-01T00:30:00.000Z is not on the requested step',
     );
   });
 
@@ -300,8 +301,9 @@ describe('the request', () => {
     expect(first?.headers['x-api-key']).toBe(HEADER_VALUE);
     expect(Object.fromEntries(new URLSearchParams(first?.body))).toEqual({
       query: 'sum by (use_case, gpu_type) (increase(ml_gpu_seconds_total[1h]))',
-      start: String((T0 + HOUR) / 1000),
-      end: String((T0 + 6 * HOUR) / 1000),
+      // Six hourly buckets, with a day of points before and after them to look around.
+      start: String((T0 + HOUR - 24 * HOUR) / 1000),
+      end: String((T0 + 6 * HOUR + 24 * HOUR) / 1000),
       step: '3600s',
       nocache: '1',
     });

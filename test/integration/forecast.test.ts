@@ -133,7 +133,9 @@ describe('ml-cost forecast queries', () => {
     expect(result.code).toBe(0);
     const requests = result.stderr.split('\n').filter((line) => line.includes(' POST '));
     expect(requests.length).toBeGreaterThan(0);
-    for (const line of requests) expect(line).toMatch(/increase\(ml_gpu_seconds_total\[1h\]\)/);
+    // Days are asked as days: one point per group and day, not 24.
+    for (const line of requests) expect(line).toMatch(/increase\(ml_gpu_seconds_total\[\d+h\]\)/);
+    expect(requests.some((line) => line.includes('step=86400s'))).toBe(true);
   });
 });
 

@@ -4,10 +4,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOUR_MS, type HourGrid, type Labels, type Metric } from '../../src/core/types.js';
+import { HOUR_MS, type Labels, type Metric } from '../../src/core/types.js';
 import { type Preset, resolvePreset } from '../../src/presets.js';
 import { createVictoriaSource } from '../../src/sources/victoria-metrics.js';
 import { runCli, writeCatalogue } from '../helpers/cli.js';
+import { hourEdges } from '../helpers/edges.js';
 import {
   type Deployment,
   loadRound,
@@ -58,7 +59,7 @@ describe('a service instrumented with the OpenTelemetry JS SDK, scraped by Victo
   let service: OtelService;
   let victoria: Victoria;
   let configDir: string;
-  let grid: HourGrid;
+  let grid: HourSpan;
   const scratch: string[] = [];
 
   beforeAll(async () => {
@@ -197,7 +198,12 @@ function scrapeConfig(target: string): string {
 }
 
 /** Whole hours anchored so that every scrape of the test falls strictly after the grid start. */
-function hoursCovering(firstMs: number, lastMs: number): HourGrid {
+interface HourSpan {
+  readonly startMs: number;
+  readonly hours: number;
+}
+
+function hoursCovering(firstMs: number, lastMs: number): HourSpan {
   const startMs = Math.floor((firstMs - 1) / HOUR_MS) * HOUR_MS;
   return { startMs, hours: Math.ceil((lastMs + 1 - startMs) / HOUR_MS) };
 }
@@ -214,11 +220,17 @@ function sortRows<T extends Row>(rows: readonly T[]): T[] {
 }
 
 /** What ml-cost's VictoriaMetrics source delivers for the grid, hours added up per group. */
-async function fetchUsage(url: string, names: Preset, grid: HourGrid): Promise<RecordedUsage> {
+async function fetchUsage(url: string, names: Preset, grid: HourSpan): Promise<RecordedUsage> {
   const { useCase, modelName, gpuType } = names.labels;
   const totals = new Map<string, { labels: Labels; total: number }>();
   const info = await createVictoriaSource({ url }).fetch(
-    { grid, by: [useCase, modelName], filters: [], metrics: names.metrics, gpuTypeLabel: gpuType },
+    {
+      edges: hourEdges(grid.startMs, grid.hours),
+      by: [useCase, modelName],
+      filters: [],
+      metrics: names.metrics,
+      gpuTypeLabel: gpuType,
+    },
     (series) => {
       const key = JSON.stringify([series.metric, series.labels]);
       const hours = [...series.values].filter((value) => !Number.isNaN(value));

@@ -237,8 +237,10 @@ describe('report --verbose', () => {
     );
     expect(result.code).toBe(0);
     const requests = result.stderr.split('\n').filter((line) => line.includes('query_range'));
-    // One per metric and price span: v2 starts at noon that day, so two spans.
-    expect(requests).toHaveLength(6);
+    // v2 starts at noon (UTC) that day: two buckets of 12 hours, one request per metric.
+    expect(requests).toHaveLength(3);
+    expect(requests[0]).toContain('step=43200s');
+    expect(requests[0]).toContain('[12h]');
     expect(requests[0]).toMatch(/: 200 in \d+ ms/);
     expect(requests[0]).toContain('increase(');
     expect(result.stderr).not.toContain(token);

@@ -1,12 +1,13 @@
 // The VictoriaMetrics source against a real victoria-metrics, with a fixture whose hourly
 // increases are obvious by construction.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HourlySeries } from '../../src/core/types.js';
+import type { BucketSeries } from '../../src/core/types.js';
 import type { LabelFilter, UsageQuery } from '../../src/sources/types.js';
 import {
   createVictoriaSource,
   type VictoriaSourceOptions,
 } from '../../src/sources/victoria-metrics.js';
+import { hourEdges } from '../helpers/edges.js';
 import { type ExportLine, startVictoria, type Victoria } from '../helpers/victoria.js';
 
 const T0 = Date.UTC(2026, 0, 10); // the grid starts here
@@ -120,7 +121,7 @@ afterAll(async () => {
 
 function usageQuery(overrides: Partial<UsageQuery> = {}): UsageQuery {
   return {
-    grid: { startMs: T0, hours: HOURS },
+    edges: hourEdges(T0, HOURS),
     by: ['use_case'],
     filters: [],
     metrics: METRICS,
@@ -133,11 +134,11 @@ function usageQuery(overrides: Partial<UsageQuery> = {}): UsageQuery {
 async function collect(query: UsageQuery, options: Partial<VictoriaSourceOptions> = {}) {
   const source = createVictoriaSource({ url: vm.url, ...options });
   const groups = new Map<string, number[]>();
-  const pieces: HourlySeries[] = [];
+  const pieces: BucketSeries[] = [];
   const info = await source.fetch(query, (series) => {
     pieces.push(series);
     const key = `${series.metric} ${JSON.stringify(series.labels)}`;
-    const row = groups.get(key) ?? new Array<number>(query.grid.hours).fill(Number.NaN);
+    const row = groups.get(key) ?? new Array<number>(query.edges.length - 1).fill(Number.NaN);
     series.values.forEach((value, index) => {
       expect(Number.isNaN(row[series.offset + index] as number)).toBe(true); // pieces never overlap
       row[series.offset + index] = value;
@@ -183,74 +184,36 @@ describe('VictoriaMetrics source', () => {
   });
 
   it.each([
-    // The gap of the H100 series (hours 2-3, credited to hour 4) inside the first span...
-    [
-      [
-        { offset: 0, hours: 5 },
-        { offset: 5, hours: 7 },
-      ],
-      1200,
-    ],
-    // ...and across the boundary: the span after the gap gets it, as hour 4 does.
-    [
-      [
-        { offset: 0, hours: 3 },
-        { offset: 3, hours: 9 },
-      ],
-      480,
-    ],
+    // The gap of the H100 series (hours 2-3, credited to hour 4) inside the first bucket...
+    [[0, 5, 12], 1200],
+    // ...and across the edge: the bucket after the gap gets it, as hour 4 does.
+    [[0, 3, 12], 480],
   ])(
-    'answers the same sums one value per span as hour by hour (spans %j)',
-    async (spans, firstH100) => {
+    'answers the same sums in longer buckets as hour by hour (edges at hours %j)',
+    async (hours, firstH100) => {
       const sum = (values: number[] | undefined, from: number, to: number) =>
         (values ?? [])
           .slice(from, to)
           .filter((value) => !Number.isNaN(value))
           .reduce((a, b) => a + b, 0);
+      const edges = Float64Array.from(hours, (hour) => T0 + hour * 60 * MIN);
       const hourly = await collect(usageQuery({ by: [] }));
-      const bySpan = await collect(usageQuery({ by: [], spans }));
-      // One request per metric and span, one point per group and span, at the span's last hour.
-      expect(bySpan.info.requests).toBe(3 * spans.length);
-      const lastHours = spans.map((span) => span.offset + span.hours - 1);
-      for (const piece of bySpan.pieces) {
-        expect(piece.values).toHaveLength(1);
-        expect(lastHours).toContain(piece.offset);
-      }
-      expect(Object.keys(bySpan.groups).sort()).toEqual(Object.keys(hourly.groups).sort());
+      const buckets = await collect(usageQuery({ by: [], edges }));
+      // Two bucket lengths: one request each per metric, one point per group and bucket.
+      expect(buckets.info.requests).toBe(3 * 2);
+      for (const piece of buckets.pieces) expect(piece.values).toHaveLength(1);
+      expect(Object.keys(buckets.groups).sort()).toEqual(Object.keys(hourly.groups).sort());
       for (const [key, values] of Object.entries(hourly.groups)) {
-        for (const span of spans) {
-          const last = span.offset + span.hours - 1;
-          const spanValue = bySpan.groups[key]?.[last] ?? Number.NaN;
-          const expected = sum(values, span.offset, span.offset + span.hours);
-          expect(Number.isNaN(spanValue) ? 0 : spanValue, `${key} span ${span.offset}`).toBeCloseTo(
-            expected,
-            9,
-          );
+        for (let b = 0; b + 1 < hours.length; b++) {
+          const got = buckets.groups[key]?.[b] ?? Number.NaN;
+          const expected = sum(values, hours[b] as number, hours[b + 1] as number);
+          expect(Number.isNaN(got) ? 0 : got, `${key} bucket ${b}`).toBeCloseTo(expected, 9);
         }
       }
-      // By hand, from the hourly answer above: 240 + 240 + 0 (+ 720 when hour 4 is in the span).
-      expect(bySpan.groups['gpu_seconds {"gpu_type":"H100"}']?.[(spans[0]?.hours ?? 0) - 1]).toBe(
-        firstH100,
-      );
+      // By hand, from the hourly answer above: 240 + 240 + 0 (+ 720 when hour 4 is in the bucket).
+      expect(buckets.groups['gpu_seconds {"gpu_type":"H100"}']?.[0]).toBe(firstH100);
     },
   );
-
-  it('keeps a gap across a chunk edge in span sums, with chunks of 3 hours', async () => {
-    const sum = (values: number[] | undefined) =>
-      (values ?? []).filter((value) => !Number.isNaN(value)).reduce((a, b) => a + b, 0);
-    const hourly = await collect(usageQuery({ by: [] }));
-    const bySpan = await collect(usageQuery({ by: [], spans: [{ offset: 0, hours: HOURS }] }), {
-      maxPointsPerQuery: 3,
-    });
-    // 4 chunks: 4 span points and 3 leads per metric.
-    expect(bySpan.info.requests).toBe(3 * 7);
-    for (const [key, values] of Object.entries(hourly.groups)) {
-      expect(sum(bySpan.groups[key]), key).toBeCloseTo(sum(values), 9);
-    }
-    // The H100 gap (hours 2-3, credited to hour 4) straddles the edge at hour 3: 960 = 0 + 720
-    // + 240 lands in the chunk of hours 3-5, as the hourly plan has it.
-    expect(bySpan.groups['gpu_seconds {"gpu_type":"H100"}']?.[5]).toBe(960);
-  });
 
   it('groups by a dotted OTel label and reports a label a series lacks as ""', async () => {
     const { groups } = await collect(usageQuery({ by: ['service.name'] }));
@@ -276,7 +239,7 @@ describe('VictoriaMetrics source', () => {
   it('maps points onto a grid that starts on a half hour', async () => {
     const { groups } = await collect(
       usageQuery({
-        grid: { startMs: T0 + 30 * MIN, hours: 4 },
+        edges: hourEdges(T0 + 30 * MIN, 4),
         filters: [{ label: 'gpu_type', op: '=', value: 'A100' }],
       }),
     );
@@ -342,7 +305,7 @@ describe('VictoriaMetrics source', () => {
   });
 
   it('makes no request for an empty grid', async () => {
-    const { groups, info } = await collect(usageQuery({ grid: { startMs: T0, hours: 0 } }));
+    const { groups, info } = await collect(usageQuery({ edges: hourEdges(T0, 0) }));
     expect(groups).toEqual({});
     expect(info).toEqual({ requests: 0, emptyMetrics: [], partial: false });
   });
@@ -350,7 +313,7 @@ describe('VictoriaMetrics source', () => {
   it('delivers groups in a stable order', async () => {
     const first = await collect(usageQuery(), { maxPointsPerQuery: 5, concurrency: 4 });
     const second = await collect(usageQuery(), { maxPointsPerQuery: 5, concurrency: 4 });
-    const order = (pieces: HourlySeries[]) =>
+    const order = (pieces: BucketSeries[]) =>
       pieces.map((piece) => `${piece.metric}@${piece.offset} ${JSON.stringify(piece.labels)}`);
     expect(order(second.pieces)).toEqual(order(first.pieces));
     expect(first.pieces[0]?.metric).toBe('gpu_seconds');

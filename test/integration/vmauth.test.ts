@@ -11,6 +11,7 @@ import {
   createVictoriaSource,
   type VictoriaSourceOptions,
 } from '../../src/sources/victoria-metrics.js';
+import { hourEdges } from '../helpers/edges.js';
 import { startVictoria, type Victoria } from '../helpers/victoria.js';
 
 const T0 = Date.UTC(2026, 2, 1);
@@ -19,7 +20,7 @@ const TOKEN = 'tok-SECRET-1234';
 const PASSWORD = 'pw-SECRET-5678';
 
 const query: UsageQuery = {
-  grid: { startMs: T0, hours: 3 },
+  edges: hourEdges(T0, 3),
   by: [],
   filters: [],
   metrics: {

@@ -1,8 +1,7 @@
-// Which version prices which instant: boundaries, hour grids across a price change, --catalogue-version.
+// Which version prices which instant: boundaries and --catalogue-version.
 import { describe, expect, it } from 'vitest';
-import { findVersion, versionAt, versionIndexByHour } from '../../src/catalogue/resolve.js';
+import { findVersion, versionAt } from '../../src/catalogue/resolve.js';
 import type { Catalogue, PriceVersion } from '../../src/core/types.js';
-import { HOUR_MS } from '../../src/core/types.js';
 import { UsageError } from '../../src/errors.js';
 
 const JULY = Date.UTC(2026, 6, 1);
@@ -57,58 +56,5 @@ describe('findVersion', () => {
     expect(() => findVersion(catalogue, '2026-08')).toThrow(
       'unknown catalogue version "2026-08" in test; available: 2026-07, 2026-10, 2027-01',
     );
-  });
-});
-
-describe('versionIndexByHour', () => {
-  it('prices each hour by the version in force at its start, across a price change', () => {
-    // Four hours either side of the October change: 2026-09-30T20:00Z .. 2026-10-01T04:00Z.
-    const grid = { startMs: OCTOBER - 4 * HOUR_MS, hours: 8 };
-    expect(Array.from(versionIndexByHour(catalogue, grid))).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
-  });
-
-  it('gives -1 to hours before the first version', () => {
-    const grid = { startMs: JULY - 2 * HOUR_MS, hours: 4 };
-    expect(Array.from(versionIndexByHour(catalogue, grid))).toEqual([-1, -1, 0, 0]);
-  });
-
-  it('keeps an hour that starts before a change on the old version even if the change falls inside it', () => {
-    // Grids anchored at a half-hour offset (e.g. Asia/Kolkata days): the hour 23:30-00:30 starts in the old version.
-    const grid = { startMs: OCTOBER - HOUR_MS / 2, hours: 2 };
-    expect(Array.from(versionIndexByHour(catalogue, grid))).toEqual([0, 1]);
-  });
-
-  it('crosses several changes in one long grid', () => {
-    const startMs = Date.UTC(2026, 5, 1); // June: before any version
-    const hours = (Date.UTC(2027, 1, 1) - startMs) / HOUR_MS;
-    const indices = versionIndexByHour(catalogue, { startMs, hours });
-    expect(indices.length).toBe(hours);
-    const hourOf = (ms: number) => (ms - startMs) / HOUR_MS;
-    expect(indices[hourOf(JULY) - 1]).toBe(-1);
-    expect(indices[hourOf(JULY)]).toBe(0);
-    expect(indices[hourOf(OCTOBER) - 1]).toBe(0);
-    expect(indices[hourOf(OCTOBER)]).toBe(1);
-    expect(indices[hourOf(JANUARY) - 1]).toBe(1);
-    expect(indices[hourOf(JANUARY)]).toBe(2);
-    expect(indices[hours - 1]).toBe(2);
-    // 30 days of June without prices, then July..September, October..December, January.
-    const counts = [-1, 0, 1, 2].map((i) => indices.filter((v) => v === i).length);
-    expect(counts).toEqual([30 * 24, 92 * 24, 92 * 24, 31 * 24]);
-  });
-
-  it('reprices every hour at a forced version, even hours before it took effect', () => {
-    const grid = { startMs: JULY - HOUR_MS, hours: 3 };
-    expect(Array.from(versionIndexByHour(catalogue, grid, january))).toEqual([2, 2, 2]);
-  });
-
-  it('rejects a forced version that is not in the catalogue', () => {
-    const stranger = version('1999-01', 0, 1);
-    expect(() => versionIndexByHour(catalogue, { startMs: JULY, hours: 1 }, stranger)).toThrow(
-      UsageError,
-    );
-  });
-
-  it('returns an empty array for an empty grid', () => {
-    expect(versionIndexByHour(catalogue, { startMs: JULY, hours: 0 }).length).toBe(0);
   });
 });

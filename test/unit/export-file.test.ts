@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HourlySeries } from '../../src/core/types.js';
+import type { BucketSeries } from '../../src/core/types.js';
 import { UsageError } from '../../src/errors.js';
 import { createExportFileSource } from '../../src/sources/export-file.js';
 import type { LabelFilter, UsageQuery } from '../../src/sources/types.js';
+import { hourEdges } from '../helpers/edges.js';
 
 const S = Date.UTC(2026, 0, 1);
 const M = 60_000;
@@ -47,7 +48,7 @@ async function file(text: string | Buffer, name = `usage-${++fileCount}.jsonl`):
 
 function query(overrides: Partial<UsageQuery> = {}): UsageQuery {
   return {
-    grid: { startMs: S, hours: 6 },
+    edges: hourEdges(S, 6),
     by: ['use_case'],
     filters: [],
     metrics: {
@@ -61,7 +62,7 @@ function query(overrides: Partial<UsageQuery> = {}): UsageQuery {
 }
 
 async function hourly(path: string, q: UsageQuery = query()) {
-  const delivered: HourlySeries[] = [];
+  const delivered: BucketSeries[] = [];
   const info = await createExportFileSource(path).fetch(q, (series) => delivered.push(series));
   const byGroup = new Map<string, number[]>();
   for (const series of delivered) {
@@ -133,8 +134,7 @@ describe('hourly increase of one series', () => {
   it('credits a gap of more than a day when the sample before it is inside the read range', async () => {
     const before = every(M, S, S + H, (t) => 1000 + (t - S) / M);
     const after = every(M, S + 31 * H, S + 32 * H, (t) => 1000 + (t - S) / M);
-    const grid = { startMs: S, hours: 32 };
-    const hours = (await hoursOf([...before, ...after], query({ grid }))) ?? [];
+    const hours = (await hoursOf([...before, ...after], query({ edges: hourEdges(S, 32) }))) ?? [];
     expect(hours[0]).toBe(60);
     expect(hours[30]).toBe(1860 - 60);
     expect(hours[31]).toBe(60);
@@ -176,10 +176,12 @@ describe('hourly increase of one series', () => {
     expect(await hoursOf([[S + 150 * M, 10]])).toEqual([NaN_, NaN_, 0, NaN_, NaN_, NaN_]);
   });
 
-  it('reads samples from 5 minutes before the grid start, not earlier', async () => {
+  it('reads samples from a day and 5 minutes before the first bucket, not earlier', async () => {
+    // The last sample before the window is the first bucket's baseline however sparse the
+    // scrapes: a window's first hour is counted as it is inside a longer window.
     expect(
       await hoursOf([
-        [S - 5 * M, 1000],
+        [S - 24 * H - 5 * M, 1000],
         [S + 30 * M, 1010],
         [S + 90 * M, 1020],
       ]),
@@ -187,18 +189,26 @@ describe('hourly increase of one series', () => {
     // One millisecond earlier, 1010 is the first sample the server reads: too big to count.
     expect(
       await hoursOf([
-        [S - 5 * M - 1, 1000],
+        [S - 24 * H - 5 * M - 1, 1000],
         [S + 30 * M, 1010],
         [S + 90 * M, 1020],
       ]),
     ).toEqual([0, 10, NaN_, NaN_, NaN_, NaN_]);
   });
 
-  it('ignores samples after the last hour end, even as the next value of a first sample', async () => {
+  it('reads up to a day past the last bucket for the next value of a first sample', async () => {
+    // 50 is small beside the step to 55: counted from 0, as a longer window would count it.
     expect(
       await hoursOf([
         [S + 330 * M, 50],
         [S + 390 * M, 55],
+      ]),
+    ).toEqual([NaN_, NaN_, NaN_, NaN_, NaN_, 50]);
+    // A next value more than a day past the end is not read: 50 alone is the baseline.
+    expect(
+      await hoursOf([
+        [S + 330 * M, 50],
+        [S + 30 * H + M, 55],
       ]),
     ).toEqual([NaN_, NaN_, NaN_, NaN_, NaN_, 0]);
   });
@@ -234,7 +244,7 @@ describe('hourly increase of one series', () => {
 describe('groups, filters and metrics', () => {
   const ramp = (perMinute: number) =>
     every(M, S - M, S + 2 * H, (t) => 10_000 + ((t - S) / M) * perMinute);
-  const grid = { startMs: S, hours: 2 };
+  const edges = hourEdges(S, 2);
   const lines = [
     line({ use_case: 'chat', model_name: 'big', gpu_type: 'H100' }, ramp(1), 'gpu_seconds_total'),
     line({ use_case: 'chat', model_name: 'small', gpu_type: 'L4' }, ramp(2), 'gpu_seconds_total'),
@@ -254,7 +264,7 @@ describe('groups, filters and metrics', () => {
   });
 
   it('sums series per group, always by GPU type for GPU-seconds, a missing label as ""', async () => {
-    const { byGroup, info } = await hourly(path, query({ grid }));
+    const { byGroup, info } = await hourly(path, query({ edges }));
     expect(Object.fromEntries(byGroup)).toEqual({
       'gpu_seconds {"use_case":"chat","gpu_type":"H100"}': [60, 60],
       'gpu_seconds {"use_case":"chat","gpu_type":"L4"}': [120, 120],
@@ -287,7 +297,7 @@ describe('groups, filters and metrics', () => {
       { chat: 240, '': 360 },
     ],
   ])('filters %s', async (_name, filters, expected) => {
-    const { byGroup } = await hourly(path, query({ grid, filters }));
+    const { byGroup } = await hourly(path, query({ edges, filters }));
     const tokens = Object.fromEntries(
       [...byGroup]
         .filter(([key]) => key.startsWith('tokens'))
@@ -302,7 +312,7 @@ describe('groups, filters and metrics', () => {
       tokens: 'tokens_total',
       inferences: 'other_total',
     };
-    const { info, byGroup } = await hourly(path, query({ grid, metrics, by: [] }));
+    const { info, byGroup } = await hourly(path, query({ edges, metrics, by: [] }));
     expect(info.emptyMetrics).toEqual(['gpu_seconds']);
     expect(byGroup.get('inferences {}')).toEqual([420, 420]);
   });

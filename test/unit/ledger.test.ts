@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { versionIndexByHour } from '../../src/catalogue/resolve.js';
 import { Ledger } from '../../src/core/ledger.js';
-import { dayPeriods, gridOf, periodIndexByHour, resolveWindow } from '../../src/core/periods.js';
+import { dayPeriods, resolveWindow } from '../../src/core/periods.js';
+import { versionIndexAt } from '../../src/core/prices.js';
+import type { Period } from '../../src/core/report.js';
 import { summarise } from '../../src/core/summarise.js';
 import {
+  type BucketSeries,
+  type Buckets,
   type Catalogue,
   HOUR_MS,
-  type HourlySeries,
   type Metric,
   type PriceVersion,
+  type Window,
 } from '../../src/core/types.js';
 
 const july: PriceVersion = {
@@ -33,32 +36,43 @@ const catalogue: Catalogue = {
 
 const NOW = Date.parse('2026-11-28T00:00:00Z');
 
+/** One bucket per hour of the window, in the period holding its start, priced at its start. */
+function hourlyBuckets(window: Window, periods: readonly Period[] | null): Buckets {
+  const hours = (window.toMs - window.fromMs) / HOUR_MS;
+  const edges = Float64Array.from({ length: hours + 1 }, (_, i) => window.fromMs + i * HOUR_MS);
+  const period = Int32Array.from({ length: hours }, (_, i) => {
+    const startMs = edges[i] as number;
+    return periods ? periods.findIndex((p) => p.startMs <= startMs && startMs < p.endMs) : 0;
+  });
+  const version = Int32Array.from({ length: hours }, (_, i) =>
+    versionIndexAt(catalogue.versions, edges[i] as number),
+  );
+  return { edges, period, version };
+}
+
 function constantSeries(
   metric: Metric,
   labels: Record<string, string>,
   hours: number,
   perHour: number,
-): HourlySeries {
+): BucketSeries {
   return { metric, labels, offset: 0, values: new Float64Array(hours).fill(perHour) };
 }
 
 function run(
   granularity: 'total' | 'day',
   by: string[],
-  series: HourlySeries[],
+  series: BucketSeries[],
   splitVersions = false,
   rowUnitCosts = true,
 ) {
   const window = resolveWindow({ from: '2026-07-01', to: '2026-07-03', tz: 'UTC' }, NOW);
-  const grid = gridOf(window);
   const periods = granularity === 'day' ? dayPeriods(window) : null;
   const ledger = new Ledger({
-    grid,
+    buckets: hourlyBuckets(window, periods),
     by,
     gpuTypeLabel: 'gpu_type',
     versions: catalogue.versions,
-    versionOfHour: versionIndexByHour(catalogue, grid),
-    periodOfHour: periods ? periodIndexByHour(grid, periods) : new Int32Array(grid.hours),
   });
   for (const s of series) ledger.add(s);
   return summarise(ledger.entries(), {
@@ -148,13 +162,13 @@ describe('pricing hourly usage', () => {
   });
 
   it('adds up a group delivered in pieces and groups missing labels under ""', () => {
-    const pieceA: HourlySeries = {
+    const pieceA: BucketSeries = {
       metric: 'gpu_seconds',
       labels: { gpu_type: 'L4' },
       offset: 0,
       values: new Float64Array([3600, Number.NaN]),
     };
-    const pieceB: HourlySeries = {
+    const pieceB: BucketSeries = {
       metric: 'gpu_seconds',
       labels: { gpu_type: 'L4' },
       offset: 2,
@@ -168,7 +182,7 @@ describe('pricing hourly usage', () => {
   });
 
   it('leaves hours before the first catalogue version unpriced', () => {
-    const early: HourlySeries = {
+    const early: BucketSeries = {
       metric: 'gpu_seconds',
       labels: { use_case: 'x', gpu_type: 'L4' },
       offset: 0,
@@ -178,14 +192,12 @@ describe('pricing hourly usage', () => {
       { from: '2026-06-30T23:00:00Z', to: '2026-07-01T01:00:00Z', tz: 'UTC' },
       NOW,
     );
-    const grid = gridOf(window);
+    const buckets = hourlyBuckets(window, null);
     const ledger = new Ledger({
-      grid,
+      buckets,
       by: ['use_case'],
       gpuTypeLabel: 'gpu_type',
       versions: catalogue.versions,
-      versionOfHour: versionIndexByHour(catalogue, grid),
-      periodOfHour: new Int32Array(grid.hours),
     });
     ledger.add(early);
     ledger.add({ ...early, offset: 1 });
@@ -196,7 +208,7 @@ describe('pricing hourly usage', () => {
     });
     expect(summary.totals.unpricedGpuHours).toBe(1);
     expect(summary.totals.cost).toBeCloseTo(0.5, 12);
-    expect(grid.hours * HOUR_MS).toBe(2 * HOUR_MS);
+    expect(buckets.period.length).toBe(2);
   });
 });
 

@@ -113,6 +113,14 @@ describe('usageQuery', () => {
   it('rejects an invalid grouping label', () => {
     expect(() => usageQuery('m', ['use_case) or (x'], [])).toThrow(UsageError);
   });
+
+  it('writes bucket windows in whole hours, minutes or seconds', () => {
+    expect(usageQuery('m', [], [], 24 * 3_600_000)).toBe('sum by () (increase(m[24h]))');
+    expect(usageQuery('m', [], [], 45 * 60_000)).toBe('sum by () (increase(m[45m]))');
+    expect(usageQuery('m', [], [], 90_500 * 1000)).toBe('sum by () (increase(m[90500s]))');
+    expect(() => usageQuery('m', [], [], 1500)).toThrow(RangeError);
+    expect(() => usageQuery('m', [], [], 0)).toThrow(RangeError);
+  });
 });
 
 describe('isLabelName', () => {

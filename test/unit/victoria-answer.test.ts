@@ -11,7 +11,14 @@ const HOUR_S = 3600;
 /** Seconds of the end of grid hour i, where VictoriaMetrics reports that hour's increase. */
 const end = (hour: number) => T0 / 1000 + (hour + 1) * HOUR_S;
 
-const layout: AnswerLayout = { gridStartMs: T0, offset: 2, hours: 3, by: ['use_case', 'gpu_type'] };
+// Hourly points from end(0); points 0 and 1 only look back, 2..4 are delivered.
+const layout: AnswerLayout = {
+  startMs: T0 + HOUR_S * 1000,
+  stepMs: HOUR_S * 1000,
+  skip: 2,
+  count: 3,
+  by: ['use_case', 'gpu_type'],
+};
 
 interface Read {
   readonly series: { labels: Record<string, string>; values: (number | null)[] }[];
@@ -142,7 +149,7 @@ describe('AnswerReader', () => {
       'the value "+Inf" is not a finite number',
     );
     expect(failure(answer([{ metric: {}, values: [[end(2) - 1800, '1']] }]))).toBe(
-      'a point at 2026-02-01T02:30:00.000Z is not on the hour grid (was nocache=1 ignored?)',
+      'a point at 2026-02-01T02:30:00.000Z is not on the requested step (was nocache=1 ignored?)',
     );
   });
 
