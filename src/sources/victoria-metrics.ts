@@ -20,8 +20,10 @@ import { describeStatus } from './victoria-errors.js';
 export interface VictoriaSourceOptions {
   /** Base URL: http://host:8428, http://vmselect:8481/select/<accountID>[:<projectID>]/prometheus, or vmauth. */
   readonly url: string;
-  /** Per request: connect (capped at 10 s), wait for headers, and longest pause in the body. */
+  /** Per request: connect (capped at 10 s), wait for headers, then read the whole body. */
   readonly timeoutMs?: number;
+  /** The whole run against VictoriaMetrics, from when the source is made; default 20 timeouts. */
+  readonly runDeadlineMs?: number;
   /** Extra attempts after a 5xx answer or a refused or dropped connection. */
   readonly retries?: number;
   /** First retry delay; later ones double, with jitter, up to 4 s. */
@@ -51,6 +53,12 @@ export interface VictoriaSource extends UsageSource {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** Enough for the slowest reports at the default timeout: a year is 27 requests. */
+const DEFAULT_DEADLINE_TIMEOUTS = 20;
+// Below a tenth of a second no real server answers; above a day a run is stuck, not slow
+// (and Node's timers overflow at about 24.8 days).
+const MIN_LIMIT_MS = 100;
+const MAX_LIMIT_MS = 86_400_000;
 const DEFAULT_RETRIES = 3;
 /**
  * A 31-day month with a DST change is 745 hours, so every monthly report is one request per
@@ -76,8 +84,13 @@ interface Connection {
 }
 
 export function createVictoriaSource(options: VictoriaSourceOptions): VictoriaSource {
+  const runStartedAt = performance.now();
   const connection = connect(options);
-  const timeoutMs = Math.ceil(positive(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, 'timeout (ms)'));
+  const timeoutMs = limitMs(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, '--timeout');
+  const runDeadlineMs = limitMs(
+    options.runDeadlineMs ?? Math.min(MAX_LIMIT_MS, timeoutMs * DEFAULT_DEADLINE_TIMEOUTS),
+    '--deadline',
+  );
   const retries = nonNegativeInteger(options.retries ?? DEFAULT_RETRIES, 'retries');
   const hoursPerChunk = positiveInteger(
     options.maxPointsPerQuery ?? DEFAULT_MAX_POINTS_PER_QUERY,
@@ -100,6 +113,8 @@ export function createVictoriaSource(options: VictoriaSourceOptions): VictoriaSo
       const ca = options.caFile ? await readCa(options.caFile) : undefined;
       const client = await createHttpClient({
         timeoutMs,
+        runDeadlineMs,
+        runStartedAt,
         retries,
         retryDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
         headers: connection.headers,
@@ -376,11 +391,14 @@ async function runInOrder<J, A>(
   }
 }
 
-function positive(value: number, what: string): number {
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new UsageError(`${what} must be more than 0, got ${value}`);
+/** A time limit in ms, refused outside what a run and Node's timers can honour. */
+function limitMs(value: number, flag: string): number {
+  if (!(value >= MIN_LIMIT_MS && value <= MAX_LIMIT_MS)) {
+    throw new UsageError(
+      `${flag} must be between ${MIN_LIMIT_MS / 1000} and ${MAX_LIMIT_MS / 1000} seconds (a day), got ${value / 1000}`,
+    );
   }
-  return value;
+  return Math.ceil(value);
 }
 
 function positiveInteger(value: number, what: string): number {

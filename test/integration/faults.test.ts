@@ -276,7 +276,7 @@ describe('timeouts', () => {
   it('names a body that stalls', async () => {
     server.fallback = { kind: 'stall-body' };
     const message = await failure({ timeoutMs: 300 });
-    expect(message).toContain('body timeout (the response stalled for 0.3s)');
+    expect(message).toContain('body timeout (the response was not complete within 0.3s)');
   });
 });
 
