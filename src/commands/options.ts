@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import type { Catalogue, Window } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import { isLabelName } from '../sources/promql.js';
+import { redactUrl } from '../sources/redact.js';
 import type { LabelFilter, MetricNames, UsageSource } from '../sources/types.js';
 import { io } from './io.js';
 
@@ -260,7 +261,7 @@ async function openSource(flags: SourceFlags, config: Config): Promise<UsageSour
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location) && !/^https?:\/\//i.test(location)) {
     throw new UsageError(
-      `--source ${location.replace(/\/\/[^/@]*@/, '//')}: only http:// and https:// URLs, or the path of an export file`,
+      `--source ${redactUrl(location)}: only http:// and https:// URLs, or the path of an export file`,
     );
   }
   if (/^https?:\/\//i.test(location)) {

@@ -71,10 +71,11 @@ class HttpTimeoutError extends Error {
   }
 }
 
-/** What describeNetworkError needs to word a timeout: the limits in force. */
+/** What describeNetworkError needs to word a failure: the limits in force, the CA given. */
 export interface Limits {
   readonly timeoutMs: number;
   readonly runDeadlineMs: number;
+  readonly ca?: Buffer;
 }
 
 // Connecting is quick or broken; the query itself may legitimately take most of timeoutMs.
@@ -276,6 +277,9 @@ interface NetworkFailure {
 }
 
 const TLS_CODE = /CERT|SSL|TLS|EPROTO|ERR_OSSL|UNABLE_TO_VERIFY/;
+const TLS_HINT = 'pass --ca-file for a private CA, or --insecure to skip verification';
+const TLS_HINT_WITH_CA =
+  "check that --ca-file holds the CA that signed the server's certificate, or pass --insecure to skip verification";
 
 export function describeNetworkError(error: unknown, limits: Limits): NetworkFailure {
   const { timeoutMs } = limits;
@@ -345,7 +349,7 @@ export function describeNetworkError(error: unknown, limits: Limits): NetworkFai
     return {
       cause: `TLS error: ${oneLine(message)} (${code})`,
       retryable: false,
-      hint: 'pass --ca-file for a private CA, or --insecure to skip verification',
+      hint: limits.ca ? TLS_HINT_WITH_CA : TLS_HINT,
     };
   }
   return { cause: code ? `${oneLine(message)} (${code})` : oneLine(message), retryable: false };
@@ -362,6 +366,26 @@ function errorCode(error: unknown): string | undefined {
 }
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// What an HTTP/1.1 header value can carry (Node refuses the rest): tab, visible ASCII and
+// space, and bytes 0x80-0xff. Control characters and anything past Latin-1 cannot be sent.
+const HEADER_VALUE_OFFENCE = /[^\t\x20-\x7e\x80-\xff]/;
+
+/**
+ * Why a header value cannot be sent, without showing it (it may be a secret): its first
+ * character HTTP cannot carry, by position. Undefined when it can be sent.
+ */
+export function headerValueProblem(value: string): string | undefined {
+  const offence = HEADER_VALUE_OFFENCE.exec(value);
+  if (!offence) return undefined;
+  const code = offence[0].codePointAt(0) ?? 0;
+  const what =
+    code === 0x0a || code === 0x0d
+      ? 'a line break'
+      : code < 0x20 || code === 0x7f
+        ? `a control character (U+${code.toString(16).toUpperCase().padStart(4, '0')})`
+        : `a character past Latin-1 (U+${code.toString(16).toUpperCase().padStart(4, '0')})`;
+  return `holds ${what} at character ${offence.index + 1}, which an HTTP header cannot carry`;
+}
 
 /** `Name: value` lines (from repeated --header) as a header record. Values never reach a message. */
 export function parseHeaders(lines: readonly string[]): Record<string, string> {
@@ -375,9 +399,8 @@ export function parseHeaders(lines: readonly string[]): Record<string, string> {
         `invalid --header: expected 'Name: value', got a header without a valid name`,
       );
     }
-    if (/[\r\n\0]/.test(value)) {
-      throw new UsageError(`invalid --header ${name}: the value contains a line break`);
-    }
+    const problem = headerValueProblem(value);
+    if (problem) throw new UsageError(`invalid --header ${name}: the value ${problem}`);
     headers[name.toLowerCase()] = value;
   }
   return headers;

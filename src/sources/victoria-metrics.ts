@@ -1,10 +1,16 @@
 // Reads hourly usage from VictoriaMetrics (single node, vmselect tenant prefix, or vmauth):
 // one query_range per metric and chunk, answers mapped onto the hour grid.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { HOUR_MS, type HourGrid, type Metric } from '../core/types.js';
 import { SourceError, UsageError } from '../errors.js';
 import { type Chunk, planChunks, planSpanChunks, RunningTotals } from './chunks.js';
-import { createHttpClient, type HttpAnswer, type HttpClient, parseHeaders } from './http.js';
+import {
+  createHttpClient,
+  type HttpAnswer,
+  type HttpClient,
+  headerValueProblem,
+  parseHeaders,
+} from './http.js';
 import { usageQuery } from './promql.js';
 import { redactSecrets, redactUrl } from './redact.js';
 import {
@@ -81,6 +87,8 @@ interface Connection {
   readonly target: string;
   readonly headers: Record<string, string>;
   readonly secrets: string[];
+  /** Where the credential sent comes from, for advice when the server refuses it. */
+  readonly credential?: string;
 }
 
 export function createVictoriaSource(options: VictoriaSourceOptions): VictoriaSource {
@@ -191,6 +199,8 @@ function connect(options: VictoriaSourceOptions): Connection {
   secrets.push(...Object.values(headers));
 
   let basic = options.basicAuth;
+  let credential: string | undefined = basic === undefined ? undefined : 'ML_COST_BASIC_AUTH';
+  if ('authorization' in headers) credential = 'the Authorization --header';
   if (url.username || url.password) {
     if (basic !== undefined) {
       throw new UsageError(
@@ -198,6 +208,7 @@ function connect(options: VictoriaSourceOptions): Connection {
       );
     }
     basic = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    credential = "the source URL's user:password";
     secrets.push(url.username, url.password);
     url.username = '';
     url.password = '';
@@ -221,26 +232,68 @@ function connect(options: VictoriaSourceOptions): Connection {
     secrets.push(basic, basic.slice(basic.indexOf(':') + 1), encoded);
   }
   if (options.bearerToken !== undefined) {
-    if (/[\r\n]/.test(options.bearerToken)) {
-      throw new UsageError('ML_COST_BEARER_TOKEN contains a line break');
+    const problem = headerValueProblem(options.bearerToken);
+    if (problem) {
+      throw new UsageError(`ML_COST_BEARER_TOKEN ${problem}; set it to the token alone`);
     }
     headers.authorization = `Bearer ${options.bearerToken}`;
+    credential = 'ML_COST_BEARER_TOKEN';
     secrets.push(options.bearerToken);
   }
 
   url.hash = '';
   url.pathname = `${url.pathname.replace(/\/+$/, '')}/api/v1/query_range`;
   const base = redactUrl(options.url).replace(/[?#].*$/, '');
-  return { endpoint: url.toString(), target: `VictoriaMetrics at ${base}`, headers, secrets };
+  return {
+    endpoint: url.toString(),
+    target: `VictoriaMetrics at ${base}`,
+    headers,
+    secrets,
+    ...(credential ? { credential } : {}),
+  };
 }
 
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+/** A CA bundle is a few hundred KB at most; a bigger "certificate" is the wrong file. */
+const CA_FILE_LIMIT = 16 * 1024 * 1024;
+
+/**
+ * The CA file's PEM certificates, each checked: Node would take a file holding none, or a
+ * broken one, without a word and then fail every TLS handshake as if the CA were missing.
+ */
 async function readCa(path: string): Promise<Buffer> {
+  const bad = (why: string, cause?: unknown) =>
+    new UsageError(`--ca-file ${path}: ${why}`, cause === undefined ? {} : { cause });
+  let bytes: Buffer;
   try {
-    return await readFile(path);
+    // Not a FIFO or a device: reading one could wait for ever.
+    const info = await stat(path);
+    if (!info.isFile()) throw bad('not a regular file; give the PEM file of the CA certificate');
+    if (info.size > CA_FILE_LIMIT) throw bad('too large to be a CA certificate file');
+    bytes = await readFile(path);
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new UsageError(`cannot read the CA file ${path} (--ca-file): ${code}`, { cause: error });
+    throw bad(`cannot read the CA file (${code})`, error);
   }
+  const blocks = bytes.toString('latin1').match(PEM_CERTIFICATE) ?? [];
+  if (blocks.length === 0) {
+    throw bad(
+      'not a PEM certificate (no -----BEGIN CERTIFICATE----- block); give the CA certificate in PEM form, e.g. openssl x509 -inform der -in ca.der -out ca.pem',
+    );
+  }
+  const { X509Certificate } = await import('node:crypto');
+  for (const [index, block] of blocks.entries()) {
+    try {
+      new X509Certificate(block);
+    } catch (error) {
+      throw bad(
+        `certificate ${index + 1} of ${blocks.length} cannot be read; replace the file`,
+        error,
+      );
+    }
+  }
+  return bytes;
 }
 
 interface Job {
@@ -293,7 +346,14 @@ async function sendJob(
   if (answer.status !== 200) {
     throw new SourceError(
       redact(
-        describeStatus(connection.target, what(job), answer.status, answer.body, answer.attempts),
+        describeStatus(
+          connection.target,
+          what(job),
+          answer.status,
+          answer.body,
+          answer.attempts,
+          connection.credential,
+        ),
         connection,
       ),
     );
