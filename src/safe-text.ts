@@ -4,8 +4,6 @@
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
-const CONTROL_BUT_LINE_BREAK = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g;
 
 const visible = (char: string): string =>
   char === '\t' ? ' ' : `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`;
@@ -13,9 +11,4 @@ const visible = (char: string): string =>
 /** "evil\x1b[31m" stays readable as text and cannot colour or move anything. */
 export function safeText(text: string): string {
   return text.replace(CONTROL, visible);
-}
-
-/** The same for a message of several lines: line breaks stay. */
-export function safeLines(text: string): string {
-  return text.replace(CONTROL_BUT_LINE_BREAK, visible);
 }

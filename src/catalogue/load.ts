@@ -38,7 +38,7 @@ export async function loadCatalogue(dir: string): Promise<Catalogue> {
     else problems.push(...result.problems);
   }
   problems.push(...checkCatalogueRules(checked));
-  if (problems.length > 0) throw new CatalogueError(problems.join('\n'));
+  if (problems.length > 0) throw new CatalogueError(problems);
   const versions = sortVersions(checked);
   const first = versions[0];
   if (!first) throw new CatalogueError(noVersionsMessage(dir));
