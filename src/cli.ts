@@ -33,7 +33,7 @@ function program(): Command {
   program.addHelpText(
     'after',
     `
-Exit codes: 0 ok, 1 a gate breached, 2 bad usage, config, catalogue or export file,\n3 the data source (VictoriaMetrics) failed, 4 a bug in ml-cost.
+Exit codes: 0 ok, 1 a gate breached, 2 bad usage, config, catalogue or export file,\n3 the data source (VictoriaMetrics) failed, 4 a bug in ml-cost.\nA closed stdout or stderr pipe (| head) does not change the exit code.
 Try it without a server:  ml-cost report --source example --period 2026-09`,
   );
   return program;
