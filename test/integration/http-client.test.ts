@@ -1,7 +1,7 @@
 // The HTTP client's limits on its own, against a local server: a body that stalls or trickles
 // while it is read fails; an answer that waits its turn unread, longer than the timeout, does
 // not; the run's deadline bounds every request; an error body is read only as far as needed.
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SourceError } from '../../src/errors.js';
@@ -11,24 +11,18 @@ import {
   type HttpClient,
   type HttpClientOptions,
 } from '../../src/sources/http.js';
+import { startFaultServer } from '../helpers/fault-server.js';
 
 const TIMEOUT_MS = 200;
 const BODY = '{"status":"success","data":{"resultType":"matrix","result":[]}}';
 
 let server: Server;
 let url: string;
-/** Bytes of the flooding error body the server got to write before the client hung up. */
-let flooded: Promise<number> = Promise.resolve(0);
-const FLOOD_BYTES = 300 * 1024 * 1024;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
-      if (req.url?.includes('flood')) {
-        flooded = flood(res);
-        return;
-      }
       if (req.url?.includes('slow')) {
         setTimeout(() => res.writeHead(200).end(BODY), TIMEOUT_MS / 2);
         return;
@@ -55,22 +49,6 @@ afterAll(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 });
-
-/** A 500 with a 300 MB body, written as fast as the client takes it; resolves to bytes sent. */
-function flood(res: ServerResponse): Promise<number> {
-  const chunk = Buffer.alloc(64 * 1024, 'x');
-  let sent = 0;
-  res.writeHead(500, { 'content-type': 'text/plain' });
-  const pump = () => {
-    while (sent < FLOOD_BYTES && !res.destroyed) {
-      sent += chunk.length;
-      if (!res.write(chunk)) return void res.once('drain', pump);
-    }
-    res.end();
-  };
-  pump();
-  return new Promise((resolve) => res.on('close', () => resolve(sent)));
-}
 
 function client(overrides: Partial<HttpClientOptions> = {}): Promise<HttpClient> {
   return createHttpClient({
@@ -129,23 +107,13 @@ describe('the body timeout', () => {
     }
   });
 
-  it('fails a body that stalls while it is read', async () => {
+  it.each([
+    ['stalls', '/stall'],
+    ['trickles in without ever pausing for the timeout', '/trickle'],
+  ])('fails a body that %s while it is read', async (_name, path) => {
     const http = await client();
     try {
-      const error = await read(http, '/stall', 0).catch((caught: unknown) => caught);
-      expect(error).toBeInstanceOf(SourceError);
-      expect((error as Error).message).toContain(
-        'body timeout (the response was not complete within 0.2s)',
-      );
-    } finally {
-      await http.close();
-    }
-  });
-
-  it('fails a body that trickles in without ever pausing for the timeout', async () => {
-    const http = await client();
-    try {
-      const error = await read(http, '/trickle', 0).catch((caught: unknown) => caught);
+      const error = await read(http, path, 0).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(SourceError);
       expect((error as Error).message).toContain(
         'body timeout (the response was not complete within 0.2s); raise --timeout',
@@ -203,19 +171,24 @@ describe('the run deadline', () => {
 
 describe('an error body', () => {
   it('is read only as far as a message needs, however much the server sends', async () => {
+    const flooding = await startFaultServer();
+    const sent = new Promise<number>((resolve) => {
+      flooding.fallback = { kind: 'flood', status: 500, bytes: 300 * 1024 * 1024, sent: resolve };
+    });
     const http = await client({ timeoutMs: 30_000 });
     try {
       const answer = await http.post(
-        `${url}/flood`,
+        `${flooding.url}/`,
         new URLSearchParams(),
         new AbortController().signal,
       );
       expect(answer.status).toBe(500);
       expect(answer.body.length).toBe(ERROR_BODY_LIMIT);
       // What the socket buffers held when the client hung up, not the 300 MB offered.
-      expect(await flooded).toBeLessThan(32 * 1024 * 1024);
+      expect(await sent).toBeLessThan(32 * 1024 * 1024);
     } finally {
       await http.close();
+      await flooding.close();
     }
   });
 });
