@@ -128,16 +128,20 @@ async function writeInPlace(path: string, target: string, data: string | Uint8Ar
       await handle.close();
     }
   } catch (error) {
-    throw new UsageError(`--output ${path}: cannot write (${describe(error)})`, { cause: error });
+    throwUnlessReaderLeft(path, error);
   }
 }
 
 async function writeToStream(path: string, stream: NodeJS.WriteStream, data: string | Uint8Array) {
   await new Promise<void>((done, fail) =>
     stream.write(data, (error) => (error ? fail(error) : done())),
-  ).catch((error: unknown) => {
-    throw new UsageError(`--output ${path}: cannot write (${describe(error)})`, { cause: error });
-  });
+  ).catch((error: unknown) => throwUnlessReaderLeft(path, error));
+}
+
+/** A reader that went away (EPIPE) made its choice, as with `| head` (see cli.ts): not a failure. */
+function throwUnlessReaderLeft(path: string, error: unknown): void {
+  if ((error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE') return;
+  throw new UsageError(`--output ${path}: cannot write (${describe(error)})`, { cause: error });
 }
 
 /** Fails early when files cannot be written into `directory`; `what` names it for the user. */
@@ -161,7 +165,6 @@ function describe(error: unknown): string {
   if (code === 'EROFS') return 'read-only file system';
   if (code === 'ENOSPC') return 'no space left on device';
   if (code === 'EISDIR') return 'it is a directory';
-  if (code === 'EPIPE') return 'the reader closed it';
   return error instanceof Error ? error.message : String(error);
 }
 

@@ -82,6 +82,11 @@ describe('a closed pipe', () => {
     ['a passing gate', gate('1e9'), 0],
     ['a breached gate', gate('1'), 1],
     ['a report', [...REPORT, '--format', 'csv'], 0],
+    [
+      'a report to --output /dev/stdout',
+      [...REPORT, '--format', 'csv', '--output', '/dev/stdout'],
+      0,
+    ],
     ['bad usage', [...REPORT, '--tz', 'Mars/Base'], 2],
   ] as const)('keeps the exit code of %s, on stdout and on stderr', async (_name, args, code) => {
     expect(await runWithClosedPipe(args, 'stdout')).toBe(code);
