@@ -7,7 +7,7 @@ import { pricingCommand } from './commands/pricing.js';
 import { rankCommand } from './commands/rank.js';
 import { reportCommand } from './commands/report.js';
 import { ExitCode, MlCostError } from './errors.js';
-import { safeLines } from './safe-text.js';
+import { safeText } from './safe-text.js';
 
 const VERSION = '0.1.0';
 
@@ -18,11 +18,8 @@ function program(): Command {
       'What your ML models really cost: GPU-seconds, tokens and inferences from VictoriaMetrics, ' +
         'priced by a versioned catalogue.',
     )
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({
-      writeErr: (text) => process.stderr.write(text),
-    });
+    .configureOutput(OUTPUT);
   program.addCommand(reportCommand());
   program.addCommand(forecastCommand());
   program.addCommand(rankCommand());
@@ -31,16 +28,26 @@ function program(): Command {
   program.addCommand(pricingCommand());
   // Commands added with addCommand do not inherit these: every level must throw, not exit.
   forEachCommand(program, (command) => {
-    command.exitOverride().showHelpAfterError('(run with --help for usage)');
+    command.exitOverride().configureOutput(OUTPUT);
   });
   program.addHelpText(
     'after',
     `
-Exit codes: 0 ok, 1 a gate breached, 2 bad usage, config, catalogue or export file,\n3 the data source (VictoriaMetrics) failed, 4 a bug in ml-cost.
+Exit codes: 0 ok, 1 a gate breached, 2 bad usage, config, catalogue or export file,\n3 the data source (VictoriaMetrics) failed, 4 a bug in ml-cost.\nA closed stdout or stderr pipe (| head) does not change the exit code.
 Try it without a server:  ml-cost report --source example --period 2026-09`,
   );
   return program;
 }
+
+/**
+ * Commander's own errors quote what was typed (`--by $'a\nb'`): one line, control characters
+ * escaped, with the pointer to --help on the same line.
+ */
+const OUTPUT = {
+  writeErr: (text: string) => process.stderr.write(text),
+  outputError: (text: string, write: (text: string) => void) =>
+    write(`ml-cost: ${safeText(text.replace(/\n$/, ''))} (run with --help for usage)\n`),
+};
 
 function forEachCommand(command: Command, visit: (command: Command) => void): void {
   visit(command);
@@ -59,13 +66,15 @@ async function main(argv: readonly string[]): Promise<number> {
       return ExitCode.usage;
     }
     if (error instanceof MlCostError) {
-      // Messages may quote data; catalogue errors list one problem per line.
-      process.stderr.write(`ml-cost: ${safeLines(error.message)}\n`);
+      // Messages quote what users typed and data sent: a line break or an escape sequence
+      // there must not forge a second message or drive the terminal. A catalogue error lists
+      // its problems, each on its own line.
+      for (const line of error.lines) process.stderr.write(`ml-cost: ${safeText(line)}\n`);
       if (verbose && error.cause) process.stderr.write(`${describeCause(error.cause)}\n`);
       return error.exitCode;
     }
     process.stderr.write(
-      `ml-cost: internal error (a bug in ml-cost, please report it): ${error instanceof Error ? error.message : String(error)}\n`,
+      `ml-cost: internal error (a bug in ml-cost, please report it): ${safeText(error instanceof Error ? error.message : String(error))}\n`,
     );
     if (verbose && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     return ExitCode.internal;
@@ -76,10 +85,23 @@ function describeCause(cause: unknown): string {
   return cause instanceof Error ? (cause.stack ?? cause.message) : String(cause);
 }
 
-// `ml-cost report | head` closes the pipe early: that is the reader's choice, not an error.
+// `ml-cost gate | head` closes the pipe early: that is the reader's choice, not a failure of
+// the run. What no one reads is dropped, and the exit code still says what the run found, so a
+// gate's 0 and 1 keep their meaning. Any other failure to write the result (`> /dev/full`) is
+// exit 2, unless a gate breached: that is still the news.
+let outputFailed = false;
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
+  if (error.code === 'EPIPE' || outputFailed) return;
+  outputFailed = true;
+  process.stderr.write(
+    `ml-cost: cannot write to standard output (${error.code ?? error.message})\n`,
+  );
+  if (process.exitCode === undefined || process.exitCode === ExitCode.ok) {
+    process.exitCode = ExitCode.usage;
+  }
 });
+// Nowhere is left to tell of a broken stderr.
+process.stderr.on('error', () => {});
 
-process.exitCode = await main(process.argv);
+const code = await main(process.argv);
+process.exitCode = outputFailed && code === ExitCode.ok ? ExitCode.usage : code;

@@ -7,7 +7,7 @@ import { parseJsonText } from './catalogue/json-text.js';
 import { unknownFieldMessage } from './catalogue/unknown-field.js';
 import { UsageError } from './errors.js';
 import { isPresetName, PRESET_NAMES } from './presets.js';
-import { isLabelName } from './sources/promql.js';
+import { isLabelName, isMetricName } from './sources/promql.js';
 import './zod-messages.js';
 
 export const CONFIG_FILE = 'ml-cost.config.json';
@@ -15,6 +15,22 @@ export const CONFIG_FILE = 'ml-cost.config.json';
 // zod numbers already reject Infinity and NaN, so no separate "finite" rule is needed.
 const nonNegative = () => z.number().check(z.nonnegative());
 const nonEmpty = () => z.string().check(z.minLength(1));
+
+// Checked here, not when the query is built, so the error names this file and the field.
+const labelName = () =>
+  z.string().check(
+    z.refine(isLabelName, {
+      error: (issue) =>
+        `${JSON.stringify(issue.input)} is not a label name (letters, digits, _ and ., not starting with a digit or __)`,
+    }),
+  );
+const metricName = () =>
+  z.string().check(
+    z.refine(isMetricName, {
+      error: (issue) =>
+        `${JSON.stringify(issue.input)} is not a metric name (letters, digits, _, : and ., not starting with a digit)`,
+    }),
+  );
 
 const money = nonNegative();
 
@@ -70,18 +86,18 @@ const configSchema = z.strictObject({
   metrics: z.optional(
     z.partial(
       z.strictObject({
-        gpu_seconds: nonEmpty(),
-        tokens: nonEmpty(),
-        inferences: nonEmpty(),
+        gpu_seconds: metricName(),
+        tokens: metricName(),
+        inferences: metricName(),
       }),
     ),
   ),
   labels: z.optional(
     z.partial(
       z.strictObject({
-        use_case: nonEmpty(),
-        model_name: nonEmpty(),
-        gpu_type: nonEmpty(),
+        use_case: labelName(),
+        model_name: labelName(),
+        gpu_type: labelName(),
       }),
     ),
   ),
@@ -95,21 +111,12 @@ const configSchema = z.strictObject({
     ),
   ),
   by: z.optional(
-    z
-      .array(
-        z.string().check(
-          z.refine(isLabelName, {
-            error: (issue) =>
-              `${JSON.stringify(issue.input)} is not a label name (letters, digits, _ and ., not starting with __)`,
-          }),
-        ),
-      )
-      .check(
-        z.minLength(1),
-        z.refine((labels) => new Set(labels).size === labels.length, {
-          error: 'a label is listed twice',
-        }),
-      ),
+    z.array(labelName()).check(
+      z.minLength(1),
+      z.refine((labels) => new Set(labels).size === labels.length, {
+        error: 'a label is listed twice',
+      }),
+    ),
   ),
   settle_minutes: z.optional(nonNegative()),
   use_cases: z.optional(

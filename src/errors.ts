@@ -18,6 +18,11 @@ export class MlCostError extends Error {
     super(message, options);
     this.name = new.target.name;
   }
+
+  /** The message as lines to print; one, unless the error lists several problems. */
+  get lines(): readonly string[] {
+    return [this.message];
+  }
 }
 
 /** Bad flags, bad config, unwritable output: the user can fix it. Exit 2. */
@@ -29,8 +34,17 @@ export class UsageError extends MlCostError {
 
 /** A catalogue file that is missing, unreadable or invalid. Exit 2. */
 export class CatalogueError extends MlCostError {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, ExitCode.usage, options);
+  private readonly problems: readonly string[];
+
+  /** One problem, or several: each is one line naming the file and the field. */
+  constructor(problems: string | readonly string[], options?: ErrorOptions) {
+    const list = typeof problems === 'string' ? [problems] : problems;
+    super(list.join('\n'), ExitCode.usage, options);
+    this.problems = list;
+  }
+
+  override get lines(): readonly string[] {
+    return this.problems;
   }
 }
 

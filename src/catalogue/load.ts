@@ -1,5 +1,5 @@
 // Reads a catalogue directory: one JSON file per version, schema.json beside them for editors.
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Catalogue } from '../core/types.js';
 import { CatalogueError } from '../errors.js';
@@ -38,7 +38,7 @@ export async function loadCatalogue(dir: string): Promise<Catalogue> {
     else problems.push(...result.problems);
   }
   problems.push(...checkCatalogueRules(checked));
-  if (problems.length > 0) throw new CatalogueError(problems.join('\n'));
+  if (problems.length > 0) throw new CatalogueError(problems);
   const versions = sortVersions(checked);
   const first = versions[0];
   if (!first) throw new CatalogueError(noVersionsMessage(dir));
@@ -77,6 +77,14 @@ function directoryProblem(dir: string, error: unknown): string {
 async function readJson(file: string): Promise<JsonText> {
   let text: string;
   try {
+    // A FIFO or device named *.json would be read for ever: only regular files are versions.
+    const info = await stat(file);
+    if (!info.isFile()) {
+      return {
+        ok: false,
+        problem: `${file}: not a regular file; a catalogue version is a JSON file (remove or rename it)`,
+      };
+    }
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -18,7 +18,9 @@ const WHOLE_HOUR_UTC =
 const ANY_ISO_TIMESTAMP =
   /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
 const CURRENCY_CODE = /^[A-Z]{3}$/;
-const GPU_TYPE = /^\S(?:.*\S)?$/;
+// No control or format characters: a name is printed by pricing show and diff, and an escape
+// sequence or a bidirectional override in it would drive the terminal or disguise the name.
+const GPU_TYPE = /^[^\s\p{Cc}\p{Cf}](?:[^\p{Cc}\p{Cf}]*[^\s\p{Cc}\p{Cf}])?$/u;
 
 const EXAMPLE_TIMESTAMP = '"2026-07-01T00:00:00Z"';
 
@@ -36,8 +38,12 @@ function timestampProblem(input: unknown): string {
   return `must be on a whole hour (minutes and seconds zero), e.g. ${EXAMPLE_TIMESTAMP}`;
 }
 
-/** Rejects dates the pattern lets through but the calendar does not have (2026-02-30). */
+/**
+ * Rejects dates the pattern lets through but the calendar does not have (2026-02-30). A
+ * timestamp the pattern refuses has its one problem named already.
+ */
 function isCalendarDate(timestamp: string): boolean {
+  if (!WHOLE_HOUR_UTC.test(timestamp)) return true;
   const ms = Date.parse(timestamp);
   return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === timestamp.slice(0, 10);
 }
@@ -53,6 +59,9 @@ function rateRule(max: number): string {
 /** Every rate below the file's bound: max_gpu_hour_rate, or MAX_GPU_HOUR_RATE. */
 const ratesBelowBound = z.superRefine(
   (file: { gpu_hour: Record<string, number>; max_gpu_hour_rate?: number | undefined }, ctx) => {
+    // A bound that is not a positive number is reported on its own field: measuring rates
+    // against it would add one contradictory line per rate.
+    if (file.max_gpu_hour_rate !== undefined && !(file.max_gpu_hour_rate > 0)) return;
     const max = file.max_gpu_hour_rate ?? MAX_GPU_HOUR_RATE;
     const bound =
       file.max_gpu_hour_rate === undefined
@@ -110,7 +119,8 @@ export const priceVersionFileSchema = z
       .record(
         z.string().check(
           z.regex(GPU_TYPE, {
-            error: 'GPU type must be non-empty with no leading or trailing spaces',
+            error:
+              'GPU type must be non-empty, with no control characters and no leading or trailing spaces',
           }),
         ),
         gpuHourRate,

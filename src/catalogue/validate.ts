@@ -29,7 +29,7 @@ export function checkVersionFile(file: string, parsed: unknown): FileCheck {
     const issues = [...result.error.issues].sort(
       (a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'),
     );
-    return { ok: false, problems: issues.map((issue) => describeIssue(file, parsed, issue)) };
+    return { ok: false, problems: issues.flatMap((issue) => describeIssue(file, parsed, issue)) };
   }
   const data = result.data;
   return {
@@ -99,12 +99,12 @@ function isoHour(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
-function describeIssue(file: string, input: unknown, issue: core.$ZodIssue): string {
+function describeIssue(file: string, input: unknown, issue: core.$ZodIssue): string | string[] {
   if (issue.code === 'unrecognized_keys') {
     const where = issue.path.length > 0 ? `${fieldPath(issue.path)}.` : '';
-    return issue.keys
-      .map((key) => `${file}: ${where}${key}: ${unknownFieldMessage(key, VERSION_FILE_FIELDS)}`)
-      .join('\n');
+    return issue.keys.map(
+      (key) => `${file}: ${where}${key}: ${unknownFieldMessage(key, VERSION_FILE_FIELDS)}`,
+    );
   }
   const path = fieldPath(issue.path);
   if (issue.code === 'invalid_key') {

@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import type { Catalogue, Window } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import { isLabelName } from '../sources/promql.js';
+import { redactUrl } from '../sources/redact.js';
 import type { LabelFilter, MetricNames, UsageSource } from '../sources/types.js';
 import { io } from './io.js';
 
@@ -15,6 +16,7 @@ export interface SourceFlags {
   catalogueVersion?: string;
   metricsPreset?: string;
   timeout?: string;
+  deadline?: string;
   header?: string[];
   caFile?: string;
   insecure?: boolean;
@@ -80,7 +82,14 @@ export function addSourceOptions(command: Command): Command {
       'metric and label naming: otel-collector (default), victoriametrics-otlp, otel-js-prometheus, ...',
     )
     .addOption(
-      new Option('--timeout <seconds>', 'per-request timeout for VictoriaMetrics (default: 30)'),
+      new Option(
+        '--timeout <seconds>',
+        'per request to VictoriaMetrics: the most to wait for an answer, and again for its whole body (default: 30)',
+      ),
+    )
+    .option(
+      '--deadline <seconds>',
+      'the most the whole run may spend on VictoriaMetrics, retries included (default: 20 x --timeout)',
     )
     .option(
       '--header <"Name: value">',
@@ -252,16 +261,18 @@ async function openSource(flags: SourceFlags, config: Config): Promise<UsageSour
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location) && !/^https?:\/\//i.test(location)) {
     throw new UsageError(
-      `--source ${location.replace(/\/\/[^/@]*@/, '//')}: only http:// and https:// URLs, or the path of an export file`,
+      `--source ${redactUrl(location)}: only http:// and https:// URLs, or the path of an export file`,
     );
   }
   if (/^https?:\/\//i.test(location)) {
     const { createVictoriaSource } = await import('../sources/victoria-metrics.js');
     const timeout = parseAmount(flags.timeout, '--timeout');
     if (timeout === 0) throw new UsageError('--timeout: must be more than 0 seconds');
+    const deadline = parseAmount(flags.deadline, '--deadline');
     const source = createVictoriaSource({
       url: location,
       ...(timeout === undefined ? {} : { timeoutMs: timeout * 1000 }),
+      ...(deadline === undefined ? {} : { runDeadlineMs: deadline * 1000 }),
       bearerToken: io.env.ML_COST_BEARER_TOKEN || undefined,
       basicAuth: io.env.ML_COST_BASIC_AUTH || undefined,
       headers: flags.header ?? [],

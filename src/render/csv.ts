@@ -41,9 +41,13 @@ const CSV_OPTIONS = {
 /** Records are turned into text this many at a time, so their cells die young. */
 const RECORDS_PER_SLICE = 10_000;
 
-/** The header line, then one line per record, "\n"-terminated, no BOM, same bytes every run. */
-export function renderTableCsv(table: Table): string {
-  const { columns, records } = table;
+/**
+ * The header line, then one line per record, "\n"-terminated, no BOM, same bytes every run.
+ * A result from a partial answer (--allow-partial) gets a last column `partial`, "true" on
+ * every row: a CSV loses the notes on stderr, and its numbers must not pass for complete ones.
+ */
+export function renderTableCsv(table: Table, options: { partial?: boolean } = {}): string {
+  const { columns, records } = options.partial ? withPartialColumn(table) : table;
   const text = new TextBuilder();
   text.append(stringify([columns.map((column) => column.name)], CSV_OPTIONS));
   for (let start = 0; start < records.length; start += RECORDS_PER_SLICE) {
@@ -55,7 +59,14 @@ export function renderTableCsv(table: Table): string {
   return text.toString();
 }
 
+function withPartialColumn(table: Table): Table {
+  return {
+    columns: [...table.columns, { name: 'partial', kind: 'text' }],
+    records: table.records.map((record) => [...record, 'true']),
+  };
+}
+
 /** `report --format csv`: the ml-cost layout with each row's share of the report's cost. */
 export function renderCsv(report: UsageReport): string {
-  return renderTableCsv(mlCostTable(report, { costShare: true }));
+  return renderTableCsv(mlCostTable(report, { costShare: true }), { partial: report.partial });
 }

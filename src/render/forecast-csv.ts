@@ -44,7 +44,7 @@ export function renderForecastCsv(report: ForecastReport): string {
       ...report.groups.map(({ group, result }) => record(report, 'group', group, result)),
     ],
   };
-  return renderTableCsv(table);
+  return renderTableCsv(table, { partial: report.partial });
 }
 
 function record(

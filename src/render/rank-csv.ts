@@ -50,5 +50,5 @@ export function renderRankCsv(report: RankReport): string {
       report.catalogue.hash,
     ]),
   };
-  return renderTableCsv(table);
+  return renderTableCsv(table, { partial: report.partial });
 }

@@ -105,6 +105,8 @@ async function fetchFromFile(
     }
     const walks = scanned.handle;
     if (walks === null || scanned.count === 0) return;
+    const impossible = impossibleSample(scanner.values, scanned.count);
+    if (impossible) throw new UsageError(`${path}:${lineNumber}: ${impossible}`);
     const order = sampleOrder(scanner.timestamps, scanner.values, scanned.count);
     for (const walk of walks) {
       for (let k = 0; k < scanned.count; k++) {
@@ -219,4 +221,20 @@ function isBlank(buf: Buffer, start: number, end: number): boolean {
     if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) return false;
   }
   return true;
+}
+
+/**
+ * Why a counter series' samples cannot be true, or undefined. Counters (GPU-seconds, tokens,
+ * inference counts) start at 0 and only grow or reset to 0: a negative sample would be read
+ * as a reset and counted as usage, an infinite one would make every total infinite. JSON has
+ * no NaN, so a staleness marker cannot reach here. Only series the query wants are checked.
+ */
+function impossibleSample(values: Float64Array, count: number): string | undefined {
+  for (let i = 0; i < count; i++) {
+    const value = values[i] as number;
+    if (value >= 0 && value < Number.POSITIVE_INFINITY) continue;
+    const what = value < 0 ? 'is negative' : 'is not a finite number';
+    return `values[${i}] ${what} (${value}); a counter's samples are finite and never below 0`;
+  }
+  return undefined;
 }

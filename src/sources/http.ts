@@ -1,6 +1,7 @@
 // The HTTP edge of the VictoriaMetrics source: Node's own http/https with a small keep-alive
-// pool, connect/headers/body timeouts, form POSTs with bounded retries, and network failures
-// turned into one-line SourceErrors.
+// pool, connect/headers/body deadlines and one for the whole run, form POSTs with bounded
+// retries, error bodies read only as far as a message needs, and network failures turned into
+// one-line SourceErrors.
 //
 // Not undici: it parses HTTP with a WebAssembly module that every run compiles, which cost about
 // 150 ms and 55 MB of RSS per report (measured with `npm run bench`), more than the rest of a
@@ -12,7 +13,12 @@ import { redactSecrets } from './redact.js';
 import { oneLine } from './victoria-errors.js';
 
 export interface HttpClientOptions {
+  /** Per request: the answer's headers must arrive within it, and then its whole body. */
   readonly timeoutMs: number;
+  /** The whole run, retries and waits included: no request outlives it. */
+  readonly runDeadlineMs: number;
+  /** When the run began, on performance.now()'s clock; default: when the client is made. */
+  readonly runStartedAt?: number;
   /** Extra attempts after the first, for 5xx answers and dropped or refused connections. */
   readonly retries: number;
   readonly retryDelayMs: number;
@@ -28,7 +34,10 @@ export interface HttpClientOptions {
 
 export interface HttpAnswer {
   readonly status: number;
-  /** The whole body of an answer other than 200; a 200's body is left in `stream`. */
+  /**
+   * The start of the body of an answer other than 200, as much as a message can use; a 200's
+   * body is left in `stream`.
+   */
   readonly body: string;
   /** Attempts it took, retries included. */
   readonly attempts: number;
@@ -52,8 +61,8 @@ export interface HttpClient {
   close(): Promise<void>;
 }
 
-/** The three ways a request can run out of time; `code` is what describeNetworkError reads. */
-type TimeoutCode = 'CONNECT_TIMEOUT' | 'HEADERS_TIMEOUT' | 'BODY_TIMEOUT';
+/** The ways a request can run out of time; `code` is what describeNetworkError reads. */
+type TimeoutCode = 'CONNECT_TIMEOUT' | 'HEADERS_TIMEOUT' | 'BODY_TIMEOUT' | 'RUN_DEADLINE';
 
 class HttpTimeoutError extends Error {
   constructor(readonly code: TimeoutCode) {
@@ -62,13 +71,32 @@ class HttpTimeoutError extends Error {
   }
 }
 
+/** What describeNetworkError needs to word a failure: the limits in force, the CA given. */
+export interface Limits {
+  readonly timeoutMs: number;
+  readonly runDeadlineMs: number;
+  readonly ca?: Buffer;
+}
+
 // Connecting is quick or broken; the query itself may legitimately take most of timeoutMs.
 const CONNECT_TIMEOUT_CAP_MS = 10_000;
 const RETRY_DELAY_CAP_MS = 4_000;
 const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
+/**
+ * The most of an error body worth reading: its message is cut to a few hundred characters,
+ * after an echo of our own query that can run to a few KB. The rest is never read, so a
+ * server sending hundreds of MB costs no memory.
+ */
+export const ERROR_BODY_LIMIT = 64 * 1024;
 
 export async function createHttpClient(options: HttpClientOptions): Promise<HttpClient> {
   const connectTimeoutMs = Math.min(options.timeoutMs, CONNECT_TIMEOUT_CAP_MS);
+  const runEndsAt = (options.runStartedAt ?? performance.now()) + options.runDeadlineMs;
+  /** The phase's own limit, or what is left of the run when that comes first. */
+  const within = (code: TimeoutCode, ms: number): { code: TimeoutCode; ms: number } => {
+    const left = Math.max(0, Math.ceil(runEndsAt - performance.now()));
+    return left < ms ? { code: 'RUN_DEADLINE', ms: left } : { code, ms };
+  };
   const plain = { request: http.request, agent: new http.Agent(poolOptions(options)) };
   // TLS is loaded only for an https URL: most servers sit on a private network, and loading
   // it costs every plain-HTTP run a few milliseconds.
@@ -98,8 +126,9 @@ export async function createHttpClient(options: HttpClientOptions): Promise<Http
     const connectEvent = url.protocol === 'https:' ? 'secureConnect' : 'connect';
     return new Promise((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
-      const expire = (code: TimeoutCode, ms: number) => {
+      const expire = (phase: TimeoutCode, phaseMs: number) => {
         clearTimeout(timer);
+        const { code, ms } = within(phase, phaseMs);
         timer = setTimeout(() => request.destroy(new HttpTimeoutError(code)), ms);
       };
       const request = transport.request(url, {
@@ -123,27 +152,39 @@ export async function createHttpClient(options: HttpClientOptions): Promise<Http
         const status = response.statusCode ?? 0;
         // A 200 can be hundreds of MB: its reader takes it in as it streams, never as one string.
         if (status === 200) return resolve({ status, body: '', attempts: 0, stream: response });
-        watchForStall(response);
-        readText(response).then((text) => resolve({ status, body: text, attempts: 0 }), reject);
+        const stop = bodyDeadline(response);
+        readStart(response, ERROR_BODY_LIMIT)
+          .then((text) => resolve({ status, body: text, attempts: 0 }), reject)
+          .finally(stop);
       });
       request.end(body);
     });
   }
 
   /**
-   * The body timeout: the socket's idle timeout, from when the body is read on. An answer
-   * waiting its turn (the next one is requested while this one is read) is not stalled, even
-   * though its socket is idle. The keep-alive agent resets the timeout when the socket goes
-   * back to the pool.
+   * The body deadline: the whole body within timeoutMs from when it is read on, so a server
+   * trickling a few bytes at a time cannot hold a run. An answer waiting its turn (the next
+   * one is requested while this one is read) is not late, though its socket is idle. Returns
+   * the function that lifts the deadline.
    */
-  function watchForStall(response: http.IncomingMessage): void {
-    response.setTimeout(options.timeoutMs, () =>
-      response.destroy(new HttpTimeoutError('BODY_TIMEOUT')),
-    );
+  function bodyDeadline(response: http.IncomingMessage): () => void {
+    const { code, ms } = within('BODY_TIMEOUT', options.timeoutMs);
+    const timer = setTimeout(() => response.destroy(new HttpTimeoutError(code)), ms);
+    return () => clearTimeout(timer);
+  }
+
+  /** Waits before attempt n + 1; false, without waiting, when the run has no time left for it. */
+  async function pause(n: number, signal: AbortSignal): Promise<boolean> {
+    if (n > options.retries) return false;
+    const delay = backoffDelay(n, options.retryDelayMs);
+    if (runEndsAt - performance.now() < delay) return false;
+    const { setTimeout: sleep } = await import('node:timers/promises');
+    await sleep(delay, undefined, { signal });
+    return true;
   }
 
   function networkError(error: unknown, attempts: number): SourceError {
-    const failure = describeNetworkError(error, options.timeoutMs);
+    const failure = describeNetworkError(error, options);
     const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
     const hint = failure.hint ? `; ${failure.hint}` : '';
     return new SourceError(
@@ -159,31 +200,24 @@ export async function createHttpClient(options: HttpClientOptions): Promise<Http
     async post(url, form, signal) {
       const target = new URL(url);
       const body = form.toString();
-      const attempts = options.retries + 1;
       for (let n = 1; ; n++) {
         let answer: HttpAnswer;
         try {
           answer = { ...(await attempt(target, body, signal)), attempts: n };
         } catch (error) {
           if (signal.aborted) throw error;
-          const failure = describeNetworkError(error, options.timeoutMs);
-          if (failure.retryable && n < attempts) {
-            await backoff(n, options.retryDelayMs, signal);
-            continue;
-          }
+          const failure = describeNetworkError(error, options);
+          if (failure.retryable && (await pause(n, signal))) continue;
           throw networkError(error, n);
         }
-        if (RETRYABLE_STATUS.has(answer.status) && n < attempts) {
-          await backoff(n, options.retryDelayMs, signal);
-          continue;
-        }
+        if (RETRYABLE_STATUS.has(answer.status) && (await pause(n, signal))) continue;
         return answer;
       }
     },
     async readBody(answer, onChunk, signal) {
       const stream = answer.stream;
       if (!stream) return;
-      if (stream.socket) watchForStall(stream);
+      const stop = stream.socket ? bodyDeadline(stream) : () => {};
       const chunks = stream[Symbol.asyncIterator]();
       try {
         for (;;) {
@@ -198,6 +232,7 @@ export async function createHttpClient(options: HttpClientOptions): Promise<Http
           onChunk(next.value);
         }
       } finally {
+        stop();
         // Frees the connection when the reader gave up early.
         if (!stream.readableEnded) stream.destroy();
       }
@@ -214,18 +249,25 @@ function poolOptions(options: HttpClientOptions): http.AgentOptions {
   return { keepAlive: true, maxSockets: options.connections };
 }
 
-async function readText(stream: Readable): Promise<string> {
+/** The first `limit` bytes of the body as text; the stream is destroyed rather than drained. */
+async function readStart(stream: Readable, limit: number): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  let length = 0;
+  for await (const chunk of stream) {
+    chunks.push(chunk as Buffer);
+    length += (chunk as Buffer).length;
+    if (length >= limit) {
+      stream.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks, length).subarray(0, limit).toString('utf8');
 }
 
 /** Exponential backoff with jitter, so parallel clients do not retry in lockstep. */
-async function backoff(attempt: number, baseMs: number, signal: AbortSignal): Promise<void> {
+function backoffDelay(attempt: number, baseMs: number): number {
   const ceiling = Math.min(RETRY_DELAY_CAP_MS, baseMs * 2 ** (attempt - 1));
-  const delay = ceiling / 2 + Math.random() * (ceiling / 2);
-  const { setTimeout: sleep } = await import('node:timers/promises');
-  await sleep(delay, undefined, { signal });
+  return ceiling / 2 + Math.random() * (ceiling / 2);
 }
 
 interface NetworkFailure {
@@ -235,8 +277,12 @@ interface NetworkFailure {
 }
 
 const TLS_CODE = /CERT|SSL|TLS|EPROTO|ERR_OSSL|UNABLE_TO_VERIFY/;
+const TLS_HINT = 'pass --ca-file for a private CA, or --insecure to skip verification';
+const TLS_HINT_WITH_CA =
+  "check that --ca-file holds the CA that signed the server's certificate, or pass --insecure to skip verification";
 
-export function describeNetworkError(error: unknown, timeoutMs: number): NetworkFailure {
+export function describeNetworkError(error: unknown, limits: Limits): NetworkFailure {
+  const { timeoutMs } = limits;
   const code = errorCode(error);
   const message = error instanceof Error ? error.message : String(error);
   const seconds = `${timeoutMs / 1000}s`;
@@ -270,9 +316,15 @@ export function describeNetworkError(error: unknown, timeoutMs: number): Network
       };
     case 'BODY_TIMEOUT':
       return {
-        cause: `body timeout (the response stalled for ${seconds})`,
+        cause: `body timeout (the response was not complete within ${seconds})`,
         retryable: false,
         hint: 'raise --timeout, or narrow the window or filters',
+      };
+    case 'RUN_DEADLINE':
+      return {
+        cause: `run deadline (the requests of this run took more than ${limits.runDeadlineMs / 1000}s in all)`,
+        retryable: false,
+        hint: 'raise --deadline, or narrow the window or filters',
       };
     case 'ECONNRESET':
     case 'EPIPE':
@@ -297,7 +349,7 @@ export function describeNetworkError(error: unknown, timeoutMs: number): Network
     return {
       cause: `TLS error: ${oneLine(message)} (${code})`,
       retryable: false,
-      hint: 'pass --ca-file for a private CA, or --insecure to skip verification',
+      hint: limits.ca ? TLS_HINT_WITH_CA : TLS_HINT,
     };
   }
   return { cause: code ? `${oneLine(message)} (${code})` : oneLine(message), retryable: false };
@@ -314,6 +366,26 @@ function errorCode(error: unknown): string | undefined {
 }
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// What an HTTP/1.1 header value can carry (Node refuses the rest): tab, visible ASCII and
+// space, and bytes 0x80-0xff. Control characters and anything past Latin-1 cannot be sent.
+const HEADER_VALUE_OFFENCE = /[^\t\x20-\x7e\x80-\xff]/;
+
+/**
+ * Why a header value cannot be sent, without showing it (it may be a secret): its first
+ * character HTTP cannot carry, by position. Undefined when it can be sent.
+ */
+export function headerValueProblem(value: string): string | undefined {
+  const offence = HEADER_VALUE_OFFENCE.exec(value);
+  if (!offence) return undefined;
+  const code = offence[0].codePointAt(0) ?? 0;
+  const what =
+    code === 0x0a || code === 0x0d
+      ? 'a line break'
+      : code < 0x20 || code === 0x7f
+        ? `a control character (U+${code.toString(16).toUpperCase().padStart(4, '0')})`
+        : `a character past Latin-1 (U+${code.toString(16).toUpperCase().padStart(4, '0')})`;
+  return `holds ${what} at character ${offence.index + 1}, which an HTTP header cannot carry`;
+}
 
 /** `Name: value` lines (from repeated --header) as a header record. Values never reach a message. */
 export function parseHeaders(lines: readonly string[]): Record<string, string> {
@@ -327,9 +399,8 @@ export function parseHeaders(lines: readonly string[]): Record<string, string> {
         `invalid --header: expected 'Name: value', got a header without a valid name`,
       );
     }
-    if (/[\r\n\0]/.test(value)) {
-      throw new UsageError(`invalid --header ${name}: the value contains a line break`);
-    }
+    const problem = headerValueProblem(value);
+    if (problem) throw new UsageError(`invalid --header ${name}: the value ${problem}`);
     headers[name.toLowerCase()] = value;
   }
   return headers;

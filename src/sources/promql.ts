@@ -80,8 +80,13 @@ export function checkLabelName(name: string): string {
   return name;
 }
 
+/** The metric-name grammar, with the dots of OTel names as VictoriaMetrics keeps them. */
+export function isMetricName(name: string): boolean {
+  return DOTTED_METRIC.test(name);
+}
+
 export function checkMetricName(name: string): string {
-  if (!DOTTED_METRIC.test(name)) {
+  if (!isMetricName(name)) {
     throw new UsageError(
       `invalid metric name ${JSON.stringify(name)}: use letters, digits, underscores, colons and dots, not starting with a digit`,
     );

@@ -302,10 +302,10 @@ export class AnswerReader {
         if (!Array.isArray(point) || typeof point[0] !== 'number' || typeof point[1] !== 'string') {
           throw new MalformedAnswer('a point that is not [timestamp, "value"]');
         }
+        // Checked in looked-around points too: one impossible point makes the whole answer suspect.
+        const value = parseIncrease(point[1], point[0]);
         const index = pointIndex(point[0], this.layout);
         if (index < 0) continue;
-        const value = parseValue(point[1]);
-        if (Number.isNaN(value)) continue;
         values[index] = value;
         any = true;
       }
@@ -335,20 +335,40 @@ function pointIndex(seconds: number, layout: AnswerLayout): number {
   // A server or cache that rounded start/end (nocache ignored) would shift every bucket.
   if (Math.abs(sinceStart - point * layout.stepMs) > 1) {
     throw new MalformedAnswer(
-      `a point at ${new Date(seconds * 1000).toISOString()} is not on the requested step (was nocache=1 ignored?)`,
+      `a point at ${instant(seconds)} is not on the requested step (was nocache=1 ignored?)`,
     );
   }
   const index = point - layout.skip;
   return index < 0 || index >= layout.count ? -1 : index;
 }
 
-function parseValue(text: string): number {
-  if (text === 'NaN') return Number.NaN;
-  const value = Number(text);
+// How VictoriaMetrics writes a float: no sign but '-', no hex, no blanks, no empty string
+// (all of which Number() would take).
+const DECIMAL = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * The value of one point of `sum(increase(...))`. increase() is never negative and
+ * VictoriaMetrics leaves hours without data out rather than writing NaN, so a negative, NaN,
+ * infinite or unreadable value means the answer is not what was asked for: using it would
+ * lower a cost, or pass a gate, on data that cannot be true.
+ */
+function parseIncrease(text: string, seconds: number): number {
+  const at = `at ${instant(seconds)}`;
+  const value = DECIMAL.test(text) ? Number(text) : Number.NaN;
   if (!Number.isFinite(value)) {
-    throw new MalformedAnswer(`the value ${JSON.stringify(text)} is not a finite number`);
+    const shown = JSON.stringify(oneLine(text).slice(0, 40));
+    throw new MalformedAnswer(`the value ${shown} ${at} is not a finite number`);
+  }
+  if (value < 0) {
+    throw new MalformedAnswer(`the value ${text} ${at} is negative, and an increase() never is`);
   }
   return value;
+}
+
+/** A point's time for a message; a server's nonsense timestamp must not throw here. */
+function instant(seconds: number): string {
+  const date = new Date(seconds * 1000);
+  return Number.isNaN(date.getTime()) ? `${seconds} s` : date.toISOString();
 }
 
 function pickLabels(

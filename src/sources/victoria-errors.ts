@@ -95,13 +95,17 @@ function statusName(status: number): string {
   return text ? `${status} ${text}` : String(status);
 }
 
-/** The message for an HTTP answer that is not a 200. */
+/**
+ * The message for an HTTP answer that is not a 200. `credential` names where the credential
+ * sent came from (ML_COST_BEARER_TOKEN, ...), for advice when the server refuses it.
+ */
 export function describeStatus(
   target: string,
   what: string,
   status: number,
   body: string,
   attempts: number,
+  credential?: string,
 ): string {
   const message = serverMessage(body) || '(empty body)';
   const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
@@ -111,7 +115,10 @@ export function describeStatus(
     return limit ? `${head}; ${limit.hint}` : head;
   }
   if (status === 401 || status === 403 || (status === 400 && AUTH_REJECTED.test(message))) {
-    return `${head}; ${AUTH_HINT}`;
+    const hint = credential
+      ? `the credential from ${credential} was refused: check that it is current and meant for this server`
+      : AUTH_HINT;
+    return `${head}; ${hint}`;
   }
   if (status === 400 || status === 404) return `${head}; ${URL_HINT}`;
   if (status >= 300 && status < 400) return `${head}; use the URL it redirects to`;

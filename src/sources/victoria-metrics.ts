@@ -1,9 +1,15 @@
 // Reads usage from VictoriaMetrics (single node, vmselect tenant prefix, or vmauth): the
 // query plan's requests per metric, answers mapped onto the report's buckets.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { Metric } from '../core/types.js';
 import { SourceError, UsageError } from '../errors.js';
-import { createHttpClient, type HttpAnswer, type HttpClient, parseHeaders } from './http.js';
+import {
+  createHttpClient,
+  type HttpAnswer,
+  type HttpClient,
+  headerValueProblem,
+  parseHeaders,
+} from './http.js';
 import { usageQuery } from './promql.js';
 import { DEFAULT_POINTS_PER_QUERY, type PlannedQuery, planQueries } from './query-plan.js';
 import { redactSecrets, redactUrl } from './redact.js';
@@ -20,8 +26,10 @@ import { describeStatus } from './victoria-errors.js';
 export interface VictoriaSourceOptions {
   /** Base URL: http://host:8428, http://vmselect:8481/select/<accountID>[:<projectID>]/prometheus, or vmauth. */
   readonly url: string;
-  /** Per request: connect (capped at 10 s), wait for headers, and longest pause in the body. */
+  /** Per request: connect (capped at 10 s), wait for headers, then read the whole body. */
   readonly timeoutMs?: number;
+  /** The whole run against VictoriaMetrics, from when the source is made; default 20 timeouts. */
+  readonly runDeadlineMs?: number;
   /** Extra attempts after a 5xx answer or a refused or dropped connection. */
   readonly retries?: number;
   /** First retry delay; later ones double, with jitter, up to 4 s. */
@@ -51,6 +59,12 @@ export interface VictoriaSource extends UsageSource {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** Enough for the slowest reports at the default timeout: a year is 27 requests. */
+const DEFAULT_DEADLINE_TIMEOUTS = 20;
+// Below a tenth of a second no real server answers; above a day a run is stuck, not slow
+// (and Node's timers overflow at about 24.8 days).
+const MIN_LIMIT_MS = 100;
+const MAX_LIMIT_MS = 86_400_000;
 const DEFAULT_RETRIES = 3;
 export const DEFAULT_CONCURRENCY = 2;
 const DEFAULT_RETRY_DELAY_MS = 200;
@@ -66,11 +80,18 @@ interface Connection {
   readonly target: string;
   readonly headers: Record<string, string>;
   readonly secrets: string[];
+  /** Where the credential sent comes from, for advice when the server refuses it. */
+  readonly credential?: string;
 }
 
 export function createVictoriaSource(options: VictoriaSourceOptions): VictoriaSource {
+  const runStartedAt = performance.now();
   const connection = connect(options);
-  const timeoutMs = Math.ceil(positive(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, 'timeout (ms)'));
+  const timeoutMs = limitMs(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, '--timeout');
+  const runDeadlineMs = limitMs(
+    options.runDeadlineMs ?? Math.min(MAX_LIMIT_MS, timeoutMs * DEFAULT_DEADLINE_TIMEOUTS),
+    '--deadline',
+  );
   const retries = nonNegativeInteger(options.retries ?? DEFAULT_RETRIES, 'retries');
   const pointsPerQuery = positiveInteger(
     options.maxPointsPerQuery ?? DEFAULT_POINTS_PER_QUERY,
@@ -90,6 +111,8 @@ export function createVictoriaSource(options: VictoriaSourceOptions): VictoriaSo
       const ca = options.caFile ? await readCa(options.caFile) : undefined;
       const client = await createHttpClient({
         timeoutMs,
+        runDeadlineMs,
+        runStartedAt,
         retries,
         retryDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
         headers: connection.headers,
@@ -149,6 +172,8 @@ function connect(options: VictoriaSourceOptions): Connection {
   secrets.push(...Object.values(headers));
 
   let basic = options.basicAuth;
+  let credential: string | undefined = basic === undefined ? undefined : 'ML_COST_BASIC_AUTH';
+  if ('authorization' in headers) credential = 'the Authorization --header';
   if (url.username || url.password) {
     if (basic !== undefined) {
       throw new UsageError(
@@ -156,6 +181,7 @@ function connect(options: VictoriaSourceOptions): Connection {
       );
     }
     basic = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    credential = "the source URL's user:password";
     secrets.push(url.username, url.password);
     url.username = '';
     url.password = '';
@@ -179,26 +205,68 @@ function connect(options: VictoriaSourceOptions): Connection {
     secrets.push(basic, basic.slice(basic.indexOf(':') + 1), encoded);
   }
   if (options.bearerToken !== undefined) {
-    if (/[\r\n]/.test(options.bearerToken)) {
-      throw new UsageError('ML_COST_BEARER_TOKEN contains a line break');
+    const problem = headerValueProblem(options.bearerToken);
+    if (problem) {
+      throw new UsageError(`ML_COST_BEARER_TOKEN ${problem}; set it to the token alone`);
     }
     headers.authorization = `Bearer ${options.bearerToken}`;
+    credential = 'ML_COST_BEARER_TOKEN';
     secrets.push(options.bearerToken);
   }
 
   url.hash = '';
   url.pathname = `${url.pathname.replace(/\/+$/, '')}/api/v1/query_range`;
   const base = redactUrl(options.url).replace(/[?#].*$/, '');
-  return { endpoint: url.toString(), target: `VictoriaMetrics at ${base}`, headers, secrets };
+  return {
+    endpoint: url.toString(),
+    target: `VictoriaMetrics at ${base}`,
+    headers,
+    secrets,
+    ...(credential ? { credential } : {}),
+  };
 }
 
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+/** A CA bundle is a few hundred KB at most; a bigger "certificate" is the wrong file. */
+const CA_FILE_LIMIT = 16 * 1024 * 1024;
+
+/**
+ * The CA file's PEM certificates, each checked: Node would take a file holding none, or a
+ * broken one, without a word and then fail every TLS handshake as if the CA were missing.
+ */
 async function readCa(path: string): Promise<Buffer> {
+  const bad = (why: string, cause?: unknown) =>
+    new UsageError(`--ca-file ${path}: ${why}`, cause === undefined ? {} : { cause });
+  let bytes: Buffer;
   try {
-    return await readFile(path);
+    // Not a FIFO or a device: reading one could wait for ever.
+    const info = await stat(path);
+    if (!info.isFile()) throw bad('not a regular file; give the PEM file of the CA certificate');
+    if (info.size > CA_FILE_LIMIT) throw bad('too large to be a CA certificate file');
+    bytes = await readFile(path);
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new UsageError(`cannot read the CA file ${path} (--ca-file): ${code}`, { cause: error });
+    throw bad(`cannot read the CA file (${code})`, error);
   }
+  const blocks = bytes.toString('latin1').match(PEM_CERTIFICATE) ?? [];
+  if (blocks.length === 0) {
+    throw bad(
+      'not a PEM certificate (no -----BEGIN CERTIFICATE----- block); give the CA certificate in PEM form, e.g. openssl x509 -inform der -in ca.der -out ca.pem',
+    );
+  }
+  const { X509Certificate } = await import('node:crypto');
+  for (const [index, block] of blocks.entries()) {
+    try {
+      new X509Certificate(block);
+    } catch (error) {
+      throw bad(
+        `certificate ${index + 1} of ${blocks.length} cannot be read; replace the file`,
+        error,
+      );
+    }
+  }
+  return bytes;
 }
 
 interface Job {
@@ -249,7 +317,14 @@ async function sendJob(
   if (answer.status !== 200) {
     throw new SourceError(
       redact(
-        describeStatus(connection.target, what(job), answer.status, answer.body, answer.attempts),
+        describeStatus(
+          connection.target,
+          what(job),
+          answer.status,
+          answer.body,
+          answer.attempts,
+          connection.credential,
+        ),
         connection,
       ),
     );
@@ -344,11 +419,14 @@ async function runInOrder<J, A>(
   }
 }
 
-function positive(value: number, what: string): number {
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new UsageError(`${what} must be more than 0, got ${value}`);
+/** A time limit in ms, refused outside what a run and Node's timers can honour. */
+function limitMs(value: number, flag: string): number {
+  if (!(value >= MIN_LIMIT_MS && value <= MAX_LIMIT_MS)) {
+    throw new UsageError(
+      `${flag} must be between ${MIN_LIMIT_MS / 1000} and ${MAX_LIMIT_MS / 1000} seconds (a day), got ${value / 1000}`,
+    );
   }
-  return value;
+  return Math.ceil(value);
 }
 
 function positiveInteger(value: number, what: string): number {

@@ -66,6 +66,20 @@ describe('broken ml-cost.config.json', () => {
     ['negative settle minutes', { settle_minutes: -1 }, /settle_minutes/],
     ['an unknown metric key', { metrics: { gpu: 'x' } }, /metrics/],
     ['an empty label name', { labels: { gpu_type: '' } }, /labels\.gpu_type/],
+    [
+      'a label name with a space',
+      { labels: { gpu_type: 'gpu type' } },
+      /labels\.gpu_type: "gpu type"/,
+    ],
+    ['a label name starting with a digit', { labels: { use_case: '1case' } }, /labels\.use_case/],
+    ['a reserved label name', { labels: { model_name: '__name__' } }, /labels\.model_name/],
+    [
+      'a metric name with a space',
+      { metrics: { gpu_seconds: 'gpu seconds' } },
+      /metrics\.gpu_seconds/,
+    ],
+    ['a metric name with a brace', { metrics: { tokens: 'tokens{a="b"}' } }, /metrics\.tokens/],
+    ['an empty metric name', { metrics: { inferences: '' } }, /metrics\.inferences/],
     ['a negative gate budget', { gates: { budget: -5 } }, /gates\.budget/],
     ['an unknown gate basis', { gates: { on: 'maybe' } }, /gates\.on/],
     [

@@ -29,7 +29,19 @@ export type Fault =
   /** Send headers and the start of a body, then stall. */
   | { readonly kind: 'stall-body' }
   /** Destroy the socket without answering. */
-  | { readonly kind: 'drop' };
+  | { readonly kind: 'drop' }
+  /** Send headers, then a byte every 20 ms for ever: never a long pause, never the end. */
+  | { readonly kind: 'trickle' }
+  /**
+   * Answer `status` with a body of `bytes` bytes, written as fast as the client takes it;
+   * `sent` is told how many the server got to write before the connection closed.
+   */
+  | {
+      readonly kind: 'flood';
+      readonly status: number;
+      readonly bytes: number;
+      readonly sent: (bytes: number) => void;
+    };
 
 export interface FaultServer {
   readonly url: string;
@@ -118,5 +130,26 @@ async function act(
     case 'drop':
       req.socket.destroy();
       return;
+    case 'trickle': {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const timer = setInterval(() => res.write(' '), 20);
+      res.on('close', () => clearInterval(timer));
+      return;
+    }
+    case 'flood': {
+      res.writeHead(fault.status, { 'content-type': 'text/plain' });
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      let sent = 0;
+      res.on('close', () => fault.sent(sent));
+      const pump = () => {
+        while (sent < fault.bytes && !res.destroyed) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      pump();
+      return;
+    }
   }
 }

@@ -358,11 +358,44 @@ describe('reading the file', () => {
       /:2: label "n" must be a string/,
     ],
     ['no metric object', '[1,2,3]', /:2: expected an object/],
+    // A counter starts at 0 and only grows or resets to 0: these samples cannot be true, and
+    // a negative one would be read as a reset and counted as usage.
+    [
+      'a negative counter sample',
+      '{"metric":{"__name__":"tokens_total","use_case":"a"},"values":[5,-3],"timestamps":[1,2]}',
+      /:2: values\[1\] is negative \(-3\); a counter's samples are finite and never below 0/,
+    ],
+    [
+      'a negative zero-point sample on the fast path',
+      '{"metric":{"__name__":"tokens_total","use_case":"a"},"values":[-0.5],"timestamps":[1]}',
+      /:2: values\[0\] is negative \(-0\.5\)/,
+    ],
+    [
+      'a sample beyond a double',
+      '{"metric":{"__name__":"tokens_total","use_case":"a"},"values":[1,1e400],"timestamps":[1,2]}',
+      /:2: values\[1\] is not a finite number \(Infinity\)/,
+    ],
+    [
+      'a sample written as -1e400',
+      '{"metric":{"__name__":"tokens_total","use_case":"a"},"values":[-1e400],"timestamps":[1]}',
+      /:2: values\[0\] is negative \(-Infinity\)/,
+    ],
+    [
+      'a NaN, which JSON cannot carry',
+      '{"metric":{"__name__":"tokens_total","use_case":"a"},"values":[NaN],"timestamps":[1]}',
+      /:2: not JSON/,
+    ],
   ])('names the file and line of %s', async (_name, bad, message) => {
     const path = await file(`${good}\n${bad}\n`);
     const error = await hourly(path).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UsageError);
     expect((error as Error).message).toMatch(message);
+  });
+
+  it('does not check series the query does not read', async () => {
+    const other = '{"metric":{"__name__":"other_total"},"values":[-1],"timestamps":[1]}';
+    const { byGroup } = await hourly(await file(`${good}\n${other}\n`));
+    expect(byGroup.get('tokens {"use_case":"a"}')).toEqual([5, 3, NaN_, NaN_, NaN_, NaN_]);
   });
 
   it('refuses a series whose later line goes back in time', async () => {

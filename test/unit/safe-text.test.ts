@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { safeLines, safeText } from '../../src/safe-text.js';
+import { safeText } from '../../src/safe-text.js';
 
-describe('safeText and safeLines', () => {
+describe('safeText', () => {
   it('make terminal escapes visible instead of letting them act', () => {
     expect(safeText('evil\u001b[31mred\nline\u009b')).toBe('evil\\x1b[31mred\\x0aline\\x9b');
   });
-  it('keep the line breaks of a message of several lines, nothing else', () => {
-    expect(safeLines('a.json: x\nb.json: \u001b[2J')).toBe('a.json: x\nb.json: \\x1b[2J');
+  it('shows bidirectional overrides instead of letting them reorder a name', () => {
+    expect(safeText('L4\u202eBG08\u2066')).toBe('L4\\u202eBG08\\u2066');
+    expect(safeText('Ускоритель RTX 6000')).toBe('Ускоритель RTX 6000');
   });
 });

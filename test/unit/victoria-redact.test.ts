@@ -11,13 +11,49 @@ describe('redactUrl', () => {
     ['http://vm:8428', 'http://vm:8428'],
     ['http://alice:s3cret@vm:8428/select/0/prometheus', 'http://***@vm:8428/select/0/prometheus'],
     ['https://token@vmauth.example.com', 'https://***@vmauth.example.com'],
-    ['http://a:b@c@vm:8428/x?y=1', 'http://***@c@vm:8428/x?y=1'],
+    // The URL parser's userinfo runs to the last @ of the authority, and so does the redaction.
+    ['http://a:b@c@vm:8428/x?y=1', 'http://***@vm:8428/x?y=1'],
+    ['http://alice:p@ss@word@vm:8428', 'http://***@vm:8428'],
+    ['http://alice:p@ss@vm:8428/select/@x', 'http://***@vm:8428/select/@x'],
+    ['http:/alice:s3cret@vm:8428', 'http:/***@vm:8428'],
+    ['HTTPS://alice:s3cret@vm', 'HTTPS://***@vm'],
+    // Not a URL the parser takes (a port of "pa"): everything up to the last @ may be secret.
+    ['http://user:pa/ss@vm', 'http://***@vm'],
+    ['ftp://alice:s3cret@files', 'ftp://***@files'],
     ['http://vm:8428/?authKey=abc&step=1h', 'http://vm:8428/?authKey=***&step=1h'],
     ['http://vm:8428/?x=1&access_token=abc#f', 'http://vm:8428/?x=1&access_token=***#f'],
     ['http://vm:8428/prometheus/@user', 'http://vm:8428/prometheus/@user'],
     ['not a url', 'not a url'],
   ])('%s -> %s', (url, expected) => {
     expect(redactUrl(url)).toBe(expected);
+  });
+});
+
+describe('redactUrl on generated passwords', () => {
+  // A small LCG: the same cases on every run, many of them.
+  const random = (seed: number) => () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  const CHARS = 'abcXYZ019@:!$&*+,;=-._~%/?#[] ';
+
+  it('never leaves a byte of a password the URL parser would send', () => {
+    for (let seed = 1; seed <= 500; seed++) {
+      const next = random(seed);
+      const length = 1 + Math.floor(next() * 12);
+      const raw = Array.from({ length }, () => CHARS[Math.floor(next() * CHARS.length)]).join('');
+      const password = `Q${raw}Z`;
+      for (const written of [password, encodeURIComponent(password)]) {
+        const url = `http://alice:${written}@vm:8428/select/0/prometheus`;
+        const redacted = redactUrl(url);
+        expect(redacted, url).not.toContain(written);
+        expect(redacted, url).not.toContain('alice');
+        if (URL.canParse(url)) {
+          const parsed = new URL(url);
+          if (parsed.password) expect(redacted, url).not.toContain(parsed.password);
+        }
+      }
+    }
   });
 });
 
@@ -49,9 +85,10 @@ describe('parseHeaders', () => {
 
 describe('describeNetworkError', () => {
   const withCode = (code: string, message = code) => Object.assign(new Error(message), { code });
+  const LIMITS = { timeoutMs: 30_000, runDeadlineMs: 600_000 };
 
   it('names DNS failures and does not retry them', () => {
-    expect(describeNetworkError(withCode('ENOTFOUND'), 30_000)).toEqual({
+    expect(describeNetworkError(withCode('ENOTFOUND'), LIMITS)).toEqual({
       cause: 'DNS lookup failed (ENOTFOUND)',
       retryable: false,
       hint: 'check the host name',
@@ -61,7 +98,7 @@ describe('describeNetworkError', () => {
   it('names TLS failures with the flags that fix them', () => {
     const failure = describeNetworkError(
       withCode('DEPTH_ZERO_SELF_SIGNED_CERT', 'self-signed certificate'),
-      30_000,
+      LIMITS,
     );
     expect(failure.cause).toBe('TLS error: self-signed certificate (DEPTH_ZERO_SELF_SIGNED_CERT)');
     expect(failure.hint).toContain('--ca-file');
@@ -70,14 +107,14 @@ describe('describeNetworkError', () => {
 
   it('finds the code of the first attempt when both address families were tried', () => {
     const both = Object.assign(new AggregateError([withCode('ECONNREFUSED')]), {});
-    expect(describeNetworkError(both, 30_000).cause).toBe('connection refused');
+    expect(describeNetworkError(both, LIMITS).cause).toBe('connection refused');
   });
 
   it('names a server that does not speak HTTP, and one that does not speak TLS', () => {
     expect(
       describeNetworkError(
         withCode('HPE_INVALID_CONSTANT', 'Parse Error: Expected HTTP/, RTSP/ or ICE/'),
-        30_000,
+        LIMITS,
       ),
     ).toEqual({
       cause: 'the server did not answer in HTTP (HPE_INVALID_CONSTANT)',
@@ -88,18 +125,18 @@ describe('describeNetworkError', () => {
       'EPROTO',
       '80A8F0:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:\n../deps/openssl/openssl/ssl/record/ssl3_record.c:354:\n',
     );
-    const failure = describeNetworkError(plainPort, 30_000);
+    const failure = describeNetworkError(plainPort, LIMITS);
     expect(failure.cause).toBe('the server does not speak TLS on this port (EPROTO)');
     expect(failure.hint).toBe('use an http:// URL, or the port where TLS is served');
   });
 
   it('keeps other TLS messages on one line', () => {
-    const failure = describeNetworkError(withCode('ERR_SSL_X', 'first line\nsecond line'), 30_000);
+    const failure = describeNetworkError(withCode('ERR_SSL_X', 'first line\nsecond line'), LIMITS);
     expect(failure.cause).toBe('TLS error: first line second line (ERR_SSL_X)');
   });
 
   it('names the connect timeout, capped at 10 s', () => {
-    expect(describeNetworkError(withCode('CONNECT_TIMEOUT'), 30_000).cause).toBe(
+    expect(describeNetworkError(withCode('CONNECT_TIMEOUT'), LIMITS).cause).toBe(
       'connect timeout (no TCP/TLS connection within 10s)',
     );
   });
@@ -159,7 +196,14 @@ describe('createVictoriaSource options', () => {
     [{ url: 'http://vm', bearerToken: 't', basicAuth: 'u:p' }, 'more than one credential'],
     [{ url: 'http://u:p@vm', basicAuth: 'u:p' }, 'both in the source URL'],
     [{ url: 'http://vm', basicAuth: 'justuser' }, 'user:password'],
-    [{ url: 'http://vm', timeoutMs: 0 }, 'timeout (ms) must be more than 0'],
+    [{ url: 'http://vm', timeoutMs: 0 }, '--timeout must be between 0.1 and 86400 seconds'],
+    // Past 2^31 - 1 ms Node's timers fire at once: a huge timeout must not become none.
+    [{ url: 'http://vm', timeoutMs: 2 ** 31 }, '--timeout must be between'],
+    [{ url: 'http://vm', timeoutMs: 1e300 }, '--timeout must be between'],
+    [{ url: 'http://vm', timeoutMs: 1 }, '--timeout must be between'],
+    [{ url: 'http://vm', timeoutMs: Number.NaN }, '--timeout must be between'],
+    [{ url: 'http://vm', runDeadlineMs: 50 }, '--deadline must be between'],
+    [{ url: 'http://vm', runDeadlineMs: 1e12 }, '--deadline must be between'],
     [{ url: 'http://vm', maxPointsPerQuery: 2.5 }, 'max points per query'],
   ])('rejects %j', (options, text) => {
     expect(() => createVictoriaSource(options)).toThrow(UsageError);
