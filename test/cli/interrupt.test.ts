@@ -1,12 +1,12 @@
 // An interrupted run (SIGINT from a terminal, SIGTERM from a scheduler) leaves no partial file
 // and keeps an existing one as it was.
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN } from '../helpers/cli.js';
 import { type FaultServer, startFaultServer } from '../helpers/fault-server.js';
+import { tempDir } from '../helpers/temp.js';
 
 let server: FaultServer;
 
@@ -27,7 +27,7 @@ async function waitFor(condition: () => boolean): Promise<void> {
 
 describe.each(['SIGINT', 'SIGTERM'] as const)('%s while the source is answering', (signal) => {
   it('leaves the existing output untouched and no temporary file', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ml-cost-interrupt-'));
+    const dir = await tempDir('ml-cost-interrupt-');
     const target = join(dir, 'report.csv');
     await writeFile(target, 'yesterday,s,report\n');
     const before = server.requests.length;

@@ -1,10 +1,10 @@
 // The report command through the real binary: exit codes and one-line errors.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, writeCatalogue } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 import { freePort } from '../helpers/victoria.js';
 
 const OFFLINE = ['report', '--source', 'example', '--period', '2026-09'];
@@ -70,7 +70,7 @@ describe('ml-cost report exit codes', () => {
   });
 
   it('exits 2 on a config file with an unknown field', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ml-cost-config-'));
+    const dir = await tempDir('ml-cost-config-');
     await writeFile(join(dir, 'ml-cost.config.json'), JSON.stringify({ sorce: 'x' }));
     const result = await runCli(OFFLINE, { cwd: dir });
     expect(result.code).toBe(2);
@@ -95,7 +95,7 @@ describe('ml-cost report exit codes', () => {
   });
 
   it('exits 2 for an --output in a missing directory and writes nothing', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ml-cost-out-'));
+    const dir = await tempDir('ml-cost-out-');
     const target = join(dir, 'missing', 'report.json');
     const result = await runCli([...OFFLINE, '--format', 'json', '--output', target]);
     expect(result.code).toBe(2);
@@ -104,7 +104,7 @@ describe('ml-cost report exit codes', () => {
   });
 
   it('refuses an --output that cannot be written before it queries anything', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ml-cost-out-'));
+    const dir = await tempDir('ml-cost-out-');
     const port = await freePort();
     // The source is down: exit 2 (the output) rather than 3 shows the output was checked first.
     const result = await runCli([
@@ -134,7 +134,7 @@ describe('ml-cost report exit codes', () => {
   });
 
   it('writes --output atomically and leaves no temporary file', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ml-cost-out-'));
+    const dir = await tempDir('ml-cost-out-');
     const target = join(dir, 'report.json');
     const result = await runCli([...OFFLINE, '--format', 'json', '--output', target]);
     expect(result.code).toBe(0);

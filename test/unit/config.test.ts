@@ -1,11 +1,11 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { tempDir } from '../helpers/temp.js';
 
 async function dirWith(text?: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'ml-cost-config-'));
+  const dir = await tempDir('ml-cost-config-');
   if (text !== undefined) await writeFile(join(dir, 'ml-cost.config.json'), text);
   return dir;
 }
