@@ -8,6 +8,7 @@ import { dayPeriods, gridOf, hourPeriods, periodIndexByHour } from './core/perio
 import type { Granularity, Note, Period, UsageReport } from './core/report.js';
 import { summarise } from './core/summarise.js';
 import type { HourSpan, Metric, Window } from './core/types.js';
+import { isoUtc } from './iso-time.js';
 import type { LabelFilter } from './sources/types.js';
 
 export interface UsageRequest {
@@ -71,7 +72,7 @@ export async function buildUsageReport(
   const notes: Note[] = [];
   if (window.cutFromMs !== undefined) {
     notes.push({
-      text: `window cut at ${new Date(window.toMs).toISOString()}: newer data is not settled yet (requested end ${new Date(window.cutFromMs).toISOString()})`,
+      text: `window cut at ${isoUtc(window.toMs)}: newer data is not settled yet (requested end ${isoUtc(window.cutFromMs)})`,
     });
   }
   for (const metric of info.emptyMetrics) {

@@ -10,6 +10,7 @@ import type { UsageReport } from '../core/report.js';
 import type { PriceVersion } from '../core/types.js';
 import { CatalogueError, SourceError, UsageError } from '../errors.js';
 import type { Table } from '../export/table.js';
+import { isoUtc } from '../iso-time.js';
 import { io } from './io.js';
 import {
   addGroupOptions,
@@ -229,7 +230,7 @@ async function renderDays(
   for (let day = localDay(window.fromMs); day.startMs < requestedEnd; day = localDay(day.endMs)) {
     if (day.endMs > window.toMs) {
       io.warn(
-        `skipped ${day.date}: the day is not over (data settled until ${new Date(window.toMs).toISOString()})`,
+        `skipped ${day.date}: the day is not over (data settled until ${isoUtc(window.toMs)})`,
       );
       continue;
     }

@@ -7,6 +7,7 @@ import type { UsageReport, UsageRow } from '../core/report.js';
 import type { Labels, PriceVersion } from '../core/types.js';
 import { HOUR_MS } from '../core/types.js';
 import { UsageError } from '../errors.js';
+import { isoUtc } from '../iso-time.js';
 import type { LabelFilter } from '../sources/types.js';
 import { publish, renderOptions } from './io.js';
 import {
@@ -132,7 +133,7 @@ export async function buildForecastReport(
   const cutMs = Math.min(asOfMs, settledMs, monthEndMs);
   if (cutMs < monthStartMs + HOUR_MS) {
     throw new UsageError(
-      `no closed hour of ${month} by ${new Date(Math.min(asOfMs, settledMs)).toISOString()}: pick a month that has started (--month) or a later --as-of`,
+      `no closed hour of ${month} by ${isoUtc(Math.min(asOfMs, settledMs))}: pick a month that has started (--month) or a later --as-of`,
     );
   }
   const closedUntilMs = monthStartMs + Math.floor((cutMs - monthStartMs) / HOUR_MS) * HOUR_MS;
@@ -187,7 +188,7 @@ export async function buildForecastReport(
   const notes = [...usage.notes];
   if (closedUntilMs < Math.min(asOfMs, monthEndMs) && asOfMs > settledMs) {
     notes.push({
-      text: `as-of cut to ${new Date(closedUntilMs).toISOString()}: newer data is not settled yet`,
+      text: `as-of cut to ${isoUtc(closedUntilMs)}: newer data is not settled yet`,
     });
   }
   return {

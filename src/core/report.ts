@@ -49,19 +49,14 @@ export interface CatalogueUse {
   readonly forcedVersion?: string;
 }
 
-/** Something to tell with a result: on stderr beside data, as a footnote under a table. */
+/** Something to tell with a result: on stderr, never in stdout's result (JSON lists them too). */
 export interface Note {
   readonly text: string;
   /**
-   * Set on the note about unpriced usage: views already show that in their own way (the
-   * footnote on starred costs, lower bounds), so they leave this note out; stderr still gets it.
+   * Set on the note about unpriced usage: tables and Markdown already show that in their own
+   * way (the footnote on starred costs, lower bounds), so it goes to stderr only beside data.
    */
   readonly unpriced?: true;
-}
-
-/** The notes a view prints as "note:" footnotes: all but those it shows in its own way. */
-export function viewNotes(notes: readonly Note[]): string[] {
-  return notes.filter((note) => !note.unpriced).map((note) => note.text);
 }
 
 export interface UsageReport {

@@ -9,7 +9,6 @@ import type {
   TrendForecast,
 } from '../core/forecast.js';
 import { isUnpriced } from '../core/forecast.js';
-import { viewNotes } from '../core/report.js';
 import { fixed, isoInZone, percent, roundToTotal, safeText } from './format.js';
 import type { Column, View } from './usage-view.js';
 import { MAX_TABLE_ROWS } from './usage-view.js';
@@ -91,7 +90,6 @@ export function forecastView(report: ForecastReport, options: ForecastViewOption
       ...budgetLines(report, currency),
       ...(options.chart ? chartLines(report.total) : []),
       ...unpricedLines(report.total),
-      ...viewNotes(report.notes).map((note) => `note: ${note}`),
     ],
   };
 }

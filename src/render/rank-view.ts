@@ -1,7 +1,6 @@
 // The ranking laid out for people (table and Markdown), with a summary line to paste.
 
 import type { Ranking, RankReport, RankRow } from '../core/rank.js';
-import { viewNotes } from '../core/report.js';
 import { fixed, percent, roundToTotal, safeText, unitCost } from './format.js';
 import type { Column, View } from './usage-view.js';
 import { contextLines } from './usage-view.js';
@@ -57,10 +56,7 @@ export function rankView(report: RankReport): View {
       '',
       '',
     ],
-    footnotes: [
-      summarySentence(ranking, currency),
-      ...viewNotes(report.notes).map((note) => `note: ${note}`),
-    ],
+    footnotes: [summarySentence(ranking, currency)],
   };
 }
 
