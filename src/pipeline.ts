@@ -9,7 +9,8 @@ import type { Granularity, Note, Period, UsageReport } from './core/report.js';
 import { summarise } from './core/summarise.js';
 import type { HourSpan, Metric, Window } from './core/types.js';
 import { isoUtc } from './iso-time.js';
-import type { LabelFilter } from './sources/types.js';
+import { emptyMetricNotes, unmatchedGroupNotes } from './label-check.js';
+import type { LabelFilter, UsageQuery } from './sources/types.js';
 
 export interface UsageRequest {
   readonly window: Window;
@@ -46,20 +47,18 @@ export async function buildUsageReport(
     periodOfHour: periods ? periodIndexByHour(grid, periods) : new Int32Array(grid.hours), // every hour in period 0: the whole window
   });
 
-  const info = await source.fetch(
-    {
-      grid,
-      by,
-      filters: request.filters,
-      metrics: request.metrics
-        ? Object.fromEntries(request.metrics.map((metric) => [metric, context.metrics[metric]]))
-        : context.metrics,
-      gpuTypeLabel: context.labels.gpuType,
-      // Without days or hours, only the sum under each price matters: far smaller answers.
-      ...(periods === null ? { spans: runsOf(versionOfHour) } : {}),
-    },
-    (series) => ledger.add(series),
-  );
+  const query: UsageQuery = {
+    grid,
+    by,
+    filters: request.filters,
+    metrics: request.metrics
+      ? Object.fromEntries(request.metrics.map((metric) => [metric, context.metrics[metric]]))
+      : context.metrics,
+    gpuTypeLabel: context.labels.gpuType,
+    // Without days or hours, only the sum under each price matters: far smaller answers.
+    ...(periods === null ? { spans: runsOf(versionOfHour) } : {}),
+  };
+  const info = await source.fetch(query, (series) => ledger.add(series));
 
   const splitByGpuType = by.includes(context.labels.gpuType);
   const summary = summarise(ledger.entries(), {
@@ -75,11 +74,8 @@ export async function buildUsageReport(
       text: `window cut at ${isoUtc(window.toMs)}: newer data is not settled yet (requested end ${isoUtc(window.cutFromMs)})`,
     });
   }
-  for (const metric of info.emptyMetrics) {
-    notes.push({
-      text: `no series of ${context.metrics[metric]} (${metric}) in the window: check the metric name or --metrics-preset`,
-    });
-  }
+  notes.push(...(await emptyMetricNotes(source, query, info)));
+  notes.push(...unmatchedGroupNotes(summary.rows, by));
   if (info.partial) {
     notes.push({ text: 'PARTIAL: the source answered with partial data; totals may be low' });
   }
