@@ -9,6 +9,7 @@ import { UsageError } from './errors.js';
 import { isPresetName, PRESET_NAMES } from './presets.js';
 import { isLabelName } from './sources/promql.js';
 import './zod-messages.js';
+import { fileProblem } from './file-errors.js';
 
 export const CONFIG_FILE = 'ml-cost.config.json';
 
@@ -152,7 +153,7 @@ export async function loadConfig(
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (explicitPath === undefined && code === 'ENOENT') return { config: {}, path: null };
-    throw new UsageError(`--config ${path}: cannot read (${code ?? String(error)})`);
+    throw new UsageError(`--config ${path}: cannot read (${fileProblem(error)})`);
   }
   const json = parseJsonText(text);
   if (!json.ok) throw new UsageError(`${path}: ${json.problem}`);

@@ -10,7 +10,7 @@ import { summarise } from './core/summarise.js';
 import type { HourSpan, Metric, Window } from './core/types.js';
 import { isoUtc } from './iso-time.js';
 import { emptyMetricNotes, unmatchedGroupNotes } from './label-check.js';
-import type { LabelFilter, UsageQuery } from './sources/types.js';
+import { type LabelFilter, queriedMetrics, type UsageQuery } from './sources/types.js';
 
 export interface UsageRequest {
   readonly window: Window;
@@ -103,6 +103,7 @@ export async function buildUsageReport(
     unpricedShare: summary.unpricedShare,
     notes,
     partial: info.partial,
+    noSeries: info.emptyMetrics.length === queriedMetrics(query).length,
   };
 }
 

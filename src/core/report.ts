@@ -72,4 +72,6 @@ export interface UsageReport {
   /** Warnings worth printing with the result (window cut, empty metrics, partial data). */
   readonly notes: readonly Note[];
   readonly partial: boolean;
+  /** True when none of the metrics read had a series in the window: an empty or misnamed source. */
+  readonly noSeries: boolean;
 }
