@@ -16,6 +16,7 @@ import { isoUtc } from '../iso-time.js';
 import { io } from './io.js';
 import {
   addGroupOptions,
+  addMisplacedOption,
   addSourceOptions,
   addWindowOptions,
   type CommandContext,
@@ -77,6 +78,11 @@ export function exportCommand(): Command {
       '--overwrite',
       'replace existing files (default: keep them, unless this run read more usage)',
     );
+  addMisplacedOption(
+    command,
+    '--format <format>',
+    'an export is always CSV; use --schema ml-cost or --schema focus to choose its columns',
+  );
   addSourceOptions(command);
   command.addHelpText(
     'after',

@@ -12,6 +12,7 @@ import type { LabelFilter } from '../sources/types.js';
 import { publish, renderOptions } from './io.js';
 import {
   addFilterOption,
+  addMisplacedOption,
   addOutputOptions,
   addSourceOptions,
   addTzOption,
@@ -64,6 +65,11 @@ export function forecastCommand(): Command {
       ),
     );
   addOutputOptions(command, FORECAST_FORMATS);
+  addMisplacedOption(
+    command,
+    '--period <period>',
+    'a forecast covers one month; use --month YYYY-MM (and --as-of for a past point in time)',
+  );
   addSourceOptions(command);
   command.addHelpText(
     'after',

@@ -133,6 +133,20 @@ export function addGroupOptions(command: Command): Command {
   return addFilterOption(command);
 }
 
+/**
+ * A flag that users of the other commands reach for but this command does not take. Hidden from
+ * --help; given, it fails naming the option that does what was meant, where commander would
+ * suggest whichever name is closest in spelling (--version for --period).
+ */
+export function addMisplacedOption(command: Command, flags: string, instead: string): Command {
+  const name = flags.split(' ')[0];
+  return command.addOption(
+    new Option(flags).hideHelp().argParser(() => {
+      throw new UsageError(`${command.name()} has no ${name}: ${instead}`);
+    }),
+  );
+}
+
 export function addOutputOptions(command: Command, formats: readonly string[]): Command {
   return command
     .addOption(
@@ -255,10 +269,11 @@ async function openSource(flags: SourceFlags, config: Config): Promise<UsageSour
       `--source ${location.replace(/\/\/[^/@]*@/, '//')}: only http:// and https:// URLs, or the path of an export file`,
     );
   }
+  // Checked whatever the source, so that a typo is never silently ignored.
+  const timeout = parseAmount(flags.timeout, '--timeout');
+  if (timeout === 0) throw new UsageError('--timeout: must be more than 0 seconds');
   if (/^https?:\/\//i.test(location)) {
     const { createVictoriaSource } = await import('../sources/victoria-metrics.js');
-    const timeout = parseAmount(flags.timeout, '--timeout');
-    if (timeout === 0) throw new UsageError('--timeout: must be more than 0 seconds');
     const source = createVictoriaSource({
       url: location,
       ...(timeout === undefined ? {} : { timeoutMs: timeout * 1000 }),
@@ -278,7 +293,23 @@ async function openSource(flags: SourceFlags, config: Config): Promise<UsageSour
     const { exampleDataPath } = await import('../example/paths.js');
     return createExportFileSource(exampleDataPath());
   }
+  await refuseUrlWithoutScheme(location);
   return createExportFileSource(location);
+}
+
+/** `--source 127.0.0.1:8428` is a URL without its scheme, not a file: say so. */
+async function refuseUrlWithoutScheme(location: string): Promise<void> {
+  if (!/^[a-z0-9.-]+:\d+(?:\/|$)/i.test(location)) return;
+  const { access } = await import('node:fs/promises');
+  const isFile = await access(location).then(
+    () => true,
+    () => false,
+  );
+  if (!isFile) {
+    throw new UsageError(
+      `--source ${location}: no such file; a VictoriaMetrics URL needs its scheme: --source http://${location}`,
+    );
+  }
 }
 
 /**

@@ -52,6 +52,18 @@ describe('ml-cost report exit codes', () => {
     [[...OFFLINE, '--by', 'use case'], /--by: "use case" is not a label name/],
     [[...OFFLINE, '--catalogue-version', 'nope'], /unknown catalogue version "nope"/],
     [['report', '--period', '2026-10'], /no data source/],
+    [
+      ['report', '--source', '127.0.0.1:8428', '--period', '2026-10'],
+      /^ml-cost: --source 127\.0\.0\.1:8428: no such file; a VictoriaMetrics URL needs its scheme: --source http:\/\/127\.0\.0\.1:8428\n$/,
+    ],
+    [
+      [...OFFLINE, '--timeout', 'abc'],
+      /^ml-cost: --timeout: "abc" is not a non-negative number\n$/,
+    ],
+    [
+      [...OFFLINE, '--config', '/nonexistent/ml-cost.json'],
+      /^ml-cost: --config \/nonexistent\/ml-cost\.json: cannot read \(no such file\)\n$/,
+    ],
   ])('%j exits 2 with one clear line', async (args, message) => {
     const result = await runCli(args, { env: { ML_COST_SOURCE: '' } });
     expect(result.code).toBe(2);

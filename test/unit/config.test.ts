@@ -79,3 +79,21 @@ describe('loadConfig', () => {
     );
   });
 });
+
+describe('config errors in ml-cost words', () => {
+  it.each([
+    ['{"settle_minutes":-1}', 'settle_minutes: must be 0 or more'],
+    ['{"settle_minutes":"5"}', 'settle_minutes: must be a number'],
+    ['{"marginal_factor":0}', 'marginal_factor: must be more than 0'],
+    ['{"gates":{"max_unpriced_share":101}}', 'gates.max_unpriced_share: must be 100 or less'],
+    ['{"gates":{"on":"later"}}', 'gates.on: must be "actual" or "forecast"'],
+    ['{"by":[]}', 'by: must not be empty'],
+    ['{"source":""}', 'source: must not be empty'],
+    ['{"use_cases":"chat"}', 'use_cases: must be an object'],
+  ])('%s', async (text, message) => {
+    const dir = await dirWith(text);
+    await expect(loadConfig(undefined, dir)).rejects.toThrow(
+      `${join(dir, 'ml-cost.config.json')}: ${message}`,
+    );
+  });
+});
