@@ -56,6 +56,15 @@ describe('ml-cost report exit codes', () => {
       ['report', '--source', '127.0.0.1:8428', '--period', '2026-10'],
       /^ml-cost: --source 127\.0\.0\.1:8428: no such file; a VictoriaMetrics URL needs its scheme: --source http:\/\/127\.0\.0\.1:8428\n$/,
     ],
+    // Commander would suggest --version and --from: the options meant are --month and --schema.
+    [
+      ['forecast', '--source', 'example', '--period', '2026-09'],
+      /^ml-cost: forecast has no --period: .*use --month YYYY-MM/,
+    ],
+    [
+      ['export', '--source', 'example', '--format', 'csv'],
+      /^ml-cost: export has no --format: an export is always CSV; use --schema ml-cost or --schema focus/,
+    ],
     [
       [...OFFLINE, '--timeout', 'abc'],
       /^ml-cost: --timeout: "abc" is not a non-negative number\n$/,
