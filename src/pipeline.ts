@@ -7,7 +7,7 @@ import { Ledger } from './core/ledger.js';
 import { dayPeriods, gridOf, hourPeriods, periodIndexByHour } from './core/periods.js';
 import type { Granularity, Note, Period, UsageReport } from './core/report.js';
 import { summarise } from './core/summarise.js';
-import type { HourSpan, Metric, Window } from './core/types.js';
+import type { Catalogue, HourSpan, Metric, Window } from './core/types.js';
 import { isoUtc } from './iso-time.js';
 import { emptyMetricNotes, unmatchedGroupNotes } from './label-check.js';
 import { type LabelFilter, queriedMetrics, type UsageQuery } from './sources/types.js';
@@ -95,7 +95,11 @@ export async function buildUsageReport(
       origin: catalogue.origin,
       hash: catalogue.hash,
       currency: catalogue.currency,
-      versions: summary.versionsUsed,
+      // A window without usage still names the prices it would have been charged at.
+      versions:
+        summary.versionsUsed.length > 0
+          ? summary.versionsUsed
+          : versionsInForce(versionOfHour, catalogue.versions),
       ...(forced ? { forcedVersion: forced.version } : {}),
     },
     rows: summary.rows,
@@ -105,6 +109,14 @@ export async function buildUsageReport(
     partial: info.partial,
     noSeries: info.emptyMetrics.length === queriedMetrics(query).length,
   };
+}
+
+/** The versions in force over some hour of the grid, in effective order. */
+function versionsInForce(versionOfHour: Int32Array, versions: Catalogue['versions']): string[] {
+  return [...new Set(versionOfHour)]
+    .filter((index) => index >= 0)
+    .sort((a, b) => a - b)
+    .map((index) => versions[index]?.version ?? '');
 }
 
 /** The runs of consecutive hours priced by one catalogue version (or by none). */

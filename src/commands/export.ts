@@ -190,7 +190,7 @@ function refuseUnpriced(report: UsageReport): void {
     ...new Set(report.rows.filter((r) => r.unpricedGpuHours > 0).flatMap((r) => r.versions)),
   ];
   throw new CatalogueError(
-    `FOCUS needs a cost on every row, but ${report.totals.unpricedGpuHours.toFixed(3)} GPU-hours of ${report.totals.unpricedGpuTypes.join(', ')} have no rate in catalogue version ${versions.join(', ') || '(none in force)'}: add the rates to the catalogue, or export --schema ml-cost, which marks them unpriced`,
+    `FOCUS needs a cost on every row, but ${report.totals.unpricedGpuHours.toFixed(2)} GPU-hours of ${report.totals.unpricedGpuTypes.join(', ')} have no rate in catalogue version ${versions.join(', ') || '(none in force)'}: add the rates to the catalogue, or export --schema ml-cost, which marks them unpriced`,
   );
 }
 

@@ -43,7 +43,10 @@ export interface CatalogueUse {
   readonly origin: string;
   readonly hash: string;
   readonly currency: string;
-  /** The versions that priced at least one hour of the window. */
+  /**
+   * The versions that priced at least one hour of the window's usage; for a window without
+   * usage, the versions in force over it.
+   */
   readonly versions: readonly string[];
   /** Set when --catalogue-version forced one version over the whole window. */
   readonly forcedVersion?: string;

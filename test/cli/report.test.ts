@@ -154,6 +154,15 @@ describe('ml-cost report exit codes', () => {
     expect(result.stderr).not.toContain('pw');
   });
 
+  it('names the catalogue versions in force over a window without usage', async () => {
+    const args = ['report', '--source', 'example', '--filter', 'use_case=nobody'];
+    const september = await runCli([...args, '--period', '2026-09']);
+    expect(september.stdout).toMatch(/^prices {2}catalogue 2026-07 · EUR · hash /m);
+    const across = await runCli([...args, '--from', '2026-09-28', '--to', '2026-10-02']);
+    expect(across.stdout).toMatch(/^prices {2}catalogue 2026-07, 2026-10 · EUR · hash /m);
+    expect(across.stdout).toMatch(/no usage in this window/);
+  });
+
   it('writes --output atomically and leaves no temporary file', async () => {
     const dir = await tempDir('ml-cost-out-');
     const target = join(dir, 'report.json');
