@@ -17,7 +17,7 @@ export async function emptyMetricNotes(
   const empty = info.emptyMetrics;
   if (empty.length === 0) return [];
   const metricNote = (metric: Metric): Note => ({
-    text: `no series of ${query.metrics[metric]} (${metric}) in the window: check the metric name or --metrics-preset`,
+    text: `no series of ${query.metrics[metric]} (${metric}) in the window: check the window, the metric name or --metrics-preset`,
   });
   if (query.filters.length === 0) return empty.map(metricNote);
 

@@ -290,11 +290,31 @@ async function openSource(flags: SourceFlags, config: Config): Promise<UsageSour
   }
   const { createExportFileSource } = await import('../sources/export-file.js');
   if (location === 'example') {
-    const { exampleDataPath } = await import('../example/paths.js');
-    return createExportFileSource(exampleDataPath());
+    const { exampleDataPath, EXAMPLE_DATA_HINT } = await import('../example/paths.js');
+    return withHintWhenEmpty(createExportFileSource(exampleDataPath()), EXAMPLE_DATA_HINT);
   }
   await refuseUrlWithoutScheme(location);
   return createExportFileSource(location);
+}
+
+/**
+ * The source, warning once with `hint` when no metric has a series in a window: someone trying
+ * the example data with this month's window would otherwise see only zeros.
+ */
+function withHintWhenEmpty(source: UsageSource, hint: string): UsageSource {
+  let hinted = false;
+  return {
+    description: source.description,
+    async fetch(query, onSeries) {
+      const info = await source.fetch(query, onSeries);
+      const asked = Object.values(query.metrics).filter((name) => name !== undefined).length;
+      if (!hinted && asked > 0 && info.emptyMetrics.length === asked) {
+        hinted = true;
+        io.warn(hint);
+      }
+      return info;
+    },
+  };
 }
 
 /** `--source 127.0.0.1:8428` is a URL without its scheme, not a file: say so. */

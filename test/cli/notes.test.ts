@@ -54,3 +54,20 @@ describe('notes go to stderr, the result to stdout', () => {
     );
   });
 });
+
+describe('the example data outside its window', () => {
+  it('says where the example data lies instead of showing only zeros', async () => {
+    const result = await runCli(['report', '--source', 'example', '--period', '2026-11'], {
+      env: { ML_COST_NOW: '2026-12-02T00:00:00Z' },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(
+      /^ml-cost: warning: the example data covers 2026-09-01 to 2026-10-21 \(UTC\): try --period 2026-09/m,
+    );
+    expect(result.stderr).toMatch(
+      /no series of ml_gpu_seconds_total \(gpu_seconds\) in the window: check the window, the metric name or --metrics-preset/,
+    );
+    const inside = await runCli(['report', '--source', 'example', '--period', '2026-09']);
+    expect(inside.stderr).not.toMatch(/the example data covers/);
+  });
+});
