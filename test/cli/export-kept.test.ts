@@ -26,7 +26,12 @@ beforeAll(async () => {
   ).source;
 });
 
-async function exportDay(out: string, source: string, catalogue = full.catalogue) {
+async function exportDay(
+  out: string,
+  source: string,
+  catalogue = full.catalogue,
+  extra: string[] = [],
+) {
   return runCli([
     'export',
     '--period',
@@ -37,6 +42,7 @@ async function exportDay(out: string, source: string, catalogue = full.catalogue
     source,
     '--catalogue',
     catalogue,
+    ...extra,
   ]);
 }
 
@@ -94,18 +100,7 @@ describe('export --output-dir over a day already written', () => {
     );
     expect((await stat(join(out, DAY_FILE))).mtimeMs).toBe(before.mtimeMs);
 
-    const forced = await runCli([
-      'export',
-      '--period',
-      '2026-11-27',
-      '--output-dir',
-      out,
-      '--source',
-      full.source,
-      '--catalogue',
-      repriced,
-      '--overwrite',
-    ]);
+    const forced = await exportDay(out, full.source, repriced, ['--overwrite']);
     expect(forced.code).toBe(0);
     expect(await readFile(join(out, DAY_FILE), 'utf8')).toMatch(/,v9,/);
   });
