@@ -107,7 +107,8 @@ export async function buildUsageReport(
     unpricedShare: summary.unpricedShare,
     notes,
     partial: info.partial,
-    noSeries: info.emptyMetrics.length === queriedMetrics(query).length,
+    noSeries:
+      queriedMetrics(query).length > 0 && info.emptyMetrics.length === queriedMetrics(query).length,
   };
 }
 
