@@ -9,6 +9,7 @@ import { UsageError } from './errors.js';
 import { isPresetName, PRESET_NAMES } from './presets.js';
 import { isLabelName, isMetricName } from './sources/promql.js';
 import './zod-messages.js';
+import { fileProblem } from './file-errors.js';
 
 export const CONFIG_FILE = 'ml-cost.config.json';
 
@@ -159,7 +160,7 @@ export async function loadConfig(
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (explicitPath === undefined && code === 'ENOENT') return { config: {}, path: null };
-    throw new UsageError(`--config ${path}: cannot read (${code ?? String(error)})`);
+    throw new UsageError(`--config ${path}: cannot read (${fileProblem(error)})`);
   }
   const json = parseJsonText(text);
   if (!json.ok) throw new UsageError(`${path}: ${json.problem}`);
@@ -191,7 +192,30 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
     const field = where === '' ? key : `${where}.${key}`;
     return `${field}: ${unknownFieldMessage(key, fieldsAt(issue.path))}`;
   }
-  return `${where || '(top level)'}: ${issue.message}`;
+  return `${where || '(top level)'}: ${issueText(issue)}`;
+}
+
+/** zod's issue in ml-cost's words ("must be 0 or more"), not its own ("Too small: ..."). */
+function issueText(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type': {
+      // JSON has objects where zod speaks of records.
+      const expected = issue.expected === 'record' ? 'object' : issue.expected;
+      return `must be ${/^[aeiou]/.test(expected) ? 'an' : 'a'} ${expected}`;
+    }
+    case 'too_small':
+      if (issue.origin === 'string' || (issue.origin === 'array' && issue.minimum === 1)) {
+        return 'must not be empty';
+      }
+      if (issue.origin === 'array') return `must list at least ${issue.minimum}`;
+      return `must be ${issue.inclusive ? `${issue.minimum} or more` : `more than ${issue.minimum}`}`;
+    case 'too_big':
+      return `must be ${issue.inclusive ? `${issue.maximum} or less` : `less than ${issue.maximum}`}`;
+    case 'invalid_value':
+      return `must be ${issue.values.map((value) => JSON.stringify(value)).join(' or ')}`;
+    default:
+      return issue.message;
+  }
 }
 
 /** The field names the config schema allows in the object at `path`. */

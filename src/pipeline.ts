@@ -9,8 +9,10 @@ import { Ledger } from './core/ledger.js';
 import { dayPeriods, hourPeriods } from './core/periods.js';
 import type { Granularity, Note, Period, UsageReport } from './core/report.js';
 import { summarise } from './core/summarise.js';
-import type { Metric, Window } from './core/types.js';
-import type { LabelFilter } from './sources/types.js';
+import type { Catalogue, Metric, Window } from './core/types.js';
+import { isoUtc } from './iso-time.js';
+import { emptyMetricNotes, unmatchedGroupNotes } from './label-check.js';
+import { type LabelFilter, queriedMetrics, type UsageQuery } from './sources/types.js';
 
 export interface UsageRequest {
   readonly window: Window;
@@ -49,18 +51,16 @@ export async function buildUsageReport(
     versions: catalogue.versions,
   });
 
-  const info = await source.fetch(
-    {
-      edges: buckets.edges,
-      by,
-      filters: request.filters,
-      metrics: request.metrics
-        ? Object.fromEntries(request.metrics.map((metric) => [metric, context.metrics[metric]]))
-        : context.metrics,
-      gpuTypeLabel: context.labels.gpuType,
-    },
-    (series) => ledger.add(series),
-  );
+  const query: UsageQuery = {
+    edges: buckets.edges,
+    by,
+    filters: request.filters,
+    metrics: request.metrics
+      ? Object.fromEntries(request.metrics.map((metric) => [metric, context.metrics[metric]]))
+      : context.metrics,
+    gpuTypeLabel: context.labels.gpuType,
+  };
+  const info = await source.fetch(query, (series) => ledger.add(series));
 
   const splitByGpuType = by.includes(context.labels.gpuType);
   const summary = summarise(ledger.entries(), {
@@ -73,14 +73,11 @@ export async function buildUsageReport(
   const notes: Note[] = [];
   if (window.cutFromMs !== undefined) {
     notes.push({
-      text: `window cut at ${new Date(window.toMs).toISOString()}: newer data is not settled yet (requested end ${new Date(window.cutFromMs).toISOString()})`,
+      text: `window cut at ${isoUtc(window.toMs)}: newer data is not settled yet (requested end ${isoUtc(window.cutFromMs)})`,
     });
   }
-  for (const metric of info.emptyMetrics) {
-    notes.push({
-      text: `no series of ${context.metrics[metric]} (${metric}) in the window: check the metric name or --metrics-preset`,
-    });
-  }
+  notes.push(...(await emptyMetricNotes(source, query, info)));
+  notes.push(...unmatchedGroupNotes(summary.rows, by));
   if (info.partial) {
     notes.push({ text: 'PARTIAL: the source answered with partial data; totals may be low' });
   }
@@ -100,7 +97,11 @@ export async function buildUsageReport(
       origin: catalogue.origin,
       hash: catalogue.hash,
       currency: catalogue.currency,
-      versions: summary.versionsUsed,
+      // A window without usage still names the prices it would have been charged at.
+      versions:
+        summary.versionsUsed.length > 0
+          ? summary.versionsUsed
+          : versionsInForce(buckets.version, catalogue.versions),
       ...(forced ? { forcedVersion: forced.version } : {}),
     },
     rows: summary.rows,
@@ -108,7 +109,17 @@ export async function buildUsageReport(
     unpricedShare: summary.unpricedShare,
     notes,
     partial: info.partial,
+    noSeries:
+      queriedMetrics(query).length > 0 && info.emptyMetrics.length === queriedMetrics(query).length,
   };
+}
+
+/** The versions in force in some bucket of the window, in effective order. */
+function versionsInForce(versionOfBucket: Int32Array, versions: Catalogue['versions']): string[] {
+  return [...new Set(versionOfBucket)]
+    .filter((index) => index >= 0)
+    .sort((a, b) => a - b)
+    .map((index) => versions[index]?.version ?? '');
 }
 
 function periodsOf(window: Window, granularity: Granularity): Period[] | null {

@@ -3,6 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Catalogue } from '../core/types.js';
 import { CatalogueError } from '../errors.js';
+import { fileProblem } from '../file-errors.js';
 import { catalogueHash } from './hash.js';
 import { type JsonText, parseJsonText } from './json-text.js';
 import {
@@ -71,7 +72,7 @@ function directoryProblem(dir: string, error: unknown): string {
   if (code === 'ENOTDIR') {
     return `${dir}: not a directory; --catalogue takes the directory that holds the version files`;
   }
-  return `${dir}: cannot read catalogue directory (${code ?? (error as Error).message})`;
+  return `${dir}: cannot read catalogue directory (${fileProblem(error)})`;
 }
 
 async function readJson(file: string): Promise<JsonText> {
@@ -87,11 +88,7 @@ async function readJson(file: string): Promise<JsonText> {
     }
     text = await readFile(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return {
-      ok: false,
-      problem: `${file}: cannot read file (${code ?? (error as Error).message})`,
-    };
+    return { ok: false, problem: `${file}: cannot read (${fileProblem(error)})` };
   }
   const parsed = parseJsonText(text);
   return parsed.ok ? parsed : { ok: false, problem: `${file}: ${parsed.problem}` };

@@ -2,6 +2,7 @@
 // Pure: callers read the files; every problem comes back as one line "file: field: what to fix".
 import type { core } from 'zod/mini';
 import type { PriceVersion } from '../core/types.js';
+import { isoUtc } from '../iso-time.js';
 import { priceVersionFileSchema, VERSION_FILE_FIELDS } from './schema.js';
 import { unknownFieldMessage } from './unknown-field.js';
 
@@ -68,7 +69,7 @@ export function checkCatalogueRules(checked: readonly CheckedVersion[]): string[
     const sameStart = byStart.get(version.effectiveFromMs);
     if (sameStart) {
       problems.push(
-        `${entry.file}: effective_from: ${isoHour(version.effectiveFromMs)} is already the start of version "${sameStart.version.version}" (${sameStart.file}); each version needs its own start`,
+        `${entry.file}: effective_from: ${isoUtc(version.effectiveFromMs)} is already the start of version "${sameStart.version.version}" (${sameStart.file}); each version needs its own start`,
       );
     } else {
       byStart.set(version.effectiveFromMs, entry);
@@ -93,10 +94,6 @@ function earliest(checked: readonly CheckedVersion[]): CheckedVersion | undefine
     if (!first || entry.version.effectiveFromMs < first.version.effectiveFromMs) first = entry;
   }
   return first;
-}
-
-function isoHour(ms: number): string {
-  return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
 function describeIssue(file: string, input: unknown, issue: core.$ZodIssue): string | string[] {

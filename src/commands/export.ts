@@ -2,17 +2,21 @@
 // The same data and catalogue give the same bytes; files are written atomically and an
 // existing file is kept unless --overwrite.
 
-import { access } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { rateOf } from '../core/prices.js';
 import type { UsageReport } from '../core/report.js';
 import type { PriceVersion } from '../core/types.js';
 import { CatalogueError, SourceError, UsageError } from '../errors.js';
+import type { ExportMeasures } from '../export/kept-file.js';
 import type { Table } from '../export/table.js';
+import { fileProblem } from '../file-errors.js';
+import { isoUtc } from '../iso-time.js';
 import { io } from './io.js';
 import {
   addGroupOptions,
+  addMisplacedOption,
   addSourceOptions,
   addWindowOptions,
   type CommandContext,
@@ -45,9 +49,12 @@ export function exportCommand(): Command {
       'Writes usage and cost per hour or day as CSV for spreadsheets and FinOps tools. The ' +
         'same data and catalogue give byte-identical files; each row names the catalogue ' +
         'version and hash that priced it. Files are written atomically (nothing is left ' +
-        'behind on failure) and an existing file is kept unless --overwrite, so a re-run of a ' +
-        'schedule is harmless. --output-dir writes one file per local day: ' +
-        '<schema>-YYYY-MM-DD.csv.',
+        'behind on failure). A file already there is kept, so a re-run of a schedule is ' +
+        'harmless, unless this run read more usage under the same prices (the file was ' +
+        'written while data was missing): then it is replaced, and stderr says what grew. ' +
+        'Any other difference is named in a warning and the file kept; --overwrite replaces ' +
+        'it. No file is written when no metric has a series in the window (exit 2). ' +
+        '--output-dir writes one file per local day: <schema>-YYYY-MM-DD.csv.',
     );
   addWindowOptions(command, 'yesterday');
   addGroupOptions(command);
@@ -67,7 +74,15 @@ export function exportCommand(): Command {
     )
     .option('--output <file>', 'write to this file (default: stdout)')
     .option('--output-dir <dir>', 'write one file per day into this directory, named by the day')
-    .option('--overwrite', 'replace existing files (default: keep them and say so)');
+    .option(
+      '--overwrite',
+      'replace existing files (default: keep them, unless this run read more usage)',
+    );
+  addMisplacedOption(
+    command,
+    '--format <format>',
+    'an export is always CSV; use --schema ml-cost or --schema focus to choose its columns',
+  );
   addSourceOptions(command);
   command.addHelpText(
     'after',
@@ -115,15 +130,35 @@ async function runExport(flags: ExportFlags): Promise<void> {
       'the source answered with partial data; an export is not written from partial data (even with --allow-partial)',
     );
   }
-  if (flags.schema === 'focus') refuseUnpriced(report);
   for (const note of report.notes) io.warn(note.text);
+  if (report.noSeries) {
+    throw new UsageError(
+      `no export written: no metric had a series in the window at ${report.source}; check --source, --metrics-preset, the config's metrics and --filter`,
+    );
+  }
+  if (flags.schema === 'focus') refuseUnpriced(report);
 
   // Everything is rendered before anything is written: a failure leaves no file behind.
   const files =
     flags.outputDir === undefined
       ? [await renderFile(report, flags, context, flags.output ?? null)]
       : await renderDays(report, flags, context, flags.outputDir);
-  await writeFiles(files, flags.overwrite === true);
+  await writeFiles(files, flags.overwrite === true, measuresOf(flags.schema, report));
+}
+
+/** The columns that tell how much usage and money an export file of this schema holds. */
+function measuresOf(schema: ExportSchema, report: UsageReport): ExportMeasures {
+  return schema === 'ml-cost'
+    ? {
+        usage: ['gpu_hours', 'inferences', 'tokens'],
+        cost: `cost_${report.catalogue.currency.toLowerCase()}`,
+        hash: 'catalogue_hash',
+      }
+    : {
+        usage: ['ConsumedQuantity', 'x_Inferences', 'x_Tokens'],
+        cost: 'BilledCost',
+        hash: 'x_CatalogueHash',
+      };
 }
 
 /**
@@ -155,7 +190,7 @@ function refuseUnpriced(report: UsageReport): void {
     ...new Set(report.rows.filter((r) => r.unpricedGpuHours > 0).flatMap((r) => r.versions)),
   ];
   throw new CatalogueError(
-    `FOCUS needs a cost on every row, but ${report.totals.unpricedGpuHours.toFixed(3)} GPU-hours of ${report.totals.unpricedGpuTypes.join(', ')} have no rate in catalogue version ${versions.join(', ') || '(none in force)'}: add the rates to the catalogue, or export --schema ml-cost, which marks them unpriced`,
+    `FOCUS needs a cost on every row, but ${report.totals.unpricedGpuHours.toFixed(2)} GPU-hours of ${report.totals.unpricedGpuTypes.join(', ')} have no rate in catalogue version ${versions.join(', ') || '(none in force)'}: add the rates to the catalogue, or export --schema ml-cost, which marks them unpriced`,
   );
 }
 
@@ -229,7 +264,7 @@ async function renderDays(
   for (let day = localDay(window.fromMs); day.startMs < requestedEnd; day = localDay(day.endMs)) {
     if (day.endMs > window.toMs) {
       io.warn(
-        `skipped ${day.date}: the day is not over (data settled until ${new Date(window.toMs).toISOString()})`,
+        `skipped ${day.date}: the day is not over (data settled until ${isoUtc(window.toMs)})`,
       );
       continue;
     }
@@ -245,27 +280,52 @@ async function renderDays(
   return files;
 }
 
-async function writeFiles(files: readonly ExportFile[], overwrite: boolean): Promise<void> {
-  const { writeFileAtomic } = await import('../io/atomic-write.js');
+/**
+ * Writes each file unless one is there already. A kept file stays unless this run read more
+ * usage under the same prices (it was written while data was missing); any other difference
+ * is named in a warning and needs --overwrite, so a published day never changes silently.
+ */
+async function writeFiles(
+  files: readonly ExportFile[],
+  overwrite: boolean,
+  measures: ExportMeasures,
+): Promise<void> {
+  const [{ writeFileAtomic }, { compareExportFiles }] = await Promise.all([
+    import('../io/atomic-write.js'),
+    import('../export/kept-file.js'),
+  ]);
   for (const file of files) {
     if (file.path === null) {
       await io.deliver(file.text);
       continue;
     }
-    if (!overwrite && (await exists(file.path))) {
-      io.warn(`kept existing ${file.path} (use --overwrite to replace it)`);
+    const kept = overwrite ? null : await readIfExists(file.path);
+    const verdict = kept === null ? null : compareExportFiles(kept, file.text, measures);
+    if (verdict?.kind === 'same') {
+      process.stderr.write(`ml-cost: kept existing ${file.path} (unchanged)\n`);
+      continue;
+    }
+    if (verdict?.kind === 'differs') {
+      io.warn(
+        `kept existing ${file.path}, which this run would change (${verdict.changes.join(', ')}): use --overwrite to replace it`,
+      );
       continue;
     }
     await writeFileAtomic(file.path, file.text);
-    process.stderr.write(`ml-cost: wrote ${file.path} (${file.rows} rows)\n`);
+    process.stderr.write(
+      verdict?.kind === 'more-usage'
+        ? `ml-cost: replaced ${file.path}: this run read more usage (${verdict.changes.join(', ')})\n`
+        : `ml-cost: wrote ${file.path} (${file.rows} rows)\n`,
+    );
   }
 }
 
-async function exists(path: string): Promise<boolean> {
+/** The file's text, or null when there is no file. */
+async function readIfExists(path: string): Promise<string | null> {
   try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new UsageError(`${path}: cannot read the file already there (${fileProblem(error)})`);
   }
 }

@@ -7,10 +7,12 @@ import type { UsageReport, UsageRow } from '../core/report.js';
 import type { Labels, PriceVersion } from '../core/types.js';
 import { HOUR_MS } from '../core/types.js';
 import { UsageError } from '../errors.js';
+import { isoUtc } from '../iso-time.js';
 import type { LabelFilter } from '../sources/types.js';
 import { publish, renderOptions } from './io.js';
 import {
   addFilterOption,
+  addMisplacedOption,
   addOutputOptions,
   addSourceOptions,
   addTzOption,
@@ -63,13 +65,18 @@ export function forecastCommand(): Command {
       ),
     );
   addOutputOptions(command, FORECAST_FORMATS);
+  addMisplacedOption(
+    command,
+    '--period <period>',
+    'a forecast covers one month; use --month YYYY-MM (and --as-of for a past point in time)',
+  );
   addSourceOptions(command);
   command.addHelpText(
     'after',
     `
 Examples:
   $ ml-cost forecast --source http://victoria:8428 --budget 12000
-  $ ml-cost forecast --source http://victoria:8428 --month 2026-07 --as-of 2026-07-20T00:00:00Z --format json
+  $ ml-cost forecast --source http://victoria:8428 --month 2026-10 --as-of 2026-10-15T00:00:00Z --format json
   $ ml-cost forecast --source http://victoria:8428 --by use_case --lookback 14`,
   );
   return command.action(async (flags: ForecastFlags) => {
@@ -132,7 +139,7 @@ export async function buildForecastReport(
   const cutMs = Math.min(asOfMs, settledMs, monthEndMs);
   if (cutMs < monthStartMs + HOUR_MS) {
     throw new UsageError(
-      `no closed hour of ${month} by ${new Date(Math.min(asOfMs, settledMs)).toISOString()}: pick a month that has started (--month) or a later --as-of`,
+      `no closed hour of ${month} by ${isoUtc(Math.min(asOfMs, settledMs))}: pick a month that has started (--month) or a later --as-of`,
     );
   }
   const closedUntilMs = monthStartMs + Math.floor((cutMs - monthStartMs) / HOUR_MS) * HOUR_MS;
@@ -187,7 +194,7 @@ export async function buildForecastReport(
   const notes = [...usage.notes];
   if (closedUntilMs < Math.min(asOfMs, monthEndMs) && asOfMs > settledMs) {
     notes.push({
-      text: `as-of cut to ${new Date(closedUntilMs).toISOString()}: newer data is not settled yet`,
+      text: `as-of cut to ${isoUtc(closedUntilMs)}: newer data is not settled yet`,
     });
   }
   return {

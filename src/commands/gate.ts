@@ -85,7 +85,7 @@ export function gateCommand(): Command {
     `
 Examples:
   $ ml-cost gate --source http://victoria:8428 --budget 12000 --on forecast
-  $ ml-cost gate --source http://victoria:8428 --use-case chat --max-cost-per-inference 0.02 --min-tokens-per-eur 40000
+  $ ml-cost gate --source http://victoria:8428 --use-case support-chat --max-cost-per-inference 0.02 --min-tokens-per-eur 40000
   $ ml-cost gate --source http://victoria:8428 --period last-month --budget 11000 --format markdown
 
 Config (ml-cost.config.json), used when no check flag is given:

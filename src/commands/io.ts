@@ -66,16 +66,18 @@ export function renderOptions(options: { color?: boolean; output?: string }): {
 }
 
 /**
- * Delivers a command's result. A table on the terminal shows its notes as footnotes; every
- * other output keeps them out of the data and puts them on stderr.
+ * Delivers a command's result. Its notes go to stderr in every format, so that stdout (or
+ * --output) carries only the result: `ml-cost report >costs.txt` holds the table alone. A
+ * table or Markdown shows unpriced usage itself; stderr gets that note only beside data.
  */
 export async function publish(
   text: string,
   notes: readonly Note[],
   options: { format: string; output?: string },
 ): Promise<void> {
-  if (options.format !== 'table' || (options.output !== undefined && options.output !== '-')) {
-    for (const note of notes) io.warn(note.text);
+  const viewShowsUnpriced = options.format === 'table' || options.format === 'markdown';
+  for (const note of notes) {
+    if (!(note.unpriced && viewShowsUnpriced)) io.warn(note.text);
   }
   await io.deliver(text, options.output);
 }

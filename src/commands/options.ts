@@ -142,6 +142,20 @@ export function addGroupOptions(command: Command): Command {
   return addFilterOption(command);
 }
 
+/**
+ * A flag that users of the other commands reach for but this command does not take. Hidden from
+ * --help; given, it fails naming the option that does what was meant, where commander would
+ * suggest whichever name is closest in spelling (--version for --period).
+ */
+export function addMisplacedOption(command: Command, flags: string, instead: string): Command {
+  const name = flags.split(' ')[0];
+  return command.addOption(
+    new Option(flags).hideHelp().argParser(() => {
+      throw new UsageError(`${command.name()} has no ${name}: ${instead}`);
+    }),
+  );
+}
+
 export function addOutputOptions(command: Command, formats: readonly string[]): Command {
   return command
     .addOption(
@@ -264,10 +278,11 @@ async function openSource(flags: SourceFlags, config: Config): Promise<UsageSour
       `--source ${redactUrl(location)}: only http:// and https:// URLs, or the path of an export file`,
     );
   }
+  // Checked whatever the source, so that a typo is never silently ignored.
+  const timeout = parseAmount(flags.timeout, '--timeout');
+  if (timeout === 0) throw new UsageError('--timeout: must be more than 0 seconds');
   if (/^https?:\/\//i.test(location)) {
     const { createVictoriaSource } = await import('../sources/victoria-metrics.js');
-    const timeout = parseAmount(flags.timeout, '--timeout');
-    if (timeout === 0) throw new UsageError('--timeout: must be more than 0 seconds');
     const deadline = parseAmount(flags.deadline, '--deadline');
     const source = createVictoriaSource({
       url: location,
@@ -286,10 +301,46 @@ async function openSource(flags: SourceFlags, config: Config): Promise<UsageSour
   }
   const { createExportFileSource } = await import('../sources/export-file.js');
   if (location === 'example') {
-    const { exampleDataPath } = await import('../example/paths.js');
-    return createExportFileSource(exampleDataPath());
+    const { exampleDataPath, EXAMPLE_DATA_HINT } = await import('../example/paths.js');
+    return withHintWhenEmpty(createExportFileSource(exampleDataPath()), EXAMPLE_DATA_HINT);
   }
+  await refuseUrlWithoutScheme(location);
   return createExportFileSource(location);
+}
+
+/**
+ * The source, warning once with `hint` when no metric has a series in a window: someone trying
+ * the example data with this month's window would otherwise see only zeros.
+ */
+function withHintWhenEmpty(source: UsageSource, hint: string): UsageSource {
+  let hinted = false;
+  return {
+    description: source.description,
+    async fetch(query, onSeries) {
+      const info = await source.fetch(query, onSeries);
+      const asked = Object.values(query.metrics).filter((name) => name !== undefined).length;
+      if (!hinted && asked > 0 && info.emptyMetrics.length === asked) {
+        hinted = true;
+        io.warn(hint);
+      }
+      return info;
+    },
+  };
+}
+
+/** `--source 127.0.0.1:8428` is a URL without its scheme, not a file: say so. */
+async function refuseUrlWithoutScheme(location: string): Promise<void> {
+  if (!/^[a-z0-9.-]+:\d+(?:\/|$)/i.test(location)) return;
+  const { access } = await import('node:fs/promises');
+  const isFile = await access(location).then(
+    () => true,
+    () => false,
+  );
+  if (!isFile) {
+    throw new UsageError(
+      `--source ${location}: no such file; a VictoriaMetrics URL needs its scheme: --source http://${location}`,
+    );
+  }
 }
 
 /**

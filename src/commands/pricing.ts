@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { compareText } from '../core/order.js';
 import type { Catalogue, PriceVersion } from '../core/types.js';
 import { UsageError } from '../errors.js';
+import { isoUtc } from '../iso-time.js';
 import { io } from './io.js';
 
 export const PRICING_FORMATS = ['table', 'json'] as const;
@@ -138,7 +139,7 @@ async function pick(
   if (current) return current;
   const names = catalogue.versions.map((v) => v.version).join(', ');
   throw new UsageError(
-    `no catalogue version is in force at ${iso(now)} (the first starts ${iso(catalogue.versions[0]?.effectiveFromMs ?? now)}); name one: ${names}`,
+    `no catalogue version is in force at ${isoUtc(now)} (the first starts ${isoUtc(catalogue.versions[0]?.effectiveFromMs ?? now)}); name one: ${names}`,
   );
 }
 
@@ -173,7 +174,7 @@ function listJson(catalogue: Catalogue, now: number) {
     catalogue: catalogueJson(catalogue),
     versions: catalogue.versions.map((v, i) => ({
       version: v.version,
-      effective_from: iso(v.effectiveFromMs),
+      effective_from: isoUtc(v.effectiveFromMs),
       currency: v.currency,
       gpu_types: Object.keys(v.gpuHour).length,
       status: standing[i],
@@ -185,7 +186,7 @@ async function listTable(catalogue: Catalogue, now: number): Promise<string> {
   const standing = standings(catalogue, now);
   const rows = catalogue.versions.map((v, i) => [
     v.version,
-    iso(v.effectiveFromMs),
+    isoUtc(v.effectiveFromMs),
     v.currency,
     String(Object.keys(v.gpuHour).length),
     standing[i] ?? '',
@@ -203,7 +204,7 @@ function showJson(catalogue: Catalogue, version: PriceVersion) {
     schema_version: PRICING_JSON_VERSION,
     catalogue: catalogueJson(catalogue),
     version: version.version,
-    effective_from: iso(version.effectiveFromMs),
+    effective_from: isoUtc(version.effectiveFromMs),
     currency: version.currency,
     gpu_hour: Object.fromEntries(sortedRates(version)),
   };
@@ -212,7 +213,7 @@ function showJson(catalogue: Catalogue, version: PriceVersion) {
 async function showTable(catalogue: Catalogue, version: PriceVersion): Promise<string> {
   const rows = sortedRates(version).map(([gpuType, rate]) => [gpuType, rateText(rate)]);
   return [
-    `Version ${version.version}, in force from ${iso(version.effectiveFromMs)}`,
+    `Version ${version.version}, in force from ${isoUtc(version.effectiveFromMs)}`,
     heading(catalogue),
     await table(['gpu_type', `${version.currency} per GPU-hour`], rows, [1]),
   ].join('\n');
@@ -230,8 +231,8 @@ function diffJson(catalogue: Catalogue, from: PriceVersion, to: PriceVersion, ch
   return {
     schema_version: PRICING_JSON_VERSION,
     catalogue: catalogueJson(catalogue),
-    from: { version: from.version, effective_from: iso(from.effectiveFromMs) },
-    to: { version: to.version, effective_from: iso(to.effectiveFromMs) },
+    from: { version: from.version, effective_from: isoUtc(from.effectiveFromMs) },
+    to: { version: to.version, effective_from: isoUtc(to.effectiveFromMs) },
     currency: catalogue.currency,
     changes: changes.map((c) => ({
       gpu_type: c.gpuType,
@@ -302,10 +303,6 @@ function rateText(rate: number): string {
   const text = String(rate);
   const decimals = text.includes('.') ? (text.split('.')[1]?.length ?? 0) : 0;
   return decimals >= 2 || text.includes('e') ? text : rate.toFixed(2);
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
 function plural(count: number, noun: string): string {

@@ -51,7 +51,7 @@ export function rankCommand(): Command {
     `
 Examples:
   $ ml-cost rank --source http://victoria:8428 --period last-month
-  $ ml-cost rank --source http://victoria:8428 --period 2026-07 --value summarise=0.5 --value chat=0.02
+  $ ml-cost rank --source http://victoria:8428 --period 2026-09 --value doc-summarise=0.05 --value support-chat=0.02
   $ ml-cost rank --source example --period 2026-10 --format markdown`,
   );
   return command.action(async (flags: RankFlags) => {

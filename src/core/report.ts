@@ -43,25 +43,23 @@ export interface CatalogueUse {
   readonly origin: string;
   readonly hash: string;
   readonly currency: string;
-  /** The versions that priced at least one hour of the window. */
+  /**
+   * The versions that priced at least one hour of the window's usage; for a window without
+   * usage, the versions in force over it.
+   */
   readonly versions: readonly string[];
   /** Set when --catalogue-version forced one version over the whole window. */
   readonly forcedVersion?: string;
 }
 
-/** Something to tell with a result: on stderr beside data, as a footnote under a table. */
+/** Something to tell with a result: on stderr, never in stdout's result (JSON lists them too). */
 export interface Note {
   readonly text: string;
   /**
-   * Set on the note about unpriced usage: views already show that in their own way (the
-   * footnote on starred costs, lower bounds), so they leave this note out; stderr still gets it.
+   * Set on the note about unpriced usage: tables and Markdown already show that in their own
+   * way (the footnote on starred costs, lower bounds), so it goes to stderr only beside data.
    */
   readonly unpriced?: true;
-}
-
-/** The notes a view prints as "note:" footnotes: all but those it shows in its own way. */
-export function viewNotes(notes: readonly Note[]): string[] {
-  return notes.filter((note) => !note.unpriced).map((note) => note.text);
 }
 
 export interface UsageReport {
@@ -77,4 +75,6 @@ export interface UsageReport {
   /** Warnings worth printing with the result (window cut, empty metrics, partial data). */
   readonly notes: readonly Note[];
   readonly partial: boolean;
+  /** True when none of the metrics read had a series in the window: an empty or misnamed source. */
+  readonly noSeries: boolean;
 }

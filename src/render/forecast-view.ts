@@ -9,7 +9,6 @@ import type {
   TrendForecast,
 } from '../core/forecast.js';
 import { isUnpriced } from '../core/forecast.js';
-import { viewNotes } from '../core/report.js';
 import { fixed, isoInZone, percent, roundToTotal, safeText } from './format.js';
 import type { Column, View } from './usage-view.js';
 import { MAX_TABLE_ROWS } from './usage-view.js';
@@ -91,7 +90,6 @@ export function forecastView(report: ForecastReport, options: ForecastViewOption
       ...budgetLines(report, currency),
       ...(options.chart ? chartLines(report.total) : []),
       ...unpricedLines(report.total),
-      ...viewNotes(report.notes).map((note) => `note: ${note}`),
     ],
   };
 }
@@ -195,9 +193,15 @@ function trendLine(trend: TrendForecast, currency: string, tz: string): string {
   const r2 = trend.rSquared === null ? 'n/a (flat)' : fixed(trend.rSquared, 3);
   return (
     `trend: least squares over ${trend.daysUsed} closed days (${span}): ${currency} ${fixed(trend.intercept, 2)} ${trend.slope < 0 ? '−' : '+'} ${fixed(Math.abs(trend.slope), 2)} × day of month, R² ${r2}; ` +
-    `${fixed(trend.remainingDays, 2)} remaining days add ${currency} ${fixed(trend.projectedRemaining, 2)} → ${fixed(trend.total, 2)}; ` +
+    `${remainingDays(trend.remainingDays)} add ${currency} ${fixed(trend.projectedRemaining, 2)} → ${fixed(trend.total, 2)}; ` +
     `${percent(trend.confidence, 0)} interval ±${fixed(trend.interval.halfWidth, 2)} (t ${fixed(trend.tQuantile, 4)}, df ${trend.degreesOfFreedom}, s ${fixed(trend.residualStdError, 2)})`
   );
+}
+
+/** "12 remaining days", "1 remaining day", "11.5 remaining days" (as-of inside a day). */
+function remainingDays(days: number): string {
+  const count = Number.isInteger(days) ? fixed(days, 0) : fixed(days, 1);
+  return `${count} remaining ${days === 1 ? 'day' : 'days'}`;
 }
 
 function budgetLines(report: ForecastReport, currency: string): string[] {
@@ -229,6 +233,12 @@ function unpricedLines(result: ForecastResult): string[] {
     result.trend?.available ? result.trend.projectedUnpricedGpuHours : 0,
   );
   if (result.actual.unpricedGpuHours <= 0 && projected <= 0) return [];
+  // A month that has ended projects nothing: "about 0.00 projected" would read as a forecast.
+  if (!result.runRate && !result.trend?.available) {
+    return [
+      `unpriced: ${fixed(result.actual.unpricedGpuHours, 2)} GPU-hours have no rate in the catalogue and are not in the figures`,
+    ];
+  }
   return [
     `unpriced: ${fixed(result.actual.unpricedGpuHours, 2)} GPU-hours to date and about ${fixed(projected, 2)} projected have no rate in the catalogue and are not in the figures`,
   ];

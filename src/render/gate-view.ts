@@ -88,7 +88,7 @@ export function gateView(report: GateReport): View {
     ];
   });
   const failed = result.results.filter((r) => r.status !== 'pass');
-  const footnotes = usage.notes.map((note) => `note: ${note.text}`);
+  const footnotes: string[] = [];
   if (failed.some((r) => r.headroom === null)) {
     footnotes.push('a check that cannot be measured fails: a gate never passes on missing data');
   }

@@ -50,7 +50,9 @@ export function renderRankJson(report: RankReport): string {
       marginal_cost_share: num(ranking.summary.marginalCostShare, RATIO),
       [c('total_cost')]: round(ranking.summary.totalCost, MONEY),
       [c('total_value')]: round(ranking.summary.totalValue, MONEY),
-      [c('total_margin')]: round(ranking.summary.totalMargin, MONEY),
+      // Nothing judged has no margin: null, as the table's dash, not 0.
+      [c('total_margin')]:
+        ranking.summary.judged === 0 ? null : round(ranking.summary.totalMargin, MONEY),
       without_value: ranking.summary.withoutValue,
       unpriced: ranking.summary.unpriced,
       text: summarySentence(ranking, currency),

@@ -1,7 +1,6 @@
 // The ranking laid out for people (table and Markdown), with a summary line to paste.
 
 import type { Ranking, RankReport, RankRow } from '../core/rank.js';
-import { viewNotes } from '../core/report.js';
 import { fixed, percent, roundToTotal, safeText, unitCost } from './format.js';
 import type { Column, View } from './usage-view.js';
 import { contextLines } from './usage-view.js';
@@ -36,6 +35,8 @@ export function rankView(report: RankReport): View {
     2,
     summary.totalMargin,
   );
+  // Unpriced usage makes the total cost a lower bound, as it does each row's.
+  const costBound = ranking.rows.some((row) => row.costIsLowerBound || row.cost === null);
   return {
     title: 'ml-cost rank',
     context: [
@@ -46,21 +47,19 @@ export function rankView(report: RankReport): View {
     rows: ranking.rows.map((row, i) => rowCells(row, costs[i] ?? 0, margins[i] ?? 0)),
     totals: [
       'total',
-      fixed(summary.totalCost, 2),
+      `${costBound ? '≥ ' : ''}${fixed(summary.totalCost, 2)}`,
       fixed(sumInferences(ranking), 0),
       '',
       '',
       '',
-      fixed(summary.totalMargin, 2),
+      // A margin of nothing judged is no margin, not 0.00.
+      summary.judged === 0 ? DASH : fixed(summary.totalMargin, 2),
       summary.totalCost > 0 ? '100.0%' : DASH,
       summary.totalValue > 0 ? '100.0%' : DASH,
       '',
       '',
     ],
-    footnotes: [
-      summarySentence(ranking, currency),
-      ...viewNotes(report.notes).map((note) => `note: ${note}`),
-    ],
+    footnotes: [summarySentence(ranking, currency)],
   };
 }
 
@@ -96,6 +95,9 @@ function sumInferences(ranking: Ranking): number {
 /** e.g. "2 marginal use cases consume 35.2% of GPU cost (EUR 1,234.00 of EUR 3,505.68)." */
 export function summarySentence(ranking: Ranking, currency: string): string {
   const { summary } = ranking;
+  if (summary.useCases > 0 && summary.withoutValue.length === summary.useCases) {
+    return `No use case has a value per inference, so none is judged: set use_cases.<name>.value_per_inference in ml-cost.config.json or pass --value name=AMOUNT.${lowerBoundText(ranking)}`;
+  }
   const n = summary.marginal;
   const share = summary.marginalCostShare === null ? DASH : percent(summary.marginalCostShare);
   let sentence = `${n} marginal use case${n === 1 ? '' : 's'} consume${n === 1 ? 's' : ''} ${share} of GPU cost (${currency} ${fixed(summary.marginalCost, 2)} of ${currency} ${fixed(summary.totalCost, 2)}).`;
@@ -105,9 +107,11 @@ export function summarySentence(ranking: Ranking, currency: string): string {
   if (summary.unpriced.length > 0) {
     sentence += ` Not judged, unpriced GPU usage: ${summary.unpriced.map((name) => safeText(name || '(none)')).join(', ')}.`;
   }
-  if (ranking.rows.some((row) => row.costIsLowerBound)) {
-    sentence +=
-      ' ≥: part of the GPU time has no rate in the catalogue; the cost shown is what could be priced.';
-  }
-  return sentence;
+  return sentence + lowerBoundText(ranking);
+}
+
+function lowerBoundText(ranking: Ranking): string {
+  return ranking.rows.some((row) => row.costIsLowerBound || row.cost === null)
+    ? ' ≥: part of the GPU time has no rate in the catalogue; the cost shown is what could be priced.'
+    : '';
 }

@@ -26,7 +26,7 @@ export function renderTable(view: View, color: boolean): string {
     title(view.title),
     ...view.context.map((line) => chalk.dim(line)),
     keepOuterRules(table.toString(), view.totals.length > 0),
-    ...view.footnotes.map((line) => (line.startsWith('note:') ? chalk.yellow(line) : line)),
+    ...view.footnotes,
   ].join('\n');
 }
 

@@ -1,6 +1,6 @@
 // The usage report laid out for people: header lines, columns, rounded cells, a totals row
 // and footnotes. The table and Markdown renderers draw this same view.
-import { type UsageReport, type UsageRow, type UsageTotals, viewNotes } from '../core/report.js';
+import type { UsageReport, UsageRow, UsageTotals } from '../core/report.js';
 import {
   fixed,
   isoInZone,
@@ -164,7 +164,6 @@ function footnotes(report: UsageReport): string[] {
       `${PARTLY_UNPRICED} cost excludes ${fixed(totals.unpricedGpuHours, 2)} unpriced GPU-hours (${percent(report.unpricedShare)} of GPU time) of ${totals.unpricedGpuTypes.map(safeText).join(', ')}: add their rates to the catalogue`,
     );
   }
-  for (const note of viewNotes(report.notes)) notes.push(`note: ${note}`);
   if (report.rows.length === 0) notes.push('no usage in this window');
   return notes;
 }

@@ -1,11 +1,11 @@
 // Broken configs and catalogues through the real binary: each exits 2 with one line naming the
 // file and the field, and nothing is written to --output.
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 
 const GOOD_VERSION = {
   version: 'v1',
@@ -15,7 +15,7 @@ const GOOD_VERSION = {
 };
 
 async function run(files: Record<string, string>, extraArgs: string[] = []) {
-  const dir = await mkdtemp(join(tmpdir(), 'ml-cost-bad-'));
+  const dir = await tempDir('ml-cost-bad-');
   for (const [name, text] of Object.entries(files)) {
     await mkdir(join(dir, name, '..'), { recursive: true });
     await writeFile(join(dir, name), text);

@@ -128,3 +128,33 @@ describe('gate --on forecast JSON', () => {
     expect(budget.measured).toBe(higher);
   });
 });
+
+describe('ml-cost forecast in words', () => {
+  const table = (month: string, now: string, extra: string[] = []) =>
+    runCli(['forecast', '--source', 'example', '--month', month, ...extra], {
+      env: { ML_COST_NOW: now },
+    });
+
+  it('counts remaining days as days, not as money', async () => {
+    // As of 2026-09-20T00:00Z, 11 whole days of September remain.
+    const whole = await table('2026-09', '2026-10-20T12:00:00Z', [
+      '--as-of',
+      '2026-09-20T00:00:00Z',
+    ]);
+    expect(whole.stdout).toMatch(/; 11 remaining days add EUR /);
+    // At noon on the 15th of October, 16.5 days remain.
+    const half = await table('2026-10', '2026-10-20T12:00:00Z', [
+      '--as-of',
+      '2026-10-15T12:00:00Z',
+    ]);
+    expect(half.stdout).toMatch(/; 16\.5 remaining days add EUR /);
+  });
+
+  it('projects no unpriced usage for a month that has ended', async () => {
+    const ended = await table('2026-09', '2026-10-20T12:00:00Z');
+    expect(ended.stdout).toMatch(
+      /^unpriced: [\d,.]+ GPU-hours have no rate in the catalogue and are not in the figures$/m,
+    );
+    expect(ended.stdout).not.toMatch(/projected/);
+  });
+});

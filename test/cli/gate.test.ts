@@ -1,10 +1,10 @@
 // ml-cost gate through the real binary: the exit-code matrix (pass 0, breach 1, bad usage or
 // catalogue 2, source down 3) on an offline export file with known increments.
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, writeCatalogue } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 import { writeTwoDayFiles } from '../helpers/two-days.js';
 import { freePort } from '../helpers/victoria.js';
 
@@ -165,7 +165,7 @@ describe('ml-cost gate exit codes', () => {
 
 describe('ml-cost gate configuration and output', () => {
   it('reads its checks from the gates section of ml-cost.config.json', async () => {
-    const configDir = await mkdtemp(join(tmpdir(), 'ml-cost-gate-config-'));
+    const configDir = await tempDir('ml-cost-gate-config-');
     await writeFile(
       join(configDir, 'ml-cost.config.json'),
       JSON.stringify({
@@ -182,7 +182,7 @@ describe('ml-cost gate configuration and output', () => {
   });
 
   it('exits 2 naming the field of a bad gates section', async () => {
-    const configDir = await mkdtemp(join(tmpdir(), 'ml-cost-gate-config-'));
+    const configDir = await tempDir('ml-cost-gate-config-');
     await writeFile(
       join(configDir, 'ml-cost.config.json'),
       JSON.stringify({ gates: { budjet: 1 } }),

@@ -1,13 +1,13 @@
 // An interrupted run (SIGINT from a terminal, SIGTERM from a scheduler, SIGHUP from a closed
 // session) leaves no partial file and keeps an existing one as it was.
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN } from '../helpers/cli.js';
 import { type FaultServer, startFaultServer } from '../helpers/fault-server.js';
+import { tempDir } from '../helpers/temp.js';
 
 /** The compiled module (npm run build), as the binary runs it. */
 const ATOMIC_WRITE = fileURLToPath(new URL('../../dist/io/atomic-write.js', import.meta.url));
@@ -33,7 +33,7 @@ describe.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)(
   '%s while the source is answering',
   (signal) => {
     it('leaves the existing output untouched and no temporary file', async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'ml-cost-interrupt-'));
+      const dir = await tempDir('ml-cost-interrupt-');
       const target = join(dir, 'report.csv');
       await writeFile(target, 'yesterday,s,report\n');
       const before = server.requests.length;
@@ -72,7 +72,7 @@ describe.each([
   ['SIGHUP', 129],
 ] as const)('%s while the result file is being written', (signal, exitCode) => {
   it('removes the temporary file and exits with the signal code', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ml-cost-interrupt-'));
+    const dir = await tempDir('ml-cost-interrupt-');
     const target = join(dir, 'report.csv');
     await writeFile(target, 'yesterday\n');
     // Fault injection: a disk whose flush never returns holds the write with its temporary

@@ -1,10 +1,10 @@
 // The report command through the real binary: exit codes and one-line errors.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, writeCatalogue } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 import { freePort } from '../helpers/victoria.js';
 
 const OFFLINE = ['report', '--source', 'example', '--period', '2026-09'];
@@ -52,6 +52,27 @@ describe('ml-cost report exit codes', () => {
     [[...OFFLINE, '--by', 'use case'], /--by: "use case" is not a label name/],
     [[...OFFLINE, '--catalogue-version', 'nope'], /unknown catalogue version "nope"/],
     [['report', '--period', '2026-10'], /no data source/],
+    [
+      ['report', '--source', '127.0.0.1:8428', '--period', '2026-10'],
+      /^ml-cost: --source 127\.0\.0\.1:8428: no such file; a VictoriaMetrics URL needs its scheme: --source http:\/\/127\.0\.0\.1:8428\n$/,
+    ],
+    // Commander would suggest --version and --from: the options meant are --month and --schema.
+    [
+      ['forecast', '--source', 'example', '--period', '2026-09'],
+      /^ml-cost: forecast has no --period: .*use --month YYYY-MM/,
+    ],
+    [
+      ['export', '--source', 'example', '--format', 'csv'],
+      /^ml-cost: export has no --format: an export is always CSV; use --schema ml-cost or --schema focus/,
+    ],
+    [
+      [...OFFLINE, '--timeout', 'abc'],
+      /^ml-cost: --timeout: "abc" is not a non-negative number\n$/,
+    ],
+    [
+      [...OFFLINE, '--config', '/nonexistent/ml-cost.json'],
+      /^ml-cost: --config \/nonexistent\/ml-cost\.json: cannot read \(no such file\)\n$/,
+    ],
   ])('%j exits 2 with one clear line', async (args, message) => {
     const result = await runCli(args, { env: { ML_COST_SOURCE: '' } });
     expect(result.code).toBe(2);
@@ -70,7 +91,7 @@ describe('ml-cost report exit codes', () => {
   });
 
   it('exits 2 on a config file with an unknown field', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ml-cost-config-'));
+    const dir = await tempDir('ml-cost-config-');
     await writeFile(join(dir, 'ml-cost.config.json'), JSON.stringify({ sorce: 'x' }));
     const result = await runCli(OFFLINE, { cwd: dir });
     expect(result.code).toBe(2);
@@ -95,7 +116,7 @@ describe('ml-cost report exit codes', () => {
   });
 
   it('exits 2 for an --output in a missing directory and writes nothing', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ml-cost-out-'));
+    const dir = await tempDir('ml-cost-out-');
     const target = join(dir, 'missing', 'report.json');
     const result = await runCli([...OFFLINE, '--format', 'json', '--output', target]);
     expect(result.code).toBe(2);
@@ -104,7 +125,7 @@ describe('ml-cost report exit codes', () => {
   });
 
   it('refuses an --output that cannot be written before it queries anything', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ml-cost-out-'));
+    const dir = await tempDir('ml-cost-out-');
     const port = await freePort();
     // The source is down: exit 2 (the output) rather than 3 shows the output was checked first.
     const result = await runCli([
@@ -133,8 +154,17 @@ describe('ml-cost report exit codes', () => {
     expect(result.stderr).not.toContain('pw');
   });
 
+  it('names the catalogue versions in force over a window without usage', async () => {
+    const args = ['report', '--source', 'example', '--filter', 'use_case=nobody'];
+    const september = await runCli([...args, '--period', '2026-09']);
+    expect(september.stdout).toMatch(/^prices {2}catalogue 2026-07 · EUR · hash /m);
+    const across = await runCli([...args, '--from', '2026-09-28', '--to', '2026-10-02']);
+    expect(across.stdout).toMatch(/^prices {2}catalogue 2026-07, 2026-10 · EUR · hash /m);
+    expect(across.stdout).toMatch(/no usage in this window/);
+  });
+
   it('writes --output atomically and leaves no temporary file', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ml-cost-out-'));
+    const dir = await tempDir('ml-cost-out-');
     const target = join(dir, 'report.json');
     const result = await runCli([...OFFLINE, '--format', 'json', '--output', target]);
     expect(result.code).toBe(0);

@@ -1,9 +1,9 @@
 // Runs the real ml-cost binary (bin/ml-cost.js -> dist/), as users and CI jobs do.
 import { spawn } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from './temp.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/ml-cost.js', import.meta.url));
 
@@ -45,7 +45,7 @@ export interface VersionFile {
 
 /** A catalogue directory with the given versions, for tests that need known prices. */
 export async function writeCatalogue(versions: readonly VersionFile[]): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'ml-cost-catalogue-'));
+  const dir = await tempDir('ml-cost-catalogue-');
   for (const version of versions) {
     await writeFile(
       join(dir, `${version.version}.json`),

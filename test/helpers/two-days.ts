@@ -8,10 +8,10 @@
 //   2026-11-26: chat 24 x 2.93 = 70.32; search 24 x 0.5 x 0.71 = 8.52
 //   2026-11-27: chat 12 x 2.93 + 12 x 3.00 = 71.16; search 8.52
 //   both days: chat 141.48 + search 17.04 = 158.52 EUR
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeCatalogue } from './cli.js';
+import { tempDir } from './temp.js';
 import type { ExportLine } from './victoria.js';
 
 export const TWO_DAYS_START = Date.UTC(2026, 10, 26);
@@ -96,7 +96,7 @@ export async function writeTwoDayFiles(
   prefix: string,
   usage: readonly ExportLine[] = twoDayUsage(HOURLY_RATES),
 ): Promise<TwoDayFiles> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const dir = await tempDir(prefix);
   const source = join(dir, 'usage.jsonl');
   await writeFile(source, exportFileText(usage));
   return { dir, source, catalogue: await twoDayCatalogue() };

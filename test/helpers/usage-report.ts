@@ -34,6 +34,7 @@ export function usageReport(
     unpricedShare: 0,
     notes: [],
     partial: false,
+    noSeries: false,
     ...overrides,
   };
 }

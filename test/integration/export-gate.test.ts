@@ -2,14 +2,14 @@
 // parity with the offline export file, local days in a time zone, and a failing source that
 // leaves nothing behind. Counters are scraped every 5 minutes with known increments.
 import { once } from 'node:events';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { column, parseCsv } from '../helpers/csv.js';
+import { tempDir } from '../helpers/temp.js';
 import { exportFileText, twoDayCatalogue, twoDayUsage } from '../helpers/two-days.js';
 import { type ExportLine, startVictoria, type Victoria } from '../helpers/victoria.js';
 
@@ -30,7 +30,7 @@ let exportFile: string;
 beforeAll(async () => {
   victoria = await startVictoria();
   await victoria.import(FIXTURE);
-  dir = await mkdtemp(join(tmpdir(), 'ml-cost-export-vm-'));
+  dir = await tempDir('ml-cost-export-vm-');
   exportFile = join(dir, 'usage.jsonl');
   await writeFile(exportFile, exportFileText(FIXTURE));
   catalogue = await twoDayCatalogue();
@@ -136,7 +136,7 @@ describe('a failing VictoriaMetrics', () => {
   });
 
   it('export exits 3 and leaves no file, and an existing one untouched', async () => {
-    const out = await mkdtemp(join(tmpdir(), 'ml-cost-export-fail-'));
+    const out = await tempDir('ml-cost-export-fail-');
     const args = ['export', '--period', '2026-11-27', '--timeout', '2'];
     const fresh = await run([...args, '--output-dir', out], url);
     expect(fresh.code).toBe(3);

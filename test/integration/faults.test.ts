@@ -1,8 +1,7 @@
 // What the VictoriaMetrics source says when the server, the network or a proxy misbehaves:
 // one line naming the cause, VictoriaMetrics' own words where it sent some, and no secrets.
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode, SourceError } from '../../src/errors.js';
@@ -13,6 +12,7 @@ import {
 } from '../../src/sources/victoria-metrics.js';
 import { hourEdges } from '../helpers/edges.js';
 import { type FaultServer, startFaultServer } from '../helpers/fault-server.js';
+import { tempDir } from '../helpers/temp.js';
 import { freePort, startVictoria, type Victoria } from '../helpers/victoria.js';
 
 const T0 = Date.UTC(2026, 1, 1);
@@ -317,7 +317,7 @@ describe('TLS', () => {
   let tls: FaultServer;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'ml-cost-tls-'));
+    dir = await tempDir('ml-cost-tls-');
     const key = join(dir, 'key.pem');
     const cert = join(dir, 'cert.pem');
     execFileSync(

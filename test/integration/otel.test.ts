@@ -1,7 +1,6 @@
 // End to end with a real OpenTelemetry client: a service instrumented with the OTel JS SDK is
 // scraped by a real VictoriaMetrics, and ml-cost must find exactly the usage the service recorded.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOUR_MS, type Labels, type Metric } from '../../src/core/types.js';
@@ -16,6 +15,7 @@ import {
   type RecordedUsage,
   startOtelService,
 } from '../helpers/otel-service.js';
+import { tempDir } from '../helpers/temp.js';
 import { startVictoria, type Victoria } from '../helpers/victoria.js';
 
 const SUPPORT_CHAT: Deployment = {
@@ -64,7 +64,7 @@ describe('a service instrumented with the OpenTelemetry JS SDK, scraped by Victo
 
   beforeAll(async () => {
     service = await startOtelService();
-    configDir = await mkdtemp(join(tmpdir(), 'ml-cost-scrape-'));
+    configDir = await tempDir('ml-cost-scrape-');
     const config = join(configDir, 'scrape.yaml');
     await writeFile(config, scrapeConfig(service.target));
     victoria = await startVictoria([`-promscrape.config=${config}`]);
@@ -128,7 +128,7 @@ describe('a service instrumented with the OpenTelemetry JS SDK, scraped by Victo
       },
     ]);
     // An empty working directory: no ml-cost.config.json changes the names or the numbers.
-    const cwd = await mkdtemp(join(tmpdir(), 'ml-cost-cli-'));
+    const cwd = await tempDir('ml-cost-cli-');
     scratch.push(catalogue, cwd);
     const { code, stdout, stderr } = await runCli(
       [

@@ -1,7 +1,6 @@
 // The export file source must answer exactly what VictoriaMetrics answers to the query plan
-// (runs of `sum by (...) (increase(m{...}[L]))`, look-back, read-ahead, leads), on the same data.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+// (runs of `sum by (...) (increase(m{...}[L]))` that look a day around), on the same data.
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import { type ExportLine, formatExportLine, generateExport } from '../../src/exa
 import { createExportFileSource } from '../../src/sources/export-file.js';
 import type { LabelFilter, MetricNames, UsageQuery } from '../../src/sources/types.js';
 import { createVictoriaSource } from '../../src/sources/victoria-metrics.js';
+import { tempDir } from '../helpers/temp.js';
 import { startVictoria, type Victoria } from '../helpers/victoria.js';
 
 const NAMES: MetricNames = {
@@ -255,7 +255,7 @@ describe('export file source against VictoriaMetrics 1.79.5', () => {
     const lines = fixture();
     vm = await startVictoria();
     await vm.import(lines.map(formatExportLine).join('\n'));
-    dir = await mkdtemp(join(tmpdir(), 'ml-cost-parity-'));
+    dir = await tempDir('ml-cost-parity-');
     plain = join(dir, 'usage.jsonl');
     gzipped = join(dir, 'usage.export');
     const text = `${lines.map(formatExportLine).join('\n')}\n`;

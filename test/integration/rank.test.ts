@@ -1,10 +1,10 @@
 // ml-cost rank against a real VictoriaMetrics: three use cases whose cost and inferences per
 // hour are constant, so every figure is known by hand over July 1-19 (456 hours).
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, runCli, writeCatalogue } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 import { type ExportLine, startVictoria, type Victoria } from '../helpers/victoria.js';
 
 const H = 3_600_000;
@@ -62,7 +62,7 @@ beforeAll(async () => {
       gpu_hour: { H100: 4, A100: 3, L4: 0.5 },
     },
   ]);
-  configDir = await mkdtemp(join(tmpdir(), 'ml-cost-rank-'));
+  configDir = await tempDir('ml-cost-rank-');
   await writeFile(
     join(configDir, 'ml-cost.config.json'),
     JSON.stringify({

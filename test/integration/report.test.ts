@@ -259,3 +259,60 @@ describe('report as a table', () => {
     expect(result.stdout).not.toContain('\u001b[');
   });
 });
+
+describe('a name that matches no series is named', () => {
+  const warnings = (result: CliResult) =>
+    result.stderr.split('\n').filter((line) => line.startsWith('ml-cost: warning:'));
+
+  it('a --filter label that no series has', async () => {
+    const result = await report(['--filter', 'usecase=chat', '--format', 'csv']);
+    expect(result.code).toBe(0);
+    expect(warnings(result)).toEqual([
+      'ml-cost: warning: --filter usecase=chat: no series of ml_gpu_seconds_total, ml_inference_tokens_total, ml_inference_duration_milliseconds_count in the window has the label usecase: check the label name',
+    ]);
+  });
+
+  it('a --filter value that no series has', async () => {
+    const result = await report(['--filter', 'use_case=chatt', '--format', 'csv']);
+    expect(warnings(result)).toEqual([
+      expect.stringMatching(
+        /--filter use_case=chatt: no series of .* has use_case="chatt": check the value$/,
+      ),
+    ]);
+  });
+
+  it('filters that each match but not together', async () => {
+    const result = await report([
+      '--filter',
+      'use_case=chat',
+      '--filter',
+      'model_name=mini',
+      '--format',
+      'csv',
+    ]);
+    expect(warnings(result)).toEqual([
+      expect.stringMatching(
+        /--filter use_case=chat --filter model_name=mini: each matches .* but no series matches them all/,
+      ),
+    ]);
+  });
+
+  it('names the filter under which a metric has no series, and only that metric', async () => {
+    // tagging has no token counter: its tokens are missing under its filter, not by their name.
+    const result = await report(['--filter', 'use_case=tagging', '--format', 'csv']);
+    expect(warnings(result)).toContainEqual(
+      'ml-cost: warning: --filter use_case=tagging: no series of ml_inference_tokens_total in the window has use_case="tagging": check the value',
+    );
+    expect(result.stderr).not.toMatch(/check the metric name/);
+  });
+
+  it('a --by label that no series has', async () => {
+    const result = await report(['--by', 'usecase', '--format', 'csv']);
+    expect(result.code).toBe(0);
+    expect(warnings(result)).toContainEqual(
+      'ml-cost: warning: no series in the window has the label usecase (--by): every row is grouped under (none); check the label name',
+    );
+    const fine = await report(['--by', 'use_case,pod', '--format', 'csv']);
+    expect(warnings(fine).filter((line) => line.includes('--by'))).toEqual([]);
+  });
+});

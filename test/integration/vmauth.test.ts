@@ -1,7 +1,6 @@
 // The VictoriaMetrics source through a real vmauth: bearer token, basic auth, a routed path
 // prefix, and what the user reads when credentials are missing or wrong.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerProcess, startServer, VMAUTH_BINARY } from '../../scripts/victoria-process.mjs';
@@ -12,6 +11,7 @@ import {
   type VictoriaSourceOptions,
 } from '../../src/sources/victoria-metrics.js';
 import { hourEdges } from '../helpers/edges.js';
+import { tempDir } from '../helpers/temp.js';
 import { startVictoria, type Victoria } from '../helpers/victoria.js';
 
 const T0 = Date.UTC(2026, 2, 1);
@@ -41,7 +41,7 @@ beforeAll(async () => {
   await vm.import([
     { metric: { __name__: 'ml_inference_tokens_total' }, values: [0, 7, 14, 21], timestamps },
   ]);
-  dir = await mkdtemp(join(tmpdir(), 'ml-cost-vmauth-'));
+  dir = await tempDir('ml-cost-vmauth-');
   const config = join(dir, 'auth.yml');
   // The basic-auth user may only use /prometheus/api/v1/..., so its requests work only if
   // the source keeps the path prefix of its URL.

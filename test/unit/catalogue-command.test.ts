@@ -1,11 +1,11 @@
 // `ml-cost pricing` list | show | validate | diff, run through commander as the CLI runs it.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pricingCommand } from '../../src/commands/pricing.js';
 import { CatalogueError, UsageError } from '../../src/errors.js';
+import { tempDir } from '../helpers/temp.js';
 
 const july = {
   version: '2026-07',
@@ -24,7 +24,7 @@ let dir: string;
 let written: string[];
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'ml-cost-pricing-cmd-'));
+  dir = await tempDir('ml-cost-pricing-cmd-');
   await writeFile(join(dir, '2026-07.json'), JSON.stringify(july));
   await writeFile(join(dir, '2026-10.json'), JSON.stringify(october));
 });
@@ -92,7 +92,7 @@ describe('ml-cost pricing', () => {
   });
 
   it("uses the config's catalogue, as the report it explains does", async () => {
-    const config = join(await mkdtemp(join(tmpdir(), 'ml-cost-pricing-config-')), 'c.json');
+    const config = join(await tempDir('ml-cost-pricing-config-'), 'c.json');
     await writeFile(config, JSON.stringify({ catalogue: dir }));
     const listed = JSON.parse(await run('list', '--config', config, '--format', 'json'));
     expect(listed.catalogue.origin).toBe(dir);
@@ -140,7 +140,7 @@ describe('ml-cost pricing', () => {
   });
 
   it('validate: a broken catalogue is a CatalogueError naming file and field, and nothing on stdout', async () => {
-    const broken = await mkdtemp(join(tmpdir(), 'ml-cost-pricing-broken-'));
+    const broken = await tempDir('ml-cost-pricing-broken-');
     try {
       await writeFile(join(broken, 'a.json'), JSON.stringify({ ...july, gpu_hour: { L4: -1 } }));
       const error = await run('validate', broken).catch((e: unknown) => e);

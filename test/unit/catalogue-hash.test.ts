@@ -1,11 +1,11 @@
 // The catalogue hash follows the prices, not the formatting.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { canonicalCatalogueText, catalogueHash } from '../../src/catalogue/hash.js';
 import { loadCatalogue } from '../../src/catalogue/load.js';
 import type { PriceVersion } from '../../src/core/types.js';
+import { tempDir } from '../helpers/temp.js';
 
 const july = {
   $schema: './schema.json',
@@ -23,7 +23,7 @@ afterEach(async () => {
 });
 
 async function hashOf(files: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'ml-cost-hash-'));
+  const dir = await tempDir('ml-cost-hash-');
   dirs.push(dir);
   for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
   return (await loadCatalogue(dir)).hash;

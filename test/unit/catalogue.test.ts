@@ -1,11 +1,11 @@
 // A corpus of broken catalogues: each must fail with a CatalogueError whose first line names
 // the file and the field to fix.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../../src/catalogue/load.js';
 import { CatalogueError, ExitCode } from '../../src/errors.js';
+import { tempDir } from '../helpers/temp.js';
 
 const good = {
   $schema: './schema.json',
@@ -342,7 +342,7 @@ const cases: BrokenCase[] = [
 
 let root: string;
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'ml-cost-catalogue-'));
+  root = await tempDir('ml-cost-catalogue-');
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });

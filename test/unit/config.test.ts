@@ -1,11 +1,11 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { tempDir } from '../helpers/temp.js';
 
 async function dirWith(text?: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'ml-cost-config-'));
+  const dir = await tempDir('ml-cost-config-');
   if (text !== undefined) await writeFile(join(dir, 'ml-cost.config.json'), text);
   return dir;
 }
@@ -75,7 +75,25 @@ describe('loadConfig', () => {
 
   it('names a --config file that cannot be read', async () => {
     await expect(loadConfig('missing.json', await dirWith())).rejects.toThrow(
-      /--config .*missing\.json: cannot read \(ENOENT\)/,
+      /--config .*missing\.json: cannot read \(no such file\)/,
+    );
+  });
+});
+
+describe('config errors in ml-cost words', () => {
+  it.each([
+    ['{"settle_minutes":-1}', 'settle_minutes: must be 0 or more'],
+    ['{"settle_minutes":"5"}', 'settle_minutes: must be a number'],
+    ['{"marginal_factor":0}', 'marginal_factor: must be more than 0'],
+    ['{"gates":{"max_unpriced_share":101}}', 'gates.max_unpriced_share: must be 100 or less'],
+    ['{"gates":{"on":"later"}}', 'gates.on: must be "actual" or "forecast"'],
+    ['{"by":[]}', 'by: must not be empty'],
+    ['{"source":""}', 'source: must not be empty'],
+    ['{"use_cases":"chat"}', 'use_cases: must be an object'],
+  ])('%s', async (text, message) => {
+    const dir = await dirWith(text);
+    await expect(loadConfig(undefined, dir)).rejects.toThrow(
+      `${join(dir, 'ml-cost.config.json')}: ${message}`,
     );
   });
 });

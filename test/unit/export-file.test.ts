@@ -1,6 +1,5 @@
 // Hourly increases from an export file, on small hand-written series with hand-computed answers.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { UsageError } from '../../src/errors.js';
 import { createExportFileSource } from '../../src/sources/export-file.js';
 import type { LabelFilter, UsageQuery } from '../../src/sources/types.js';
 import { hourEdges } from '../helpers/edges.js';
+import { tempDir } from '../helpers/temp.js';
 
 const S = Date.UTC(2026, 0, 1);
 const M = 60_000;
@@ -18,7 +18,7 @@ const NaN_ = Number.NaN;
 let dir: string;
 let fileCount = 0;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'ml-cost-export-file-'));
+  dir = await tempDir('ml-cost-export-file-');
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rankUseCases } from '../../src/core/rank.js';
-import { summarySentence } from '../../src/render/rank-view.js';
+import { rankView, summarySentence } from '../../src/render/rank-view.js';
 
 describe('summarySentence', () => {
   it('says how many use cases are marginal and what share of GPU cost they consume', () => {
@@ -19,5 +19,34 @@ describe('summarySentence', () => {
   it('speaks in the singular for one', () => {
     const ranking = rankUseCases([{ useCase: 'a', cost: 5, inferences: 1, valuePerInference: 1 }]);
     expect(summarySentence(ranking, 'EUR')).toMatch(/^1 marginal use case consumes 100\.0% /);
+  });
+});
+
+describe('rank without values', () => {
+  const ranking = rankUseCases([
+    { useCase: 'a', cost: 20, inferences: 10 },
+    { useCase: 'b', cost: 5, partlyUnpriced: true, inferences: 10 },
+  ]);
+
+  it('says that no use case has a value, not "0 marginal use cases consume 0.0%"', () => {
+    expect(summarySentence(ranking, 'EUR')).toBe(
+      'No use case has a value per inference, so none is judged: set use_cases.<name>.value_per_inference in ml-cost.config.json or pass --value name=AMOUNT. ≥: part of the GPU time has no rate in the catalogue; the cost shown is what could be priced.',
+    );
+  });
+
+  it('shows no total margin, and a total cost marked as a lower bound', () => {
+    const view = rankView({
+      window: { fromMs: 0, toMs: 3_600_000, tz: 'UTC', label: 'x' },
+      useCaseLabel: 'use_case',
+      source: 'test',
+      catalogue: { origin: 'test', hash: 'h', currency: 'EUR', versions: ['v1'] },
+      partial: false,
+      notes: [],
+      ranking,
+      valueSources: {},
+    });
+    // total, cost, inferences, cost/inf, value/inf, margin/inf, margin
+    expect(view.totals.slice(0, 2)).toEqual(['total', '≥ 25.00']);
+    expect(view.totals[6]).toBe('–');
   });
 });
