@@ -181,7 +181,7 @@ async function runGate(flags: GateFlags): Promise<void> {
   const usageOf = (useCase: string | undefined): ScopeUsage => {
     const usage = gate.scopeUsage(report, useCaseLabel, useCase);
     const forecast = forecasts?.get(useCase);
-    return forecast === undefined ? usage : { ...usage, forecastCost: forecast.cost };
+    return forecast?.cost === undefined ? usage : { ...usage, forecastCost: forecast.cost };
   };
   const result = gate.evaluateGate(plan.checks, usageOf);
 

@@ -61,9 +61,12 @@ export function runRateForecast(
 ): { forecast: RunRateForecast; perDay: number[] } {
   const perDay = monthDays.map(() => 0);
   let unpriced = 0;
+  let projectedGpuHours = 0;
+  const remainingHours = sum([...remaining.remainingHoursPerDay]);
   for (const gpuType of gpuTypes) {
     const usedHours = sum(monthDays.map((d) => usageOf(d, gpuType)));
     const perHour = usedHours / elapsedHours;
+    projectedGpuHours += perHour * remainingHours;
     const prices = remaining.priceHours.get(gpuType);
     const gaps = remaining.unpricedHours.get(gpuType);
     perDay.forEach((_, d) => {
@@ -82,6 +85,7 @@ export function runRateForecast(
       hourlyCost: monthToDate / elapsedHours,
       projectedRemaining,
       total: monthToDate + projectedRemaining,
+      projectedGpuHours,
       projectedUnpricedGpuHours: unpriced,
     },
   };

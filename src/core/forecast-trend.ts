@@ -1,7 +1,13 @@
 // The trend projection: least-squares lines through daily GPU-hours per GPU type, priced hour
 // by hour, with a prediction interval. Pure; the definitions are in forecast.ts.
 
-import type { ForecastDay, ForecastInput, TrendForecast, TrendUnavailable } from './forecast.js';
+import type {
+  ForecastDay,
+  ForecastInput,
+  TrendForecast,
+  TrendPoint,
+  TrendUnavailable,
+} from './forecast.js';
 import { type RemainingPrices, usageOf } from './forecast-projection.js';
 import { rateOf } from './prices.js';
 import { leastSquares, rSquared, studentTQuantile, sum } from './stats.js';
@@ -70,11 +76,14 @@ export function trendForecast(
     ),
   );
   let projectedUnpriced = 0;
+  let projectedGpuHours = 0;
   lines.forEach((line, g) => {
     const gaps = remaining.unpricedHours.get(gpuTypes[g] ?? '');
     monthDays.forEach((_, d) => {
-      const share = (gaps?.[d] ?? 0) / (remaining.dayHours[d] ?? 1);
-      projectedUnpriced += share * (line.intercept + line.slope * (monthX[d] ?? 0));
+      const dayHours = remaining.dayHours[d] ?? 1;
+      const daily = line.intercept + line.slope * (monthX[d] ?? 0);
+      projectedUnpriced += ((gaps?.[d] ?? 0) / dayHours) * daily;
+      projectedGpuHours += ((remaining.remainingHoursPerDay[d] ?? 0) / dayHours) * daily;
     });
   });
 
@@ -98,12 +107,20 @@ export function trendForecast(
   const halfWidth = tQuantile * Math.sqrt(Math.max(variance, 0));
 
   const reference = remaining.reference;
-  const referencePrice = (gpuType: string) => rateOf(reference, gpuType) ?? 0;
-  const points = fitDays.map((f) => ({
-    startMs: f.day.startMs,
-    x: f.x,
-    cost: sum(gpuTypes.map((g) => referencePrice(g) * usageOf(f.day, g))),
-  }));
+  // A type the reference version has no rate for stays visible as unpriced GPU-hours of the
+  // day, never as a cost of 0.
+  const points = fitDays.map((f): TrendPoint => {
+    let cost = 0;
+    let unpricedGpuHours = 0;
+    for (const gpuType of gpuTypes) {
+      const rate = rateOf(reference, gpuType);
+      const hours = usageOf(f.day, gpuType);
+      if (rate === undefined) unpricedGpuHours += hours;
+      else cost += rate * hours;
+    }
+    const gpuHours = sum(gpuTypes.map((g) => usageOf(f.day, g)));
+    return { startMs: f.day.startMs, x: f.x, cost, gpuHours, unpricedGpuHours };
+  });
   const costLine = leastSquares(
     xs,
     points.map((p) => p.cost),
@@ -133,6 +150,7 @@ export function trendForecast(
       total,
       interval: { lower: total - halfWidth, upper: total + halfWidth, halfWidth },
       referenceVersion: reference?.version ?? null,
+      projectedGpuHours,
       projectedUnpricedGpuHours: projectedUnpriced,
     },
   };

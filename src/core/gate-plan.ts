@@ -1,9 +1,11 @@
 // Which checks a gate runs: from limit flags, else from the configured gates. Pure: the command
 // parses flags and config into limits, this module turns limits into checks.
 import { UsageError } from '../errors.js';
-import { type ForecastResult, isUnpriced } from './forecast.js';
+import type { ForecastResult } from './forecast.js';
+import { forecastFigures, isUnpriced } from './forecast-figures.js';
 import type { GateBasis, GateCheck, GateMetric } from './gate.js';
 import { compareText } from './order.js';
+import type { Figure } from './unit-costs.js';
 
 /** The limits of one scope (all usage, or one use case), in the units of their checks. */
 export interface ScopeLimits {
@@ -133,22 +135,35 @@ export function forecastScopes(checks: readonly GateCheck[]): (string | undefine
 
 /** The forecast a budget is held against, and which projection it is. */
 export interface ScopeForecast {
-  readonly cost: number | null;
+  /** By the unit-cost rule: a lower bound when part of the GPU time has no rate; undefined: none. */
+  readonly cost: Figure | undefined;
   /** The higher of run-rate and trend, or the actual of an ended month; 'unpriced', 'none'. */
   readonly basis: string;
 }
 
 /**
  * The higher of the run-rate and the trend projections: a gate that fails closed should not
- * pick the kinder one. GPU time with no price at all has no forecast cost: the check is then
- * unmeasured, and fails.
+ * pick the kinder one. When either is only a lower bound, so is the higher of the two (the
+ * other could be higher still); when either has no price at all, there is no forecast to hold.
  */
 export function forecastToHold(result: ForecastResult): ScopeForecast {
-  if (isUnpriced(result)) return { cost: null, basis: 'unpriced' };
-  if (result.status === 'ended') return { cost: result.actual.cost, basis: 'actual, month ended' };
-  const candidates: [string, number][] = [];
-  if (result.runRate) candidates.push(['run-rate', result.runRate.total]);
-  if (result.trend?.available) candidates.push(['trend', result.trend.total]);
-  const [best] = candidates.sort((a, b) => b[1] - a[1]);
-  return best ? { cost: best[1], basis: best[0] } : { cost: null, basis: 'none' };
+  const figures = forecastFigures(result);
+  if (isUnpriced(figures))
+    return { cost: { kind: 'undefined', reason: 'unpriced' }, basis: 'unpriced' };
+  if (result.status === 'ended') return { cost: figures.toDate, basis: 'actual, month ended' };
+  const candidates: [string, Figure][] = [];
+  if (figures.runRate) candidates.push(['run-rate', figures.runRate.total]);
+  if (figures.trend) candidates.push(['trend', figures.trend.total]);
+  const unknown = candidates.find(([, figure]) => figure.kind === 'undefined');
+  if (unknown) return { cost: unknown[1], basis: unknown[0] };
+  const valued = candidates.flatMap(([basis, figure]) =>
+    figure.kind === 'undefined' ? [] : [{ basis, kind: figure.kind, value: figure.value }],
+  );
+  const [best] = valued.sort((a, b) => b.value - a.value);
+  if (!best) return { cost: undefined, basis: 'none' };
+  const bounded = valued.some((candidate) => candidate.kind !== 'exact');
+  return {
+    cost: { kind: bounded ? 'lower_bound' : 'exact', value: best.value },
+    basis: best.basis,
+  };
 }
