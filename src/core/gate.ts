@@ -101,7 +101,8 @@ function measure(check: GateCheck, usage: ScopeUsage | undefined): Figure | Unme
     case 'cost_per_inference':
       return costPerInference(usage);
     case 'tokens_per_cost':
-      return tokensPerCost(usage);
+      // As with GPU time: no tokens at all is more likely a misnamed metric than a ratio of 0.
+      return usage.tokens > 0 ? tokensPerCost(usage) : 'no_tokens';
   }
 }
 

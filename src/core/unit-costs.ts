@@ -7,8 +7,8 @@
 //   and without GPU time: inferences that used no GPU time are not free, their GPU time is
 //   missing or counted elsewhere.
 // - Tokens per currency unit = tokens / cost. A lower bound on cost is an upper bound on tokens
-//   per currency unit. Undefined without tokens or without GPU time. Tokens whose GPU time cost
-//   exactly nothing (a rate of 0) have an unbounded ratio (Infinity), which meets any minimum.
+//   per currency unit. Undefined without GPU time, or without tokens and cost. Tokens whose GPU
+//   time cost exactly nothing (a rate of 0) have an unbounded ratio (Infinity).
 // - A limit is held against a figure: an exact figure passes or breaches; a bound on the safe
 //   side of the limit passes, on the far side breaches, and otherwise proves nothing, so the
 //   check fails as undecided (a lower bound under a maximum never passes).
@@ -52,10 +52,11 @@ export function costPerInference(group: GroupMeasures): Figure {
 }
 
 export function tokensPerCost(group: GroupMeasures): Figure {
-  if (group.tokens <= 0) return { kind: 'undefined', reason: 'no_tokens' };
   if (group.gpuHours <= 0) return { kind: 'undefined', reason: 'no_gpu_time' };
   const cost = groupCost(group);
   if (cost.kind === 'undefined') return cost;
+  // No tokens for a cost is 0 per currency unit; no tokens for nothing is no ratio at all.
+  if (group.tokens <= 0 && cost.value <= 0) return { kind: 'undefined', reason: 'no_tokens' };
   const value = cost.value > 0 ? group.tokens / cost.value : Number.POSITIVE_INFINITY;
   return { kind: cost.kind === 'lower_bound' ? 'upper_bound' : cost.kind, value };
 }

@@ -53,6 +53,7 @@ export function renderRankJson(report: RankReport): string {
       [c('total_margin')]: round(ranking.summary.totalMargin, MONEY),
       without_value: ranking.summary.withoutValue,
       unpriced: ranking.summary.unpriced,
+      without_gpu_time: ranking.summary.withoutGpuTime,
       text: summarySentence(ranking, currency),
     },
     notes: report.notes.map((note) => note.text),

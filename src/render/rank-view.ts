@@ -85,6 +85,7 @@ function rowCells(row: RankRow, shownCost: number, shownMargin: number): string[
 function verdict(row: RankRow): string {
   if (row.notJudged === 'no-value') return 'no value set';
   if (row.notJudged === 'unpriced') return 'unpriced';
+  if (row.notJudged === 'no-gpu-time') return 'no GPU time';
   if (!row.marginal) return 'ok';
   return row.reasons.includes('negative-margin') ? 'MARGINAL (loss)' : 'MARGINAL (share)';
 }
@@ -104,6 +105,9 @@ export function summarySentence(ranking: Ranking, currency: string): string {
   }
   if (summary.unpriced.length > 0) {
     sentence += ` Not judged, unpriced GPU usage: ${summary.unpriced.map((name) => safeText(name || '(none)')).join(', ')}.`;
+  }
+  if (summary.withoutGpuTime.length > 0) {
+    sentence += ` Not judged, inferences without GPU time: ${summary.withoutGpuTime.map((name) => safeText(name || '(none)')).join(', ')}.`;
   }
   if (ranking.rows.some((row) => row.costIsLowerBound)) {
     sentence +=

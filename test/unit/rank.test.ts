@@ -3,12 +3,40 @@ import { type RankInput, rankUseCases } from '../../src/core/rank.js';
 
 // Hand-worked: total priced cost 1250; value of the valued use cases 500 + 100 + 1000 + 300 = 1900.
 const useCases: RankInput[] = [
-  { useCase: 'chat', cost: 300, inferences: 1000, valuePerInference: 0.5 },
+  {
+    useCase: 'chat',
+    gpuHours: 1,
+    unpricedGpuHours: 0,
+    cost: 300,
+    inferences: 1000,
+    valuePerInference: 0.5,
+  },
   // The seed example: EUR 3 per inference against EUR 0.50 earned.
-  { useCase: 'summarise', cost: 600, inferences: 200, valuePerInference: 0.5 },
-  { useCase: 'search', cost: 100, inferences: 10_000, valuePerInference: 0.1 },
-  { useCase: 'vision', cost: 200, inferences: 100, valuePerInference: 3 },
-  { useCase: 'experimental', cost: 50, inferences: 10 },
+  {
+    useCase: 'summarise',
+    gpuHours: 1,
+    unpricedGpuHours: 0,
+    cost: 600,
+    inferences: 200,
+    valuePerInference: 0.5,
+  },
+  {
+    useCase: 'search',
+    gpuHours: 1,
+    unpricedGpuHours: 0,
+    cost: 100,
+    inferences: 10_000,
+    valuePerInference: 0.1,
+  },
+  {
+    useCase: 'vision',
+    gpuHours: 1,
+    unpricedGpuHours: 0,
+    cost: 200,
+    inferences: 100,
+    valuePerInference: 3,
+  },
+  { useCase: 'experimental', gpuHours: 1, unpricedGpuHours: 0, cost: 50, inferences: 10 },
 ];
 
 describe('rankUseCases', () => {
@@ -60,8 +88,22 @@ describe('rankUseCases', () => {
 
   it('does not judge an unpriced use case, and never counts it as free', () => {
     const ranking = rankUseCases([
-      { useCase: 'a', cost: 10, inferences: 10, valuePerInference: 2 },
-      { useCase: 'b', cost: null, inferences: 10, valuePerInference: 2 },
+      {
+        useCase: 'a',
+        gpuHours: 1,
+        unpricedGpuHours: 0,
+        cost: 10,
+        inferences: 10,
+        valuePerInference: 2,
+      },
+      {
+        useCase: 'b',
+        cost: null,
+        gpuHours: 1,
+        unpricedGpuHours: 1,
+        inferences: 10,
+        valuePerInference: 2,
+      },
     ]);
     expect(ranking.rows[1]).toMatchObject({ useCase: 'b', marginal: null, notJudged: 'unpriced' });
     expect(ranking.summary.unpriced).toEqual(['b']);
@@ -74,13 +116,28 @@ describe('rankUseCases', () => {
       {
         useCase: 'lossy',
         cost: 400,
-        partlyUnpriced: true,
+        gpuHours: 1,
+        unpricedGpuHours: 0.5,
         inferences: 200,
         valuePerInference: 0.5,
       },
       // Priced part 50 against value 1000: the unpriced rest could go either way.
-      { useCase: 'unsure', cost: 50, partlyUnpriced: true, inferences: 1000, valuePerInference: 1 },
-      { useCase: 'fine', cost: 550, inferences: 1000, valuePerInference: 1 },
+      {
+        useCase: 'unsure',
+        cost: 50,
+        gpuHours: 1,
+        unpricedGpuHours: 0.5,
+        inferences: 1000,
+        valuePerInference: 1,
+      },
+      {
+        useCase: 'fine',
+        gpuHours: 1,
+        unpricedGpuHours: 0,
+        cost: 550,
+        inferences: 1000,
+        valuePerInference: 1,
+      },
     ]);
     const byName = Object.fromEntries(partly.rows.map((row) => [row.useCase, row]));
     expect(byName.lossy).toMatchObject({
@@ -97,7 +154,14 @@ describe('rankUseCases', () => {
 
   it('counts cost without inferences as a negative margin', () => {
     const ranking = rankUseCases([
-      { useCase: 'idle', cost: 5, inferences: 0, valuePerInference: 1 },
+      {
+        useCase: 'idle',
+        gpuHours: 1,
+        unpricedGpuHours: 0,
+        cost: 5,
+        inferences: 0,
+        valuePerInference: 1,
+      },
     ]);
     expect(ranking.rows[0]).toMatchObject({
       totalMargin: -5,
@@ -109,12 +173,52 @@ describe('rankUseCases', () => {
 
   it('breaks ties by cost, then name, whatever the input order', () => {
     const tied: RankInput[] = [
-      { useCase: 'b', cost: 10, inferences: 10, valuePerInference: 2 },
-      { useCase: 'a', cost: 10, inferences: 10, valuePerInference: 2 },
-      { useCase: 'c', cost: 20, inferences: 15, valuePerInference: 2 },
+      {
+        useCase: 'b',
+        gpuHours: 1,
+        unpricedGpuHours: 0,
+        cost: 10,
+        inferences: 10,
+        valuePerInference: 2,
+      },
+      {
+        useCase: 'a',
+        gpuHours: 1,
+        unpricedGpuHours: 0,
+        cost: 10,
+        inferences: 10,
+        valuePerInference: 2,
+      },
+      {
+        useCase: 'c',
+        gpuHours: 1,
+        unpricedGpuHours: 0,
+        cost: 20,
+        inferences: 15,
+        valuePerInference: 2,
+      },
     ];
     const names = (input: RankInput[]) => rankUseCases(input).rows.map((r) => r.useCase);
     expect(names(tied)).toEqual(['c', 'a', 'b']);
     expect(names([...tied].reverse())).toEqual(['c', 'a', 'b']);
+  });
+
+  it('does not judge inferences without GPU time: their cost is missing, not zero', () => {
+    const ranking = rankUseCases([
+      {
+        useCase: 'ghost',
+        gpuHours: 0,
+        unpricedGpuHours: 0,
+        cost: 0,
+        inferences: 500,
+        valuePerInference: 1,
+      },
+    ]);
+    expect(ranking.rows[0]).toMatchObject({
+      costPerInference: null,
+      marginal: null,
+      notJudged: 'no-gpu-time',
+    });
+    expect(ranking.summary.withoutGpuTime).toEqual(['ghost']);
   });
 });
