@@ -46,7 +46,8 @@ export function rankView(report: RankReport): View {
     rows: ranking.rows.map((row, i) => rowCells(row, costs[i] ?? 0, margins[i] ?? 0)),
     totals: [
       'total',
-      fixed(summary.totalCost, 2),
+      // The priced cost of every use case: a lower bound when any of them is only partly priced.
+      `${ranking.rows.some((row) => row.costIsLowerBound || row.cost === null) ? '≥ ' : ''}${fixed(summary.totalCost, 2)}`,
       fixed(sumInferences(ranking), 0),
       '',
       '',
