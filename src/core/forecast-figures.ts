@@ -1,6 +1,7 @@
 // The money figures of a forecast by the unit-cost rule (unit-costs.ts): each is exact, a lower
 // bound when some of its GPU-hours have no rate, or undefined when none has. Pure.
-import type { ForecastResult, TrendPoint } from './forecast.js';
+import type { DayOutlook, ForecastResult, TrendPoint } from './forecast.js';
+import type { ProjectedUsage } from './forecast-projection.js';
 import { type Figure, groupCost } from './unit-costs.js';
 
 /** A projection: the remaining hours alone, and the month to date plus them. */
@@ -39,6 +40,25 @@ export function forecastFigures(result: ForecastResult): ForecastFigures {
     toDate: groupCost(actual),
     runRate: result.runRate ? projection(result.runRate) : null,
     trend: result.trend?.available ? projection(result.trend) : null,
+  };
+}
+
+/** What each projection puts on a day's remaining hours; null where it projects nothing. */
+export function dayFigures(day: DayOutlook): {
+  readonly runRate: Figure | null;
+  readonly trend: Figure | null;
+} {
+  const figure = (cost: number | null, usage: ProjectedUsage | null | undefined) =>
+    cost === null
+      ? null
+      : groupCost({
+          cost,
+          gpuHours: usage?.gpuHours ?? 0,
+          unpricedGpuHours: usage?.unpricedGpuHours ?? 0,
+        });
+  return {
+    runRate: figure(day.runRate, day.runRateUsage),
+    trend: figure(day.trend, day.trendUsage),
   };
 }
 

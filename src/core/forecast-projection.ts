@@ -58,8 +58,9 @@ export function runRateForecast(
   remaining: RemainingPrices,
   monthToDate: number,
   elapsedHours: number,
-): { forecast: RunRateForecast; perDay: number[] } {
+): { forecast: RunRateForecast; perDay: number[]; perDayUsage: ProjectedUsage[] } {
   const perDay = monthDays.map(() => 0);
+  const perDayUsage = monthDays.map(() => ({ gpuHours: 0, unpricedGpuHours: 0 }));
   let unpriced = 0;
   let projectedGpuHours = 0;
   const remainingHours = sum([...remaining.remainingHoursPerDay]);
@@ -71,6 +72,11 @@ export function runRateForecast(
     const gaps = remaining.unpricedHours.get(gpuType);
     perDay.forEach((_, d) => {
       perDay[d] = (perDay[d] ?? 0) + perHour * (prices?.[d] ?? 0);
+      const usage = perDayUsage[d];
+      if (usage) {
+        usage.gpuHours += perHour * (remaining.remainingHoursPerDay[d] ?? 0);
+        usage.unpricedGpuHours += perHour * (gaps?.[d] ?? 0);
+      }
       unpriced += perHour * (gaps?.[d] ?? 0);
     });
   }
@@ -78,6 +84,7 @@ export function runRateForecast(
   const monthHours = sum([...remaining.dayHours]);
   return {
     perDay,
+    perDayUsage,
     forecast: {
       monthToDate,
       elapsedHours,
@@ -89,6 +96,12 @@ export function runRateForecast(
       projectedUnpricedGpuHours: unpriced,
     },
   };
+}
+
+/** GPU-hours a projection puts on a day's remaining hours, and those of them without a rate. */
+export interface ProjectedUsage {
+  gpuHours: number;
+  unpricedGpuHours: number;
 }
 
 /** A day's GPU-hours of one type. */

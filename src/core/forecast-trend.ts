@@ -8,7 +8,7 @@ import type {
   TrendPoint,
   TrendUnavailable,
 } from './forecast.js';
-import { type RemainingPrices, usageOf } from './forecast-projection.js';
+import { type ProjectedUsage, type RemainingPrices, usageOf } from './forecast-projection.js';
 import { rateOf } from './prices.js';
 import { leastSquares, rSquared, studentTQuantile, sum } from './stats.js';
 
@@ -16,7 +16,12 @@ const MIN_TREND_DAYS = 3;
 const DEFAULT_CONFIDENCE = 0.8;
 
 export type TrendOutcome =
-  | { available: true; forecast: TrendForecast; perDay: number[] }
+  | {
+      available: true;
+      forecast: TrendForecast;
+      perDay: number[];
+      perDayUsage: ProjectedUsage[];
+    }
   | { available: false; unavailable: TrendUnavailable };
 
 export function trendForecast(
@@ -75,17 +80,20 @@ export function trendForecast(
       ),
     ),
   );
-  let projectedUnpriced = 0;
-  let projectedGpuHours = 0;
+  const perDayUsage = monthDays.map(() => ({ gpuHours: 0, unpricedGpuHours: 0 }));
   lines.forEach((line, g) => {
     const gaps = remaining.unpricedHours.get(gpuTypes[g] ?? '');
     monthDays.forEach((_, d) => {
       const dayHours = remaining.dayHours[d] ?? 1;
       const daily = line.intercept + line.slope * (monthX[d] ?? 0);
-      projectedUnpriced += ((gaps?.[d] ?? 0) / dayHours) * daily;
-      projectedGpuHours += ((remaining.remainingHoursPerDay[d] ?? 0) / dayHours) * daily;
+      const usage = perDayUsage[d];
+      if (!usage) return;
+      usage.unpricedGpuHours += ((gaps?.[d] ?? 0) / dayHours) * daily;
+      usage.gpuHours += ((remaining.remainingHoursPerDay[d] ?? 0) / dayHours) * daily;
     });
   });
+  const projectedUnpriced = sum(perDayUsage.map((usage) => usage.unpricedGpuHours));
+  const projectedGpuHours = sum(perDayUsage.map((usage) => usage.gpuHours));
 
   const df = n - 2;
   const a = weights.map((w) => sum(w));
@@ -130,6 +138,7 @@ export function trendForecast(
   return {
     available: true,
     perDay,
+    perDayUsage,
     forecast: {
       available: true,
       monthToDate,

@@ -39,7 +39,7 @@
 // - Budget: projected total - budget (positive = over), and the first day whose cumulative actual
 //   plus projected cost exceeds the budget. A month that has ended is judged on its actual.
 
-import { remainingPrices, runRateForecast } from './forecast-projection.js';
+import { type ProjectedUsage, remainingPrices, runRateForecast } from './forecast-projection.js';
 import { trendForecast } from './forecast-trend.js';
 import type { CatalogueUse, Note } from './report.js';
 import { sum } from './stats.js';
@@ -140,10 +140,15 @@ export interface DayOutlook {
   readonly endMs: number;
   /** Cost of the day's closed hours; null for a day with none yet. */
   readonly actual: number | null;
-  /** Projected cost of the day's hours still to come (0 for a closed day). */
+  /** Projected cost of the priced part of the day's hours still to come (0 for a closed day). */
   readonly runRate: number | null;
   readonly trend: number | null;
+  /** GPU-hours each projection puts on those hours, and those without a rate; null: none. */
+  readonly runRateUsage?: ProjectedUsage | null;
+  readonly trendUsage?: ProjectedUsage | null;
 }
+
+const NO_PROJECTED_USAGE: ProjectedUsage = Object.freeze({ gpuHours: 0, unpricedGpuHours: 0 });
 
 export interface BudgetCheck {
   readonly total: number;
@@ -234,6 +239,8 @@ export function forecastMonth(input: ForecastInput): ForecastResult {
     actual: d.startMs < closedUntilMs ? d.cost : null,
     runRate: runRate.perDay[i] ?? 0,
     trend: trend.available ? (trend.perDay[i] ?? 0) : null,
+    runRateUsage: runRate.perDayUsage[i] ?? NO_PROJECTED_USAGE,
+    trendUsage: trend.available ? (trend.perDayUsage[i] ?? NO_PROJECTED_USAGE) : null,
   }));
 
   let budget: BudgetOutcome | undefined;

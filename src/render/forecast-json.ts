@@ -1,6 +1,6 @@
 // The forecast as JSON for programs: every figure with the inputs that made it, snake_case.
-import type { BudgetCheck, ForecastReport, ForecastResult } from '../core/forecast.js';
-import { fitDayCost, forecastFigures, isUnpriced } from '../core/forecast-figures.js';
+import type { BudgetCheck, DayOutlook, ForecastReport, ForecastResult } from '../core/forecast.js';
+import { dayFigures, fitDayCost, forecastFigures, isUnpriced } from '../core/forecast-figures.js';
 import { exactValue, type Figure } from '../core/unit-costs.js';
 import { localDate } from './forecast-view.js';
 import { currencyField, isoInZone, round } from './format.js';
@@ -55,8 +55,16 @@ function resultJson(result: ForecastResult, currency: string, tz: string) {
   const figures = forecastFigures(result);
   const unpriced = isUnpriced(figures);
   const figureOrNull = (name: string, value: Figure | undefined) =>
-    value === undefined ? money(name, null) : figure(name, value);
+    value === undefined ? { ...money(name, null), [`${name}_kind`]: null } : figure(name, value);
   const exactTrend = figures.trend !== null && exactValue(figures.trend.total) !== null;
+  // A day's projections by the same rule: null and unpriced where none of it has a rate.
+  const dayProjections = (day: DayOutlook) => {
+    const projected = dayFigures(day);
+    return {
+      ...figureOrNull('projected_run_rate', projected.runRate ?? undefined),
+      ...figureOrNull('projected_trend', projected.trend ?? undefined),
+    };
+  };
   const budgetJson = (check: BudgetCheck | undefined) =>
     check === undefined
       ? undefined
@@ -153,10 +161,7 @@ function resultJson(result: ForecastResult, currency: string, tz: string) {
       date: date(day.startMs),
       hours: (day.endMs - day.startMs) / 3_600_000,
       [currencyField('actual', currency)]: day.actual === null ? null : round(day.actual, MONEY),
-      [currencyField('projected_run_rate', currency)]:
-        day.runRate === null ? null : round(day.runRate, MONEY),
-      [currencyField('projected_trend', currency)]:
-        day.trend === null ? null : round(day.trend, MONEY),
+      ...dayProjections(day),
     })),
   };
 }

@@ -107,6 +107,21 @@ describe('forecast of a GPU type the next catalogue version does not price', () 
       forecast_kind: 'lower_bound',
       projected_unpriced_gpu_hours: 300,
     });
+    // Each remaining day: A100 24 GPU-hours x 2 = 48 EUR beside H200's 12 unpriced GPU-hours.
+    const remainingDay = json.days.find((day: { date: string }) => day.date === '2026-11-06');
+    expect(remainingDay).toMatchObject({
+      projected_run_rate_eur: 48,
+      projected_run_rate_kind: 'lower_bound',
+      projected_trend_eur: 48,
+      projected_trend_kind: 'lower_bound',
+    });
+    const h200Day = h200.days.find((day: { date: string }) => day.date === '2026-11-06');
+    expect(h200Day).toMatchObject({
+      projected_run_rate_eur: null,
+      projected_run_rate_kind: 'unpriced',
+      projected_trend_eur: null,
+      projected_trend_kind: 'unpriced',
+    });
     for (const day of h200.trend.fit_days as FitDay[]) {
       expect(day).toMatchObject({ cost_eur: null, cost_kind: 'unpriced', unpriced_gpu_hours: 12 });
     }
