@@ -50,7 +50,9 @@ export function gateCommand(): Command {
       'Checks cost against limits. Exit 0 when every check passes, 1 when any is breached, ' +
         '2 for bad usage, config or catalogue, 3 when the data source failed. A check that ' +
         'cannot be measured (no usage, no GPU time, unpriced usage) fails: a gate never ' +
-        'passes on data it could not read. Checks come from the flags, else from the "gates" ' +
+        'passes on data it could not read. Nor on a bound: a cost, cost per inference or ' +
+        'forecast of partly unpriced GPU time is only a lower bound, which fails a maximum ' +
+        '(breaching it when even the bound is over). Checks come from the flags, else from the "gates" ' +
         'section of ml-cost.config.json. With GITHUB_STEP_SUMMARY set, the Markdown summary ' +
         'is appended to that file.',
     )
@@ -68,7 +70,7 @@ export function gateCommand(): Command {
     )
     .option(
       '--max-unpriced-share <percent>',
-      'GPU time without a rate allowed, in % of GPU-hours (default 0: any unpriced usage fails)',
+      'GPU time without a rate allowed, in % of GPU-hours (default 0: any unpriced usage fails); cost limits still fail on a bound',
     )
     .option(
       '--use-case <name>',
