@@ -1,42 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { type RankInput, rankUseCases } from '../../src/core/rank.js';
+import { priced } from '../helpers/usage-report.js';
 
 // Hand-worked: total priced cost 1250; value of the valued use cases 500 + 100 + 1000 + 300 = 1900.
 const useCases: RankInput[] = [
-  {
-    useCase: 'chat',
-    gpuHours: 1,
-    unpricedGpuHours: 0,
-    cost: 300,
-    inferences: 1000,
-    valuePerInference: 0.5,
-  },
+  priced('chat', 300, 1000, 0.5),
   // The seed example: EUR 3 per inference against EUR 0.50 earned.
-  {
-    useCase: 'summarise',
-    gpuHours: 1,
-    unpricedGpuHours: 0,
-    cost: 600,
-    inferences: 200,
-    valuePerInference: 0.5,
-  },
-  {
-    useCase: 'search',
-    gpuHours: 1,
-    unpricedGpuHours: 0,
-    cost: 100,
-    inferences: 10_000,
-    valuePerInference: 0.1,
-  },
-  {
-    useCase: 'vision',
-    gpuHours: 1,
-    unpricedGpuHours: 0,
-    cost: 200,
-    inferences: 100,
-    valuePerInference: 3,
-  },
-  { useCase: 'experimental', gpuHours: 1, unpricedGpuHours: 0, cost: 50, inferences: 10 },
+  priced('summarise', 600, 200, 0.5),
+  priced('search', 100, 10_000, 0.1),
+  priced('vision', 200, 100, 3),
+  priced('experimental', 50, 10),
 ];
 
 describe('rankUseCases', () => {
@@ -88,14 +61,7 @@ describe('rankUseCases', () => {
 
   it('does not judge an unpriced use case, and never counts it as free', () => {
     const ranking = rankUseCases([
-      {
-        useCase: 'a',
-        gpuHours: 1,
-        unpricedGpuHours: 0,
-        cost: 10,
-        inferences: 10,
-        valuePerInference: 2,
-      },
+      priced('a', 10, 10, 2),
       {
         useCase: 'b',
         cost: null,
@@ -130,14 +96,7 @@ describe('rankUseCases', () => {
         inferences: 1000,
         valuePerInference: 1,
       },
-      {
-        useCase: 'fine',
-        gpuHours: 1,
-        unpricedGpuHours: 0,
-        cost: 550,
-        inferences: 1000,
-        valuePerInference: 1,
-      },
+      priced('fine', 550, 1000, 1),
     ]);
     const byName = Object.fromEntries(partly.rows.map((row) => [row.useCase, row]));
     expect(byName.lossy).toMatchObject({
@@ -153,16 +112,7 @@ describe('rankUseCases', () => {
   });
 
   it('counts cost without inferences as a negative margin', () => {
-    const ranking = rankUseCases([
-      {
-        useCase: 'idle',
-        gpuHours: 1,
-        unpricedGpuHours: 0,
-        cost: 5,
-        inferences: 0,
-        valuePerInference: 1,
-      },
-    ]);
+    const ranking = rankUseCases([priced('idle', 5, 0, 1)]);
     expect(ranking.rows[0]).toMatchObject({
       totalMargin: -5,
       costPerInference: null,
@@ -173,30 +123,9 @@ describe('rankUseCases', () => {
 
   it('breaks ties by cost, then name, whatever the input order', () => {
     const tied: RankInput[] = [
-      {
-        useCase: 'b',
-        gpuHours: 1,
-        unpricedGpuHours: 0,
-        cost: 10,
-        inferences: 10,
-        valuePerInference: 2,
-      },
-      {
-        useCase: 'a',
-        gpuHours: 1,
-        unpricedGpuHours: 0,
-        cost: 10,
-        inferences: 10,
-        valuePerInference: 2,
-      },
-      {
-        useCase: 'c',
-        gpuHours: 1,
-        unpricedGpuHours: 0,
-        cost: 20,
-        inferences: 15,
-        valuePerInference: 2,
-      },
+      priced('b', 10, 10, 2),
+      priced('a', 10, 10, 2),
+      priced('c', 20, 15, 2),
     ];
     const names = (input: RankInput[]) => rankUseCases(input).rows.map((r) => r.useCase);
     expect(names(tied)).toEqual(['c', 'a', 'b']);
