@@ -65,13 +65,15 @@ function resultJson(result: ForecastResult, currency: string, tz: string) {
       ...figureOrNull('projected_trend', projected.trend ?? undefined),
     };
   };
-  const budgetJson = (check: BudgetCheck | undefined) =>
+  // A budget judged on a lower bound is over by at least over_budget, or not decided.
+  const budgetJson = (check: BudgetCheck | undefined, total: Figure | undefined) =>
     check === undefined
       ? undefined
       : {
           ...money('total', check.total),
           ...money('over_budget', check.difference),
           crossed_on: check.crossedOnMs === null ? null : date(check.crossedOnMs),
+          total_kind: total === undefined || total.kind === 'undefined' ? 'unpriced' : total.kind,
         };
   return {
     status: result.status,
@@ -152,9 +154,9 @@ function resultJson(result: ForecastResult, currency: string, tz: string) {
     budget: budget
       ? {
           ...money('amount', budget.amount),
-          actual: budgetJson(budget.actual) ?? null,
-          run_rate: budgetJson(budget.runRate) ?? null,
-          trend: budgetJson(budget.trend) ?? null,
+          actual: budgetJson(budget.actual, figures.toDate) ?? null,
+          run_rate: budgetJson(budget.runRate, figures.runRate?.total) ?? null,
+          trend: budgetJson(budget.trend, figures.trend?.total) ?? null,
         }
       : null,
     days: result.days.map((day) => ({

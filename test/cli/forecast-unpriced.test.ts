@@ -127,6 +127,24 @@ describe('forecast of a GPU type the next catalogue version does not price', () 
     }
   });
 
+  it('says a budget judged on a lower bound is judged on a lower bound', async () => {
+    const result = await runCli(
+      ['forecast', '--source', source, '--catalogue', catalogue, '--month', '2026-11'].concat([
+        '--as-of',
+        AS_OF,
+        '--budget',
+        '2000',
+        '--format',
+        'json',
+      ]),
+      { env: { ML_COST_NOW: '2026-11-20T00:00:00Z' } },
+    );
+    const { budget } = JSON.parse(result.stdout);
+    // 1680 - 2000: under by the priced part, which decides nothing.
+    expect(budget.run_rate).toMatchObject({ over_budget_eur: -320, total_kind: 'lower_bound' });
+    expect(budget.trend).toMatchObject({ over_budget_eur: -320, total_kind: 'lower_bound' });
+  });
+
   it('marks the bounds in the table and says what is unpriced', async () => {
     const result = await forecast('table');
     expect(result.stdout).toMatch(/H200\s*│\s*240\.00\s*│\s*≥ 240\.00\s*│\s*≥ 240\.00\s*│\s*–\s*│/);
