@@ -4,9 +4,8 @@
 
 import { Command, Option } from 'commander';
 import type { GateLimitsConfig, GatesConfig } from '../config.js';
-import type { ForecastResult } from '../core/forecast.js';
-import type { GateBasis, GateCheck, GateResult, ScopeUsage } from '../core/gate.js';
-import { compareText } from '../core/order.js';
+import type { GateBasis, GateResult, ScopeUsage } from '../core/gate.js';
+import type { GateRequest, ScopeForecast, ScopeLimits } from '../core/gate-plan.js';
 import type { UsageReport } from '../core/report.js';
 import type { Window } from '../core/types.js';
 import { GateBreach, SourceError, UsageError } from '../errors.js';
@@ -51,7 +50,9 @@ export function gateCommand(): Command {
       'Checks cost against limits. Exit 0 when every check passes, 1 when any is breached, ' +
         '2 for bad usage, config or catalogue, 3 when the data source failed. A check that ' +
         'cannot be measured (no usage, no GPU time, unpriced usage) fails: a gate never ' +
-        'passes on data it could not read. Checks come from the flags, else from the "gates" ' +
+        'passes on data it could not read. Nor on a bound: a cost, cost per inference or ' +
+        'forecast of partly unpriced GPU time is only a lower bound, which fails a maximum ' +
+        '(breaching it when even the bound is over). Checks come from the flags, else from the "gates" ' +
         'section of ml-cost.config.json. With GITHUB_STEP_SUMMARY set, the Markdown summary ' +
         'is appended to that file.',
     )
@@ -69,7 +70,7 @@ export function gateCommand(): Command {
     )
     .option(
       '--max-unpriced-share <percent>',
-      'GPU time without a rate allowed, in % of GPU-hours (default 0: any unpriced usage fails)',
+      'GPU time without a rate allowed, in % of GPU-hours (default 0: any unpriced usage fails); cost limits still fail on a bound',
     )
     .option(
       '--use-case <name>',
@@ -97,46 +98,6 @@ Config (ml-cost.config.json), used when no check flag is given:
   });
 }
 
-interface ScopeLimits {
-  budget?: number;
-  maxCostPerInference?: number;
-  minTokensPerCost?: number;
-  /** Fraction 0..1. */
-  maxUnpricedShare?: number;
-}
-
-function checksOf(limits: ScopeLimits, useCase: string | undefined, basis: GateBasis): GateCheck[] {
-  const scope = useCase === undefined ? {} : { useCase };
-  const checks: GateCheck[] = [];
-  if (limits.budget !== undefined) {
-    checks.push({ metric: 'cost', limit: limits.budget, basis, ...scope });
-  }
-  if (limits.maxCostPerInference !== undefined) {
-    checks.push({
-      metric: 'cost_per_inference',
-      limit: limits.maxCostPerInference,
-      basis: 'actual',
-      ...scope,
-    });
-  }
-  if (limits.minTokensPerCost !== undefined) {
-    checks.push({
-      metric: 'tokens_per_cost',
-      limit: limits.minTokensPerCost,
-      basis: 'actual',
-      ...scope,
-    });
-  }
-  // Always checked, 0 unless raised: unpriced usage would otherwise pass as free.
-  checks.push({
-    metric: 'unpriced_share',
-    limit: limits.maxUnpricedShare ?? 0,
-    basis: 'actual',
-    ...scope,
-  });
-  return checks;
-}
-
 function parsePercent(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
   const value = parseAmount(text.trim().replace(/%$/, ''), flag);
@@ -146,79 +107,59 @@ function parsePercent(text: string | undefined, flag: string): number | undefine
   return value === undefined ? undefined : value / 100;
 }
 
-export interface GatePlan {
-  readonly checks: readonly GateCheck[];
-  readonly period?: string;
-  readonly basis: GateBasis;
-}
-
-/** Checks from the flags when any limit flag is given, else from the config's gates section. */
-export function planGate(
-  flags: GateFlags,
-  gatesConfig: GatesConfig | undefined,
-  configPath: string | null,
-): GatePlan {
-  const fromFlags: ScopeLimits = {
-    budget: parseAmount(flags.budget, '--budget'),
-    maxCostPerInference: parseAmount(flags.maxCostPerInference, '--max-cost-per-inference'),
-    minTokensPerCost: parseAmount(flags.minTokensPerEur, '--min-tokens-per-eur'),
-  };
-  const maxUnpricedShare = parsePercent(flags.maxUnpricedShare, '--max-unpriced-share');
-  const hasFlagLimits = Object.values(fromFlags).some((value) => value !== undefined);
-
-  if (hasFlagLimits || gatesConfig === undefined) {
-    if (!hasFlagLimits && maxUnpricedShare === undefined) {
-      throw new UsageError(
-        'no checks: give --budget, --max-cost-per-inference, --min-tokens-per-eur or --max-unpriced-share, or a "gates" section in ml-cost.config.json',
-      );
-    }
-    const limits = { ...fromFlags, maxUnpricedShare };
-    const scopes = flags.useCase?.length ? flags.useCase : [undefined];
-    const basis = flags.on ?? 'actual';
-    return { basis, checks: scopes.flatMap((useCase) => checksOf(limits, useCase, basis)) };
-  }
-
-  // Validated with the rest of ml-cost.config.json when it was loaded.
-  const gates = gatesConfig;
-  const basis: GateBasis = flags.on ?? gates.on ?? 'actual';
-  const limitsOf = (section: GateLimitsConfig): ScopeLimits => ({
+function limitsOf(section: GateLimitsConfig): ScopeLimits {
+  return {
     budget: section.budget,
     maxCostPerInference: section.max_cost_per_inference,
     minTokensPerCost: section.min_tokens_per_eur,
     maxUnpricedShare:
-      maxUnpricedShare ??
-      (section.max_unpriced_share === undefined ? undefined : section.max_unpriced_share / 100),
-  });
-  const useCases = Object.entries(gates.use_cases ?? {}).sort(([a], [b]) => compareText(a, b));
-  let checks = [
-    ...checksOf(limitsOf(gates), undefined, basis),
-    ...useCases.flatMap(([useCase, section]) => checksOf(limitsOf(section), useCase, basis)),
-  ];
-  // Without limit flags, --use-case picks those use cases' sections of the config.
-  const wanted = flags.useCase;
-  if (wanted?.length) {
-    checks = checks.filter(
-      (check) => check.useCase !== undefined && wanted.includes(check.useCase),
-    );
-    if (checks.length === 0) {
-      throw new UsageError(
-        `--use-case ${wanted.join(', ')}: no such use case under gates.use_cases in ${configPath ?? 'the config'}; give limit flags to check it`,
-      );
-    }
-  }
-  return { basis, checks, ...(gates.period !== undefined ? { period: gates.period } : {}) };
+      section.max_unpriced_share === undefined ? undefined : section.max_unpriced_share / 100,
+  };
+}
+
+/** The gate's plan from its flags and the config's gates section (validated when loaded). */
+function gateRequest(
+  flags: GateFlags,
+  gates: GatesConfig | undefined,
+  configPath: string | null,
+): GateRequest {
+  return {
+    flagLimits: {
+      budget: parseAmount(flags.budget, '--budget'),
+      maxCostPerInference: parseAmount(flags.maxCostPerInference, '--max-cost-per-inference'),
+      minTokensPerCost: parseAmount(flags.minTokensPerEur, '--min-tokens-per-eur'),
+      maxUnpricedShare: parsePercent(flags.maxUnpricedShare, '--max-unpriced-share'),
+    },
+    ...(flags.useCase ? { useCases: flags.useCase } : {}),
+    ...(flags.on ? { basis: flags.on } : {}),
+    ...(gates
+      ? {
+          configured: {
+            limits: limitsOf(gates),
+            ...(gates.on ? { basis: gates.on } : {}),
+            ...(gates.period !== undefined ? { period: gates.period } : {}),
+            useCases: Object.fromEntries(
+              Object.entries(gates.use_cases ?? {}).map(([name, section]) => [
+                name,
+                limitsOf(section),
+              ]),
+            ),
+          },
+        }
+      : {}),
+    configName: configPath ?? 'the config',
+  };
 }
 
 async function runGate(flags: GateFlags): Promise<void> {
   const filters = parseFilters(flags.filter);
   const context = await createContext(flags);
-  const plan = planGate(flags, context.config.gates, context.configPath);
+  const { planGate, forecastScopes } = await import('../core/gate-plan.js');
+  const plan = planGate(gateRequest(flags, context.config.gates, context.configPath));
   const window = await commandWindow(flags, context, plan.period ?? 'this-month');
-  const forecastScopes = plan.checks
-    .filter((check) => check.metric === 'cost' && check.basis === 'forecast')
-    .map((check) => check.useCase);
+  const scopes = forecastScopes(plan.checks);
   // Refused before any query: a forecast gate judges one calendar month.
-  if (forecastScopes.length > 0) await forecastMonthOf(window);
+  if (scopes.length > 0) await forecastMonthOf(window);
   const [{ buildUsageReport }, gate] = await Promise.all([
     import('../pipeline.js'),
     import('../core/gate.js'),
@@ -234,15 +175,15 @@ async function runGate(flags: GateFlags): Promise<void> {
   refusePartial(report.partial);
 
   const forecasts =
-    forecastScopes.length > 0
+    scopes.length > 0
       ? await forecastCosts(context, report, filters, flags.catalogueVersion, {
-          perUseCase: forecastScopes.some((useCase) => useCase !== undefined),
+          perUseCase: scopes.some((useCase) => useCase !== undefined),
         })
       : undefined;
   const usageOf = (useCase: string | undefined): ScopeUsage => {
     const usage = gate.scopeUsage(report, useCaseLabel, useCase);
     const forecast = forecasts?.get(useCase);
-    return forecast === undefined ? usage : { ...usage, forecastCost: forecast.cost };
+    return forecast?.cost === undefined ? usage : { ...usage, forecastCost: forecast.cost };
   };
   const result = gate.evaluateGate(plan.checks, usageOf);
 
@@ -268,17 +209,9 @@ function breachMessage(result: GateResult): string {
   return `gate breached: ${failed} of ${result.results.length} checks failed`;
 }
 
-interface ScopeForecast {
-  readonly cost: number | null;
-  /** Which projection the cost is: the higher of run-rate and trend, or the actual of an ended month. */
-  readonly basis: string;
-}
-
 /**
  * End-of-month forecasts for the whole window and, when a check needs them, for each use case,
- * from the forecast command's pipeline. The gate holds the budget against the higher of the
- * run-rate and the trend projections: a gate that fails closed should not pick the kinder one.
- * A budget on the whole window alone needs no per-use-case days: with 10,000 use cases that
+ * from the forecast command's pipeline (forecastToHold says which projection counts). A budget on the whole window alone needs no per-use-case days: with 10,000 use cases that
  * made the gate fetch 10,000 times more series (7.7 s instead of under 1 s).
  */
 async function forecastCosts(
@@ -288,9 +221,9 @@ async function forecastCosts(
   catalogueVersion: string | undefined,
   options: { readonly perUseCase: boolean },
 ): Promise<Map<string | undefined, ScopeForecast>> {
-  const [{ buildForecastReport }, { isUnpriced }] = await Promise.all([
+  const [{ buildForecastReport }, { forecastToHold }] = await Promise.all([
     import('./forecast.js'),
-    import('../core/forecast.js'),
+    import('../core/gate-plan.js'),
   ]);
   const month = await forecastMonthOf(report.window);
   const forecast = await buildForecastReport(context, {
@@ -301,13 +234,10 @@ async function forecastCosts(
   });
   refusePartial(forecast.partial);
   const scopes = new Map<string | undefined, ScopeForecast>();
-  // GPU time with no price at all has no forecast cost: the check is then unmeasured, and fails.
-  const scopeForecast = (result: ForecastResult): ScopeForecast =>
-    isUnpriced(result) ? { cost: null, basis: 'unpriced' } : projected(result);
-  scopes.set(undefined, scopeForecast(forecast.total));
+  scopes.set(undefined, forecastToHold(forecast.total));
   for (const { group, result } of forecast.groups) {
     const useCase = group[context.labels.useCase];
-    if (useCase !== undefined) scopes.set(useCase, scopeForecast(result));
+    if (useCase !== undefined) scopes.set(useCase, forecastToHold(result));
   }
   return scopes;
 }
@@ -323,15 +253,6 @@ async function forecastMonthOf(window: Window): Promise<string> {
     );
   }
   return month;
-}
-
-function projected(result: ForecastResult): ScopeForecast {
-  if (result.status === 'ended') return { cost: result.actual.cost, basis: 'actual, month ended' };
-  const candidates: [string, number][] = [];
-  if (result.runRate) candidates.push(['run-rate', result.runRate.total]);
-  if (result.trend?.available) candidates.push(['trend', result.trend.total]);
-  const [best] = candidates.sort((a, b) => b[1] - a[1]);
-  return best ? { cost: best[1], basis: best[0] } : { cost: null, basis: 'none' };
 }
 
 async function deliverGate(report: GateReport, flags: GateFlags): Promise<void> {

@@ -88,7 +88,8 @@ async function runRank(flags: RankFlags): Promise<void> {
     return {
       useCase,
       cost: row.cost,
-      partlyUnpriced: row.unpricedGpuHours > 0,
+      gpuHours: row.gpuHours,
+      unpricedGpuHours: row.unpricedGpuHours,
       inferences: row.inferences,
       ...(value !== undefined ? { valuePerInference: value } : {}),
     };

@@ -58,16 +58,25 @@ export function runRateForecast(
   remaining: RemainingPrices,
   monthToDate: number,
   elapsedHours: number,
-): { forecast: RunRateForecast; perDay: number[] } {
+): { forecast: RunRateForecast; perDay: number[]; perDayUsage: ProjectedUsage[] } {
   const perDay = monthDays.map(() => 0);
+  const perDayUsage = monthDays.map(() => ({ gpuHours: 0, unpricedGpuHours: 0 }));
   let unpriced = 0;
+  let projectedGpuHours = 0;
+  const remainingHours = sum([...remaining.remainingHoursPerDay]);
   for (const gpuType of gpuTypes) {
     const usedHours = sum(monthDays.map((d) => usageOf(d, gpuType)));
     const perHour = usedHours / elapsedHours;
+    projectedGpuHours += perHour * remainingHours;
     const prices = remaining.priceHours.get(gpuType);
     const gaps = remaining.unpricedHours.get(gpuType);
     perDay.forEach((_, d) => {
       perDay[d] = (perDay[d] ?? 0) + perHour * (prices?.[d] ?? 0);
+      const usage = perDayUsage[d];
+      if (usage) {
+        usage.gpuHours += perHour * (remaining.remainingHoursPerDay[d] ?? 0);
+        usage.unpricedGpuHours += perHour * (gaps?.[d] ?? 0);
+      }
       unpriced += perHour * (gaps?.[d] ?? 0);
     });
   }
@@ -75,6 +84,7 @@ export function runRateForecast(
   const monthHours = sum([...remaining.dayHours]);
   return {
     perDay,
+    perDayUsage,
     forecast: {
       monthToDate,
       elapsedHours,
@@ -82,9 +92,16 @@ export function runRateForecast(
       hourlyCost: monthToDate / elapsedHours,
       projectedRemaining,
       total: monthToDate + projectedRemaining,
+      projectedGpuHours,
       projectedUnpricedGpuHours: unpriced,
     },
   };
+}
+
+/** GPU-hours a projection puts on a day's remaining hours, and those of them without a rate. */
+export interface ProjectedUsage {
+  gpuHours: number;
+  unpricedGpuHours: number;
 }
 
 /** A day's GPU-hours of one type. */

@@ -1,8 +1,14 @@
 // The trend projection: least-squares lines through daily GPU-hours per GPU type, priced hour
 // by hour, with a prediction interval. Pure; the definitions are in forecast.ts.
 
-import type { ForecastDay, ForecastInput, TrendForecast, TrendUnavailable } from './forecast.js';
-import { type RemainingPrices, usageOf } from './forecast-projection.js';
+import type {
+  ForecastDay,
+  ForecastInput,
+  TrendForecast,
+  TrendPoint,
+  TrendUnavailable,
+} from './forecast.js';
+import { type ProjectedUsage, type RemainingPrices, usageOf } from './forecast-projection.js';
 import { rateOf } from './prices.js';
 import { leastSquares, rSquared, studentTQuantile, sum } from './stats.js';
 
@@ -10,7 +16,12 @@ const MIN_TREND_DAYS = 3;
 const DEFAULT_CONFIDENCE = 0.8;
 
 export type TrendOutcome =
-  | { available: true; forecast: TrendForecast; perDay: number[] }
+  | {
+      available: true;
+      forecast: TrendForecast;
+      perDay: number[];
+      perDayUsage: ProjectedUsage[];
+    }
   | { available: false; unavailable: TrendUnavailable };
 
 export function trendForecast(
@@ -69,14 +80,20 @@ export function trendForecast(
       ),
     ),
   );
-  let projectedUnpriced = 0;
+  const perDayUsage = monthDays.map(() => ({ gpuHours: 0, unpricedGpuHours: 0 }));
   lines.forEach((line, g) => {
     const gaps = remaining.unpricedHours.get(gpuTypes[g] ?? '');
     monthDays.forEach((_, d) => {
-      const share = (gaps?.[d] ?? 0) / (remaining.dayHours[d] ?? 1);
-      projectedUnpriced += share * (line.intercept + line.slope * (monthX[d] ?? 0));
+      const dayHours = remaining.dayHours[d] ?? 1;
+      const daily = line.intercept + line.slope * (monthX[d] ?? 0);
+      const usage = perDayUsage[d];
+      if (!usage) return;
+      usage.unpricedGpuHours += ((gaps?.[d] ?? 0) / dayHours) * daily;
+      usage.gpuHours += ((remaining.remainingHoursPerDay[d] ?? 0) / dayHours) * daily;
     });
   });
+  const projectedUnpriced = sum(perDayUsage.map((usage) => usage.unpricedGpuHours));
+  const projectedGpuHours = sum(perDayUsage.map((usage) => usage.gpuHours));
 
   const df = n - 2;
   const a = weights.map((w) => sum(w));
@@ -98,12 +115,20 @@ export function trendForecast(
   const halfWidth = tQuantile * Math.sqrt(Math.max(variance, 0));
 
   const reference = remaining.reference;
-  const referencePrice = (gpuType: string) => rateOf(reference, gpuType) ?? 0;
-  const points = fitDays.map((f) => ({
-    startMs: f.day.startMs,
-    x: f.x,
-    cost: sum(gpuTypes.map((g) => referencePrice(g) * usageOf(f.day, g))),
-  }));
+  // A type the reference version has no rate for stays visible as unpriced GPU-hours of the
+  // day, never as a cost of 0.
+  const points = fitDays.map((f): TrendPoint => {
+    let cost = 0;
+    let unpricedGpuHours = 0;
+    for (const gpuType of gpuTypes) {
+      const rate = rateOf(reference, gpuType);
+      const hours = usageOf(f.day, gpuType);
+      if (rate === undefined) unpricedGpuHours += hours;
+      else cost += rate * hours;
+    }
+    const gpuHours = sum(gpuTypes.map((g) => usageOf(f.day, g)));
+    return { startMs: f.day.startMs, x: f.x, cost, gpuHours, unpricedGpuHours };
+  });
   const costLine = leastSquares(
     xs,
     points.map((p) => p.cost),
@@ -113,6 +138,7 @@ export function trendForecast(
   return {
     available: true,
     perDay,
+    perDayUsage,
     forecast: {
       available: true,
       monthToDate,
@@ -133,6 +159,7 @@ export function trendForecast(
       total,
       interval: { lower: total - halfWidth, upper: total + halfWidth, halfWidth },
       referenceVersion: reference?.version ?? null,
+      projectedGpuHours,
       projectedUnpricedGpuHours: projectedUnpriced,
     },
   };

@@ -22,7 +22,8 @@
 //   the line's full daily value. The line may be negative; it is not clipped (that would bend the
 //   literal definition).
 // - The trend's slope, intercept, R² and fit points are reported in money at the prices in force at
-//   the first remaining hour (the reference version).
+//   the first remaining hour (the reference version). A fit day's GPU-hours of a type that version
+//   has no rate for are reported as unpriced beside the day's priced cost, never costed at 0.
 // - Interval: the prediction interval of the sum of the remaining days, with day-to-day noise
 //   independent between days and correlated between GPU types (covariance estimated from the
 //   per-type residuals with n - 2 degrees of freedom). For W[g][d] = price-weighted share of day d
@@ -33,11 +34,12 @@
 //     t × s × √(m + m²/n + (Σ_d (x_d - x̄))² / Sxx), s² = SSE / (n - 2).
 // - Fewer than 3 fit days: no trend (reason 'too-few-days'); run-rate is still given.
 // - Unpriced usage (a GPU type without a rate in the version in force) is never costed as zero:
-//   its GPU-hours, actual and projected, are reported beside the priced cost.
+//   its GPU-hours, actual and projected, are reported beside the priced cost, and each money
+//   figure is exact, a lower bound or undefined by the unit-cost rule (forecast-figures.ts).
 // - Budget: projected total - budget (positive = over), and the first day whose cumulative actual
 //   plus projected cost exceeds the budget. A month that has ended is judged on its actual.
 
-import { remainingPrices, runRateForecast } from './forecast-projection.js';
+import { type ProjectedUsage, remainingPrices, runRateForecast } from './forecast-projection.js';
 import { trendForecast } from './forecast-trend.js';
 import type { CatalogueUse, Note } from './report.js';
 import { sum } from './stats.js';
@@ -87,14 +89,19 @@ export interface RunRateForecast {
   readonly hourlyCost: number;
   readonly projectedRemaining: number;
   readonly total: number;
+  /** GPU-hours projected for the remaining hours, and those of them without a rate. */
+  readonly projectedGpuHours: number;
   readonly projectedUnpricedGpuHours: number;
 }
 
 export interface TrendPoint {
   readonly startMs: number;
   readonly x: number;
-  /** The day's GPU-hours priced at the reference version. */
+  /** The day's priced GPU-hours at the reference version's rates. */
   readonly cost: number;
+  readonly gpuHours: number;
+  /** GPU-hours of types the reference version has no rate for: not in cost. */
+  readonly unpricedGpuHours: number;
 }
 
 export interface TrendForecast {
@@ -117,6 +124,7 @@ export interface TrendForecast {
   readonly total: number;
   readonly interval: { readonly lower: number; readonly upper: number; readonly halfWidth: number };
   readonly referenceVersion: string | null;
+  readonly projectedGpuHours: number;
   readonly projectedUnpricedGpuHours: number;
 }
 
@@ -132,10 +140,15 @@ export interface DayOutlook {
   readonly endMs: number;
   /** Cost of the day's closed hours; null for a day with none yet. */
   readonly actual: number | null;
-  /** Projected cost of the day's hours still to come (0 for a closed day). */
+  /** Projected cost of the priced part of the day's hours still to come (0 for a closed day). */
   readonly runRate: number | null;
   readonly trend: number | null;
+  /** GPU-hours each projection puts on those hours, and those without a rate; null: none. */
+  readonly runRateUsage?: ProjectedUsage | null;
+  readonly trendUsage?: ProjectedUsage | null;
 }
+
+const NO_PROJECTED_USAGE: ProjectedUsage = Object.freeze({ gpuHours: 0, unpricedGpuHours: 0 });
 
 export interface BudgetCheck {
   readonly total: number;
@@ -171,20 +184,6 @@ export interface ForecastResult {
   readonly remainingVersions: readonly string[];
   readonly days: readonly DayOutlook[];
   readonly budget?: BudgetOutcome;
-}
-
-/**
- * Whether the result's GPU time has no price at all, to date or projected: its costs are then
- * unknown, not zero, and are shown as unpriced (as a report shows such a row), never as 0.00.
- */
-export function isUnpriced(result: ForecastResult): boolean {
-  const { actual, runRate, trend } = result;
-  return (
-    actual.unpricedGpuHours > 0 &&
-    actual.cost === 0 &&
-    (runRate?.total ?? 0) === 0 &&
-    (!trend?.available || trend.total === 0)
-  );
 }
 
 export function forecastMonth(input: ForecastInput): ForecastResult {
@@ -240,6 +239,8 @@ export function forecastMonth(input: ForecastInput): ForecastResult {
     actual: d.startMs < closedUntilMs ? d.cost : null,
     runRate: runRate.perDay[i] ?? 0,
     trend: trend.available ? (trend.perDay[i] ?? 0) : null,
+    runRateUsage: runRate.perDayUsage[i] ?? NO_PROJECTED_USAGE,
+    trendUsage: trend.available ? (trend.perDayUsage[i] ?? NO_PROJECTED_USAGE) : null,
   }));
 
   let budget: BudgetOutcome | undefined;

@@ -1,6 +1,16 @@
 // Gate checks: limits on cost, unit cost and unpriced usage, evaluated against measured usage.
-// Pure: the command measures, this module decides. A check it cannot measure fails.
+// Pure: the command measures, this module decides by the unit-cost rule (unit-costs.ts). A
+// check it cannot decide fails: no usage, nothing priced, or only a bound on the wrong side.
 import type { UsageReport, UsageRow } from './report.js';
+import {
+  costPerInference,
+  type Figure,
+  type GroupMeasures,
+  groupCost,
+  holdLimit,
+  tokensPerCost,
+  type UndefinedReason,
+} from './unit-costs.js';
 
 export type GateMetric = 'cost' | 'cost_per_inference' | 'tokens_per_cost' | 'unpriced_share';
 
@@ -21,24 +31,19 @@ export interface GateCheck {
 }
 
 /** Usage of one scope (everything, or one use case) over the gate's window. */
-export interface ScopeUsage {
+export interface ScopeUsage extends GroupMeasures {
   /** False when the window holds no usage at all for the scope. */
   readonly found: boolean;
-  readonly gpuHours: number;
-  readonly unpricedGpuHours: number;
-  readonly inferences: number;
-  readonly tokens: number;
-  /** Cost of the priced GPU-hours; null when there was GPU usage and none of it was priced. */
-  readonly cost: number | null;
-  /** End-of-month forecast of the priced cost; null or absent when there is none. */
-  readonly forecastCost?: number | null;
+  /** End-of-month forecast of the cost, by the same rule as actual costs; absent when none. */
+  readonly forecastCost?: Figure;
 }
 
-/** Why a check could not be measured: each one fails the check. */
+/** Why a check could not be decided: each one fails the check. */
 export type Unmeasured =
   | 'no_usage'
   | 'no_gpu_usage'
   | 'unpriced'
+  | 'partly_unpriced'
   | 'no_inferences'
   | 'no_tokens'
   | 'no_forecast';
@@ -48,9 +53,17 @@ export type CheckStatus = 'pass' | 'fail';
 export interface CheckResult {
   readonly check: GateCheck;
   readonly status: CheckStatus;
-  /** null when unmeasured; Infinity for tokens per cost when tokens came at zero cost. */
+  /**
+   * The figure held against the limit (a bound when `bound` is set); null when there is none.
+   * Infinity for tokens per cost when tokens came at zero cost.
+   */
   readonly measured: number | null;
-  /** Distance from the limit on the allowed side, negative when breached; null when unmeasured. */
+  /** Set when measured is only a bound: part of the GPU time has no rate. */
+  readonly bound?: 'lower_bound' | 'upper_bound';
+  /**
+   * Distance from the limit on the allowed side, negative when breached; null when the check
+   * could not be decided.
+   */
   readonly headroom: number | null;
   readonly unmeasured?: Unmeasured;
 }
@@ -65,50 +78,54 @@ export function isMinimum(metric: GateMetric): boolean {
   return metric === 'tokens_per_cost';
 }
 
-type Measurement = { value: number } | { unmeasured: Unmeasured };
+const UNDEFINED_AS_UNMEASURED: Readonly<Record<UndefinedReason, Unmeasured>> = {
+  unpriced: 'unpriced',
+  no_gpu_time: 'no_gpu_usage',
+  no_inferences: 'no_inferences',
+  no_tokens: 'no_tokens',
+};
 
-function measure(check: GateCheck, usage: ScopeUsage | undefined): Measurement {
-  if (usage === undefined || !usage.found) return { unmeasured: 'no_usage' };
+function measure(check: GateCheck, usage: ScopeUsage | undefined): Figure | Unmeasured {
+  if (usage === undefined || !usage.found) return 'no_usage';
   if (check.metric === 'unpriced_share') {
-    return { value: usage.gpuHours > 0 ? usage.unpricedGpuHours / usage.gpuHours : 0 };
+    const share = usage.gpuHours > 0 ? usage.unpricedGpuHours / usage.gpuHours : 0;
+    return { kind: 'exact', value: share };
   }
   // A cost check on a scope without GPU time cannot tell a free month from a misnamed
   // GPU-seconds metric, so it does not pass.
-  if (usage.gpuHours <= 0) return { unmeasured: 'no_gpu_usage' };
+  if (usage.gpuHours <= 0) return 'no_gpu_usage';
   switch (check.metric) {
-    case 'cost': {
-      if (check.basis === 'forecast') {
-        if (usage.forecastCost == null) return { unmeasured: 'no_forecast' };
-        return { value: usage.forecastCost };
-      }
-      return usage.cost === null ? { unmeasured: 'unpriced' } : { value: usage.cost };
-    }
+    case 'cost':
+      if (check.basis === 'forecast') return usage.forecastCost ?? 'no_forecast';
+      return groupCost(usage);
     case 'cost_per_inference':
-      if (usage.cost === null) return { unmeasured: 'unpriced' };
-      if (usage.inferences <= 0) return { unmeasured: 'no_inferences' };
-      return { value: usage.cost / usage.inferences };
+      return costPerInference(usage);
     case 'tokens_per_cost':
-      if (usage.cost === null) return { unmeasured: 'unpriced' };
-      if (usage.tokens <= 0) return { unmeasured: 'no_tokens' };
-      // Tokens that cost nothing meet any minimum: the ratio is unbounded, not unknown.
-      return { value: usage.cost > 0 ? usage.tokens / usage.cost : Number.POSITIVE_INFINITY };
+      // As with GPU time: no tokens at all is more likely a misnamed metric than a ratio of 0.
+      return usage.tokens > 0 ? tokensPerCost(usage) : 'no_tokens';
   }
 }
 
 export function evaluateCheck(check: GateCheck, usage: ScopeUsage | undefined): CheckResult {
-  const measurement = measure(check, usage);
-  if ('unmeasured' in measurement) {
-    return {
-      check,
-      status: 'fail',
-      measured: null,
-      headroom: null,
-      unmeasured: measurement.unmeasured,
-    };
+  const figure = measure(check, usage);
+  const fail = (unmeasured: Unmeasured): CheckResult => ({
+    check,
+    status: 'fail',
+    measured: null,
+    headroom: null,
+    unmeasured,
+  });
+  if (typeof figure === 'string') return fail(figure);
+  if (figure.kind === 'undefined') return fail(UNDEFINED_AS_UNMEASURED[figure.reason]);
+  const measured = figure.value;
+  const outcome = holdLimit(figure, check.limit, isMinimum(check.metric) ? 'min' : 'max');
+  const bound = figure.kind === 'exact' ? {} : { bound: figure.kind };
+  if (outcome === 'undecided') {
+    // Only a bound, on the wrong side to decide: what could not be priced might go either way.
+    return { ...fail('partly_unpriced'), measured, ...bound };
   }
-  const measured = measurement.value;
   const headroom = isMinimum(check.metric) ? measured - check.limit : check.limit - measured;
-  return { check, status: headroom >= 0 ? 'pass' : 'fail', measured, headroom };
+  return { check, status: outcome === 'pass' ? 'pass' : 'fail', measured, ...bound, headroom };
 }
 
 /** Evaluates every check against its scope's usage; the gate passes only if all of them do. */

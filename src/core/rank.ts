@@ -7,8 +7,10 @@
 // - cost share = cost / priced cost of all use cases; value share = value / value of all use cases
 //   that have a value per inference.
 // - marginal: total margin < 0, or cost share > factor × value share (factor default 2).
-// - Not judged (marginal = null): a use case without a value per inference, or whose cost cannot
-//   be priced (unpriced usage is never costed as zero). A use case with part of its GPU time
+// - Cost and cost per inference follow the unit-cost rule (unit-costs.ts), as in report and gate.
+// - Not judged (marginal = null): a use case without a value per inference, whose cost cannot
+//   be priced (unpriced usage is never costed as zero), or whose inferences used no GPU time
+//   (their cost is missing or elsewhere, not zero). A use case with part of its GPU time
 //   unpriced has a known lower bound on its cost: if even that bound makes its margin negative
 //   it is marginal for certain; otherwise it is not judged. Its priced part counts in the totals.
 // - Order: judged use cases by total margin, most negative first; then the unjudged ones by cost,
@@ -20,22 +22,23 @@ import { compareText } from './order.js';
 import type { CatalogueUse, Note } from './report.js';
 import { sum } from './stats.js';
 import type { Window } from './types.js';
+import {
+  type GroupMeasures,
+  groupCost,
+  costPerInference as unitCostPerInference,
+} from './unit-costs.js';
 
 export const DEFAULT_MARGINAL_FACTOR = 2;
 
-export interface RankInput {
+export interface RankInput extends Omit<GroupMeasures, 'tokens'> {
   readonly useCase: string;
-  /** null when the use case's GPU usage could not be priced. */
-  readonly cost: number | null;
-  /** Part of the GPU time had no rate: cost is the priced part only, a lower bound. */
-  readonly partlyUnpriced?: boolean;
-  readonly inferences: number;
   readonly valuePerInference?: number;
 }
 
 export type MarginalReason = 'negative-margin' | 'cost-share-exceeds-value-share';
 
-export type NotJudgedReason = 'no-value' | 'unpriced';
+/** no-gpu-time: inferences without GPU time are not free, their cost is missing or elsewhere. */
+export type NotJudgedReason = 'no-value' | 'unpriced' | 'no-gpu-time';
 
 export interface RankRow {
   readonly useCase: string;
@@ -70,6 +73,7 @@ export interface RankSummary {
   readonly totalMargin: number;
   readonly withoutValue: readonly string[];
   readonly unpriced: readonly string[];
+  readonly withoutGpuTime: readonly string[];
 }
 
 export interface Ranking {
@@ -113,18 +117,23 @@ export function rankUseCases(
       totalMargin: sum(judged.map((r) => r.totalMargin ?? 0)),
       withoutValue: rows.filter((r) => r.notJudged === 'no-value').map((r) => r.useCase),
       unpriced: rows.filter((r) => r.notJudged === 'unpriced').map((r) => r.useCase),
+      withoutGpuTime: rows.filter((r) => r.notJudged === 'no-gpu-time').map((r) => r.useCase),
     },
   };
 }
 
 function judge(input: RankInput, totalCost: number, totalValue: number, factor: number): RankRow {
-  const { useCase, cost, inferences } = input;
+  const { useCase, inferences } = input;
+  // Cost and cost per inference by the unit-cost rule, as report and gate have them.
+  const costFigure = groupCost(input);
+  const cost = costFigure.kind === 'undefined' ? null : costFigure.value;
+  const perInference = unitCostPerInference({ ...input, tokens: 0 });
+  const costPerInference = perInference.kind === 'undefined' ? null : perInference.value;
   const valuePerInference = input.valuePerInference ?? null;
-  const costPerInference = cost !== null && inferences > 0 ? cost / inferences : null;
   const value = valuePerInference === null ? null : valuePerInference * inferences;
   const costShare = cost !== null && totalCost > 0 ? cost / totalCost : null;
   const valueShare = value !== null && totalValue > 0 ? value / totalValue : null;
-  const costIsLowerBound = cost !== null && input.partlyUnpriced === true;
+  const costIsLowerBound = costFigure.kind === 'lower_bound';
   const base = {
     useCase,
     cost,
@@ -146,6 +155,7 @@ function judge(input: RankInput, totalCost: number, totalValue: number, factor: 
     notJudged: reason,
   });
   if (cost === null) return notJudged('unpriced');
+  if (input.gpuHours <= 0 && inferences > 0) return notJudged('no-gpu-time');
   if (value === null || valuePerInference === null) return notJudged('no-value');
   const totalMargin = value - cost;
   // A lower-bound cost with a margin still positive: the unpriced part could turn it negative.

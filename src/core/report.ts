@@ -1,5 +1,6 @@
 // The usage report: what `report`, `export`, `forecast`, `rank` and `gate` are all built from.
 import type { Labels, Window } from './types.js';
+import type { Figure } from './unit-costs.js';
 
 export type Granularity = 'total' | 'day' | 'hour';
 
@@ -22,10 +23,20 @@ export interface UsageTotals {
   /** GPU-hours of types the catalogue version in force had no rate for (or no version at all). */
   readonly unpricedGpuHours: number;
   readonly unpricedGpuTypes: readonly string[];
-  /** null when there were no inferences, or when part of the usage is unpriced. */
+  /**
+   * Exact only (unit-costs.ts): null without inferences or GPU time, or when part of the usage
+   * is unpriced (unitCosts then has the bound).
+   */
   readonly costPerInference: number | null;
-  /** null when cost is zero or part of the usage is unpriced. */
+  /** Exact and finite only: null when cost is zero or part of the usage is unpriced. */
   readonly tokensPerCost: number | null;
+  /** Both unit costs by the unit-cost rule, bounds included; absent where rows have none. */
+  readonly unitCosts?: UnitCosts;
+}
+
+export interface UnitCosts {
+  readonly costPerInference: Figure;
+  readonly tokensPerCost: Figure;
 }
 
 /** Usage and cost of one group (and period, and — when split — catalogue version). */

@@ -5,6 +5,7 @@ import { addCell, type Cell, emptyCell, type LedgerEntry } from './ledger.js';
 import { compareText } from './order.js';
 import type { Period, UsageRow, UsageTotals } from './report.js';
 import type { Labels, PriceVersion } from './types.js';
+import { costPerInference, exactValue, tokensPerCost } from './unit-costs.js';
 
 const SECONDS_PER_HOUR = 3600;
 
@@ -101,6 +102,7 @@ export function summarise(entries: Iterable<LedgerEntry>, options: SummariseOpti
       unpricedGpuTypes: own.unpricedGpuTypes,
       costPerInference: unitCosts ? own.costPerInference : null,
       tokensPerCost: unitCosts ? own.tokensPerCost : null,
+      ...(unitCosts && own.unitCosts ? { unitCosts: own.unitCosts } : {}),
       costShare: own.cost !== null && totals.cost ? own.cost / totals.cost : null,
     };
   });
@@ -120,18 +122,24 @@ function toTotals(sums: Cell): UsageTotals {
   const hasUnpriced = cell.unpricedGpuSeconds > 0;
   // A row whose GPU time could not be priced at all has no cost, not a zero cost.
   const cost = hasUnpriced && pricedSeconds <= 0 ? null : cell.cost;
-  const trusted = cost !== null && !hasUnpriced;
-  return {
+  const measures = {
     gpuHours: cell.gpuSeconds / SECONDS_PER_HOUR,
     inferences: cell.inferences,
     tokens: cell.tokens,
     cost,
     unpricedGpuHours: cell.unpricedGpuSeconds / SECONDS_PER_HOUR,
+  };
+  // The unit-cost rule: exact figures go in the number fields, bounds only in unitCosts.
+  const unitCosts = {
+    costPerInference: costPerInference(measures),
+    tokensPerCost: tokensPerCost(measures),
+  };
+  return {
+    ...measures,
     unpricedGpuTypes: cell.unpricedGpuTypes ? [...cell.unpricedGpuTypes].sort() : NO_TYPES,
-    // Inferences without any GPU time are not free: their GPU time is missing or elsewhere.
-    costPerInference:
-      trusted && cell.inferences > 0 && cell.gpuSeconds > 0 ? cell.cost / cell.inferences : null,
-    tokensPerCost: trusted && cell.cost > 0 ? cell.tokens / cell.cost : null,
+    costPerInference: exactValue(unitCosts.costPerInference),
+    tokensPerCost: exactValue(unitCosts.tokensPerCost),
+    unitCosts,
   };
 }
 

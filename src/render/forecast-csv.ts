@@ -1,5 +1,7 @@
 // The forecast as CSV: one record for the total, then one per group, same columns every run.
-import { type ForecastReport, type ForecastResult, isUnpriced } from '../core/forecast.js';
+import type { ForecastReport, ForecastResult } from '../core/forecast.js';
+import { forecastFigures, isUnpriced } from '../core/forecast-figures.js';
+import type { Figure } from '../core/unit-costs.js';
 import { versionsCell } from '../export/rows.js';
 import { type Cell, DECIMALS, number, type Table, text } from '../export/table.js';
 import { renderTableCsv } from './csv.js';
@@ -34,6 +36,13 @@ export function renderForecastCsv(report: ForecastReport): string {
       money('actual_over_budget'),
       text('actual_budget_crossed_on'),
       number('unpriced_gpu_hours', DECIMALS.gpuHours),
+      // What each forecast figure is: exact, lower_bound (part of its GPU time has no rate, the
+      // figure is the priced part) or unpriced (empty); and the projected GPU-hours without a rate.
+      text('month_to_date_kind'),
+      text('run_rate_kind'),
+      text('trend_kind'),
+      number('run_rate_unpriced_gpu_hours', DECIMALS.gpuHours),
+      number('trend_unpriced_gpu_hours', DECIMALS.gpuHours),
       // Which prices made the figures: those to date and those the remaining hours are priced at.
       text('catalogue_versions'),
       text('remaining_versions'),
@@ -57,20 +66,28 @@ function record(
   const date = (ms: number | null | undefined) =>
     ms === null || ms === undefined ? null : localDate(ms, report.tz);
   const { budget } = result;
+  const figures = forecastFigures(result);
   // No price for any of it: the costs are unknown, written as empty cells, never as 0.
-  const cost = (value: number | null | undefined) => (isUnpriced(result) ? null : (value ?? null));
+  const unpriced = isUnpriced(figures);
+  const cost = (value: number | null | undefined) => (unpriced ? null : (value ?? null));
+  const amountOf = (figure: Figure | undefined) =>
+    figure === undefined || figure.kind === 'undefined' ? null : figure.value;
+  const kindOf = (figure: Figure | undefined) =>
+    figure === undefined ? null : figure.kind === 'undefined' ? figure.reason : figure.kind;
+  const exactTrend = figures.trend?.total.kind === 'exact';
   return [
     scope,
     ...report.by.map((label) => group[label] ?? null),
     report.month,
     result.status,
-    cost(result.actual.cost),
+    amountOf(figures.toDate),
     result.elapsedHours,
     result.monthHours,
-    cost(result.runRate?.total),
-    cost(trend?.total),
-    cost(trend?.interval.lower),
-    cost(trend?.interval.upper),
+    amountOf(figures.runRate?.total),
+    amountOf(figures.trend?.total),
+    // An interval of the priced part alone would look like the whole range: left empty.
+    exactTrend ? cost(trend?.interval.lower) : null,
+    exactTrend ? cost(trend?.interval.upper) : null,
     trend?.rSquared ?? null,
     trend?.daysUsed ?? null,
     cost(trend?.slope),
@@ -82,6 +99,11 @@ function record(
     budget?.actual?.difference ?? null,
     date(budget?.actual?.crossedOnMs),
     result.actual.unpricedGpuHours,
+    kindOf(figures.toDate),
+    kindOf(figures.runRate?.total),
+    kindOf(figures.trend?.total),
+    result.runRate?.projectedUnpricedGpuHours ?? null,
+    trend?.projectedUnpricedGpuHours ?? null,
     versionsCell(report.catalogue.versions),
     versionsCell(result.remainingVersions),
     report.catalogue.hash,

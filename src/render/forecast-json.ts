@@ -1,10 +1,7 @@
 // The forecast as JSON for programs: every figure with the inputs that made it, snake_case.
-import {
-  type BudgetCheck,
-  type ForecastReport,
-  type ForecastResult,
-  isUnpriced,
-} from '../core/forecast.js';
+import type { BudgetCheck, DayOutlook, ForecastReport, ForecastResult } from '../core/forecast.js';
+import { dayFigures, fitDayCost, forecastFigures, isUnpriced } from '../core/forecast-figures.js';
+import { exactValue, type Figure } from '../core/unit-costs.js';
 import { localDate } from './forecast-view.js';
 import { currencyField, isoInZone, round } from './format.js';
 import { JSON_SCHEMA_VERSION } from './usage-json.js';
@@ -47,15 +44,36 @@ function resultJson(result: ForecastResult, currency: string, tz: string) {
   const money = (name: string, value: number | null) => ({
     [currencyField(name, currency)]: value === null ? null : round(value, MONEY),
   });
+  // A figure's value (null when nothing of it is priced) and what it is: exact, a lower bound
+  // (part of its GPU time has no rate), or unpriced.
+  const figure = (name: string, value: Figure) => ({
+    ...money(name, value.kind === 'undefined' ? null : value.value),
+    [`${name}_kind`]: value.kind === 'undefined' ? value.reason : value.kind,
+  });
   const date = (ms: number) => localDate(ms, tz);
   const { runRate, trend, budget } = result;
-  const budgetJson = (check: BudgetCheck | undefined) =>
+  const figures = forecastFigures(result);
+  const unpriced = isUnpriced(figures);
+  const figureOrNull = (name: string, value: Figure | undefined) =>
+    value === undefined ? { ...money(name, null), [`${name}_kind`]: null } : figure(name, value);
+  const exactTrend = figures.trend !== null && exactValue(figures.trend.total) !== null;
+  // A day's projections by the same rule: null and unpriced where none of it has a rate.
+  const dayProjections = (day: DayOutlook) => {
+    const projected = dayFigures(day);
+    return {
+      ...figureOrNull('projected_run_rate', projected.runRate ?? undefined),
+      ...figureOrNull('projected_trend', projected.trend ?? undefined),
+    };
+  };
+  // A budget judged on a lower bound is over by at least over_budget, or not decided.
+  const budgetJson = (check: BudgetCheck | undefined, total: Figure | undefined) =>
     check === undefined
       ? undefined
       : {
           ...money('total', check.total),
           ...money('over_budget', check.difference),
           crossed_on: check.crossedOnMs === null ? null : date(check.crossedOnMs),
+          total_kind: total === undefined || total.kind === 'undefined' ? 'unpriced' : total.kind,
         };
   return {
     status: result.status,
@@ -66,9 +84,9 @@ function resultJson(result: ForecastResult, currency: string, tz: string) {
     elapsed_hours: result.elapsedHours,
     remaining_hours: result.remainingHours,
     // No price for any of its GPU time: the costs are unknown (null), never 0.
-    ...(isUnpriced(result) ? { priced: false } : {}),
+    ...(unpriced ? { priced: false } : {}),
     month_to_date: {
-      ...money('cost', isUnpriced(result) ? null : result.actual.cost),
+      ...figure('cost', figures.toDate),
       gpu_hours: round(result.actual.gpuHours, MONEY),
       unpriced_gpu_hours: round(result.actual.unpricedGpuHours, MONEY),
     },
@@ -80,8 +98,9 @@ function resultJson(result: ForecastResult, currency: string, tz: string) {
           elapsed_hours: runRate.elapsedHours,
           month_hours: runRate.monthHours,
           ...money('hourly_cost', runRate.hourlyCost),
-          ...money('projected_remaining', runRate.projectedRemaining),
-          ...money('forecast', isUnpriced(result) ? null : runRate.total),
+          ...figureOrNull('projected_remaining', figures.runRate?.remaining),
+          ...figureOrNull('forecast', figures.runRate?.total),
+          projected_gpu_hours: round(runRate.projectedGpuHours, MONEY),
           projected_unpriced_gpu_hours: round(runRate.projectedUnpricedGpuHours, MONEY),
         }
       : null,
@@ -94,27 +113,35 @@ function resultJson(result: ForecastResult, currency: string, tz: string) {
             ...money('month_to_date', trend.monthToDate),
             days_used: trend.daysUsed,
             ...(trend.lookbackDays !== undefined ? { lookback_days: trend.lookbackDays } : {}),
+            // Each fit day in money at the reference version; GPU-hours it has no rate for are
+            // unpriced_gpu_hours, not in cost_eur (then a lower bound, or null if nothing is priced).
             fit_days: trend.points.map((p) => ({
               date: date(p.startMs),
               x: p.x,
-              ...money('cost', p.cost),
+              ...figure('cost', fitDayCost(p)),
+              gpu_hours: round(p.gpuHours, MONEY),
+              unpriced_gpu_hours: round(p.unpricedGpuHours, MONEY),
             })),
             reference_version: trend.referenceVersion,
-            ...money('slope_per_day', isUnpriced(result) ? null : trend.slope),
-            ...money('intercept', isUnpriced(result) ? null : trend.intercept),
+            ...money('slope_per_day', unpriced ? null : trend.slope),
+            ...money('intercept', unpriced ? null : trend.intercept),
             r_squared: trend.rSquared === null ? null : round(trend.rSquared, RATIO),
             ...money('residual_std_error', trend.residualStdError),
             degrees_of_freedom: trend.degreesOfFreedom,
             t_quantile: round(trend.tQuantile, RATIO),
             confidence: trend.confidence,
             remaining_days: round(trend.remainingDays, RATIO),
-            ...money('projected_remaining', trend.projectedRemaining),
-            ...money('forecast', isUnpriced(result) ? null : trend.total),
-            interval: {
-              ...money('lower', trend.interval.lower),
-              ...money('upper', trend.interval.upper),
-              ...money('half_width', trend.interval.halfWidth),
-            },
+            ...figureOrNull('projected_remaining', figures.trend?.remaining),
+            ...figureOrNull('forecast', figures.trend?.total),
+            // Of the priced part alone the interval would look like the whole range: null then.
+            interval: exactTrend
+              ? {
+                  ...money('lower', trend.interval.lower),
+                  ...money('upper', trend.interval.upper),
+                  ...money('half_width', trend.interval.halfWidth),
+                }
+              : null,
+            projected_gpu_hours: round(trend.projectedGpuHours, MONEY),
             projected_unpriced_gpu_hours: round(trend.projectedUnpricedGpuHours, MONEY),
           }
         : {
@@ -127,19 +154,16 @@ function resultJson(result: ForecastResult, currency: string, tz: string) {
     budget: budget
       ? {
           ...money('amount', budget.amount),
-          actual: budgetJson(budget.actual) ?? null,
-          run_rate: budgetJson(budget.runRate) ?? null,
-          trend: budgetJson(budget.trend) ?? null,
+          actual: budgetJson(budget.actual, figures.toDate) ?? null,
+          run_rate: budgetJson(budget.runRate, figures.runRate?.total) ?? null,
+          trend: budgetJson(budget.trend, figures.trend?.total) ?? null,
         }
       : null,
     days: result.days.map((day) => ({
       date: date(day.startMs),
       hours: (day.endMs - day.startMs) / 3_600_000,
       [currencyField('actual', currency)]: day.actual === null ? null : round(day.actual, MONEY),
-      [currencyField('projected_run_rate', currency)]:
-        day.runRate === null ? null : round(day.runRate, MONEY),
-      [currencyField('projected_trend', currency)]:
-        day.trend === null ? null : round(day.trend, MONEY),
+      ...dayProjections(day),
     })),
   };
 }

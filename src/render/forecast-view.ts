@@ -8,7 +8,8 @@ import type {
   ForecastResult,
   TrendForecast,
 } from '../core/forecast.js';
-import { isUnpriced } from '../core/forecast.js';
+import { type ForecastFigures, forecastFigures, isUnpriced } from '../core/forecast-figures.js';
+import type { Figure } from '../core/unit-costs.js';
 import { fixed, isoInZone, percent, roundToTotal, safeText } from './format.js';
 import type { Column, View } from './usage-view.js';
 import { MAX_TABLE_ROWS } from './usage-view.js';
@@ -120,22 +121,41 @@ function foldedPoint(
   return total;
 }
 
+/** The figures behind POINTS, by the unit-cost rule. */
+const POINT_FIGURES: readonly ((figures: ForecastFigures) => Figure | undefined)[] = [
+  (figures) => figures.toDate,
+  (figures) => figures.runRate?.total,
+  (figures) => figures.trend?.total,
+];
+
+/** '≥ ' before a money figure that is only a lower bound. */
+export const LOWER_BOUND = '≥ ';
+
+/** A money figure as shown: '≥ ' before a lower bound, unpriced when nothing of it is priced. */
+function moneyText(figure: Figure | undefined, shown: number | null): string {
+  if (figure?.kind === 'undefined') return 'unpriced';
+  if (shown === null) return DASH;
+  return `${figure?.kind === 'lower_bound' ? LOWER_BOUND : ''}${fixed(shown, 2)}`;
+}
+
 /** A result's cells; `shown(i)` is POINTS[i] as rounded to reconcile with the totals row. */
 function figureCells(
   result: ForecastResult,
   shown: (point: number) => number | null = (point) => POINTS[point]?.(result) ?? null,
 ): string[] {
   const trend = result.trend?.available ? result.trend : null;
-  if (isUnpriced(result)) return ['unpriced', 'unpriced', trend ? 'unpriced' : DASH, DASH, DASH];
-  const point = (index: number) => {
-    const value = shown(index);
-    return value === null ? DASH : fixed(value, 2);
-  };
+  const figures = forecastFigures(result);
+  if (isUnpriced(figures)) return ['unpriced', 'unpriced', trend ? 'unpriced' : DASH, DASH, DASH];
+  const point = (index: number) => moneyText(POINT_FIGURES[index]?.(figures), shown(index));
+  // An interval of the priced part alone would look like the whole range: left out.
+  const exactTrend = figures.trend?.total.kind === 'exact';
   return [
     point(0),
     point(1),
     point(2),
-    trend ? `${fixed(trend.interval.lower, 2)} – ${fixed(trend.interval.upper, 2)}` : DASH,
+    trend && exactTrend
+      ? `${fixed(trend.interval.lower, 2)} – ${fixed(trend.interval.upper, 2)}`
+      : DASH,
     trend?.rSquared != null ? fixed(trend.rSquared, 3) : DASH,
   ];
 }
@@ -164,6 +184,7 @@ function methodLines(result: ForecastResult, currency: string, tz: string): stri
     return [`actual: ${currency} ${fixed(result.actual.cost, 2)} for the whole month`];
   }
   const lines: string[] = [];
+  const figures = forecastFigures(result);
   const runRate = result.runRate;
   if (runRate) {
     const priceNote =
@@ -171,7 +192,7 @@ function methodLines(result: ForecastResult, currency: string, tz: string): stri
         ? ` (remaining hours priced by version: ${result.remainingVersions.join(' → ')})`
         : '';
     lines.push(
-      `run-rate: ${currency} ${fixed(runRate.monthToDate, 2)} to date / ${fixed(runRate.elapsedHours, 0)} h elapsed × ${fixed(runRate.monthHours, 0)} h = ${currency} ${fixed(runRate.total, 2)}${priceNote}`,
+      `run-rate: ${currency} ${moneyText(figures.toDate, runRate.monthToDate)} to date / ${fixed(runRate.elapsedHours, 0)} h elapsed × ${fixed(runRate.monthHours, 0)} h = ${currency} ${moneyText(figures.runRate?.total, runRate.total)}${priceNote}`,
     );
   }
   const trend = result.trend;
@@ -180,21 +201,36 @@ function methodLines(result: ForecastResult, currency: string, tz: string): stri
       `trend: not enough data — ${trend.daysAvailable} closed day(s), ${trend.daysNeeded} needed; run-rate only`,
     );
   } else if (trend) {
-    lines.push(trendLine(trend, currency, tz));
+    lines.push(trendLine(trend, figures, currency, tz));
   }
   return lines;
 }
 
-function trendLine(trend: TrendForecast, currency: string, tz: string): string {
+function trendLine(
+  trend: TrendForecast,
+  figures: ForecastFigures,
+  currency: string,
+  tz: string,
+): string {
   const first = trend.points[0];
   const last = trend.points[trend.points.length - 1];
   const span =
     first && last ? `${localDate(first.startMs, tz)} … ${localDate(last.startMs, tz)}` : '';
   const r2 = trend.rSquared === null ? 'n/a (flat)' : fixed(trend.rSquared, 3);
+  const fitUnpriced = trend.points.reduce((sum, point) => sum + point.unpricedGpuHours, 0);
+  // The line in money covers the priced GPU-hours of the fit days only: say what it leaves out.
+  const unpricedFit =
+    fitUnpriced > 0
+      ? ` (priced part only: ${fixed(fitUnpriced, 2)} GPU-hours of the fit days have no rate in ${trend.referenceVersion ?? 'any version'})`
+      : '';
+  const interval =
+    figures.trend?.total.kind === 'exact'
+      ? `; ${percent(trend.confidence, 0)} interval ±${fixed(trend.interval.halfWidth, 2)} (t ${fixed(trend.tQuantile, 4)}, df ${trend.degreesOfFreedom}, s ${fixed(trend.residualStdError, 2)})`
+      : '; no interval: part of the projection has no rate';
   return (
-    `trend: least squares over ${trend.daysUsed} closed days (${span}): ${currency} ${fixed(trend.intercept, 2)} ${trend.slope < 0 ? '−' : '+'} ${fixed(Math.abs(trend.slope), 2)} × day of month, R² ${r2}; ` +
-    `${remainingDays(trend.remainingDays)} add ${currency} ${fixed(trend.projectedRemaining, 2)} → ${fixed(trend.total, 2)}; ` +
-    `${percent(trend.confidence, 0)} interval ±${fixed(trend.interval.halfWidth, 2)} (t ${fixed(trend.tQuantile, 4)}, df ${trend.degreesOfFreedom}, s ${fixed(trend.residualStdError, 2)})`
+    `trend: least squares over ${trend.daysUsed} closed days (${span}): ${currency} ${fixed(trend.intercept, 2)} ${trend.slope < 0 ? '−' : '+'} ${fixed(Math.abs(trend.slope), 2)} × day of month${unpricedFit}, R² ${r2}; ` +
+    `${remainingDays(trend.remainingDays)} add ${currency} ${moneyText(figures.trend?.remaining, trend.projectedRemaining)} → ${moneyText(figures.trend?.total, trend.total)}` +
+    interval
   );
 }
 
@@ -207,8 +243,16 @@ function remainingDays(days: number): string {
 function budgetLines(report: ForecastReport, currency: string): string[] {
   const budget = report.total.budget;
   if (!budget) return [];
-  const describe = (name: string, check: BudgetCheck | undefined) => {
+  const figures = forecastFigures(report.total);
+  const describe = (name: string, check: BudgetCheck | undefined, figure?: Figure) => {
     if (!check) return null;
+    // A lower bound can prove a budget crossed, never kept: the unpriced part is not in it.
+    if (figure?.kind === 'undefined') return `${name} unknown (unpriced)`;
+    if (figure?.kind === 'lower_bound') {
+      const over =
+        check.difference > 0 ? `${LOWER_BOUND}${fixed(check.difference, 2)} over` : 'not decided';
+      return `${name} ${over} (priced part only)`;
+    }
     const side =
       check.difference > 0
         ? `${fixed(check.difference, 2)} over`
@@ -220,9 +264,9 @@ function budgetLines(report: ForecastReport, currency: string): string[] {
     return `${name} ${side}, ${crossed}`;
   };
   const parts = [
-    describe('actual', budget.actual),
-    describe('run-rate', budget.runRate),
-    describe('trend', budget.trend),
+    describe('actual', budget.actual, figures.toDate),
+    describe('run-rate', budget.runRate, figures.runRate?.total),
+    describe('trend', budget.trend, figures.trend?.total),
   ].filter((part): part is string => part !== null);
   return [`budget ${currency} ${fixed(budget.amount, 2)}: ${parts.join('; ')}`];
 }
@@ -240,7 +284,7 @@ function unpricedLines(result: ForecastResult): string[] {
     ];
   }
   return [
-    `unpriced: ${fixed(result.actual.unpricedGpuHours, 2)} GPU-hours to date and about ${fixed(projected, 2)} projected have no rate in the catalogue and are not in the figures`,
+    `unpriced: ${fixed(result.actual.unpricedGpuHours, 2)} GPU-hours to date and about ${fixed(projected, 2)} projected have no rate in the catalogue and are not in the figures (${LOWER_BOUND.trim()}: the priced part, a lower bound)`,
   ];
 }
 

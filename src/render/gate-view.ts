@@ -25,6 +25,7 @@ const UNMEASURED: Record<Unmeasured, string> = {
   no_usage: 'no usage in the window',
   no_gpu_usage: 'no GPU time in the window',
   unpriced: 'unpriced: no GPU-hour has a rate',
+  partly_unpriced: 'only a bound: part of the GPU time has no rate',
   no_inferences: 'no inferences in the window',
   no_tokens: 'no tokens in the window',
   no_forecast: 'no forecast (no closed hour this month)',
@@ -60,6 +61,16 @@ function checkName(result: CheckResult, report: GateReport, currency: string): s
   }
 }
 
+const BOUND_MARK = { lower_bound: '≥', upper_bound: '≤' } as const;
+
+function measuredText(result: CheckResult, format: (value: number) => string): string {
+  if (result.measured === null) {
+    return result.unmeasured === undefined ? '–' : UNMEASURED[result.unmeasured];
+  }
+  const value = `${result.bound ? `${BOUND_MARK[result.bound]} ` : ''}${format(result.measured)}`;
+  return result.unmeasured === undefined ? value : `${value} (${UNMEASURED[result.unmeasured]})`;
+}
+
 function headroomText(result: CheckResult, format: (value: number) => string): string {
   const { headroom, check } = result;
   if (headroom === null) return '–';
@@ -78,17 +89,18 @@ export function gateView(report: GateReport): View {
       checkName(r, report, currency),
       r.check.useCase === undefined ? 'all' : safeText(r.check.useCase),
       r.status === 'pass' ? 'PASS' : 'FAIL',
-      r.unmeasured !== undefined
-        ? UNMEASURED[r.unmeasured]
-        : r.measured === null
-          ? '–'
-          : format(r.measured),
+      measuredText(r, format),
       format(r.check.limit),
       headroomText(r, format),
     ];
   });
   const failed = result.results.filter((r) => r.status !== 'pass');
   const footnotes: string[] = [];
+  if (result.results.some((r) => r.bound !== undefined)) {
+    footnotes.push(
+      `${BOUND_MARK.lower_bound} / ${BOUND_MARK.upper_bound}: a bound, since part of the GPU time has no rate in the catalogue; a bound that cannot decide a check fails it`,
+    );
+  }
   if (failed.some((r) => r.headroom === null)) {
     footnotes.push('a check that cannot be measured fails: a gate never passes on missing data');
   }

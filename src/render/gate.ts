@@ -37,6 +37,8 @@ export function renderGateJson(report: GateReport): string {
       use_case: r.check.useCase ?? null,
       status: r.status,
       measured: jsonNumber(r.measured, r.check.metric),
+      // measured is only a bound when part of the GPU time has no rate.
+      bound: r.bound ?? null,
       limit: r.check.limit,
       headroom: jsonNumber(r.headroom, r.check.metric),
       ...(r.measured !== null && !Number.isFinite(r.measured) ? { unbounded: true } : {}),

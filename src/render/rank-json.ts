@@ -55,6 +55,7 @@ export function renderRankJson(report: RankReport): string {
         ranking.summary.judged === 0 ? null : round(ranking.summary.totalMargin, MONEY),
       without_value: ranking.summary.withoutValue,
       unpriced: ranking.summary.unpriced,
+      without_gpu_time: ranking.summary.withoutGpuTime,
       text: summarySentence(ranking, currency),
     },
     notes: report.notes.map((note) => note.text),

@@ -47,6 +47,7 @@ export function rankView(report: RankReport): View {
     rows: ranking.rows.map((row, i) => rowCells(row, costs[i] ?? 0, margins[i] ?? 0)),
     totals: [
       'total',
+      // The priced cost of every use case: a lower bound when any of them is only partly priced.
       `${costBound ? '≥ ' : ''}${fixed(summary.totalCost, 2)}`,
       fixed(sumInferences(ranking), 0),
       '',
@@ -84,6 +85,7 @@ function rowCells(row: RankRow, shownCost: number, shownMargin: number): string[
 function verdict(row: RankRow): string {
   if (row.notJudged === 'no-value') return 'no value set';
   if (row.notJudged === 'unpriced') return 'unpriced';
+  if (row.notJudged === 'no-gpu-time') return 'no GPU time';
   if (!row.marginal) return 'ok';
   return row.reasons.includes('negative-margin') ? 'MARGINAL (loss)' : 'MARGINAL (share)';
 }
@@ -106,6 +108,9 @@ export function summarySentence(ranking: Ranking, currency: string): string {
   }
   if (summary.unpriced.length > 0) {
     sentence += ` Not judged, unpriced GPU usage: ${summary.unpriced.map((name) => safeText(name || '(none)')).join(', ')}.`;
+  }
+  if (summary.withoutGpuTime.length > 0) {
+    sentence += ` Not judged, inferences without GPU time: ${summary.withoutGpuTime.map((name) => safeText(name || '(none)')).join(', ')}.`;
   }
   return sentence + lowerBoundText(ranking);
 }

@@ -1,6 +1,7 @@
 // The usage report laid out for people: header lines, columns, rounded cells, a totals row
 // and footnotes. The table and Markdown renderers draw this same view.
 import type { UsageReport, UsageRow, UsageTotals } from '../core/report.js';
+import type { Figure } from '../core/unit-costs.js';
 import {
   fixed,
   isoInZone,
@@ -137,9 +138,17 @@ function measureCells(row: UsageRow | UsageTotals, roundedCost: number): string[
     fixed(row.inferences, 0),
     fixed(row.tokens, 0),
     row.cost === null ? 'unpriced' : `${fixed(roundedCost, 2)}${mark}`,
-    row.costPerInference === null ? '–' : unitCost(row.costPerInference),
-    row.tokensPerCost === null ? '–' : fixed(row.tokensPerCost, 0),
+    unitCostText(row.unitCosts?.costPerInference, unitCost),
+    unitCostText(row.unitCosts?.tokensPerCost, (value) => fixed(value, 0)),
   ];
+}
+
+/** A unit cost by the unit-cost rule: '≥'/'≤' before a bound, '–' where there is none. */
+function unitCostText(figure: Figure | undefined, format: (value: number) => string): string {
+  if (figure === undefined || figure.kind === 'undefined') return '–';
+  if (!Number.isFinite(figure.value)) return figure.kind === 'exact' ? 'unbounded' : '–';
+  if (figure.kind === 'exact') return format(figure.value);
+  return `${figure.kind === 'lower_bound' ? '≥' : '≤'} ${format(figure.value)}`;
 }
 
 export function contextLines(
@@ -161,7 +170,7 @@ function footnotes(report: UsageReport): string[] {
   const { totals } = report;
   if (totals.unpricedGpuHours > 0) {
     notes.push(
-      `${PARTLY_UNPRICED} cost excludes ${fixed(totals.unpricedGpuHours, 2)} unpriced GPU-hours (${percent(report.unpricedShare)} of GPU time) of ${totals.unpricedGpuTypes.map(safeText).join(', ')}: add their rates to the catalogue`,
+      `${PARTLY_UNPRICED} cost excludes ${fixed(totals.unpricedGpuHours, 2)} unpriced GPU-hours (${percent(report.unpricedShare)} of GPU time) of ${totals.unpricedGpuTypes.map(safeText).join(', ')}: add their rates to the catalogue; unit costs there are bounds (≥, ≤)`,
     );
   }
   if (report.rows.length === 0) notes.push('no usage in this window');

@@ -74,7 +74,19 @@ describe('ml-cost gate exit codes', () => {
     expect(strict.code).toBe(1);
     // L4: 24 of 72 GPU-hours = 33.33 %.
     expect(strict.stdout).toMatch(/max unpriced share.*FAIL.*33\.33%/);
-    expect((await run('--max-unpriced-share', '40')).code).toBe(0);
+    // A 40 % share lets the unpriced share pass, but the budget is held against chat's priced
+    // 48 x 2.93 = 140.64 EUR alone, a lower bound: under 1000 it proves nothing, over 100 it
+    // breaches.
+    const allowed = await run('--max-unpriced-share', '40');
+    expect(allowed.code).toBe(1);
+    expect(allowed.stdout).toMatch(/max unpriced share.*PASS.*33\.33%/);
+    expect(allowed.stdout).toMatch(/budget \(actual\).*FAIL.*≥ 140\.64 EUR \(only a bound/);
+    const over = await runCli(
+      ['gate', '--source', source, '--catalogue', noL4, '--budget', '100'],
+      { env: { ML_COST_NOW: NOW } },
+    );
+    expect(over.stdout).toMatch(/budget \(actual\).*FAIL.*≥ 140\.64 EUR.*-40\.64 EUR/);
+    expect((await run('--max-unpriced-share', '40', '--budget', '1000')).code).toBe(1);
   });
 
   it('fails a use case with no usage rather than passing it', async () => {

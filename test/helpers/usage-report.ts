@@ -1,5 +1,6 @@
 // Builders for usage reports in unit tests: every field at a neutral value, overridden where
 // the test is about it.
+import type { RankInput } from '../../src/core/rank.js';
 import type { UsageReport, UsageRow, UsageTotals } from '../../src/core/report.js';
 
 export const NO_USAGE: UsageTotals = {
@@ -37,4 +38,15 @@ export function usageReport(
     noSeries: false,
     ...overrides,
   };
+}
+
+/** A use case for rank whose GPU time (any amount: its cost is what counts) was all priced. */
+export function priced(
+  useCase: string,
+  cost: number,
+  inferences: number,
+  valuePerInference?: number,
+): RankInput {
+  const value = valuePerInference === undefined ? {} : { valuePerInference };
+  return { useCase, gpuHours: 1, unpricedGpuHours: 0, cost, inferences, ...value };
 }

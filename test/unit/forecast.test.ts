@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type ForecastDay, forecastMonth, type TrendForecast } from '../../src/core/forecast.js';
+import { fitDayCost, forecastFigures, isUnpriced } from '../../src/core/forecast-figures.js';
 import type { PriceVersion } from '../../src/core/types.js';
 
 const H = 3_600_000;
@@ -293,5 +294,38 @@ describe('forecastMonth edge cases', () => {
     });
     expect(result.status).toBe('not-started');
     expect(result.runRate).toBeNull();
+  });
+
+  it('keeps a type the remaining hours have no rate for out of the figures, as a lower bound', () => {
+    // H200 at 3 in April's first version, dropped by the next from the first remaining hour.
+    // Five days of 10 A100 and 4 H200 GPU-hours: to date 5 x (20 + 12) = 160 EUR, exact.
+    // Remaining 25 days: A100 250 GPU-hours x 2 = 500 EUR; H200 100 GPU-hours unpriced.
+    const versions = [
+      version('v1', Date.UTC(2026, 0, 1), { A100: 2, H200: 3 }),
+      version('v2', APRIL + 5 * D, { A100: 2 }),
+    ];
+    const usage = Array.from({ length: 5 }, () => ({ A100: 10, H200: 4 }));
+    const result = forecastMonth({
+      monthStartMs: APRIL,
+      monthEndMs: MAY,
+      closedUntilMs: APRIL + 5 * D,
+      days: days(APRIL, MAY, usage, { A100: 2, H200: 3 }),
+      versions,
+    });
+    const figures = forecastFigures(result);
+    expect(figures.toDate).toEqual({ kind: 'exact', value: expect.closeTo(160, 9) });
+    expect(figures.runRate?.remaining).toEqual({
+      kind: 'lower_bound',
+      value: expect.closeTo(500, 9),
+    });
+    expect(figures.runRate?.total).toEqual({ kind: 'lower_bound', value: expect.closeTo(660, 9) });
+    expect(figures.trend?.total).toEqual({ kind: 'lower_bound', value: expect.closeTo(660, 9) });
+    expect(result.runRate?.projectedUnpricedGpuHours).toBeCloseTo(100, 9);
+    // Each fit day at v2: 10 x 2 = 20 EUR, beside 4 GPU-hours v2 has no rate for.
+    for (const point of trendOf(result).points) {
+      expect(point).toMatchObject({ cost: 20, gpuHours: 14, unpricedGpuHours: 4 });
+      expect(fitDayCost(point).kind).toBe('lower_bound');
+    }
+    expect(isUnpriced(figures)).toBe(false);
   });
 });

@@ -47,7 +47,9 @@ describe('evaluateCheck', () => {
 
   it('holds the forecast against the budget when asked to', () => {
     const check = budget(400, { basis: 'forecast' });
-    expect(evaluateCheck(check, usage({ forecastCost: 450 }))).toMatchObject({
+    expect(
+      evaluateCheck(check, usage({ forecastCost: { kind: 'exact', value: 450 } })),
+    ).toMatchObject({
       status: 'fail',
       measured: 450,
       headroom: -50,
@@ -60,9 +62,10 @@ describe('evaluateCheck', () => {
       status: 'fail',
       unmeasured: 'no_forecast',
     });
-    expect(evaluateCheck(check, usage({ forecastCost: null }))).toMatchObject({
+    const unpriced = { kind: 'undefined', reason: 'unpriced' } as const;
+    expect(evaluateCheck(check, usage({ forecastCost: unpriced }))).toMatchObject({
       status: 'fail',
-      unmeasured: 'no_forecast',
+      unmeasured: 'unpriced',
     });
   });
 
@@ -98,7 +101,8 @@ describe('evaluateCheck', () => {
     const perToken: GateCheck = { metric: 'tokens_per_cost', limit: 1, basis: 'actual' };
     expect(evaluateCheck(perInference, usage({ inferences: 0 })).unmeasured).toBe('no_inferences');
     expect(evaluateCheck(perToken, usage({ tokens: 0 })).unmeasured).toBe('no_tokens');
-    expect(evaluateCheck(perInference, usage({ cost: null })).unmeasured).toBe('unpriced');
+    const unpriced = usage({ cost: null, unpricedGpuHours: 100 });
+    expect(evaluateCheck(perInference, unpriced).unmeasured).toBe('unpriced');
   });
 
   it('fails cost checks on a scope without GPU time: a misnamed metric is not a free month', () => {

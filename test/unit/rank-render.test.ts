@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { rankUseCases } from '../../src/core/rank.js';
 import { rankView, summarySentence } from '../../src/render/rank-view.js';
+import { priced } from '../helpers/usage-report.js';
 
 describe('summarySentence', () => {
   it('says how many use cases are marginal and what share of GPU cost they consume', () => {
     // a and b lose money: 35.2 of 100.
     const ranking = rankUseCases([
-      { useCase: 'a', cost: 20, inferences: 10, valuePerInference: 1 },
-      { useCase: 'b', cost: 15.2, inferences: 10, valuePerInference: 1 },
-      { useCase: 'c', cost: 64.8, inferences: 1000, valuePerInference: 1 },
-      { useCase: 'd', cost: 0, inferences: 5 },
+      priced('a', 20, 10, 1),
+      priced('b', 15.2, 10, 1),
+      priced('c', 64.8, 1000, 1),
+      priced('d', 0, 5),
     ]);
     expect(summarySentence(ranking, 'EUR')).toBe(
       '2 marginal use cases consume 35.2% of GPU cost (EUR 35.20 of EUR 100.00). Not judged, no value per inference set: d.',
@@ -17,15 +18,15 @@ describe('summarySentence', () => {
   });
 
   it('speaks in the singular for one', () => {
-    const ranking = rankUseCases([{ useCase: 'a', cost: 5, inferences: 1, valuePerInference: 1 }]);
+    const ranking = rankUseCases([priced('a', 5, 1, 1)]);
     expect(summarySentence(ranking, 'EUR')).toMatch(/^1 marginal use case consumes 100\.0% /);
   });
 });
 
 describe('rank without values', () => {
   const ranking = rankUseCases([
-    { useCase: 'a', cost: 20, inferences: 10 },
-    { useCase: 'b', cost: 5, partlyUnpriced: true, inferences: 10 },
+    priced('a', 20, 10),
+    { ...priced('b', 5, 10), unpricedGpuHours: 0.5 },
   ]);
 
   it('says that no use case has a value, not "0 marginal use cases consume 0.0%"', () => {

@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { type RankInput, rankUseCases } from '../../src/core/rank.js';
+import { priced } from '../helpers/usage-report.js';
 
 // Hand-worked: total priced cost 1250; value of the valued use cases 500 + 100 + 1000 + 300 = 1900.
 const useCases: RankInput[] = [
-  { useCase: 'chat', cost: 300, inferences: 1000, valuePerInference: 0.5 },
+  priced('chat', 300, 1000, 0.5),
   // The seed example: EUR 3 per inference against EUR 0.50 earned.
-  { useCase: 'summarise', cost: 600, inferences: 200, valuePerInference: 0.5 },
-  { useCase: 'search', cost: 100, inferences: 10_000, valuePerInference: 0.1 },
-  { useCase: 'vision', cost: 200, inferences: 100, valuePerInference: 3 },
-  { useCase: 'experimental', cost: 50, inferences: 10 },
+  priced('summarise', 600, 200, 0.5),
+  priced('search', 100, 10_000, 0.1),
+  priced('vision', 200, 100, 3),
+  priced('experimental', 50, 10),
 ];
 
 describe('rankUseCases', () => {
@@ -60,8 +61,15 @@ describe('rankUseCases', () => {
 
   it('does not judge an unpriced use case, and never counts it as free', () => {
     const ranking = rankUseCases([
-      { useCase: 'a', cost: 10, inferences: 10, valuePerInference: 2 },
-      { useCase: 'b', cost: null, inferences: 10, valuePerInference: 2 },
+      priced('a', 10, 10, 2),
+      {
+        useCase: 'b',
+        cost: null,
+        gpuHours: 1,
+        unpricedGpuHours: 1,
+        inferences: 10,
+        valuePerInference: 2,
+      },
     ]);
     expect(ranking.rows[1]).toMatchObject({ useCase: 'b', marginal: null, notJudged: 'unpriced' });
     expect(ranking.summary.unpriced).toEqual(['b']);
@@ -74,13 +82,21 @@ describe('rankUseCases', () => {
       {
         useCase: 'lossy',
         cost: 400,
-        partlyUnpriced: true,
+        gpuHours: 1,
+        unpricedGpuHours: 0.5,
         inferences: 200,
         valuePerInference: 0.5,
       },
       // Priced part 50 against value 1000: the unpriced rest could go either way.
-      { useCase: 'unsure', cost: 50, partlyUnpriced: true, inferences: 1000, valuePerInference: 1 },
-      { useCase: 'fine', cost: 550, inferences: 1000, valuePerInference: 1 },
+      {
+        useCase: 'unsure',
+        cost: 50,
+        gpuHours: 1,
+        unpricedGpuHours: 0.5,
+        inferences: 1000,
+        valuePerInference: 1,
+      },
+      priced('fine', 550, 1000, 1),
     ]);
     const byName = Object.fromEntries(partly.rows.map((row) => [row.useCase, row]));
     expect(byName.lossy).toMatchObject({
@@ -96,9 +112,7 @@ describe('rankUseCases', () => {
   });
 
   it('counts cost without inferences as a negative margin', () => {
-    const ranking = rankUseCases([
-      { useCase: 'idle', cost: 5, inferences: 0, valuePerInference: 1 },
-    ]);
+    const ranking = rankUseCases([priced('idle', 5, 0, 1)]);
     expect(ranking.rows[0]).toMatchObject({
       totalMargin: -5,
       costPerInference: null,
@@ -109,12 +123,31 @@ describe('rankUseCases', () => {
 
   it('breaks ties by cost, then name, whatever the input order', () => {
     const tied: RankInput[] = [
-      { useCase: 'b', cost: 10, inferences: 10, valuePerInference: 2 },
-      { useCase: 'a', cost: 10, inferences: 10, valuePerInference: 2 },
-      { useCase: 'c', cost: 20, inferences: 15, valuePerInference: 2 },
+      priced('b', 10, 10, 2),
+      priced('a', 10, 10, 2),
+      priced('c', 20, 15, 2),
     ];
     const names = (input: RankInput[]) => rankUseCases(input).rows.map((r) => r.useCase);
     expect(names(tied)).toEqual(['c', 'a', 'b']);
     expect(names([...tied].reverse())).toEqual(['c', 'a', 'b']);
+  });
+
+  it('does not judge inferences without GPU time: their cost is missing, not zero', () => {
+    const ranking = rankUseCases([
+      {
+        useCase: 'ghost',
+        gpuHours: 0,
+        unpricedGpuHours: 0,
+        cost: 0,
+        inferences: 500,
+        valuePerInference: 1,
+      },
+    ]);
+    expect(ranking.rows[0]).toMatchObject({
+      costPerInference: null,
+      marginal: null,
+      notJudged: 'no-gpu-time',
+    });
+    expect(ranking.summary.withoutGpuTime).toEqual(['ghost']);
   });
 });
