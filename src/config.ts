@@ -53,6 +53,9 @@ const exportSchema = z.strictObject({
   ),
 });
 
+/** The "csv" section: how CSV output is punctuated, for spreadsheets in the reader's locale. */
+const csvSchema = z.strictObject({ decimal_comma: z.optional(z.boolean()) });
+
 export type FocusIdentityConfig = NonNullable<z.infer<typeof exportSchema>['focus']>;
 export type GateLimitsConfig = z.infer<z.ZodMiniObject<typeof gateLimits>>;
 
@@ -118,6 +121,7 @@ const configSchema = z.strictObject({
   marginal_factor: z.optional(z.number().check(z.positive())),
   gates: z.optional(gatesSchema),
   export: z.optional(exportSchema),
+  csv: z.optional(csvSchema),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -12,12 +12,15 @@ import { CatalogueError, SourceError, UsageError } from '../errors.js';
 import type { Table } from '../export/table.js';
 import { io } from './io.js';
 import {
+  addCsvOptions,
   addGroupOptions,
   addSourceOptions,
   addWindowOptions,
   type CommandContext,
+  type CsvFlags,
   commandWindow,
   createContext,
+  csvStyle,
   type GroupFlags,
   groupLabels,
   parseFilters,
@@ -30,7 +33,8 @@ type ExportSchema = (typeof EXPORT_SCHEMAS)[number];
 
 type ExportFlags = SourceFlags &
   WindowFlags &
-  GroupFlags & {
+  GroupFlags &
+  CsvFlags & {
     granularity: 'hour' | 'day';
     schema: ExportSchema;
     output?: string;
@@ -68,6 +72,7 @@ export function exportCommand(): Command {
     .option('--output <file>', 'write to this file (default: stdout)')
     .option('--output-dir <dir>', 'write one file per day into this directory, named by the day')
     .option('--overwrite', 'replace existing files (default: keep them and say so)');
+  addCsvOptions(command);
   addSourceOptions(command);
   command.addHelpText(
     'after',
@@ -97,6 +102,11 @@ async function runExport(flags: ExportFlags): Promise<void> {
     // Checked before any query, as --output is: a wrong path should not cost a fetch.
     const { assertWritableDirectory } = await import('../io/atomic-write.js');
     await assertWritableDirectory(resolve(flags.outputDir), `--output-dir ${flags.outputDir}`);
+  }
+  if (flags.schema === 'focus' && flags.decimalComma === true) {
+    throw new UsageError(
+      '--decimal-comma: FOCUS numbers are written with "." decimals for the programs that read them; use it with --schema ml-cost',
+    );
   }
   const filters = parseFilters(flags.filter);
   const context = await createContext(flags);
@@ -192,11 +202,15 @@ async function renderFile(
   context: CommandContext,
   path: string | null,
 ): Promise<ExportFile> {
-  const { renderTableCsv } = await import('../render/csv.js');
+  const { renderTableCsv, STANDARD_CSV } = await import('../render/csv.js');
   const table = await tableOf(report, flags, context);
   return {
     path: path === '-' ? null : path,
-    text: renderTableCsv(table),
+    // FOCUS is read by programs: its numbers always have "." decimals.
+    text: renderTableCsv(
+      table,
+      flags.schema === 'focus' ? STANDARD_CSV : csvStyle(flags, context.config),
+    ),
     rows: table.records.length,
   };
 }

@@ -12,6 +12,7 @@ import { publish, renderOptions } from './io.js';
 import {
   addFilterOption,
   addOutputOptions,
+  csvStyle,
   addSourceOptions,
   addTzOption,
   type CommandContext,
@@ -93,7 +94,10 @@ async function runForecast(flags: ForecastFlags): Promise<void> {
     catalogueVersion: flags.catalogueVersion,
   });
   const { render, forecastRenderers } = await import('../render/renderers.js');
-  const text = await render(report, forecastRenderers, flags.format, renderOptions(flags));
+  const text = await render(report, forecastRenderers, flags.format, {
+    ...renderOptions(flags),
+    csv: csvStyle(flags, context.config),
+  });
   await publish(text, report.notes, flags);
 }
 

@@ -6,6 +6,7 @@ import { publish, renderOptions } from './io.js';
 import {
   addFilterOption,
   addOutputOptions,
+  csvStyle,
   addSourceOptions,
   addWindowOptions,
   collect,
@@ -112,7 +113,10 @@ async function runRank(flags: RankFlags): Promise<void> {
   };
   const { render, rankRenderers } = await import('../render/renderers.js');
   await publish(
-    await render(report, rankRenderers, flags.format, renderOptions(flags)),
+    await render(report, rankRenderers, flags.format, {
+      ...renderOptions(flags),
+      csv: csvStyle(flags, context.config),
+    }),
     notes,
     flags,
   );

@@ -5,6 +5,7 @@ import { publish, renderOptions } from './io.js';
 import {
   addGroupOptions,
   addOutputOptions,
+  csvStyle,
   addSourceOptions,
   addWindowOptions,
   commandWindow,
@@ -77,11 +78,9 @@ async function runReport(flags: ReportFlags): Promise<void> {
         },
       ]
     : report.notes;
-  const text = await render(
-    { ...report, notes },
-    usageRenderers,
-    flags.format,
-    renderOptions(flags),
-  );
+  const text = await render({ ...report, notes }, usageRenderers, flags.format, {
+    ...renderOptions(flags),
+    csv: csvStyle(flags, context.config),
+  });
   await publish(text, notes, flags);
 }

@@ -2,11 +2,11 @@
 import { type ForecastReport, type ForecastResult, isUnpriced } from '../core/forecast.js';
 import { versionsCell } from '../export/rows.js';
 import { type Cell, DECIMALS, number, type Table, text } from '../export/table.js';
-import { renderTableCsv } from './csv.js';
+import { type CsvStyle, renderTableCsv, STANDARD_CSV } from './csv.js';
 import { localDate } from './forecast-view.js';
 import { currencyField } from './format.js';
 
-export function renderForecastCsv(report: ForecastReport): string {
+export function renderForecastCsv(report: ForecastReport, style: CsvStyle = STANDARD_CSV): string {
   const c = (name: string) => currencyField(name, report.catalogue.currency);
   const money = (name: string) => number(c(name), DECIMALS.money);
   const table: Table = {
@@ -44,7 +44,7 @@ export function renderForecastCsv(report: ForecastReport): string {
       ...report.groups.map(({ group, result }) => record(report, 'group', group, result)),
     ],
   };
-  return renderTableCsv(table);
+  return renderTableCsv(table, style);
 }
 
 function record(
