@@ -6,6 +6,7 @@ import * as z from 'zod/mini';
 import { parseJsonText } from './catalogue/json-text.js';
 import { unknownFieldMessage } from './catalogue/unknown-field.js';
 import { UsageError } from './errors.js';
+import { FOCUS_AI_SUBCATEGORIES } from './export/focus-columns.js';
 import { isPresetName, PRESET_NAMES } from './presets.js';
 import { isLabelName } from './sources/promql.js';
 import './zod-messages.js';
@@ -48,6 +49,9 @@ const exportSchema = z.strictObject({
         host_provider_name: nonEmpty(),
         invoice_issuer_name: nonEmpty(),
         service_name: nonEmpty(),
+        service_subcategory: z.enum(FOCUS_AI_SUBCATEGORIES, {
+          error: `must be a FOCUS ServiceSubcategory of "AI and Machine Learning": ${FOCUS_AI_SUBCATEGORIES.map((name) => JSON.stringify(name)).join(', ')}`,
+        }),
       }),
     ),
   ),

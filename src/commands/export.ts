@@ -30,6 +30,8 @@ import {
 
 export const EXPORT_SCHEMAS = ['ml-cost', 'focus'] as const;
 type ExportSchema = (typeof EXPORT_SCHEMAS)[number];
+/** The FOCUS versions an export can follow; the default is the newest. */
+const FOCUS_VERSIONS = ['1.2', '1.3'] as const;
 
 type ExportFlags = SourceFlags &
   WindowFlags &
@@ -37,6 +39,7 @@ type ExportFlags = SourceFlags &
   CsvFlags & {
     granularity: 'hour' | 'day';
     schema: ExportSchema;
+    focusVersion: (typeof FOCUS_VERSIONS)[number];
     output?: string;
     outputDir?: string;
     overwrite?: boolean;
@@ -64,10 +67,18 @@ export function exportCommand(): Command {
     .addOption(
       new Option(
         '--schema <schema>',
-        'ml-cost columns, or a FinOps FOCUS 1.2/1.3 cost-and-usage dataset',
+        'ml-cost columns, or a FinOps FOCUS cost-and-usage dataset (see --focus-version)',
       )
         .choices(EXPORT_SCHEMAS)
         .default('ml-cost'),
+    )
+    .addOption(
+      new Option(
+        '--focus-version <version>',
+        'with --schema focus: the FOCUS version whose columns the file has, exactly',
+      )
+        .choices(FOCUS_VERSIONS)
+        .default('1.3'),
     )
     .option('--output <file>', 'write to this file (default: stdout)')
     .option('--output-dir <dir>', 'write one file per day into this directory, named by the day')
@@ -80,7 +91,9 @@ export function exportCommand(): Command {
 Examples:
   $ ml-cost export --source http://victoria:8428 --output-dir /var/lib/ml-cost/exports
   $ ml-cost export --source http://victoria:8428 --period last-7d --granularity hour --output-dir exports
-  $ ml-cost export --source http://victoria:8428 --period 2026-10 --schema focus --output focus-2026-10.csv`,
+  $ ml-cost export --source http://victoria:8428 --period 2026-10 --schema focus --output focus-2026-10.csv
+  $ ml-cost export --source http://victoria:8428 --period 2026-10 --schema focus --focus-version 1.2 --output focus-1.2.csv
+  $ ml-cost export --source http://victoria:8428 --period last-7d --decimal-comma --output-dir exports`,
   );
   return command.action(async (flags: ExportFlags) => {
     await runExport(flags);
@@ -111,10 +124,13 @@ async function runExport(flags: ExportFlags): Promise<void> {
   const filters = parseFilters(flags.filter);
   const context = await createContext(flags);
   const window = await commandWindow(flags, context, 'yesterday');
+  const by = exportBy(flags, context);
+  // Config and label mistakes that would break FOCUS fail before any query.
+  if (flags.schema === 'focus') await focusLayout(flags, context, by);
   const { buildUsageReport } = await import('../pipeline.js');
   const report = await buildUsageReport(context, {
     window,
-    by: exportBy(flags, context),
+    by,
     filters,
     granularity: flags.granularity,
     catalogueVersion: flags.catalogueVersion,
@@ -169,6 +185,29 @@ function refuseUnpriced(report: UsageReport): void {
   );
 }
 
+type FocusOptions = import('../export/focus.js').FocusLayoutOptions;
+
+/** The FOCUS layout's options, checked: identity rules and distinct custom column IDs. */
+async function focusLayout(
+  flags: ExportFlags,
+  context: CommandContext,
+  by: readonly string[],
+): Promise<Omit<FocusOptions, 'spanOf'>> {
+  const [{ focusIdentity }, { assertDistinctLabelColumns }, { findVersion }] = await Promise.all([
+    import('../export/focus.js'),
+    import('../export/focus-columns.js'),
+    import('../catalogue/resolve.js'),
+  ]);
+  const { useCase, modelName, gpuType } = context.labels;
+  assertDistinctLabelColumns(by.filter((label) => ![useCase, modelName, gpuType].includes(label)));
+  return {
+    version: flags.focusVersion,
+    identity: focusIdentity(context.config.export?.focus),
+    labels: { useCase, model: modelName, gpuType },
+    rateOf: (version, type) => rateOf(findVersion(context.catalogue, version), type),
+  };
+}
+
 async function tableOf(
   report: UsageReport,
   flags: ExportFlags,
@@ -178,22 +217,15 @@ async function tableOf(
     const { mlCostTable } = await import('../export/ml-cost.js');
     return mlCostTable(report, { costShare: false });
   }
-  const [{ focusTable, focusIdentity }, { findVersion }] = await Promise.all([
-    import('../export/focus.js'),
-    import('../catalogue/resolve.js'),
-  ]);
-  return focusTable(report, {
-    identity: focusIdentity(context.config.export?.focus),
-    labels: {
-      useCase: context.labels.useCase,
-      model: context.labels.modelName,
-      gpuType: context.labels.gpuType,
-    },
-    rateOf: (version, gpuType) => rateOf(findVersion(context.catalogue, version), gpuType),
+  const { focusTable } = await import('../export/focus.js');
+  const table = focusTable(report, {
+    ...(await focusLayout(flags, context, report.by)),
     ...(report.catalogue.forcedVersion === undefined
       ? { spanOf: (version: string) => versionSpan(context.catalogue.versions, version) }
       : {}),
   });
+  for (const note of table.notes) io.warn(note);
+  return table;
 }
 
 async function renderFile(

@@ -12,11 +12,11 @@ import { publish, renderOptions } from './io.js';
 import {
   addFilterOption,
   addOutputOptions,
-  csvStyle,
   addSourceOptions,
   addTzOption,
   type CommandContext,
   createContext,
+  csvStyle,
   type OutputFlags,
   parseAmount,
   parseBy,

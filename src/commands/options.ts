@@ -3,8 +3,8 @@
 import { type Command, Option } from 'commander';
 import type { Config } from '../config.js';
 import type { Catalogue, Window } from '../core/types.js';
-import type { CsvStyle } from '../render/csv.js';
 import { UsageError } from '../errors.js';
+import type { CsvStyle } from '../render/csv.js';
 import { isLabelName } from '../sources/promql.js';
 import type { LabelFilter, MetricNames, UsageSource } from '../sources/types.js';
 import { io } from './io.js';

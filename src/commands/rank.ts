@@ -6,12 +6,12 @@ import { publish, renderOptions } from './io.js';
 import {
   addFilterOption,
   addOutputOptions,
-  csvStyle,
   addSourceOptions,
   addWindowOptions,
   collect,
   commandWindow,
   createContext,
+  csvStyle,
   type OutputFlags,
   parseAmount,
   parseFilters,

@@ -5,11 +5,11 @@ import { publish, renderOptions } from './io.js';
 import {
   addGroupOptions,
   addOutputOptions,
-  csvStyle,
   addSourceOptions,
   addWindowOptions,
   commandWindow,
   createContext,
+  csvStyle,
   type GroupFlags,
   groupLabels,
   type OutputFlags,
