@@ -111,6 +111,20 @@ describe('ml-cost export (ml-cost columns)', () => {
     expect(single.stdout).toBe(await readFile(join(out, 'ml-cost-2026-11-27.csv'), 'utf8'));
   });
 
+  it("writes ';' and ',' decimals with --decimal-comma or the config's csv.decimal_comma", async () => {
+    const config = join(await freshDir(), 'ml-cost.config.json');
+    await writeFile(config, JSON.stringify({ csv: { decimal_comma: true } }));
+    const day = ['--period', '2026-11-27'];
+    const search = ';search;bge;6;1200;0;4,26;0,00355;0;0;;v1;';
+    const exported = await cli(['export', ...day, '--config', config]);
+    expect(exported.stdout.split('\n')[0]).toMatch(/^period_start;period_end;use_case;/);
+    expect(exported.stdout).toContain(search);
+    const reported = await cli(['report', ...day, '--format', 'csv', '--decimal-comma']);
+    expect(reported.stdout).toContain(';search;bge;12;2400;0;8,52;');
+    const overridden = await cli(['export', ...day, '--config', config, '--no-decimal-comma']);
+    expect(overridden.stdout).toContain(',search,bge,6,1200,0,4.26,0.00355,');
+  });
+
   it('refuses --output-dir for a window that cuts a day', async () => {
     const result = await cli([
       'export',
