@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { UsageReport, UsageRow } from '../../src/core/report.js';
+import type { UsageRow } from '../../src/core/report.js';
 import { mlCostTable } from '../../src/export/ml-cost.js';
 import { renderCsv } from '../../src/render/csv.js';
-import { usageReport, usageRow } from '../helpers/usage-report.js';
+import { dayReport, usageRow } from '../helpers/usage-report.js';
 
 const NOV_27 = Date.UTC(2026, 10, 27);
 const HOUR = 3_600_000;
@@ -11,14 +11,7 @@ const DAY = 24 * HOUR;
 const row = (overrides: Partial<UsageRow> & Pick<UsageRow, 'group'>): UsageRow =>
   usageRow({ versions: ['2026-07'], ...overrides });
 
-const report = (rows: UsageRow[], overrides: Partial<UsageReport> = {}): UsageReport =>
-  usageReport(rows, {
-    window: { fromMs: NOV_27, toMs: NOV_27 + DAY, tz: 'UTC', label: '2026-11-27' },
-    granularity: 'day',
-    by: ['use_case', 'model_name', 'gpu_type'],
-    catalogue: { origin: 'pricing', hash: 'abc123', currency: 'EUR', versions: ['2026-07'] },
-    ...overrides,
-  });
+const report = dayReport;
 
 const day = { startMs: NOV_27, endMs: NOV_27 + DAY };
 const chatA100 = row({

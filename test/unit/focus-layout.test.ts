@@ -16,7 +16,7 @@ import {
   focusViolations,
   mandatoryColumns,
 } from '../helpers/focus-spec.js';
-import { usageReport, usageRow } from '../helpers/usage-report.js';
+import { dayReport, usageRow } from '../helpers/usage-report.js';
 
 const NOV_27 = Date.UTC(2026, 10, 27);
 const DAY = 24 * 3_600_000;
@@ -26,14 +26,7 @@ const RATES: Record<string, number> = { 'A100-80GB': 2.93, L4: 0.71 };
 const row = (overrides: Partial<UsageRow> & Pick<UsageRow, 'group'>): UsageRow =>
   usageRow({ versions: ['2026-07'], period: day, ...overrides });
 
-const report = (rows: UsageRow[], overrides: Partial<UsageReport> = {}): UsageReport =>
-  usageReport(rows, {
-    window: { fromMs: NOV_27, toMs: NOV_27 + DAY, tz: 'UTC', label: '2026-11-27' },
-    granularity: 'day',
-    by: ['use_case', 'model_name', 'gpu_type'],
-    catalogue: { origin: 'pricing', hash: 'abc123', currency: 'EUR', versions: ['2026-07'] },
-    ...overrides,
-  });
+const report = dayReport;
 
 const options = (overrides: Partial<FocusLayoutOptions> = {}): FocusLayoutOptions => ({
   version: '1.3',

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { localDay } from '../../src/core/periods.js';
 import type { UsageReport, UsageRow } from '../../src/core/report.js';
+import { prng } from '../../src/example/generate.js';
 import { DEFAULT_FOCUS_IDENTITY, type FocusIdentity, focusTable } from '../../src/export/focus.js';
 import { renderTableCsv } from '../../src/render/csv.js';
 import { parseCsv, parseCsvLines } from '../helpers/csv.js';
@@ -12,18 +13,6 @@ import { focusViolations } from '../helpers/focus-spec.js';
 import { usageReport, usageRow } from '../helpers/usage-report.js';
 
 const HOUR = 3_600_000;
-
-/** mulberry32: a small seeded generator, so a failing seed can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const ZONES = ['UTC', 'Europe/Paris', 'Asia/Kolkata'];
 /** First local days of two-day windows: DST starts and ends in Paris, a month's end. */
@@ -52,7 +41,7 @@ interface Case {
 }
 
 function generate(seed: number): Case {
-  const next = random(seed);
+  const next = prng(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
   const tz = pick(ZONES);
   const first = localDay(Date.parse(`${pick(FIRST_DAYS)}T12:00:00Z`), tz);
