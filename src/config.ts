@@ -6,7 +6,7 @@ import * as z from 'zod/mini';
 import { parseJsonText } from './catalogue/json-text.js';
 import { unknownFieldMessage } from './catalogue/unknown-field.js';
 import { UsageError } from './errors.js';
-import { FOCUS_AI_SUBCATEGORIES } from './export/focus-columns.js';
+import { FOCUS_AI_SUBCATEGORIES } from './export/focus-values.js';
 import { isPresetName, PRESET_NAMES } from './presets.js';
 import { isLabelName } from './sources/promql.js';
 import './zod-messages.js';

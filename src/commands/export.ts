@@ -9,6 +9,7 @@ import { rateOf } from '../core/prices.js';
 import type { UsageReport } from '../core/report.js';
 import type { PriceVersion } from '../core/types.js';
 import { CatalogueError, SourceError, UsageError } from '../errors.js';
+import { FOCUS_VERSIONS, type FocusVersion } from '../export/focus-values.js';
 import type { Table } from '../export/table.js';
 import { io } from './io.js';
 import {
@@ -30,8 +31,6 @@ import {
 
 export const EXPORT_SCHEMAS = ['ml-cost', 'focus'] as const;
 type ExportSchema = (typeof EXPORT_SCHEMAS)[number];
-/** The FOCUS versions an export can follow; the default is the newest. */
-const FOCUS_VERSIONS = ['1.2', '1.3'] as const;
 
 type ExportFlags = SourceFlags &
   WindowFlags &
@@ -39,7 +38,7 @@ type ExportFlags = SourceFlags &
   CsvFlags & {
     granularity: 'hour' | 'day';
     schema: ExportSchema;
-    focusVersion: (typeof FOCUS_VERSIONS)[number];
+    focusVersion: FocusVersion;
     output?: string;
     outputDir?: string;
     overwrite?: boolean;

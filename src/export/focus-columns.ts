@@ -1,30 +1,10 @@
-// The columns of a FOCUS 1.2 or 1.3 cost-and-usage export, and the values FOCUS allows in them.
+// The columns of a FOCUS 1.2 or 1.3 cost-and-usage export.
 // Column IDs and allowed values follow the specification (github.com/FinOps-Open-Cost-and-Usage-Spec/FOCUS_Spec).
 
 import { UsageError } from '../errors.js';
 import { COST_DECIMALS, QUANTITY_DECIMALS, UNIT_PRICE_DECIMALS } from './focus-price.js';
+import type { FocusVersion } from './focus-values.js';
 import { type Column, DECIMALS, fixedNumber, number, text } from './table.js';
-
-export const FOCUS_VERSIONS = ['1.2', '1.3'] as const;
-export type FocusVersion = (typeof FOCUS_VERSIONS)[number];
-
-/** FOCUS allowed value for GPU inference (ServiceCategory list, FOCUS 1.0+). */
-export const FOCUS_SERVICE_CATEGORY = 'AI and Machine Learning';
-/** The ServiceSubcategory values FOCUS 1.2 and 1.3 allow under "AI and Machine Learning". */
-export const FOCUS_AI_SUBCATEGORIES = [
-  'AI Platforms',
-  'Bots',
-  'Generative AI',
-  'Machine Learning',
-  'Natural Language Processing',
-  'Other (AI and Machine Learning)',
-] as const;
-/** Serving models on GPUs: the subcategory providers give model serving. */
-export const DEFAULT_SERVICE_SUBCATEGORY = 'AI Platforms';
-/** A compound unit in the FOCUS UnitFormat: "<singular base unit>-<plural time unit>". */
-export const FOCUS_PRICING_UNIT = 'GPU-Hours';
-/** What the GPU-hour SKU meters (SkuMeter). */
-export const FOCUS_SKU_METER = 'GPU Usage';
 
 const money = (name: string) => fixedNumber(name, COST_DECIMALS);
 const unitPrice = (name: string) => fixedNumber(name, UNIT_PRICE_DECIMALS);

@@ -13,15 +13,17 @@ import { formatDecimal } from './decimal.js';
 import {
   assertDistinctLabelColumns,
   customLabelColumn,
-  DEFAULT_SERVICE_SUBCATEGORY,
   FIXED_CUSTOM_COLUMNS,
+  focusSpecColumns,
+} from './focus-columns.js';
+import { chargeAmounts } from './focus-price.js';
+import {
+  DEFAULT_SERVICE_SUBCATEGORY,
   FOCUS_PRICING_UNIT,
   FOCUS_SERVICE_CATEGORY,
   FOCUS_SKU_METER,
   type FocusVersion,
-  focusSpecColumns,
-} from './focus-columns.js';
-import { chargeAmounts } from './focus-price.js';
+} from './focus-values.js';
 import { sortRows, versionsCell } from './rows.js';
 import { type Cell, type Column, DECIMALS, type Table, text } from './table.js';
 
