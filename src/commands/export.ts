@@ -95,6 +95,9 @@ Examples:
   $ ml-cost export --source http://victoria:8428 --period last-7d --decimal-comma --output-dir exports`,
   );
   return command.action(async (flags: ExportFlags) => {
+    if (flags.schema !== 'focus' && command.getOptionValueSource('focusVersion') === 'cli') {
+      throw new UsageError('--focus-version: only with --schema focus');
+    }
     await runExport(flags);
   });
 }

@@ -314,6 +314,9 @@ describe('ml-cost export --schema focus', () => {
     const comma = await cli([...base, '--decimal-comma'], catalogue, missing);
     expect(comma.code).toBe(2);
     expect(comma.stderr).toMatch(/--decimal-comma/);
+    const version = await cli(['export', '--focus-version', '1.2'], catalogue, missing);
+    expect(version.code).toBe(2);
+    expect(version.stderr).toMatch(/--focus-version: only with --schema focus/);
   });
 
   it('names the provider and billing account from the config, the defaults for the rest', async () => {
