@@ -6,6 +6,7 @@ import * as z from 'zod/mini';
 import { parseJsonText } from './catalogue/json-text.js';
 import { unknownFieldMessage } from './catalogue/unknown-field.js';
 import { UsageError } from './errors.js';
+import { FOCUS_AI_SUBCATEGORIES } from './export/focus-values.js';
 import { isPresetName, PRESET_NAMES } from './presets.js';
 import { isLabelName, isMetricName } from './sources/promql.js';
 import './zod-messages.js';
@@ -65,10 +66,16 @@ const exportSchema = z.strictObject({
         host_provider_name: nonEmpty(),
         invoice_issuer_name: nonEmpty(),
         service_name: nonEmpty(),
+        service_subcategory: z.enum(FOCUS_AI_SUBCATEGORIES, {
+          error: `must be a FOCUS ServiceSubcategory of "AI and Machine Learning": ${FOCUS_AI_SUBCATEGORIES.map((name) => JSON.stringify(name)).join(', ')}`,
+        }),
       }),
     ),
   ),
 });
+
+/** The "csv" section: how CSV output is punctuated, for spreadsheets in the reader's locale. */
+const csvSchema = z.strictObject({ decimal_comma: z.optional(z.boolean()) });
 
 export type FocusIdentityConfig = NonNullable<z.infer<typeof exportSchema>['focus']>;
 export type GateLimitsConfig = z.infer<z.ZodMiniObject<typeof gateLimits>>;
@@ -126,6 +133,7 @@ const configSchema = z.strictObject({
   marginal_factor: z.optional(z.number().check(z.positive())),
   gates: z.optional(gatesSchema),
   export: z.optional(exportSchema),
+  csv: z.optional(csvSchema),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -2,6 +2,7 @@
 // that span files (unique versions and dates, one currency) live in validate.ts.
 import * as z from 'zod/mini';
 import '../zod-messages.js';
+import { ISO_4217_CURRENCIES } from './currencies.js';
 
 /**
  * Rates at or above this many currency units per GPU-hour are rejected as typos. Published
@@ -17,7 +18,6 @@ const WHOLE_HOUR_UTC =
   /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):00:00(?:\.0+)?Z$/;
 const ANY_ISO_TIMESTAMP =
   /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
-const CURRENCY_CODE = /^[A-Z]{3}$/;
 // No control or format characters: a name is printed by pricing show and diff, and an escape
 // sequence or a bidirectional override in it would drive the terminal or disguise the name.
 const GPU_TYPE = /^[^\s\p{Cc}\p{Cf}](?:[^\p{Cc}\p{Cf}]*[^\s\p{Cc}\p{Cf}])?$/u;
@@ -106,12 +106,11 @@ export const priceVersionFileSchema = z
           'UTC instant on a whole hour from which these rates apply, e.g. "2026-07-01T00:00:00Z". The version in force at t is the one with the latest effective_from <= t.',
       }),
     currency: z
-      .string({ error: required('must be a string such as "EUR"') })
-      .check(
-        z.regex(CURRENCY_CODE, {
-          error: 'must be a three-letter ISO 4217 code in upper case, e.g. "EUR"',
-        }),
-      )
+      .enum(ISO_4217_CURRENCIES, {
+        error: required(
+          'must be a three-letter ISO 4217 national currency code in upper case, e.g. "EUR", "USD", "GBP"',
+        ),
+      })
       .register(z.globalRegistry, {
         description: 'ISO 4217 currency code of every rate in the catalogue, e.g. "EUR".',
       }),

@@ -9,19 +9,23 @@ import { rateOf } from '../core/prices.js';
 import type { UsageReport } from '../core/report.js';
 import type { PriceVersion } from '../core/types.js';
 import { CatalogueError, SourceError, UsageError } from '../errors.js';
+import { FOCUS_VERSIONS, type FocusVersion } from '../export/focus-values.js';
 import type { ExportMeasures } from '../export/kept-file.js';
 import type { Table } from '../export/table.js';
 import { fileProblem } from '../file-errors.js';
 import { isoUtc } from '../iso-time.js';
 import { io } from './io.js';
 import {
+  addCsvOptions,
   addGroupOptions,
   addMisplacedOption,
   addSourceOptions,
   addWindowOptions,
   type CommandContext,
+  type CsvFlags,
   commandWindow,
   createContext,
+  csvStyle,
   type GroupFlags,
   groupLabels,
   parseFilters,
@@ -34,9 +38,11 @@ type ExportSchema = (typeof EXPORT_SCHEMAS)[number];
 
 type ExportFlags = SourceFlags &
   WindowFlags &
-  GroupFlags & {
+  GroupFlags &
+  CsvFlags & {
     granularity: 'hour' | 'day';
     schema: ExportSchema;
+    focusVersion: FocusVersion;
     output?: string;
     outputDir?: string;
     overwrite?: boolean;
@@ -67,10 +73,18 @@ export function exportCommand(): Command {
     .addOption(
       new Option(
         '--schema <schema>',
-        'ml-cost columns, or a FinOps FOCUS 1.2/1.3 cost-and-usage dataset',
+        'ml-cost columns, or a FinOps FOCUS cost-and-usage dataset (see --focus-version)',
       )
         .choices(EXPORT_SCHEMAS)
         .default('ml-cost'),
+    )
+    .addOption(
+      new Option(
+        '--focus-version <version>',
+        'with --schema focus: the FOCUS version whose columns the file has, exactly',
+      )
+        .choices(FOCUS_VERSIONS)
+        .default('1.3'),
     )
     .option('--output <file>', 'write to this file (default: stdout)')
     .option('--output-dir <dir>', 'write one file per day into this directory, named by the day')
@@ -83,6 +97,7 @@ export function exportCommand(): Command {
     '--format <format>',
     'an export is always CSV; use --schema ml-cost or --schema focus to choose its columns',
   );
+  addCsvOptions(command);
   addSourceOptions(command);
   command.addHelpText(
     'after',
@@ -90,9 +105,14 @@ export function exportCommand(): Command {
 Examples:
   $ ml-cost export --source http://victoria:8428 --output-dir /var/lib/ml-cost/exports
   $ ml-cost export --source http://victoria:8428 --period last-7d --granularity hour --output-dir exports
-  $ ml-cost export --source http://victoria:8428 --period 2026-10 --schema focus --output focus-2026-10.csv`,
+  $ ml-cost export --source http://victoria:8428 --period 2026-10 --schema focus --output focus-2026-10.csv
+  $ ml-cost export --source http://victoria:8428 --period 2026-10 --schema focus --focus-version 1.2 --output focus-1.2.csv
+  $ ml-cost export --source http://victoria:8428 --period last-7d --decimal-comma --output-dir exports`,
   );
   return command.action(async (flags: ExportFlags) => {
+    if (flags.schema !== 'focus' && command.getOptionValueSource('focusVersion') === 'cli') {
+      throw new UsageError('--focus-version: only with --schema focus');
+    }
     await runExport(flags);
   });
 }
@@ -113,13 +133,21 @@ async function runExport(flags: ExportFlags): Promise<void> {
     const { assertWritableDirectory } = await import('../io/atomic-write.js');
     await assertWritableDirectory(resolve(flags.outputDir), `--output-dir ${flags.outputDir}`);
   }
+  if (flags.schema === 'focus' && flags.decimalComma === true) {
+    throw new UsageError(
+      '--decimal-comma: FOCUS numbers are written with "." decimals for the programs that read them; use it with --schema ml-cost',
+    );
+  }
   const filters = parseFilters(flags.filter);
   const context = await createContext(flags);
   const window = await commandWindow(flags, context, 'yesterday');
+  const by = exportBy(flags, context);
+  // Config and label mistakes that would break FOCUS fail before any query.
+  if (flags.schema === 'focus') await focusLayout(flags, context, by);
   const { buildUsageReport } = await import('../pipeline.js');
   const report = await buildUsageReport(context, {
     window,
-    by: exportBy(flags, context),
+    by,
     filters,
     granularity: flags.granularity,
     catalogueVersion: flags.catalogueVersion,
@@ -194,6 +222,29 @@ function refuseUnpriced(report: UsageReport): void {
   );
 }
 
+type FocusOptions = import('../export/focus.js').FocusLayoutOptions;
+
+/** The FOCUS layout's options, checked: identity rules and distinct custom column IDs. */
+async function focusLayout(
+  flags: ExportFlags,
+  context: CommandContext,
+  by: readonly string[],
+): Promise<Omit<FocusOptions, 'spanOf'>> {
+  const [{ focusIdentity }, { assertDistinctLabelColumns }, { findVersion }] = await Promise.all([
+    import('../export/focus.js'),
+    import('../export/focus-columns.js'),
+    import('../catalogue/resolve.js'),
+  ]);
+  const { useCase, modelName, gpuType } = context.labels;
+  assertDistinctLabelColumns(by.filter((label) => ![useCase, modelName, gpuType].includes(label)));
+  return {
+    version: flags.focusVersion,
+    identity: focusIdentity(context.config.export?.focus),
+    labels: { useCase, model: modelName, gpuType },
+    rateOf: (version, type) => rateOf(findVersion(context.catalogue, version), type),
+  };
+}
+
 async function tableOf(
   report: UsageReport,
   flags: ExportFlags,
@@ -203,22 +254,15 @@ async function tableOf(
     const { mlCostTable } = await import('../export/ml-cost.js');
     return mlCostTable(report, { costShare: false });
   }
-  const [{ focusTable, focusIdentity }, { findVersion }] = await Promise.all([
-    import('../export/focus.js'),
-    import('../catalogue/resolve.js'),
-  ]);
-  return focusTable(report, {
-    identity: focusIdentity(context.config.export?.focus),
-    labels: {
-      useCase: context.labels.useCase,
-      model: context.labels.modelName,
-      gpuType: context.labels.gpuType,
-    },
-    rateOf: (version, gpuType) => rateOf(findVersion(context.catalogue, version), gpuType),
+  const { focusTable } = await import('../export/focus.js');
+  const table = focusTable(report, {
+    ...(await focusLayout(flags, context, report.by)),
     ...(report.catalogue.forcedVersion === undefined
       ? { spanOf: (version: string) => versionSpan(context.catalogue.versions, version) }
       : {}),
   });
+  for (const note of table.notes) io.warn(note);
+  return table;
 }
 
 async function renderFile(
@@ -227,11 +271,15 @@ async function renderFile(
   context: CommandContext,
   path: string | null,
 ): Promise<ExportFile> {
-  const { renderTableCsv } = await import('../render/csv.js');
+  const { renderTableCsv, STANDARD_CSV } = await import('../render/csv.js');
   const table = await tableOf(report, flags, context);
   return {
     path: path === '-' ? null : path,
-    text: renderTableCsv(table),
+    // FOCUS is read by programs: its numbers always have "." decimals.
+    text: renderTableCsv(
+      table,
+      flags.schema === 'focus' ? STANDARD_CSV : csvStyle(flags, context.config),
+    ),
     rows: table.records.length,
   };
 }

@@ -18,6 +18,7 @@ import {
   addTzOption,
   type CommandContext,
   createContext,
+  csvStyle,
   type OutputFlags,
   parseAmount,
   parseBy,
@@ -100,7 +101,10 @@ async function runForecast(flags: ForecastFlags): Promise<void> {
     catalogueVersion: flags.catalogueVersion,
   });
   const { render, forecastRenderers } = await import('../render/renderers.js');
-  const text = await render(report, forecastRenderers, flags.format, renderOptions(flags));
+  const text = await render(report, forecastRenderers, flags.format, {
+    ...renderOptions(flags),
+    csv: csvStyle(flags, context.config),
+  });
   await publish(text, report.notes, flags);
 }
 

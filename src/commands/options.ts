@@ -4,6 +4,7 @@ import { type Command, Option } from 'commander';
 import type { Config } from '../config.js';
 import type { Catalogue, Window } from '../core/types.js';
 import { UsageError } from '../errors.js';
+import type { CsvStyle } from '../render/csv.js';
 import { isLabelName } from '../sources/promql.js';
 import { redactUrl } from '../sources/redact.js';
 import type { LabelFilter, MetricNames, UsageSource } from '../sources/types.js';
@@ -36,10 +37,14 @@ export interface GroupFlags {
   filter?: string[];
 }
 
-export interface OutputFlags {
+export interface OutputFlags extends CsvFlags {
   format: string;
   output?: string;
   color?: boolean;
+}
+
+export interface CsvFlags {
+  decimalComma?: boolean;
 }
 
 export interface CommandContext {
@@ -157,12 +162,28 @@ export function addMisplacedOption(command: Command, flags: string, instead: str
 }
 
 export function addOutputOptions(command: Command, formats: readonly string[]): Command {
-  return command
+  command
     .addOption(
       new Option('--format <format>', 'output format').choices(formats).default(formats[0]),
     )
     .option('--output <file>', 'write the result to a file (atomically) instead of stdout')
     .option('--no-color', 'no colours in tables (also: NO_COLOR=1)');
+  if (formats.includes('csv')) addCsvOptions(command);
+  return command;
+}
+
+export function addCsvOptions(command: Command): Command {
+  return command
+    .option(
+      '--decimal-comma',
+      'CSV for spreadsheets in German, French and other locales that write 0,5: ";" between fields and "," before decimals (config csv.decimal_comma)',
+    )
+    .option('--no-decimal-comma', 'CSV with "," between fields and "." before decimals (default)');
+}
+
+/** The flag, else the config's csv.decimal_comma, else standard CSV. */
+export function csvStyle(flags: CsvFlags, config: Config): CsvStyle {
+  return { decimalComma: flags.decimalComma ?? config.csv?.decimal_comma ?? false };
 }
 
 /**

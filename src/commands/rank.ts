@@ -11,6 +11,7 @@ import {
   collect,
   commandWindow,
   createContext,
+  csvStyle,
   type OutputFlags,
   parseAmount,
   parseFilters,
@@ -113,7 +114,10 @@ async function runRank(flags: RankFlags): Promise<void> {
   };
   const { render, rankRenderers } = await import('../render/renderers.js');
   await publish(
-    await render(report, rankRenderers, flags.format, renderOptions(flags)),
+    await render(report, rankRenderers, flags.format, {
+      ...renderOptions(flags),
+      csv: csvStyle(flags, context.config),
+    }),
     notes,
     flags,
   );

@@ -9,6 +9,7 @@ import {
   addWindowOptions,
   commandWindow,
   createContext,
+  csvStyle,
   type GroupFlags,
   groupLabels,
   type OutputFlags,
@@ -77,11 +78,9 @@ async function runReport(flags: ReportFlags): Promise<void> {
         },
       ]
     : report.notes;
-  const text = await render(
-    { ...report, notes },
-    usageRenderers,
-    flags.format,
-    renderOptions(flags),
-  );
+  const text = await render({ ...report, notes }, usageRenderers, flags.format, {
+    ...renderOptions(flags),
+    csv: csvStyle(flags, context.config),
+  });
   await publish(text, notes, flags);
 }

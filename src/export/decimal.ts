@@ -29,3 +29,14 @@ export function formatDecimal(value: number, maxDecimals: number): string {
   // A tiny negative value rounds to "-0", which reads as a sign error in a ledger.
   return /^-0$/.test(trimmed) ? '0' : trimmed;
 }
+
+/**
+ * Exactly `decimals` decimals, trailing zeros kept ("1.000000"): a column whose values happen
+ * to be whole numbers must still read as decimals to a typed reader. Rounded as formatDecimal.
+ */
+export function formatFixed(value: number, decimals: number): string {
+  const text = formatDecimal(value, decimals);
+  if (decimals === 0) return text;
+  const [whole, fraction = ''] = text.split('.');
+  return `${whole}.${fraction.padEnd(decimals, '0')}`;
+}

@@ -1,16 +1,31 @@
-// The FinOps FOCUS cost-and-usage layout (FOCUS 1.2 mandatory columns, plus the 1.3 provider
-// names), one record per report row. Column IDs, allowed values and formats follow the spec:
-// https://focus.finops.org/ and github.com/FinOps-Open-Cost-and-Usage-Spec/FOCUS_Spec.
+// The FinOps FOCUS cost-and-usage layout, FOCUS 1.2 or 1.3, one charge per report row.
+// Column IDs, allowed values and formats follow the spec: https://focus.finops.org/ and
+// github.com/FinOps-Open-Cost-and-Usage-Spec/FOCUS_Spec.
 
 import { TZDate } from '@date-fns/tz';
-import { addMonths, startOfMonth } from 'date-fns';
+import { addMonths, format, startOfMonth } from 'date-fns';
 import type { FocusIdentityConfig } from '../config.js';
 import { compareText } from '../core/order.js';
 import type { UsageReport, UsageRow } from '../core/report.js';
+import { UsageError } from '../errors.js';
 import { isoInZone } from '../render/format.js';
 import { formatDecimal } from './decimal.js';
+import {
+  assertDistinctLabelColumns,
+  customLabelColumn,
+  FIXED_CUSTOM_COLUMNS,
+  focusSpecColumns,
+} from './focus-columns.js';
+import { chargeAmounts } from './focus-price.js';
+import {
+  DEFAULT_SERVICE_SUBCATEGORY,
+  FOCUS_PRICING_UNIT,
+  FOCUS_SERVICE_CATEGORY,
+  FOCUS_SKU_METER,
+  type FocusVersion,
+} from './focus-values.js';
 import { sortRows, versionsCell } from './rows.js';
-import { type Cell, type Column, DECIMALS, number, type Table, text } from './table.js';
+import { type Cell, type Column, DECIMALS, type Table, text } from './table.js';
 
 /** Who provides and bills the GPUs: FOCUS requires these names on every row. */
 export interface FocusIdentity {
@@ -22,6 +37,8 @@ export interface FocusIdentity {
   readonly hostProviderName: string;
   readonly invoiceIssuerName: string;
   readonly serviceName: string;
+  /** One of FOCUS_AI_SUBCATEGORIES. */
+  readonly serviceSubcategory: string;
 }
 
 /** Self-hosted inference: the organisation is its own provider until the config says otherwise. */
@@ -32,19 +49,34 @@ export const DEFAULT_FOCUS_IDENTITY: FocusIdentity = {
   hostProviderName: 'Internal',
   invoiceIssuerName: 'Internal',
   serviceName: 'ML inference',
+  serviceSubcategory: DEFAULT_SERVICE_SUBCATEGORY,
 };
 
-/** The identity from the config's export.focus section, each name not given by default. */
+/**
+ * The identity from the config's export.focus section, each name not given by default; the
+ * invoice issuer is the service provider unless named. FOCUS requires BilledCost 0 on a row
+ * whose provider is not its invoice issuer (payments received by a third party, BilledCost-C-005-C),
+ * while ml-cost bills the whole cost: two different names are refused rather than written
+ * into a file that breaks that rule on every row.
+ */
 export function focusIdentity(config: FocusIdentityConfig | undefined): FocusIdentity {
   const given = config ?? {};
   const defaults = DEFAULT_FOCUS_IDENTITY;
+  const serviceProviderName = given.service_provider_name ?? defaults.serviceProviderName;
+  const invoiceIssuerName = given.invoice_issuer_name ?? serviceProviderName;
+  if (invoiceIssuerName !== serviceProviderName) {
+    throw new UsageError(
+      `export.focus: service_provider_name ${JSON.stringify(serviceProviderName)} differs from invoice_issuer_name ${JSON.stringify(invoiceIssuerName)}; FOCUS then requires BilledCost 0 (a charge paid to a third party, rule BilledCost-C-005-C), but ml-cost bills the cost: give both the same name, or leave invoice_issuer_name out`,
+    );
+  }
   return {
     billingAccountId: given.billing_account_id ?? defaults.billingAccountId,
     billingAccountName: given.billing_account_name ?? defaults.billingAccountName,
-    serviceProviderName: given.service_provider_name ?? defaults.serviceProviderName,
+    serviceProviderName,
     hostProviderName: given.host_provider_name ?? defaults.hostProviderName,
-    invoiceIssuerName: given.invoice_issuer_name ?? defaults.invoiceIssuerName,
+    invoiceIssuerName,
     serviceName: given.service_name ?? defaults.serviceName,
+    serviceSubcategory: given.service_subcategory ?? defaults.serviceSubcategory,
   };
 }
 
@@ -56,10 +88,11 @@ export interface FocusLabels {
 }
 
 export interface FocusLayoutOptions {
+  readonly version: FocusVersion;
   readonly identity: FocusIdentity;
   readonly labels: FocusLabels;
-  /** The rate a catalogue version gives a GPU type, for ChargeDescription; undefined when unknown. */
-  readonly rateOf?: (version: string, gpuType: string) => number | undefined;
+  /** The rate a catalogue version gives a GPU type; undefined when it has none. */
+  readonly rateOf: (version: string, gpuType: string) => number | undefined;
   /**
    * When a catalogue version is in force, [start, end): a row priced by one version is
    * charged only for its part of the hour or day. Absent when one version prices everything.
@@ -67,59 +100,9 @@ export interface FocusLayoutOptions {
   readonly spanOf?: (version: string) => { readonly startMs: number; readonly endMs: number };
 }
 
-/** FOCUS allowed value for GPU inference (ServiceCategory list, FOCUS 1.0+). */
-export const FOCUS_SERVICE_CATEGORY = 'AI and Machine Learning';
-/** A compound unit in the FOCUS UnitFormat: "<singular base unit>-<plural time unit>". */
-export const FOCUS_PRICING_UNIT = 'GPU-Hours';
-
-/** The FOCUS columns every export carries, in this order. */
-export const FOCUS_COLUMNS: readonly Column[] = [
-  number('BilledCost', DECIMALS.money),
-  text('BillingAccountId'),
-  text('BillingAccountName'),
-  text('BillingCurrency'),
-  text('BillingPeriodEnd'),
-  text('BillingPeriodStart'),
-  text('ChargeCategory'),
-  text('ChargeClass'),
-  text('ChargeDescription'),
-  text('ChargeFrequency'),
-  text('ChargePeriodEnd'),
-  text('ChargePeriodStart'),
-  number('ConsumedQuantity', DECIMALS.gpuHours),
-  text('ConsumedUnit'),
-  number('ContractedCost', DECIMALS.money),
-  number('EffectiveCost', DECIMALS.money),
-  text('HostProviderName'),
-  text('InvoiceIssuerName'),
-  number('ListCost', DECIMALS.money),
-  text('PricingCategory'),
-  number('PricingQuantity', DECIMALS.gpuHours),
-  text('PricingUnit'),
-  text('ProviderName'),
-  text('PublisherName'),
-  text('ServiceCategory'),
-  text('ServiceName'),
-  text('ServiceProviderName'),
-];
-
-const FIXED_CUSTOM_COLUMNS: readonly Column[] = [
-  text('x_UseCase'),
-  text('x_ModelName'),
-  text('x_GpuType'),
-  number('x_Inferences', DECIMALS.count),
-  number('x_Tokens', DECIMALS.count),
-  text('x_CatalogueVersion'),
-  text('x_CatalogueHash'),
-];
-
-/**
- * Custom column ID for another --by label: "x_Label" + PascalCase, so "environment" becomes
- * x_LabelEnvironment and can never collide with the fixed x_ columns.
- */
-export function customLabelColumn(label: string): string {
-  const words = label.split(/[^A-Za-z0-9]+/).filter((word) => word !== '');
-  return `x_Label${words.map((word) => word[0]?.toUpperCase() + word.slice(1)).join('')}`;
+/** A FOCUS table, and what it could not carry, for the command to say on stderr. */
+export interface FocusTable extends Table {
+  readonly notes: readonly string[];
 }
 
 function extraLabels(report: UsageReport, labels: FocusLabels): string[] {
@@ -127,43 +110,52 @@ function extraLabels(report: UsageReport, labels: FocusLabels): string[] {
   return report.by.filter((label) => !fixed.has(label));
 }
 
-export function focusColumns(report: UsageReport, labels: FocusLabels): Column[] {
+export function focusColumns(
+  report: UsageReport,
+  labels: FocusLabels,
+  version: FocusVersion,
+): Column[] {
+  const extras = extraLabels(report, labels);
+  assertDistinctLabelColumns(extras);
   return [
-    ...FOCUS_COLUMNS,
+    ...focusSpecColumns(version),
     ...FIXED_CUSTOM_COLUMNS,
-    ...extraLabels(report, labels).map((label) => text(customLabelColumn(label))),
+    ...extras.map((label) => text(customLabelColumn(label))),
   ];
 }
 
 /** The calendar month, in the report's time zone, that contains `ms`, as UTC instants. */
-function billingMonth(ms: number, tz: string): { startMs: number; endMs: number } {
+function billingMonth(ms: number, tz: string): { startMs: number; endMs: number; label: string } {
   const start = startOfMonth(new TZDate(ms, tz));
-  return { startMs: start.getTime(), endMs: addMonths(start, 1).getTime() };
+  return {
+    startMs: start.getTime(),
+    endMs: addMonths(start, 1).getTime(),
+    label: format(start, 'yyyy-MM'),
+  };
 }
 
-function describe(
-  row: UsageRow,
-  gpuType: string,
-  currency: string,
-  options: FocusLayoutOptions,
-): string {
-  const version = versionsCell(row.versions);
-  if (gpuType === '') return `Inferences and tokens without GPU time (catalogue ${version})`;
-  const [only] = row.versions;
-  const rate =
-    row.versions.length === 1 && only !== undefined ? options.rateOf?.(only, gpuType) : undefined;
-  const price =
-    rate === undefined ? '' : ` at ${formatDecimal(rate, DECIMALS.unitMoney)} ${currency}`;
-  return `GPU time on ${gpuType}${price} per GPU-hour (catalogue ${version})`;
+/** A GPU charge and the inferences and tokens it carries; null where they are not its own. */
+interface Charge {
+  readonly row: UsageRow;
+  readonly counts: { readonly inferences: number; readonly tokens: number } | null;
+}
+
+interface Attached {
+  readonly charges: readonly Charge[];
+  /** Inferences and tokens no single GPU charge of their group can carry. */
+  readonly unattached: { readonly inferences: number; readonly tokens: number };
 }
 
 /**
- * Tokens and inferences carry no GPU-type label, so they arrive in a row of their own with
- * an empty GPU type. When their group (same other labels, period and catalogue version) ran
- * on exactly one GPU type, they belong to that charge and are folded into it; otherwise they
- * stay a zero-cost row, since splitting them between GPU types would be invented.
+ * Tokens and inferences carry no GPU-type label, so they arrive in a row of their own with an
+ * empty GPU type. When their group (same other labels, period and catalogue version) ran on
+ * exactly one GPU type, they belong to that charge and are folded into it. Otherwise no charge
+ * can carry them: splitting them between GPU types would be invented, and a zero-cost row
+ * for them is the kind of placeholder FOCUS rules out (NullHandling: no 0 standing for "no
+ * value"). They are left out, counted for a note. Rows with no GPU time at all are not
+ * charges either.
  */
-export function attachUsageToCharges(rows: readonly UsageRow[], gpuTypeLabel: string): UsageRow[] {
+export function attachUsageToCharges(rows: readonly UsageRow[], gpuTypeLabel: string): Attached {
   const keyOf = (row: UsageRow) =>
     JSON.stringify([
       row.period?.startMs ?? null,
@@ -172,105 +164,150 @@ export function attachUsageToCharges(rows: readonly UsageRow[], gpuTypeLabel: st
         .filter(([label]) => label !== gpuTypeLabel)
         .sort(([a], [b]) => compareText(a, b)),
     ]);
-  const charges = new Map<string, UsageRow[]>();
+  const gpuRows = new Map<string, UsageRow[]>();
   const loose = new Map<string, UsageRow>();
+  let inferences = 0;
+  let tokens = 0;
   for (const row of rows) {
-    const key = keyOf(row);
-    if ((row.group[gpuTypeLabel] ?? '') === '' && row.gpuHours === 0) loose.set(key, row);
-    else charges.set(key, [...(charges.get(key) ?? []), row]);
-  }
-  const merged: UsageRow[] = [];
-  for (const [key, group] of charges) {
-    const extra = loose.get(key);
-    const [only] = group;
-    if (extra && group.length === 1 && only) {
-      merged.push({
-        ...only,
-        inferences: only.inferences + extra.inferences,
-        tokens: only.tokens + extra.tokens,
-      });
-      loose.delete(key);
+    if ((row.group[gpuTypeLabel] ?? '') === '' && row.gpuHours === 0) {
+      loose.set(keyOf(row), row);
+    } else if (row.gpuHours > 0) {
+      gpuRows.set(keyOf(row), [...(gpuRows.get(keyOf(row)) ?? []), row]);
     } else {
-      merged.push(...group);
+      inferences += row.inferences;
+      tokens += row.tokens;
     }
   }
-  return [...merged, ...loose.values()];
+  const charges: Charge[] = [];
+  for (const [key, group] of gpuRows) {
+    const extra = loose.get(key);
+    loose.delete(key);
+    const own = (row: UsageRow) => ({
+      inferences: row.inferences + (group.length === 1 ? (extra?.inferences ?? 0) : 0),
+      tokens: row.tokens + (group.length === 1 ? (extra?.tokens ?? 0) : 0),
+    });
+    if (group.length > 1 && extra !== undefined) {
+      inferences += extra.inferences;
+      tokens += extra.tokens;
+    }
+    for (const row of group) {
+      const shared = group.length > 1 && extra !== undefined;
+      charges.push({ row, counts: shared ? null : own(row) });
+    }
+  }
+  for (const row of loose.values()) {
+    inferences += row.inferences;
+    tokens += row.tokens;
+  }
+  return { charges, unattached: { inferences, tokens } };
 }
 
 /**
  * FOCUS requires a cost on every usage row, and ml-cost never writes unpriced usage as zero:
  * callers check unpricedGpuHours first and refuse the export. A row that still arrives
- * without a cost is a bug, not data.
+ * without a cost or a rate is a bug, not data.
  */
-function pricedCost(row: UsageRow): number {
-  if (row.cost === null || row.unpricedGpuHours > 0) {
-    throw new Error('FOCUS layout received unpriced usage; the export should have refused it');
+function pricedRate(row: UsageRow, gpuType: string, options: FocusLayoutOptions): number {
+  const [version] = row.versions;
+  const rate =
+    row.versions.length === 1 && version !== undefined
+      ? options.rateOf(version, gpuType)
+      : undefined;
+  if (row.cost === null || row.unpricedGpuHours > 0 || rate === undefined) {
+    throw new Error(
+      'FOCUS layout received usage without one rate; the export should have refused it',
+    );
   }
-  return row.cost;
+  return rate;
+}
+
+function unattachedNote(unattached: Attached['unattached']): string[] {
+  if (unattached.inferences === 0 && unattached.tokens === 0) return [];
+  const counts = `${formatDecimal(unattached.inferences, DECIMALS.count)} inferences and ${formatDecimal(unattached.tokens, DECIMALS.count)} tokens`;
+  return [
+    `${counts} are not in the FOCUS file: their use case ran on several GPU types, or on none, in a period, so no one GPU charge carries them (export --schema ml-cost has them all)`,
+  ];
 }
 
 /**
  * Maps a report (hour or day rows, each priced by one catalogue version, grouped by the GPU
- * type) to FOCUS records. Every cost column holds the same amount: ml-cost prices at the
+ * type) to FOCUS charges. Every cost column holds the same amount: ml-cost prices at the
  * catalogue's list rate with no discounts or commitments, so List = Contracted = Effective
- * = Billed. ChargePeriod is the row's hour or day (the part of it its version was in force),
- * BillingPeriod the month around it in the
- * report's time zone; both are written in UTC with a Z, as FOCUS requires.
+ * = Billed, each the exact product of the written unit price and quantity (focus-price.ts).
+ * The catalogue is the price list: SkuId is the GPU type, SkuPriceId the catalogue version
+ * and GPU type. ChargePeriod is the row's own hour or day, cut to the part its version was in
+ * force; BillingPeriod is the month around it in the report's time zone, and InvoiceId names
+ * the billing account and that month. Times are written in UTC with a Z, as FOCUS requires.
  */
-export function focusTable(report: UsageReport, options: FocusLayoutOptions): Table {
-  const { identity, labels } = options;
+export function focusTable(report: UsageReport, options: FocusLayoutOptions): FocusTable {
+  const { identity, labels, version: focusVersion } = options;
   const { window, catalogue } = report;
+  const columns = focusColumns(report, labels, focusVersion);
   const extras = extraLabels(report, labels);
-  const record = (row: UsageRow): Cell[] => {
-    const cost = pricedCost(row);
-    // A day split at a price change is two charges, each for its own part of the day.
-    const only = row.versions.length === 1 ? row.versions[0] : undefined;
-    const span = only === undefined ? undefined : options.spanOf?.(only);
+  const record = ({ row, counts }: Charge): Cell[] => {
+    const gpuType = row.group[labels.gpuType] ?? '';
+    const rate = pricedRate(row, gpuType, options);
+    const amounts = chargeAmounts(rate, row.gpuHours);
+    const version = versionsCell(row.versions);
+    const span = options.spanOf?.(version);
     const chargeStart = Math.max(row.period?.startMs ?? window.fromMs, span?.startMs ?? -Infinity);
     const chargeEnd = Math.min(row.period?.endMs ?? window.toMs, span?.endMs ?? Infinity);
     const billing = billingMonth(chargeStart, window.tz);
-    const gpuType = row.group[labels.gpuType] ?? '';
-    return [
-      cost,
-      identity.billingAccountId,
-      identity.billingAccountName,
-      catalogue.currency,
-      isoInZone(billing.endMs, 'UTC'),
-      isoInZone(billing.startMs, 'UTC'),
-      'Usage',
+    const cells: Record<string, Cell> = {
+      BilledCost: amounts.cost,
+      BillingAccountId: identity.billingAccountId,
+      BillingAccountName: identity.billingAccountName,
+      BillingCurrency: catalogue.currency,
+      BillingPeriodEnd: isoInZone(billing.endMs, 'UTC'),
+      BillingPeriodStart: isoInZone(billing.startMs, 'UTC'),
+      ChargeCategory: 'Usage',
       // null unless the row corrects an invoiced period; ml-cost never writes corrections.
-      null,
-      describe(row, gpuType, catalogue.currency, options),
-      'Usage-Based',
-      isoInZone(chargeEnd, 'UTC'),
-      isoInZone(chargeStart, 'UTC'),
-      row.gpuHours,
-      FOCUS_PRICING_UNIT,
-      cost,
-      cost,
-      identity.hostProviderName,
-      identity.invoiceIssuerName,
-      cost,
-      'Standard',
-      row.gpuHours,
-      FOCUS_PRICING_UNIT,
-      identity.serviceProviderName,
-      identity.serviceProviderName,
-      FOCUS_SERVICE_CATEGORY,
-      identity.serviceName,
-      identity.serviceProviderName,
-      row.group[labels.useCase] ?? '',
-      row.group[labels.model] ?? '',
-      gpuType,
-      row.inferences,
-      row.tokens,
-      versionsCell(row.versions),
-      catalogue.hash,
-      ...extras.map((label) => row.group[label] ?? ''),
-    ];
+      ChargeClass: null,
+      ChargeDescription: `GPU time on ${gpuType} at ${formatDecimal(rate, DECIMALS.unitMoney)} ${catalogue.currency} per GPU-hour (catalogue ${version})`,
+      ChargeFrequency: 'Usage-Based',
+      ChargePeriodEnd: isoInZone(chargeEnd, 'UTC'),
+      ChargePeriodStart: isoInZone(chargeStart, 'UTC'),
+      ConsumedQuantity: amounts.quantity,
+      ConsumedUnit: FOCUS_PRICING_UNIT,
+      ContractedCost: amounts.cost,
+      ContractedUnitPrice: amounts.unitPrice,
+      EffectiveCost: amounts.cost,
+      HostProviderName: identity.hostProviderName,
+      InvoiceId: `${identity.billingAccountId}-${billing.label}`,
+      InvoiceIssuerName: identity.invoiceIssuerName,
+      ListCost: amounts.cost,
+      ListUnitPrice: amounts.unitPrice,
+      PricingCategory: 'Standard',
+      PricingQuantity: amounts.quantity,
+      PricingUnit: FOCUS_PRICING_UNIT,
+      ProviderName: identity.serviceProviderName,
+      PublisherName: identity.serviceProviderName,
+      ServiceCategory: FOCUS_SERVICE_CATEGORY,
+      ServiceName: identity.serviceName,
+      ServiceProviderName: identity.serviceProviderName,
+      ServiceSubcategory: identity.serviceSubcategory,
+      SkuId: gpuType,
+      SkuMeter: FOCUS_SKU_METER,
+      SkuPriceDetails: JSON.stringify({ GpuCount: 1, x_GpuType: gpuType }),
+      SkuPriceId: `${version}:${gpuType}`,
+      x_UseCase: row.group[labels.useCase] ?? '',
+      x_ModelName: row.group[labels.model] ?? '',
+      x_GpuType: gpuType,
+      x_Inferences: counts?.inferences ?? null,
+      x_Tokens: counts?.tokens ?? null,
+      x_CatalogueVersion: version,
+      x_CatalogueHash: catalogue.hash,
+    };
+    for (const label of extras) cells[customLabelColumn(label)] = row.group[label] ?? '';
+    return columns.map((column) => cells[column.name] ?? null);
   };
-  return {
-    columns: focusColumns(report, labels),
-    records: sortRows(attachUsageToCharges(report.rows, labels.gpuType), report.by).map(record),
-  };
+  const { charges, unattached } = attachUsageToCharges(report.rows, labels.gpuType);
+  const order = new Map(
+    sortRows(
+      charges.map((charge) => charge.row),
+      report.by,
+    ).map((row, i) => [row, i]),
+  );
+  const sorted = [...charges].sort((a, b) => (order.get(a.row) ?? 0) - (order.get(b.row) ?? 0));
+  return { columns, records: sorted.map(record), notes: unattachedNote(unattached) };
 }

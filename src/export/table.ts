@@ -7,9 +7,18 @@
  */
 export type Column =
   | { readonly name: string; readonly kind: 'text' }
-  | { readonly name: string; readonly kind: 'number'; readonly maxDecimals: number };
+  | {
+      readonly name: string;
+      readonly kind: 'number';
+      readonly maxDecimals: number;
+      /** Every row written with exactly maxDecimals decimals, so typed readers see one type. */
+      readonly fixed?: boolean;
+    };
 
-/** null is an empty cell: a value that does not exist, never a zero. */
+/**
+ * null is an empty cell: a value that does not exist, never a zero. A number column also takes
+ * decimal text ("35.160000"), for values a layout computed exactly in decimal.
+ */
 export type Cell = string | number | null;
 
 export interface Table {
@@ -23,6 +32,11 @@ export function text(name: string): Column {
 
 export function number(name: string, maxDecimals: number): Column {
   return { name, kind: 'number', maxDecimals };
+}
+
+/** A decimal column written with exactly `decimals` decimals on every row. */
+export function fixedNumber(name: string, decimals: number): Column {
+  return { name, kind: 'number', maxDecimals: decimals, fixed: true };
 }
 
 /** Decimals per quantity: enough that a sum of rows matches the total to the cent and beyond. */

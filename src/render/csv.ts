@@ -2,7 +2,7 @@
 // formatted by ml-cost, label text guarded against spreadsheet formulas.
 import { stringify } from 'csv-stringify/sync';
 import type { UsageReport } from '../core/report.js';
-import { formatDecimal } from '../export/decimal.js';
+import { formatDecimal, formatFixed } from '../export/decimal.js';
 import { mlCostTable } from '../export/ml-cost.js';
 import type { Cell, Column, Table } from '../export/table.js';
 import { TextBuilder } from './text-builder.js';
@@ -19,13 +19,35 @@ export function guardFormula(value: string): string {
   return FORMULA_TRIGGER.test(value) ? `'${value}` : value;
 }
 
-function cellText(column: Column, cell: Cell): string {
+/**
+ * How a CSV is punctuated. The default is RFC 4180 with "." decimals, what programs and
+ * English-locale spreadsheets read; decimalComma writes ";" between fields and "," before
+ * decimals, what Excel and LibreOffice expect in German, French and most other European locales.
+ */
+export interface CsvStyle {
+  readonly decimalComma: boolean;
+}
+
+export const STANDARD_CSV: CsvStyle = { decimalComma: false };
+
+/** A number a layout already wrote as exact decimal text (see export/decimal.ts). */
+const DECIMAL_TEXT = /^-?\d+(?:\.\d+)?$/;
+
+function numberText(column: Column & { kind: 'number' }, cell: Cell): string {
+  if (typeof cell === 'string' && DECIMAL_TEXT.test(cell)) return cell;
+  if (typeof cell !== 'number') {
+    throw new TypeError(`column ${column.name} expects a number, got ${JSON.stringify(cell)}`);
+  }
+  return column.fixed === true
+    ? formatFixed(cell, column.maxDecimals)
+    : formatDecimal(cell, column.maxDecimals);
+}
+
+function cellText(column: Column, cell: Cell, style: CsvStyle): string {
   if (cell === null) return '';
   if (column.kind === 'number') {
-    if (typeof cell !== 'number') {
-      throw new TypeError(`column ${column.name} expects a number, got ${JSON.stringify(cell)}`);
-    }
-    return formatDecimal(cell, column.maxDecimals);
+    const text = numberText(column, cell);
+    return style.decimalComma ? text.replace('.', ',') : text;
   }
   return guardFormula(String(cell));
 }
@@ -46,15 +68,22 @@ const RECORDS_PER_SLICE = 10_000;
  * A result from a partial answer (--allow-partial) gets a last column `partial`, "true" on
  * every row: a CSV loses the notes on stderr, and its numbers must not pass for complete ones.
  */
-export function renderTableCsv(table: Table, options: { partial?: boolean } = {}): string {
-  const { columns, records } = options.partial ? withPartialColumn(table) : table;
+export function renderTableCsv(
+  table: Table,
+  style: CsvStyle = STANDARD_CSV,
+  marks: { partial?: boolean } = {},
+): string {
+  const { columns, records } = marks.partial ? withPartialColumn(table) : table;
+  const options = { ...CSV_OPTIONS, delimiter: style.decimalComma ? ';' : ',' };
   const text = new TextBuilder();
-  text.append(stringify([columns.map((column) => column.name)], CSV_OPTIONS));
+  text.append(stringify([columns.map((column) => column.name)], options));
   for (let start = 0; start < records.length; start += RECORDS_PER_SLICE) {
     const lines = records
       .slice(start, start + RECORDS_PER_SLICE)
-      .map((record) => columns.map((column, index) => cellText(column, record[index] ?? null)));
-    text.append(stringify(lines, CSV_OPTIONS));
+      .map((record) =>
+        columns.map((column, index) => cellText(column, record[index] ?? null, style)),
+      );
+    text.append(stringify(lines, options));
   }
   return text.toString();
 }
@@ -67,6 +96,8 @@ function withPartialColumn(table: Table): Table {
 }
 
 /** `report --format csv`: the ml-cost layout with each row's share of the report's cost. */
-export function renderCsv(report: UsageReport): string {
-  return renderTableCsv(mlCostTable(report, { costShare: true }), { partial: report.partial });
+export function renderCsv(report: UsageReport, style: CsvStyle = STANDARD_CSV): string {
+  return renderTableCsv(mlCostTable(report, { costShare: true }), style, {
+    partial: report.partial,
+  });
 }

@@ -4,11 +4,11 @@ import { forecastFigures, isUnpriced } from '../core/forecast-figures.js';
 import type { Figure } from '../core/unit-costs.js';
 import { versionsCell } from '../export/rows.js';
 import { type Cell, DECIMALS, number, type Table, text } from '../export/table.js';
-import { renderTableCsv } from './csv.js';
+import { type CsvStyle, renderTableCsv, STANDARD_CSV } from './csv.js';
 import { localDate } from './forecast-view.js';
 import { currencyField } from './format.js';
 
-export function renderForecastCsv(report: ForecastReport): string {
+export function renderForecastCsv(report: ForecastReport, style: CsvStyle = STANDARD_CSV): string {
   const c = (name: string) => currencyField(name, report.catalogue.currency);
   const money = (name: string) => number(c(name), DECIMALS.money);
   const table: Table = {
@@ -53,7 +53,7 @@ export function renderForecastCsv(report: ForecastReport): string {
       ...report.groups.map(({ group, result }) => record(report, 'group', group, result)),
     ],
   };
-  return renderTableCsv(table, { partial: report.partial });
+  return renderTableCsv(table, style, { partial: report.partial });
 }
 
 function record(

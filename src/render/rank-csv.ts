@@ -2,10 +2,10 @@
 import type { RankReport } from '../core/rank.js';
 import { versionsCell } from '../export/rows.js';
 import { DECIMALS, number, type Table, text } from '../export/table.js';
-import { renderTableCsv } from './csv.js';
+import { type CsvStyle, renderTableCsv, STANDARD_CSV } from './csv.js';
 import { currencyField, isoInZone } from './format.js';
 
-export function renderRankCsv(report: RankReport): string {
+export function renderRankCsv(report: RankReport, style: CsvStyle = STANDARD_CSV): string {
   const c = (name: string) => currencyField(name, report.catalogue.currency);
   const table: Table = {
     columns: [
@@ -50,5 +50,5 @@ export function renderRankCsv(report: RankReport): string {
       report.catalogue.hash,
     ]),
   };
-  return renderTableCsv(table, { partial: report.partial });
+  return renderTableCsv(table, style, { partial: report.partial });
 }

@@ -3,7 +3,7 @@
 import type { ForecastReport } from '../core/forecast.js';
 import type { RankReport } from '../core/rank.js';
 import type { UsageReport } from '../core/report.js';
-import { renderCsv } from './csv.js';
+import { type CsvStyle, renderCsv } from './csv.js';
 import { renderForecastCsv } from './forecast-csv.js';
 import { renderForecastJson } from './forecast-json.js';
 import { forecastView } from './forecast-view.js';
@@ -21,11 +21,13 @@ export interface RenderOptions {
   readonly color: boolean;
   /** Charts in a table (only on a terminal). */
   readonly chart: boolean;
+  /** Delimiter and decimal mark of CSV output. */
+  readonly csv: CsvStyle;
 }
 
 export interface Renderers<Report> {
   readonly json: (report: Report) => string;
-  readonly csv: (report: Report) => string;
+  readonly csv: (report: Report, style: CsvStyle) => string;
   readonly view: (report: Report, options: { chart: boolean }) => View;
 }
 
@@ -58,7 +60,7 @@ export async function render<Report>(
     case 'json':
       return renderers.json(report);
     case 'csv':
-      return renderers.csv(report);
+      return renderers.csv(report, options.csv);
     case 'markdown': {
       const { renderMarkdown } = await import('./markdown.js');
       return renderMarkdown(renderers.view(report, { chart: false }));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, writeCatalogue } from '../helpers/cli.js';
 import { parseCsv } from '../helpers/csv.js';
-import { FOCUS_MANDATORY_COLUMNS } from '../helpers/focus-spec.js';
+import { FOCUS_MANDATORY_COLUMNS, focusViolations } from '../helpers/focus-spec.js';
 import {
   exportFileText,
   HOURLY_RATES,
@@ -111,6 +111,20 @@ describe('ml-cost export (ml-cost columns)', () => {
     expect(single.stdout).toBe(await readFile(join(out, 'ml-cost-2026-11-27.csv'), 'utf8'));
   });
 
+  it("writes ';' and ',' decimals with --decimal-comma or the config's csv.decimal_comma", async () => {
+    const config = join(await freshDir(), 'ml-cost.config.json');
+    await writeFile(config, JSON.stringify({ csv: { decimal_comma: true } }));
+    const day = ['--period', '2026-11-27'];
+    const search = ';search;bge;6;1200;0;4,26;0,00355;0;0;;v1;';
+    const exported = await cli(['export', ...day, '--config', config]);
+    expect(exported.stdout.split('\n')[0]).toMatch(/^period_start;period_end;use_case;/);
+    expect(exported.stdout).toContain(search);
+    const reported = await cli(['report', ...day, '--format', 'csv', '--decimal-comma']);
+    expect(reported.stdout).toContain(';search;bge;12;2400;0;8,52;');
+    const overridden = await cli(['export', ...day, '--config', config, '--no-decimal-comma']);
+    expect(overridden.stdout).toContain(',search,bge,6,1200,0,4.26,0.00355,');
+  });
+
   it('refuses --output-dir for a window that cuts a day', async () => {
     const result = await cli([
       'export',
@@ -213,10 +227,12 @@ describe('ml-cost export --schema focus', () => {
     });
     const chatV2 = rows.find((r) => r.x_UseCase === 'chat' && r.x_CatalogueVersion === 'v2');
     expect(chatV2).toMatchObject({
-      BilledCost: '36',
-      EffectiveCost: '36',
-      ListCost: '36',
-      ContractedCost: '36',
+      // 12 GPU-hours at 3.00: exact as doubles too, so the quantity needs no move.
+      BilledCost: '36.000000000000000000',
+      EffectiveCost: '36.000000000000000000',
+      ListCost: '36.000000000000000000',
+      ContractedCost: '36.000000000000000000',
+      ListUnitPrice: '3.000000000',
       BillingCurrency: 'EUR',
       BillingPeriodStart: '2026-11-01T00:00:00Z',
       BillingPeriodEnd: '2026-12-01T00:00:00Z',
@@ -225,16 +241,82 @@ describe('ml-cost export --schema focus', () => {
       ChargePeriodEnd: '2026-11-28T00:00:00Z',
       ChargeCategory: 'Usage',
       ChargeClass: '',
-      PricingQuantity: '12',
+      PricingQuantity: '12.000000000',
       PricingUnit: 'GPU-Hours',
       ServiceCategory: 'AI and Machine Learning',
+      SkuPriceId: 'v2:A100-80GB',
       x_GpuType: 'A100-80GB',
       x_ModelName: 'llama',
       x_Inferences: '120',
       x_Tokens: '12000',
     });
     const billed = rows.reduce((acc, row) => acc + Number(row.BilledCost), 0);
-    expect(billed).toBeCloseTo(35.16 + 36 + 4.26 + 4.26, 9);
+    expect(billed).toBeCloseTo(35.16 + 36 + 4.26 + 4.26, 6);
+    expect(focusViolations(result.stdout, '1.3')).toEqual([]);
+  });
+
+  // Zones with whole-hour, DST and half-hour offsets; hours and days; the v1 -> v2 change at
+  // 2026-11-27T12:00Z inside the window. Every file passes the rules and adds up to the
+  // fixture's hand-summed cost of the hours it covers.
+  const zones: [string, string, string, number][] = [
+    // zone, --from, --to, cost of the hours in the window (helpers/two-days.ts)
+    ['UTC', '2026-11-26', '2026-11-28', 158.52],
+    // Paris is UTC+1 in November: 2026-11-26T23:00Z .. 2026-11-27T23:00Z; 13 h of chat at
+    // 2.93 before 12:00Z, 11 h at 3.00 after, and 24 h of search at 0.5 x 0.71.
+    ['Europe/Paris', '2026-11-27', '2026-11-28', 13 * 2.93 + 11 * 3 + 24 * 0.355],
+    // Kolkata is UTC+5:30: 2026-11-26T18:30Z .. 2026-11-27T18:30Z, whole hours of the
+    // fixture only from 19:00Z: the window starts mid-hour, so compare with the report.
+    ['Asia/Kolkata', '2026-11-27', '2026-11-28', Number.NaN],
+  ];
+  for (const [tz, from, to, cost] of zones) {
+    for (const granularity of ['hour', 'day']) {
+      for (const version of ['1.2', '1.3'] as const) {
+        it(`FOCUS ${version}, ${tz}, by ${granularity}: passes every rule and adds up`, async () => {
+          const args = ['--from', from, '--to', to, '--tz', tz];
+          const result = await cli([
+            'export',
+            ...args,
+            '--granularity',
+            granularity,
+            '--schema',
+            'focus',
+            '--focus-version',
+            version,
+          ]);
+          expect(result.code).toBe(0);
+          expect(focusViolations(result.stdout, version)).toEqual([]);
+          const billed = parseCsv(result.stdout).reduce((a, r) => a + Number(r.BilledCost), 0);
+          const report = await cli(['report', ...args, '--format', 'json']);
+          const total = JSON.parse(report.stdout).totals.cost_eur;
+          expect(billed).toBeCloseTo(total, 6);
+          if (!Number.isNaN(cost)) expect(billed).toBeCloseTo(cost, 6);
+        });
+      }
+    }
+  }
+
+  it('refuses config and flags that would break FOCUS, before reading usage (exit 2)', async () => {
+    const config = join(await freshDir(), 'ml-cost.config.json');
+    await writeFile(
+      config,
+      JSON.stringify({
+        export: { focus: { service_provider_name: 'Example AI', invoice_issuer_name: 'Reseller' } },
+      }),
+    );
+    const base = ['export', '--period', '2026-11-27', '--schema', 'focus'];
+    const missing = join(dir, 'no-such-source.jsonl');
+    const issuer = await cli([...base, '--config', config], catalogue, missing);
+    expect(issuer.code).toBe(2);
+    expect(issuer.stderr).toMatch(/invoice_issuer_name .*BilledCost-C-005-C/);
+    const clash = await cli([...base, '--by', 'team.name,team_name'], catalogue, missing);
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toMatch(/both be the FOCUS column x_LabelTeamName/);
+    const comma = await cli([...base, '--decimal-comma'], catalogue, missing);
+    expect(comma.code).toBe(2);
+    expect(comma.stderr).toMatch(/--decimal-comma/);
+    const version = await cli(['export', '--focus-version', '1.2'], catalogue, missing);
+    expect(version.code).toBe(2);
+    expect(version.stderr).toMatch(/--focus-version: only with --schema focus/);
   });
 
   it('names the provider and billing account from the config, the defaults for the rest', async () => {

@@ -50,3 +50,18 @@ export function priced(
   const value = valuePerInference === undefined ? {} : { valuePerInference };
   return { useCase, gpuHours: 1, unpricedGpuHours: 0, cost, inferences, ...value };
 }
+
+/** 2026-11-27 (UTC) by day, grouped by use case, model and GPU type, catalogue 2026-07. */
+export function dayReport(
+  rows: readonly UsageRow[],
+  overrides: Partial<UsageReport> = {},
+): UsageReport {
+  const from = Date.UTC(2026, 10, 27);
+  return usageReport(rows, {
+    window: { fromMs: from, toMs: from + 86_400_000, tz: 'UTC', label: '2026-11-27' },
+    granularity: 'day',
+    by: ['use_case', 'model_name', 'gpu_type'],
+    catalogue: { origin: 'pricing', hash: 'abc123', currency: 'EUR', versions: ['2026-07'] },
+    ...overrides,
+  });
+}

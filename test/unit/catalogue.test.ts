@@ -168,6 +168,20 @@ const cases: BrokenCase[] = [
     says: 'ISO 4217',
   },
   {
+    name: 'currency not in ISO 4217',
+    files: { 'a.json': withField('currency', 'XYZ') },
+    file: 'a.json',
+    field: 'currency',
+    says: 'ISO 4217 national currency',
+  },
+  {
+    name: 'currency a testing code, not a national currency',
+    files: { 'a.json': withField('currency', 'XTS') },
+    file: 'a.json',
+    field: 'currency',
+    says: 'ISO 4217 national currency',
+  },
+  {
     name: 'currency missing',
     files: { 'a.json': without('currency') },
     file: 'a.json',

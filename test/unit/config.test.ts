@@ -57,6 +57,21 @@ describe('loadConfig', () => {
     await expect(loadConfig(undefined, empty)).rejects.toThrow(/export\.focus\.service_name/);
   });
 
+  it('reads the CSV style and the FOCUS subcategory, and refuses values FOCUS lacks', async () => {
+    const ok =
+      '{"csv":{"decimal_comma":true},"export":{"focus":{"service_subcategory":"Generative AI"}}}';
+    const { config } = await loadConfig(undefined, await dirWith(ok));
+    expect(config.csv?.decimal_comma).toBe(true);
+    expect(config.export?.focus?.service_subcategory).toBe('Generative AI');
+    await expect(
+      loadConfig(undefined, await dirWith('{"csv":{"decimal_comma":"yes"}}')),
+    ).rejects.toThrow(/csv\.decimal_comma/);
+    const compute = '{"export":{"focus":{"service_subcategory":"Virtual Machines"}}}';
+    await expect(loadConfig(undefined, await dirWith(compute))).rejects.toThrow(
+      /export\.focus\.service_subcategory: must be a FOCUS ServiceSubcategory of "AI and Machine Learning"/,
+    );
+  });
+
   it('refuses a by that is not a list of distinct label names', async () => {
     const dashed = await dirWith('{"by":["use_case","model-name"]}');
     await expect(loadConfig(undefined, dashed)).rejects.toThrow(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDecimal } from '../../src/export/decimal.js';
-import { number, text } from '../../src/export/table.js';
+import { fixedNumber, number, text } from '../../src/export/table.js';
 import { guardFormula, renderTableCsv } from '../../src/render/csv.js';
 
 describe('formatDecimal', () => {
@@ -124,5 +124,43 @@ describe('renderTableCsv', () => {
 
   it('rejects text in a number column instead of writing it unguarded', () => {
     expect(() => renderTableCsv({ columns, records: [['chat', '=1+1']] })).toThrow(TypeError);
+  });
+});
+
+describe('renderTableCsv with decimal commas', () => {
+  const style = { decimalComma: true };
+  const columns = [text('use_case'), number('cost_eur', 6), fixedNumber('quantity', 3)];
+
+  it('separates fields with ";" and writes "," before the decimals', () => {
+    const csv = renderTableCsv({ columns, records: [['chat', 0.557, 1]] }, style);
+    expect(csv).toBe('use_case;cost_eur;quantity\nchat;0,557;1,000\n');
+  });
+
+  it('quotes a text cell holding ";", and leaves "," in text alone', () => {
+    const csv = renderTableCsv(
+      {
+        columns,
+        records: [
+          ['a;b', 1, 2],
+          ['a,b', -0.5, 0],
+        ],
+      },
+      style,
+    );
+    expect(csv).toBe('use_case;cost_eur;quantity\n"a;b";1;2,000\na,b;-0,5;0,000\n');
+  });
+});
+
+describe('fixed-decimal columns', () => {
+  it('write every row with the same number of decimals, whole numbers too', () => {
+    const columns = [fixedNumber('PricingQuantity', 6)];
+    const csv = renderTableCsv({ columns, records: [[1], [0.5], [2.1234567], [0]] });
+    expect(csv).toBe('PricingQuantity\n1.000000\n0.500000\n2.123457\n0.000000\n');
+  });
+
+  it('take exact decimal text as it is, and refuse text that is not a number', () => {
+    const columns = [fixedNumber('ListCost', 4)];
+    expect(renderTableCsv({ columns, records: [['35.1600']] })).toBe('ListCost\n35.1600\n');
+    expect(() => renderTableCsv({ columns, records: [['1e3']] })).toThrow(TypeError);
   });
 });
