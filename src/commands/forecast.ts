@@ -23,7 +23,7 @@ import {
   type SourceFlags,
 } from './options.js';
 
-export const FORECAST_FORMATS = ['table', 'csv', 'json', 'markdown'] as const;
+export const FORECAST_FORMATS = ['table', 'csv', 'json', 'markdown', 'html'] as const;
 
 type ForecastFlags = SourceFlags &
   OutputFlags & {

@@ -28,7 +28,7 @@ import {
   type WindowFlags,
 } from './options.js';
 
-export const GATE_FORMATS = ['table', 'markdown', 'json'] as const;
+export const GATE_FORMATS = ['table', 'markdown', 'json', 'html'] as const;
 
 type GateFlags = SourceFlags &
   WindowFlags & {
@@ -341,6 +341,8 @@ async function deliverGate(report: GateReport, flags: GateFlags): Promise<void> 
   let text: string;
   if (flags.format === 'json') text = (await import('../render/gate.js')).renderGateJson(report);
   else if (flags.format === 'markdown') text = await markdown();
+  else if (flags.format === 'html')
+    text = (await import('../render/html/gate-html.js')).renderGateHtml(report);
   else text = (await import('../render/table.js')).renderTable(view, useColor(flags));
   await publish(text, report.usage.notes, flags);
   // Only a GitHub Actions run gets the summary: other runs need not lay out the Markdown.

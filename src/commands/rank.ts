@@ -18,7 +18,7 @@ import {
   type WindowFlags,
 } from './options.js';
 
-export const RANK_FORMATS = ['table', 'csv', 'json', 'markdown'] as const;
+export const RANK_FORMATS = ['table', 'csv', 'json', 'markdown', 'html'] as const;
 
 type RankFlags = SourceFlags &
   WindowFlags &

@@ -17,7 +17,7 @@ import {
   type WindowFlags,
 } from './options.js';
 
-export const REPORT_FORMATS = ['table', 'csv', 'json', 'markdown'] as const;
+export const REPORT_FORMATS = ['table', 'csv', 'json', 'markdown', 'html'] as const;
 
 type ReportFlags = SourceFlags & WindowFlags & GroupFlags & OutputFlags & { granularity: string };
 
