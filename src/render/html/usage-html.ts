@@ -2,11 +2,11 @@
 // hour), then the report's table and every line needed to trace its figures.
 import type { UsageReport } from '../../core/report.js';
 import { fixed, percent, periodTexts, roundToTotal } from '../format.js';
+import { type ChartGroup, groupKey, topGroups } from '../top-groups.js';
 import { usageView } from '../usage-view.js';
 import { axisStyle, LEGEND, labelGutter, renderChart, shortLabel } from './chart.js';
 import { CHART_INK, callout, htmlPage, OTHER_COLOR, PALETTE, section } from './page.js';
 import { htmlTable } from './table.js';
-import { type ChartGroup, groupKey, topGroups } from './top-groups.js';
 
 export function renderUsageHtml(report: UsageReport): string {
   const view = usageView(report);
@@ -120,7 +120,9 @@ function colorOf(index: number): string {
 }
 
 /** One bar per day or hour, stacked by the same groups as the bars above. */
-function timeChart(report: UsageReport, groups: readonly ChartGroup[]): string {
+function timeChart(report: UsageReport, allGroups: readonly ChartGroup[]): string {
+  // A group without any price has no bar to stack; the callout and the table name it.
+  const groups = allGroups.filter((group) => group.cost !== null);
   const { currency } = report.catalogue;
   const textsOf = periodTexts(report.window.tz);
   const starts = [...new Set(report.rows.map((row) => row.period?.startMs ?? 0))].sort(

@@ -1,7 +1,7 @@
 // The groups a chart can show: the costliest few by name, the rest summed as "other", so a
 // chart stays readable and still adds up to the report's total.
-import { compareText } from '../../core/order.js';
-import type { UsageRow } from '../../core/report.js';
+import { compareText } from '../core/order.js';
+import type { UsageRow } from '../core/report.js';
 
 export interface ChartGroup {
   readonly key: string;
