@@ -16,7 +16,8 @@ export interface ChartFrame {
   readonly caption: string;
 }
 
-const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif';
+// No quotes: ECharts writes the family into a style attribute without escaping them.
+const FONT = 'system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif';
 
 /** Axis styling shared by every chart: the page's CSS recolours ink and rules per scheme. */
 export function axisStyle(extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -34,6 +35,7 @@ export const LEGEND = {
   top: 0,
   type: 'plain',
   textStyle: { color: CHART_INK, fontFamily: FONT, fontSize: 12 },
+  itemGap: 22,
   itemWidth: 14,
   itemHeight: 10,
 } as const;

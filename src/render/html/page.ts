@@ -65,7 +65,8 @@ th, td { padding: 4px 8px; border-bottom: 1px solid var(--rule); text-align: lef
   overflow-wrap: break-word; }
 td { max-width: 28em; }
 th { font-weight: 600; border-bottom: 2px solid var(--ink); white-space: nowrap; }
-td.num, th.num { text-align: right; white-space: nowrap; }
+td.num, th.num, td.period { text-align: right; white-space: nowrap; }
+td.period { text-align: left; }
 tbody tr:nth-child(even) { background: var(--stripe); }
 tfoot td { font-weight: 700; border-top: 2px solid var(--ink); border-bottom: none; }
 td.pass { color: var(--pass); font-weight: 700; } td.fail { color: var(--fail); font-weight: 700; }

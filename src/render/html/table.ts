@@ -8,12 +8,16 @@ export interface HtmlTableOptions {
   readonly rowClass?: (index: number) => string | undefined;
 }
 
+/** A day (2026-07-01) or an hour (2026-07-01 13:00Z) reads badly broken at its hyphens. */
+const PERIOD = /^\d{4}-\d{2}(-\d{2})?( \d{2}:\d{2}\S*)?$/;
+
 function cellClass(view: View, index: number, text: string): string {
   const classes: string[] = [];
   const column = view.columns[index];
   if (column?.numeric) classes.push('num');
   if (column?.status && (text === 'PASS' || text === 'FAIL')) classes.push(text.toLowerCase());
   if (text === 'unpriced') classes.push('unpriced');
+  if (PERIOD.test(text)) classes.push('period');
   return classes.length > 0 ? ` class="${classes.join(' ')}"` : '';
 }
 
