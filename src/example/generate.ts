@@ -284,7 +284,7 @@ function gapTimes(context: PodContext): { fromMs: number; toMs: number } {
 }
 
 /** mulberry32: small, fast, and the same sequence on every platform. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -9,11 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, launchChromium, type OpenedPage } from '../helpers/chromium.js';
 import { type CliResult, runCli, writeCatalogue } from '../helpers/cli.js';
 import { svgStructure } from '../helpers/svg-structure.js';
-import { type ExportLine, startVictoria, type Victoria } from '../helpers/victoria.js';
+import { hourlyCounter, startVictoria, type Victoria } from '../helpers/victoria.js';
 
 const SCREENSHOTS = fileURLToPath(new URL('../../test-output/html/', import.meta.url));
 
-const H = 3_600_000;
 const START = Date.UTC(2026, 5, 30, 12);
 const END = Date.UTC(2026, 6, 9);
 
@@ -21,15 +20,8 @@ const END = Date.UTC(2026, 6, 9);
 const HOSTILE = `<script>alert("x")</script> & 'q' <img src=x onerror=alert(1)>`;
 const LONG = 'a-very-long-use-case-name-'.repeat(8);
 
-function counter(metric: Record<string, string>, perHour: number): ExportLine {
-  const values: number[] = [];
-  const timestamps: number[] = [];
-  for (let t = START, value = 0; t <= END; t += H, value += perHour) {
-    values.push(value);
-    timestamps.push(t);
-  }
-  return { metric, values, timestamps };
-}
+const counter = (metric: Record<string, string>, perHour: number) =>
+  hourlyCounter(metric, perHour, START, END);
 
 const series = (useCase: string, gpuType: string, gpuHoursPerHour: number) => [
   counter(

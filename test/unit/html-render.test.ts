@@ -2,6 +2,7 @@
 // priced groups, and chart labels that add up to the table's total for any rows.
 import { describe, expect, it } from 'vitest';
 import type { UsageRow } from '../../src/core/report.js';
+import { prng as random } from '../../src/example/generate.js';
 import { fixed } from '../../src/render/format.js';
 import { escapeHtml } from '../../src/render/html/escape.js';
 import { renderUsageHtml } from '../../src/render/html/usage-html.js';
@@ -9,18 +10,6 @@ import { MAX_NAMED_GROUPS, topGroups } from '../../src/render/top-groups.js';
 import { NO_USAGE, usageReport, usageRow } from '../helpers/usage-report.js';
 
 const HOSTILE = `<script>alert("x")</script> & 'q'`;
-
-/** A small seeded generator (mulberry32), so a failing case can be replayed by its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const barCount = (svg: string) =>
   [...svg.matchAll(/<path[^>]*ecmeta_ssr_type="chart"(?![^>]*ecmeta_silent)[^>]*>/g)].length;

@@ -129,6 +129,17 @@ function cumulative(result: ForecastResult, pick: 'trend' | 'runRate' | null): n
   });
 }
 
+function projectionLine(name: string, color: string, data: readonly (number | string)[]) {
+  return {
+    name,
+    type: 'line',
+    symbol: 'none',
+    lineStyle: { color, type: 'dashed', width: 2 },
+    itemStyle: { color },
+    data,
+  };
+}
+
 function cumulativeChart(report: ForecastReport): string {
   const { currency } = report.catalogue;
   const result = report.total;
@@ -151,14 +162,7 @@ function cumulativeChart(report: ForecastReport): string {
   ];
   const trend = result.trend?.available ? result.trend : null;
   if (result.status !== 'ended' && result.runRate) {
-    series.push({
-      name: 'run-rate',
-      type: 'line',
-      symbol: 'none',
-      lineStyle: { color: RUN_RATE, type: 'dashed', width: 2 },
-      itemStyle: { color: RUN_RATE },
-      data: projected('runRate'),
-    });
+    series.push(projectionLine('run-rate', RUN_RATE, projected('runRate')));
   }
   if (result.status !== 'ended' && trend) {
     const line = cumulative(result, 'trend');
@@ -192,14 +196,7 @@ function cumulativeChart(report: ForecastReport): string {
         areaStyle: { color: TREND, opacity: 0.18 },
         data: band(width),
       },
-      {
-        name: 'trend',
-        type: 'line',
-        symbol: 'none',
-        lineStyle: { color: TREND, type: 'dashed', width: 2 },
-        itemStyle: { color: TREND },
-        data: projected('trend'),
-      },
+      projectionLine('trend', TREND, projected('trend')),
     );
   }
   const budget = result.budget;

@@ -70,25 +70,20 @@ function shareChart(report: RankReport): string {
         },
       },
     }),
-    series: [
-      {
-        name: 'cost share',
-        type: 'bar',
-        barGap: '10%',
-        barMaxWidth: 16,
-        itemStyle: { color: COST },
-        label,
-        data: rows.map((row) => share(row.costShare)),
-      },
-      {
-        name: 'value share',
-        type: 'bar',
-        barMaxWidth: 16,
-        itemStyle: { color: VALUE },
-        label,
-        data: rows.map((row) => share(row.valueShare)),
-      },
-    ],
+    series: (
+      [
+        ['cost share', COST, (row: RankRow) => row.costShare],
+        ['value share', VALUE, (row: RankRow) => row.valueShare],
+      ] as const
+    ).map(([name, color, pick]) => ({
+      name,
+      type: 'bar',
+      barGap: '10%',
+      barMaxWidth: 16,
+      itemStyle: { color },
+      label,
+      data: rows.map((row) => share(pick(row))),
+    })),
   };
   return renderChart(option, {
     width: 960,
