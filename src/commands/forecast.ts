@@ -70,7 +70,8 @@ export function forecastCommand(): Command {
 Examples:
   $ ml-cost forecast --source http://victoria:8428 --budget 12000
   $ ml-cost forecast --source http://victoria:8428 --month 2026-07 --as-of 2026-07-20T00:00:00Z --format json
-  $ ml-cost forecast --source http://victoria:8428 --by use_case --lookback 14`,
+  $ ml-cost forecast --source http://victoria:8428 --by use_case --lookback 14
+  $ ml-cost forecast --source http://victoria:8428 --budget 12000 --format html --output forecast.html   # the cone against the budget`,
   );
   return command.action(async (flags: ForecastFlags) => {
     await runForecast(flags);

@@ -87,6 +87,7 @@ Examples:
   $ ml-cost gate --source http://victoria:8428 --budget 12000 --on forecast
   $ ml-cost gate --source http://victoria:8428 --use-case chat --max-cost-per-inference 0.02 --min-tokens-per-eur 40000
   $ ml-cost gate --source http://victoria:8428 --period last-month --budget 11000 --format markdown
+  $ ml-cost gate --source http://victoria:8428 --budget 12000 --format html --output gate.html   # each check against its limit
 
 Config (ml-cost.config.json), used when no check flag is given:
   "gates": { "budget": 12000, "on": "forecast", "max_unpriced_share": 0,

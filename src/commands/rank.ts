@@ -52,7 +52,8 @@ export function rankCommand(): Command {
 Examples:
   $ ml-cost rank --source http://victoria:8428 --period last-month
   $ ml-cost rank --source http://victoria:8428 --period 2026-07 --value summarise=0.5 --value chat=0.02
-  $ ml-cost rank --source example --period 2026-10 --format markdown`,
+  $ ml-cost rank --source example --period 2026-10 --format markdown
+  $ ml-cost rank --source example --period 2026-10 --format html --output rank.html   # cost share against value share`,
   );
   return command.action(async (flags: RankFlags) => {
     await runRank(flags);
