@@ -26,7 +26,7 @@ import {
   type SourceFlags,
 } from './options.js';
 
-export const FORECAST_FORMATS = ['table', 'csv', 'json', 'markdown'] as const;
+export const FORECAST_FORMATS = ['table', 'csv', 'json', 'markdown', 'html'] as const;
 
 type ForecastFlags = SourceFlags &
   OutputFlags & {
@@ -78,7 +78,8 @@ export function forecastCommand(): Command {
 Examples:
   $ ml-cost forecast --source http://victoria:8428 --budget 12000
   $ ml-cost forecast --source http://victoria:8428 --month 2026-10 --as-of 2026-10-15T00:00:00Z --format json
-  $ ml-cost forecast --source http://victoria:8428 --by use_case --lookback 14`,
+  $ ml-cost forecast --source http://victoria:8428 --by use_case --lookback 14
+  $ ml-cost forecast --source http://victoria:8428 --budget 12000 --format html --output forecast.html   # the cone against the budget`,
   );
   return command.action(async (flags: ForecastFlags) => {
     await runForecast(flags);

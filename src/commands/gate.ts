@@ -27,7 +27,7 @@ import {
   type WindowFlags,
 } from './options.js';
 
-export const GATE_FORMATS = ['table', 'markdown', 'json'] as const;
+export const GATE_FORMATS = ['table', 'markdown', 'json', 'html'] as const;
 
 type GateFlags = SourceFlags &
   WindowFlags & {
@@ -88,6 +88,7 @@ Examples:
   $ ml-cost gate --source http://victoria:8428 --budget 12000 --on forecast
   $ ml-cost gate --source http://victoria:8428 --use-case support-chat --max-cost-per-inference 0.02 --min-tokens-per-eur 40000
   $ ml-cost gate --source http://victoria:8428 --period last-month --budget 11000 --format markdown
+  $ ml-cost gate --source http://victoria:8428 --budget 12000 --format html --output gate.html   # each check against its limit
 
 Config (ml-cost.config.json), used when no check flag is given:
   "gates": { "budget": 12000, "on": "forecast", "max_unpriced_share": 0,
@@ -262,6 +263,8 @@ async function deliverGate(report: GateReport, flags: GateFlags): Promise<void> 
   let text: string;
   if (flags.format === 'json') text = (await import('../render/gate.js')).renderGateJson(report);
   else if (flags.format === 'markdown') text = await markdown();
+  else if (flags.format === 'html')
+    text = (await import('../render/html/gate-html.js')).renderGateHtml(report);
   else text = (await import('../render/table.js')).renderTable(view, useColor(flags));
   await publish(text, report.usage.notes, flags);
   // Only a GitHub Actions run gets the summary: other runs need not lay out the Markdown.

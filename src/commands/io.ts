@@ -57,12 +57,16 @@ export function toTerminal(options: { output?: string }): boolean {
   return io.stdoutIsTTY && (options.output === undefined || options.output === '-');
 }
 
-/** Colour only on a terminal, never with NO_COLOR or --no-color. */
+/**
+ * Colour and charts only on a terminal, never with NO_COLOR or --no-color: block characters
+ * are noise to a screen reader or a log as much as colour codes are.
+ */
 export function renderOptions(options: { color?: boolean; output?: string }): {
   color: boolean;
   chart: boolean;
 } {
-  return { color: useColor(options), chart: toTerminal(options) };
+  const color = useColor(options);
+  return { color, chart: color };
 }
 
 /**

@@ -19,7 +19,7 @@ import {
   type WindowFlags,
 } from './options.js';
 
-export const RANK_FORMATS = ['table', 'csv', 'json', 'markdown'] as const;
+export const RANK_FORMATS = ['table', 'csv', 'json', 'markdown', 'html'] as const;
 
 type RankFlags = SourceFlags &
   WindowFlags &
@@ -53,7 +53,8 @@ export function rankCommand(): Command {
 Examples:
   $ ml-cost rank --source http://victoria:8428 --period last-month
   $ ml-cost rank --source http://victoria:8428 --period 2026-09 --value doc-summarise=0.05 --value support-chat=0.02
-  $ ml-cost rank --source example --period 2026-10 --format markdown`,
+  $ ml-cost rank --source example --period 2026-10 --format markdown
+  $ ml-cost rank --source example --period 2026-10 --format html --output rank.html   # cost share against value share`,
   );
   return command.action(async (flags: RankFlags) => {
     await runRank(flags);

@@ -18,7 +18,7 @@ import {
   type WindowFlags,
 } from './options.js';
 
-export const REPORT_FORMATS = ['table', 'csv', 'json', 'markdown'] as const;
+export const REPORT_FORMATS = ['table', 'csv', 'json', 'markdown', 'html'] as const;
 
 type ReportFlags = SourceFlags & WindowFlags & GroupFlags & OutputFlags & { granularity: string };
 
@@ -46,7 +46,12 @@ Examples:
   $ ml-cost report --source example --period 2026-09
   $ ml-cost report --source http://victoria:8428 --period last-month --by use_case,gpu_type
   $ ml-cost report --source http://victoria:8428 --from 2026-10-01 --to 2026-10-08 --tz Europe/Paris --granularity day --format csv --output week.csv
-  $ ml-cost report --source http://victoria:8428 --period last-month --filter environment=prod --catalogue-version 2026-10`,
+  $ ml-cost report --source http://victoria:8428 --period last-month --filter environment=prod --catalogue-version 2026-10
+  $ ml-cost report --source example --period 2026-09 --granularity day --format html --output 2026-09.html
+
+--format html writes one self-contained page (inline SVG charts, no script, nothing fetched):
+cost by group, and by day or hour with --granularity, above the same table as --format table.
+On a terminal, --granularity day ends with a sparkline per group (not with NO_COLOR).`,
   );
   return command.action(async (flags: ReportFlags) => {
     await runReport(flags);

@@ -11,6 +11,7 @@ import type {
 import { type ForecastFigures, forecastFigures, isUnpriced } from '../core/forecast-figures.js';
 import type { Figure } from '../core/unit-costs.js';
 import { fixed, isoInZone, percent, roundToTotal, safeText } from './format.js';
+import { sparkMark } from './sparkline.js';
 import type { Column, View } from './usage-view.js';
 import { MAX_TABLE_ROWS } from './usage-view.js';
 
@@ -288,8 +289,6 @@ function unpricedLines(result: ForecastResult): string[] {
   ];
 }
 
-const BARS = '▁▂▃▄▅▆▇█';
-
 /** Daily cost, actual then projected (trend, else run-rate), on one scale. */
 export function chartLines(result: ForecastResult): string[] {
   if (result.days.length === 0) return [];
@@ -297,10 +296,7 @@ export function chartLines(result: ForecastResult): string[] {
   const projected = (day: DayOutlook) => (useTrend ? (day.trend ?? 0) : (day.runRate ?? 0));
   const values = result.days.map((day) => (day.actual ?? 0) + projected(day));
   const max = Math.max(...values, 0);
-  const bar = (value: number) =>
-    max <= 0 || value <= 0
-      ? ' '
-      : (BARS[Math.min(BARS.length - 1, Math.floor((value / max) * BARS.length))] ?? ' ');
+  const bar = (value: number) => sparkMark(value, max);
   const closed = result.days.filter((day) => day.endMs <= result.closedUntilMs);
   const actualBars = closed.map((day) => bar(day.actual ?? 0)).join('');
   const projectedBars = values.slice(closed.length).map(bar).join('');

@@ -14,7 +14,7 @@ import { renderUsageJson } from './usage-json.js';
 import type { View } from './usage-view.js';
 import { usageView } from './usage-view.js';
 
-export type Format = 'table' | 'csv' | 'json' | 'markdown';
+export type Format = 'table' | 'csv' | 'json' | 'markdown' | 'html';
 
 export interface RenderOptions {
   /** Colours in a table (only on a terminal). */
@@ -29,24 +29,29 @@ export interface Renderers<Report> {
   readonly json: (report: Report) => string;
   readonly csv: (report: Report, style: CsvStyle) => string;
   readonly view: (report: Report, options: { chart: boolean }) => View;
+  /** A self-contained page; loaded on use, since its charting library is large. */
+  readonly html: (report: Report) => Promise<string>;
 }
 
 export const usageRenderers: Renderers<UsageReport> = {
   json: renderUsageJson,
   csv: renderCsv,
   view: usageView,
+  html: async (report) => (await import('./html/usage-html.js')).renderUsageHtml(report),
 };
 
 export const rankRenderers: Renderers<RankReport> = {
   json: renderRankJson,
   csv: renderRankCsv,
   view: rankView,
+  html: async (report) => (await import('./html/rank-html.js')).renderRankHtml(report),
 };
 
 export const forecastRenderers: Renderers<ForecastReport> = {
   json: renderForecastJson,
   csv: renderForecastCsv,
   view: forecastView,
+  html: async (report) => (await import('./html/forecast-html.js')).renderForecastHtml(report),
 };
 
 /** Table and Markdown load their layout code only when asked for: JSON and CSV runs skip it. */
@@ -61,6 +66,8 @@ export async function render<Report>(
       return renderers.json(report);
     case 'csv':
       return renderers.csv(report, options.csv);
+    case 'html':
+      return renderers.html(report);
     case 'markdown': {
       const { renderMarkdown } = await import('./markdown.js');
       return renderMarkdown(renderers.view(report, { chart: false }));

@@ -11,6 +11,7 @@ import {
   safeText,
   unitCost,
 } from './format.js';
+import { dailyChartLines } from './usage-chart.js';
 
 export interface Column {
   readonly title: string;
@@ -39,7 +40,7 @@ const PARTLY_UNPRICED = '*';
  */
 export const MAX_TABLE_ROWS = 500;
 
-export function usageView(report: UsageReport): View {
+export function usageView(report: UsageReport, options: { chart?: boolean } = {}): View {
   const { currency } = report.catalogue;
   const tz = report.window.tz;
   const columns: Column[] = [
@@ -93,6 +94,7 @@ export function usageView(report: UsageReport): View {
           ]
         : []),
       ...footnotes(report),
+      ...(options.chart ? dailyChartLines(report) : []),
     ],
   };
 }

@@ -36,3 +36,19 @@ export async function startVictoria(extraArgs: readonly string[] = []): Promise<
     stop: () => server.stop(),
   };
 }
+
+/** A counter sampled every hour from startMs to endMs, growing by perHour each hour from 0. */
+export function hourlyCounter(
+  metric: Record<string, string>,
+  perHour: number,
+  startMs: number,
+  endMs: number,
+): ExportLine {
+  const values: number[] = [];
+  const timestamps: number[] = [];
+  for (let t = startMs, value = 0; t <= endMs; t += 3_600_000, value += perHour) {
+    values.push(value);
+    timestamps.push(t);
+  }
+  return { metric, values, timestamps };
+}
