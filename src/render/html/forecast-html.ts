@@ -1,7 +1,7 @@
 // The forecast as a page: daily cost, then the month's running total with its run-rate and
 // trend projections, the trend's interval as a band, the budget and the day it is crossed.
 import type { ForecastReport, ForecastResult } from '../../core/forecast.js';
-import { isUnpriced } from '../../core/forecast.js';
+import { forecastFigures, isUnpriced } from '../../core/forecast-figures.js';
 import { forecastView, localDate } from '../forecast-view.js';
 import { fixed } from '../format.js';
 import { axisStyle, LEGEND, renderChart } from './chart.js';
@@ -17,7 +17,7 @@ export function renderForecastHtml(report: ForecastReport): string {
   const view = forecastView(report, { chart: false });
   const result = report.total;
   const sections: string[] = [];
-  if (isUnpriced(result) || result.actual.unpricedGpuHours > 0) {
+  if (isUnpriced(forecastFigures(result)) || result.actual.unpricedGpuHours > 0) {
     sections.push(
       callout(
         `Unpriced: ${fixed(result.actual.unpricedGpuHours, 2)} GPU-hours to date have no rate in the catalogue; they are in no bar or line below.`,
@@ -42,7 +42,7 @@ function headline(report: ForecastReport): string {
   const { currency } = report.catalogue;
   const result = report.total;
   const money = (value: number) => `${currency} ${fixed(value, 2)}`;
-  if (isUnpriced(result)) return `${report.month}: no priced GPU usage.`;
+  if (isUnpriced(forecastFigures(result))) return `${report.month}: no priced GPU usage.`;
   const parts = [`${report.month}: ${money(result.actual.cost)} to date`];
   if (result.status === 'ended')
     parts[0] = `${report.month}: ${money(result.actual.cost)}, month ended`;
