@@ -68,7 +68,7 @@ describe('loadConfig', () => {
     ).rejects.toThrow(/csv\.decimal_comma/);
     const compute = '{"export":{"focus":{"service_subcategory":"Virtual Machines"}}}';
     await expect(loadConfig(undefined, await dirWith(compute))).rejects.toThrow(
-      /export\.focus\.service_subcategory: must be a FOCUS ServiceSubcategory of "AI and Machine Learning"/,
+      /export\.focus\.service_subcategory: must be "AI Platforms" or "Bots"/,
     );
   });
 
