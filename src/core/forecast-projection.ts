@@ -1,13 +1,15 @@
 // Pricing what is left of the month, and the run-rate projection of it. Pure; the definitions
 // are in forecast.ts.
 import type { ForecastDay, RunRateForecast } from './forecast.js';
-import { rateOf, versionAt } from './prices.js';
+import { rateOf, versionAt, versionIndexAt } from './prices.js';
 import { sum } from './stats.js';
 import { HOUR_MS, type PriceVersion } from './types.js';
 
 /**
- * For each month day and GPU type, the sum over the day's remaining hours of the price in force
- * at each hour (money per GPU-hour-per-hour), and the count of remaining hours without a price.
+ * For each month day and GPU type, the integral over the day's remaining time of the price in
+ * force (money per GPU-hour, times hours), and the remaining hours without a price. Prices take
+ * effect at their effective_from, not at the next hour of the day: in Asia/Kolkata a change at
+ * 00:00 UTC falls in the middle of a local hour.
  */
 export interface RemainingPrices {
   readonly priceHours: ReadonlyMap<string, Float64Array>;
@@ -31,15 +33,22 @@ export function remainingPrices(
   const used: string[] = [];
   monthDays.forEach((day, d) => {
     dayHours[d] = (day.endMs - day.startMs) / HOUR_MS;
-    for (let hour = Math.max(day.startMs, closedUntilMs); hour < day.endMs; hour += HOUR_MS) {
-      remainingHoursPerDay[d] = (remainingHoursPerDay[d] ?? 0) + 1;
-      const version = versionAt(versions, hour);
+    for (let from = Math.max(day.startMs, closedUntilMs); from < day.endMs; ) {
+      const index = versionIndexAt(versions, from);
+      const version = versions[index];
+      const to = Math.min(
+        day.endMs,
+        versions[index + 1]?.effectiveFromMs ?? Number.POSITIVE_INFINITY,
+      );
+      const hours = (to - from) / HOUR_MS;
+      remainingHoursPerDay[d] = (remainingHoursPerDay[d] ?? 0) + hours;
       if (version && used[used.length - 1] !== version.version) used.push(version.version);
       for (const gpuType of gpuTypes) {
         const price = rateOf(version, gpuType);
-        if (price === undefined) add(unpricedHours.get(gpuType), d, 1);
-        else add(priceHours.get(gpuType), d, price);
+        if (price === undefined) add(unpricedHours.get(gpuType), d, hours);
+        else add(priceHours.get(gpuType), d, price * hours);
       }
+      from = to;
     }
   });
   return {
