@@ -16,7 +16,9 @@ import { redactSecrets, redactUrl } from './redact.js';
 import {
   type FetchInfo,
   labelsFor,
+  namesText,
   queriedMetrics,
+  type StoredNames,
   type UsageQuery,
   type UsageSource,
 } from './types.js';
@@ -271,7 +273,7 @@ async function readCa(path: string): Promise<Buffer> {
 
 interface Job {
   readonly metric: Metric;
-  readonly metricName: string;
+  readonly metricName: StoredNames;
   readonly by: readonly string[];
   readonly query: string;
   readonly planned: PlannedQuery;
@@ -281,7 +283,7 @@ function planJobs(query: UsageQuery, plan: readonly PlannedQuery[]): Job[] {
   const jobs: Job[] = [];
   for (const metric of queriedMetrics(query)) {
     const by = labelsFor(query, metric);
-    const metricName = query.metrics[metric] as string;
+    const metricName = query.metrics[metric] as StoredNames;
     for (const planned of plan) {
       const promql = usageQuery(metricName, by, query.filters, planned.windowMs);
       jobs.push({ metric, metricName, by, query: promql, planned });
@@ -361,7 +363,7 @@ async function readJob(
 }
 
 function what(job: Job): string {
-  return `${METRIC_WORDS[job.metric]} (${job.metricName})`;
+  return `${METRIC_WORDS[job.metric]} (${namesText(job.metricName)})`;
 }
 
 function seconds(ms: number): string {
@@ -374,7 +376,7 @@ function redact(message: string, connection: Connection): string {
 
 function partialError(target: string, job: Job): SourceError {
   return new SourceError(
-    `${target} marked the ${METRIC_WORDS[job.metric]} (${job.metricName}) answer isPartial: some vmstorage nodes did not answer, so costs would be too low; retry later, or pass --allow-partial to accept incomplete numbers`,
+    `${target} marked the ${METRIC_WORDS[job.metric]} (${namesText(job.metricName)}) answer isPartial: some vmstorage nodes did not answer, so costs would be too low; retry later, or pass --allow-partial to accept incomplete numbers`,
   );
 }
 
