@@ -32,6 +32,10 @@ export function createExportFileSource(path: string): UsageSource {
   return {
     description: path,
     fetch: (query, onSeries) => fetchFromFile(path, query, onSeries),
+    async inspect(probe) {
+      const { inspectExportFile } = await import('./export-file-inspect.js');
+      return inspectExportFile(path, probe);
+    },
   };
 }
 

@@ -1,4 +1,6 @@
 // The one interface every usage source (VictoriaMetrics over HTTP, an export file) implements.
+
+import type { InspectProbe, Observations } from '../core/inspection.js';
 import { type BucketSeries, METRICS, type Metric } from '../core/types.js';
 
 /**
@@ -71,4 +73,6 @@ export interface UsageSource {
   readonly description: string;
   /** Delivers every group's increases, bucket by bucket, to onSeries, then resolves. */
   fetch(query: UsageQuery, onSeries: (series: BucketSeries) => void): Promise<FetchInfo>;
+  /** Answers `ml-cost doctor`'s fixed set of questions about the stored series. */
+  inspect(probe: InspectProbe): Promise<Observations>;
 }
