@@ -84,4 +84,17 @@ describe('metric presets on VictoriaMetrics', () => {
       }
     },
   );
+
+  // Which OTLP naming modes exist where: VictoriaMetrics 1.79.5 takes no OTLP at all (OTLP
+  // ingestion and its -usePromCompatibleNaming / -opentelemetry.usePrometheusNaming flags came in
+  // later releases), so on it OTel GenAI names arrive through the Collector's remote write.
+  it('1.79.5 refuses an OTLP push: its names come from the OTel Collector', async () => {
+    const res = await fetch(`${victoria.url}/opentelemetry/v1/metrics`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf' },
+      body: new Uint8Array(),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('unsupported path requested: "/opentelemetry/v1/metrics"');
+  });
 });
