@@ -1,6 +1,7 @@
 // The ml-cost program: its commands, and the one place where errors become messages and exit codes.
 import { Command, CommanderError } from 'commander';
 import { doctorCommand } from './commands/doctor.js';
+import { driftCommand } from './commands/drift.js';
 import { exportCommand } from './commands/export.js';
 import { forecastCommand } from './commands/forecast.js';
 import { gateCommand } from './commands/gate.js';
@@ -24,6 +25,7 @@ function program(): Command {
   program.addCommand(reportCommand());
   program.addCommand(forecastCommand());
   program.addCommand(rankCommand());
+  program.addCommand(driftCommand());
   program.addCommand(gateCommand());
   program.addCommand(exportCommand());
   program.addCommand(pricingCommand());
