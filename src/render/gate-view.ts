@@ -134,7 +134,8 @@ export function gateView(report: GateReport): View {
       r.check.useCase === undefined ? 'all' : safeText(r.check.useCase),
       r.status === 'pass' ? 'PASS' : 'FAIL',
       measuredText(r, format, usage),
-      format(r.check.limit),
+      // A limit in sigmas is a size, not a signed deviation.
+      r.check.metric === 'drift' ? `${fixed(r.check.limit, 1)}σ` : format(r.check.limit),
       headroomText(r, format),
     ];
   });

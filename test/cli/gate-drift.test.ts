@@ -41,7 +41,7 @@ describe('gate --max-drift', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
       new RegExp(
-        `max drift \\(last complete day\\) │ price │ FAIL .*\\+\\d+\\.\\dσ EUR/[^│]+ on ${isoDay(fixture.events.price)} \\(\\+(19|20|21|22)\\.\\d%, price change\\) │ \\+3\\.5σ`,
+        `max drift \\(last complete day\\) │ price │ FAIL .*\\+\\d+\\.\\dσ EUR/[^│]+ on ${isoDay(fixture.events.price)} \\(\\+(19|20|21|22)\\.\\d%, price change\\) │ +3\\.5σ`,
       ),
     );
     expect(result.stderr).toMatch(/gate breached: 1 of 2 checks failed/);
@@ -98,7 +98,7 @@ describe('gate --max-drift', () => {
       'markdown',
     ]);
     expect(markdown.stdout).toMatch(
-      /\| max drift \(last complete day\) \| collapse \| \*\*FAIL\*\* \| \+\d+\.\dσ .*volume drop\) \| \+3\.5σ \|/,
+      /\| max drift \(last complete day\) \| collapse \| \*\*FAIL\*\* \| \+\d+\.\dσ .*volume drop\) \| 3\.5σ \|/,
     );
   });
 
