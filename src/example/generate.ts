@@ -29,9 +29,10 @@ const DEFAULT_METRICS = PRESETS[DEFAULT_PRESET].metrics;
 
 /** The names the default preset reads, so `--source example` needs no preset flag. */
 export const METRIC_NAMES = {
-  gpuSeconds: DEFAULT_METRICS.gpu_seconds,
-  tokens: DEFAULT_METRICS.tokens,
-  inferences: DEFAULT_METRICS.inferences,
+  // The default preset names all three (presets.test.ts).
+  gpuSeconds: DEFAULT_METRICS.gpu_seconds as string,
+  tokens: DEFAULT_METRICS.tokens as string,
+  inferences: DEFAULT_METRICS.inferences as string,
 } as const;
 
 /** A GPU type the shipped catalogue has no rate for, so reports show unpriced usage. */

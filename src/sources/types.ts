@@ -1,18 +1,23 @@
 // The one interface every usage source (VictoriaMetrics over HTTP, an export file) implements.
+import { measureOf } from '../core/measures.js';
 import { type BucketSeries, METRICS, type Metric } from '../core/types.js';
 
-/** Metric names as stored in the source, for one naming convention (a preset). */
-export type MetricNames = Readonly<Record<Metric, string>>;
+/**
+ * Metric names as stored in the source, by measure, for one naming convention (a preset): a
+ * measure left out is not read (its columns stay empty, or absent where outputs show it only
+ * when there).
+ */
+export type MetricNames = Readonly<Partial<Record<Metric, string>>>;
 
 /**
- * The labels a metric's usage is summed by: the query's, and for GPU-seconds the GPU type too,
- * which prices them. Both sources group by this, so that they agree.
+ * The labels a metric's usage is summed by: the query's, and for a measure priced per GPU-hour
+ * the GPU type too, which prices it. Both sources group by this, so that they agree.
  */
 export function labelsFor(
   query: Pick<UsageQuery, 'by' | 'gpuTypeLabel'>,
   metric: Metric,
 ): string[] {
-  return metric === 'gpu_seconds' && !query.by.includes(query.gpuTypeLabel)
+  return measureOf(metric).pricedPerGpuHour && !query.by.includes(query.gpuTypeLabel)
     ? [...query.by, query.gpuTypeLabel]
     : [...query.by];
 }
@@ -36,7 +41,7 @@ export interface UsageQuery {
   readonly filters: readonly LabelFilter[];
   /** The metrics to read, by name; a metric left out is not asked for at all. */
   readonly metrics: Readonly<Partial<Record<Metric, string>>>;
-  /** The label holding the GPU type; gpu_seconds are always grouped by it as well. */
+  /** The label holding the GPU type; measures priced per GPU-hour are always grouped by it as well. */
   readonly gpuTypeLabel: string;
 }
 

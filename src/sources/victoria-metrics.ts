@@ -1,6 +1,7 @@
 // Reads usage from VictoriaMetrics (single node, vmselect tenant prefix, or vmauth): the
 // query plan's requests per metric, answers mapped onto the report's buckets.
 import { readFile, stat } from 'node:fs/promises';
+import { measureOf } from '../core/measures.js';
 import type { Metric } from '../core/types.js';
 import { SourceError, UsageError } from '../errors.js';
 import {
@@ -68,12 +69,6 @@ const MAX_LIMIT_MS = 86_400_000;
 const DEFAULT_RETRIES = 3;
 export const DEFAULT_CONCURRENCY = 2;
 const DEFAULT_RETRY_DELAY_MS = 200;
-
-const METRIC_WORDS: Readonly<Record<Metric, string>> = {
-  gpu_seconds: 'GPU-seconds',
-  tokens: 'tokens',
-  inferences: 'inferences',
-};
 
 interface Connection {
   readonly endpoint: string;
@@ -361,7 +356,7 @@ async function readJob(
 }
 
 function what(job: Job): string {
-  return `${METRIC_WORDS[job.metric]} (${job.metricName})`;
+  return `${measureOf(job.metric).words} (${job.metricName})`;
 }
 
 function seconds(ms: number): string {
@@ -374,7 +369,7 @@ function redact(message: string, connection: Connection): string {
 
 function partialError(target: string, job: Job): SourceError {
   return new SourceError(
-    `${target} marked the ${METRIC_WORDS[job.metric]} (${job.metricName}) answer isPartial: some vmstorage nodes did not answer, so costs would be too low; retry later, or pass --allow-partial to accept incomplete numbers`,
+    `${target} marked the ${measureOf(job.metric).words} (${job.metricName}) answer isPartial: some vmstorage nodes did not answer, so costs would be too low; retry later, or pass --allow-partial to accept incomplete numbers`,
   );
 }
 

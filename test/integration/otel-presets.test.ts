@@ -26,7 +26,7 @@ describe('metric presets on VictoriaMetrics', () => {
         const { labels, metrics } = PRESETS[name];
         return {
           metric: {
-            __name__: metrics[metric],
+            __name__: metrics[metric] as string,
             [labels.useCase]: 'support-chat',
             [labels.modelName]: 'llama-3-8b',
             [labels.gpuType]: 'L4',
@@ -53,7 +53,7 @@ describe('metric presets on VictoriaMetrics', () => {
         const by = [labels.useCase, labels.modelName, labels.gpuType, 'service.name'];
         // Two presets share some names; each preset's own series carry its service.name.
         const service = { label: 'service.name', op: '=', value: `svc-${name}` } as const;
-        const query = usageQuery(metrics[metric], by, [service]);
+        const query = usageQuery(metrics[metric] as string, by, [service]);
         const params = new URLSearchParams({
           query,
           time: String((HOUR_START + HOUR_MS) / 1000),
