@@ -35,6 +35,18 @@ const metricName = () =>
     }),
   );
 
+/** One stored name, or several whose usage adds up (vLLM's prompt and generation tokens). */
+const storedNames = () =>
+  z.union([
+    metricName(),
+    z.array(metricName()).check(
+      z.minLength(1),
+      z.refine((names) => new Set(names).size === names.length, {
+        error: 'a metric name is listed twice',
+      }),
+    ),
+  ]);
+
 const money = nonNegative();
 
 const limit = nonNegative();
@@ -96,9 +108,9 @@ const configSchema = z.strictObject({
   metrics: z.optional(
     z.partial(
       z.strictObject(
-        Object.fromEntries(METRICS.map((name) => [name, metricName()])) as Record<
+        Object.fromEntries(METRICS.map((name) => [name, storedNames()])) as Record<
           Metric,
-          ReturnType<typeof metricName>
+          ReturnType<typeof storedNames>
         >,
       ),
     ),
@@ -109,6 +121,7 @@ const configSchema = z.strictObject({
         use_case: labelName(),
         model_name: labelName(),
         gpu_type: labelName(),
+        mig_profile: labelName(),
       }),
     ),
   ),

@@ -1,6 +1,7 @@
 // Folds usage into cells per (group, period, catalogue version) and prices GPU time bucket by
 // bucket with the version in force in each bucket.
 import { CELL_LAYOUT, measureOf } from './measures.js';
+import { priceName } from './mig.js';
 import { rateOf } from './prices.js';
 import type { BucketSeries, Buckets, Labels, PriceVersion } from './types.js';
 
@@ -31,6 +32,8 @@ export interface LedgerOptions {
   /** The report's grouping labels, in order. */
   readonly by: readonly string[];
   readonly gpuTypeLabel: string;
+  /** The label naming a series' MIG profile ('' or absent: whole GPUs); it prices a slice. */
+  readonly migProfileLabel?: string;
   readonly versions: readonly PriceVersion[];
 }
 
@@ -57,11 +60,12 @@ export class Ledger {
   }
 
   add(series: BucketSeries): void {
-    const { buckets, versions, gpuTypeLabel } = this.options;
+    const { buckets, versions, gpuTypeLabel, migProfileLabel } = this.options;
     const { period: periodOf, version: versionOf } = buckets;
     const cells = this.cellsOf(series.labels);
     const priced = measureOf(series.metric).pricedPerGpuHour;
     const gpuType = priced ? (series.labels[gpuTypeLabel] ?? '') : '';
+    const migProfile = priced && migProfileLabel ? (series.labels[migProfileLabel] ?? '') : '';
     const quantitySlot = CELL_LAYOUT.quantity[series.metric];
     const costSlot = CELL_LAYOUT.cost[series.metric];
     const unpricedSlot = CELL_LAYOUT.unpriced[series.metric];
@@ -83,13 +87,13 @@ export class Ledger {
         at = this.cellAt(cells, slot);
         // cellAt may have grown the store.
         store = this.store;
-        if (priced) rate = rateOf(versions[version], gpuType);
+        if (priced) rate = rateOf(versions[version], gpuType, migProfile);
       }
       store[at + quantitySlot] = (store[at + quantitySlot] as number) + value;
       if (!priced) continue;
       if (rate === undefined) {
         store[at + unpricedSlot] = (store[at + unpricedSlot] as number) + value;
-        if (value !== 0) this.unpricedType(at, gpuType);
+        if (value !== 0) this.unpricedType(at, priceName(gpuType, migProfile));
       } else {
         store[at + costSlot] = (store[at + costSlot] as number) + (value / SECONDS_PER_HOUR) * rate;
       }

@@ -8,7 +8,7 @@ import type { BucketSeries, Metric } from '../../src/core/types.js';
 import { HOUR_MS } from '../../src/core/types.js';
 import { type ExportLine, formatExportLine, generateExport } from '../../src/example/generate.js';
 import { createExportFileSource } from '../../src/sources/export-file.js';
-import type { LabelFilter, MetricNames, UsageQuery } from '../../src/sources/types.js';
+import type { LabelFilter, UsageQuery } from '../../src/sources/types.js';
 import { createVictoriaSource } from '../../src/sources/victoria-metrics.js';
 import { tempDir } from '../helpers/temp.js';
 import { startVictoria, type Victoria } from '../helpers/victoria.js';
@@ -17,7 +17,7 @@ const NAMES = {
   gpu_seconds: 'ml_gpu_seconds_total',
   tokens: 'ml_inference_tokens_total',
   inferences: 'ml_inference_duration_milliseconds_count',
-} as const satisfies MetricNames;
+};
 const MINUTE = 60_000;
 const BASE = Date.UTC(2026, 8, 1);
 /** The hand-written series live on day 3 onwards, away from the generated restart and gap. */
@@ -29,7 +29,7 @@ function ramp(from: number, to: number, stepMs: number, value: (t: number) => nu
   return points;
 }
 
-function edge(name: string, points: [number, number][], metric: string = NAMES.tokens): ExportLine {
+function edge(name: string, points: [number, number][], metric = NAMES.tokens): ExportLine {
   return {
     metric: { __name__: metric, use_case: `edge-${name}`, model_name: 'edge' },
     values: points.map(([, v]) => v),
