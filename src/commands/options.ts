@@ -2,7 +2,7 @@
 // context they resolve to. Heavy modules are imported here lazily, when a command runs.
 import { type Command, Option } from 'commander';
 import type { Config } from '../config.js';
-import type { Catalogue, Window } from '../core/types.js';
+import type { Catalogue, FxRate, Window } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import type { CsvStyle } from '../render/csv.js';
 import { isLabelName } from '../sources/promql.js';
@@ -15,6 +15,8 @@ export interface SourceFlags {
   config?: string;
   catalogue?: string;
   catalogueVersion?: string;
+  currency?: string;
+  fxVersion?: string[];
   metricsPreset?: string;
   timeout?: string;
   deadline?: string;
@@ -52,6 +54,10 @@ export interface CommandContext {
   readonly configPath: string | null;
   readonly source: UsageSource;
   readonly catalogue: Catalogue;
+  /** The reporting currency: every cost is converted into it (effective-prices.ts). */
+  readonly currency: string;
+  /** --fx-version: rates that price their pair over the whole window. */
+  readonly forcedFx: readonly FxRate[];
   readonly metrics: MetricNames;
   readonly labels: {
     readonly useCase: string;
@@ -81,6 +87,15 @@ export function addSourceOptions(command: Command): Command {
     .option(
       '--catalogue-version <version>',
       'price the whole window with one catalogue version ("what would it cost at these prices")',
+    )
+    .option(
+      '--currency <code>',
+      "reporting currency, ISO 4217 (default: config currency, else the catalogue's one currency); prices in another are converted at the rate in force each hour (fx/)",
+    )
+    .option(
+      '--fx-version <version>',
+      'convert the whole window at one exchange-rate version of fx/ (repeatable, one per pair): "at today\'s rate"',
+      collect,
     )
     .option(
       '--metrics-preset <name>',
@@ -276,15 +291,29 @@ export async function createContext(
   const catalogue = await loadCatalogue(
     flags.catalogue ?? config.catalogue ?? defaultCatalogueDir(),
   );
-  if (flags.catalogueVersion !== undefined) {
-    const { findVersion } = await import('../catalogue/resolve.js');
-    findVersion(catalogue, flags.catalogueVersion);
-  }
+  const { findVersion, reportingCurrency, findFxVersions } = await import(
+    '../catalogue/resolve.js'
+  );
+  if (flags.catalogueVersion !== undefined) findVersion(catalogue, flags.catalogueVersion);
+  const currency = reportingCurrency(catalogue, flags.currency, config.currency);
+  const forcedFx = findFxVersions(catalogue, flags.fxVersion ?? []);
 
   const source = await openSource(flags, config);
   const settleMs =
     config.settle_minutes === undefined ? DEFAULT_SETTLE_MS : config.settle_minutes * 60_000;
-  return { config, configPath, source, catalogue, metrics, labels, tz, now, settleMs };
+  return {
+    config,
+    configPath,
+    source,
+    catalogue,
+    currency,
+    forcedFx,
+    metrics,
+    labels,
+    tz,
+    now,
+    settleMs,
+  };
 }
 
 async function openSource(flags: SourceFlags, config: Config): Promise<UsageSource> {

@@ -29,8 +29,19 @@ export function mlCostColumns(report: UsageReport, options: MlCostLayoutOptions)
     number('unpriced_gpu_hours', DECIMALS.gpuHours),
     text('unpriced_gpu_types'),
     text('catalogue_versions'),
+    ...(convertsCurrency(report) ? [text('fx_versions')] : []),
     text('catalogue_hash'),
   ];
+}
+
+/**
+ * True when figures may be converted from another currency (or --fx-version forced a rate):
+ * then every row names its exchange-rate versions. Decided by the catalogue and flags, not by
+ * the rows, so the columns of a file do not depend on the window it covers.
+ */
+export function convertsCurrency(report: Pick<UsageReport, 'catalogue'>): boolean {
+  const { catalogue } = report;
+  return catalogue.pricingCurrencies !== undefined || catalogue.forcedFxVersions !== undefined;
 }
 
 /**
@@ -43,6 +54,7 @@ export function mlCostTable(report: UsageReport, options: MlCostLayoutOptions): 
   const textsOf = periodTexts(window.tz);
   // A row without a period spans the window.
   const whole = textsOf({ startMs: window.fromMs, endMs: window.toMs });
+  const fx = convertsCurrency(report);
   const record = (row: UsageRow): Cell[] => [
     (row.period ? textsOf(row.period) : whole).start,
     (row.period ? textsOf(row.period) : whole).end,
@@ -57,6 +69,7 @@ export function mlCostTable(report: UsageReport, options: MlCostLayoutOptions): 
     row.unpricedGpuHours,
     row.unpricedGpuTypes.join(';'),
     versionsCell(row.versions),
+    ...(fx ? [versionsCell(row.fxVersions ?? [])] : []),
     report.catalogue.hash,
   ];
   return {
