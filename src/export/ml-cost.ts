@@ -1,7 +1,7 @@
 // The ml-cost column layout, used by `report --format csv` and `export --schema ml-cost`.
 import type { UsageReport, UsageRow } from '../core/report.js';
 import { periodTexts } from '../render/format.js';
-import { sortRows, versionsCell } from './rows.js';
+import { convertsCurrency, sortRows, versionsCell } from './rows.js';
 import { type Cell, type Column, DECIMALS, number, type Table, text } from './table.js';
 
 export interface MlCostLayoutOptions {
@@ -32,16 +32,6 @@ export function mlCostColumns(report: UsageReport, options: MlCostLayoutOptions)
     ...(convertsCurrency(report) ? [text('fx_versions')] : []),
     text('catalogue_hash'),
   ];
-}
-
-/**
- * True when figures may be converted from another currency (or --fx-version forced a rate):
- * then every row names its exchange-rate versions. Decided by the catalogue and flags, not by
- * the rows, so the columns of a file do not depend on the window it covers.
- */
-export function convertsCurrency(report: Pick<UsageReport, 'catalogue'>): boolean {
-  const { catalogue } = report;
-  return catalogue.pricingCurrencies !== undefined || catalogue.forcedFxVersions !== undefined;
 }
 
 /**

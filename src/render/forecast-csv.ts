@@ -2,8 +2,7 @@
 import type { ForecastReport, ForecastResult } from '../core/forecast.js';
 import { forecastFigures, isUnpriced } from '../core/forecast-figures.js';
 import type { Figure } from '../core/unit-costs.js';
-import { convertsCurrency } from '../export/ml-cost.js';
-import { versionsCell } from '../export/rows.js';
+import { convertsCurrency, versionsCell } from '../export/rows.js';
 import { type Cell, DECIMALS, number, type Table, text } from '../export/table.js';
 import { type CsvStyle, renderTableCsv, STANDARD_CSV } from './csv.js';
 import { localDate } from './forecast-view.js';

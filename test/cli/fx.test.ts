@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { parseCsv } from '../helpers/csv.js';
+import { focusViolations } from '../helpers/focus-spec.js';
 import {
   DECEMBER_RATE,
   EXPECTED,
@@ -247,4 +248,47 @@ describe('export --currency EUR', () => {
     ]);
     await rm(out);
   });
+
+  it.each(['1.2', '1.3'])(
+    'writes FOCUS %s billed in EUR with the PricingCurrency columns in USD, to the cent',
+    async (focusVersion) => {
+      const result = await run([
+        'export',
+        '--period',
+        '2026-11',
+        '--currency',
+        'EUR',
+        '--schema',
+        'focus',
+        '--focus-version',
+        focusVersion,
+      ]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(focusViolations(result.stdout, focusVersion as '1.2' | '1.3')).toEqual([]);
+      const rows = parseCsv(result.stdout);
+      const sum = (column: string) =>
+        Math.round(rows.reduce((total, row) => total + Number(row[column]), 0) * 100) / 100;
+      for (const column of ['BilledCost', 'EffectiveCost', 'ListCost', 'ContractedCost']) {
+        expect(sum(column), column).toBe(EXPECTED.month);
+      }
+      // Priced in USD: 720 x 3.50 + 360 x 0.80 = 2808.00, whatever the rate.
+      expect(sum('PricingCurrencyEffectiveCost')).toBe(2808);
+      for (const row of rows) {
+        expect(row.BillingCurrency).toBe('EUR');
+        expect(row.PricingCurrency).toBe('USD');
+        const usd = row.x_GpuType === 'L4' ? 0.8 : 3.5;
+        expect(Number(row.PricingCurrencyListUnitPrice)).toBe(usd);
+        expect(Number(row.PricingCurrencyContractedUnitPrice)).toBe(usd);
+        const rate = row.x_FxVersion === 'EURUSD-2026-11' ? 1.25 : 1.6;
+        expect(row.x_FxVersion).toMatch(/^EURUSD-2026-11(-16)?$/);
+        expect(Number(row.ListUnitPrice)).toBeCloseTo(usd / rate, 9);
+        // Each charge lies wholly on one side of the rate change.
+        const change = Date.UTC(2026, 10, 16, 12);
+        const start = Date.parse(row.ChargePeriodStart ?? '');
+        const end = Date.parse(row.ChargePeriodEnd ?? '');
+        expect(end <= change || start >= change, row.ChargePeriodStart).toBe(true);
+        expect(rate === 1.6).toBe(start >= change);
+      }
+    },
+  );
 });
