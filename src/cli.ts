@@ -1,5 +1,6 @@
 // The ml-cost program: its commands, and the one place where errors become messages and exit codes.
 import { Command, CommanderError } from 'commander';
+import { driftCommand } from './commands/drift.js';
 import { exportCommand } from './commands/export.js';
 import { forecastCommand } from './commands/forecast.js';
 import { gateCommand } from './commands/gate.js';
@@ -23,6 +24,7 @@ function program(): Command {
   program.addCommand(reportCommand());
   program.addCommand(forecastCommand());
   program.addCommand(rankCommand());
+  program.addCommand(driftCommand());
   program.addCommand(gateCommand());
   program.addCommand(exportCommand());
   program.addCommand(pricingCommand());

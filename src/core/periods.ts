@@ -253,3 +253,9 @@ export function monthOf(ms: number, tz: string): string {
   const date = new TZDate(ms, tz);
   return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}`;
 }
+
+/** Whether the local day holding an instant is a Saturday or a Sunday in a time zone. */
+export function isWeekend(ms: number, tz: string): boolean {
+  const weekday = new TZDate(ms, tz).getDay();
+  return weekday === 0 || weekday === 6;
+}

@@ -1,4 +1,5 @@
-// The statistics behind the trend forecast: ordinary least squares and Student-t quantiles. Pure.
+// The statistics behind the trend forecast and drift: ordinary least squares, Student-t quantiles
+// and CDF, and robust location and spread (median, MAD). Pure.
 
 export interface LinearFit {
   readonly n: number;
@@ -154,4 +155,24 @@ export function sum(values: readonly number[]): number {
 
 function mean(values: readonly number[]): number {
   return sum(values) / values.length;
+}
+
+/** The median; NaN for no values. An even count takes the mean of the two middle values. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  const upper = sorted[middle] as number;
+  return sorted.length % 2 === 1 ? upper : ((sorted[middle - 1] as number) + upper) / 2;
+}
+
+/**
+ * 1 / Φ⁻¹(3/4): the MAD times this estimates the standard deviation of normal data, while one
+ * wild day in the sample moves it no more than any other.
+ */
+export const MAD_TO_SIGMA = 1.4826;
+
+/** The median absolute deviation from the median, scaled by MAD_TO_SIGMA (a robust sigma). */
+export function robustSigma(values: readonly number[], center = median(values)): number {
+  return MAD_TO_SIGMA * median(values.map((value) => Math.abs(value - center)));
 }

@@ -1,9 +1,13 @@
 // Output formats as a map: every report kind gives its JSON, CSV and view (for the table and
 // Markdown), and one function picks by --format. Commands import this only when they render.
+import type { DriftReport } from '../core/drift-types.js';
 import type { ForecastReport } from '../core/forecast.js';
 import type { RankReport } from '../core/rank.js';
 import type { UsageReport } from '../core/report.js';
 import { type CsvStyle, renderCsv } from './csv.js';
+import { renderDriftCsv } from './drift-csv.js';
+import { renderDriftJson } from './drift-json.js';
+import { driftView } from './drift-view.js';
 import { renderForecastCsv } from './forecast-csv.js';
 import { renderForecastJson } from './forecast-json.js';
 import { forecastView } from './forecast-view.js';
@@ -52,6 +56,13 @@ export const forecastRenderers: Renderers<ForecastReport> = {
   csv: renderForecastCsv,
   view: forecastView,
   html: async (report) => (await import('./html/forecast-html.js')).renderForecastHtml(report),
+};
+
+export const driftRenderers: Renderers<DriftReport> = {
+  json: renderDriftJson,
+  csv: renderDriftCsv,
+  view: driftView,
+  html: async (report) => (await import('./html/drift-html.js')).renderDriftHtml(report),
 };
 
 /** Table and Markdown load their layout code only when asked for: JSON and CSV runs skip it. */

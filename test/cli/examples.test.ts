@@ -37,7 +37,7 @@ function helpCommands(text: string): string[] {
 function commandIn(line: string): string | null {
   if (/^\s*(?:name:|Description=)/.test(line)) return null;
   const match =
-    /(?:^|\s|=)(?:[\w./-]*\/)?ml-cost(?:\.js)? ((?:report|forecast|rank|gate|export|pricing)\b.*)$/.exec(
+    /(?:^|\s|=)(?:[\w./-]*\/)?ml-cost(?:\.js)? ((?:report|forecast|rank|drift|gate|export|pricing)\b.*)$/.exec(
       line,
     );
   if (!match?.[1]) return null;
@@ -65,7 +65,7 @@ const EXAMPLE_ENV = {
   ML_COST_SOURCE: 'example',
   ML_COST_NOW: /export ML_COST_NOW=(\S+?)`/.exec(readme)?.[1] ?? 'missing from the README',
 };
-const COMMANDS = ['report', 'forecast', 'rank', 'gate', 'export', 'pricing'];
+const COMMANDS = ['report', 'forecast', 'rank', 'drift', 'gate', 'export', 'pricing'];
 const help = await Promise.all(
   COMMANDS.map(async (name) => (await runCli([name, '--help'])).stdout),
 );

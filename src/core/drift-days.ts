@@ -1,0 +1,96 @@
+// Daily usage rows (grouped by the drift's labels and the GPU type) folded into one run of days
+// per group, every day of the fetch present, days without usage included. Pure.
+import type { DriftDay, DriftGpuUsage } from './drift-types.js';
+import { compareText } from './order.js';
+import type { Period, UsageRow } from './report.js';
+import type { Labels } from './types.js';
+
+export interface DriftPeriod extends Period {
+  readonly weekend: boolean;
+}
+
+interface DayAccumulator {
+  gpuHours: number;
+  unpricedGpuHours: number;
+  inferences: number;
+  tokens: number;
+  cost: number;
+  gpu: Map<string, { gpuHours: number; cost: number }>;
+  versions: Set<string>;
+}
+
+/**
+ * Rows must carry a period (granularity day). Inferences and tokens have no GPU-type label: their
+ * rows come with an empty GPU type and add to the day's sums, not to its GPU mix.
+ */
+export function driftDays(
+  rows: readonly UsageRow[],
+  by: readonly string[],
+  gpuTypeLabel: string,
+  periods: readonly DriftPeriod[],
+): { group: Labels; days: DriftDay[] }[] {
+  const groups = new Map<string, { group: Labels; days: Map<number, DayAccumulator> }>();
+  for (const row of rows) {
+    if (!row.period) continue;
+    const values = by.map((label) => row.group[label] ?? '');
+    const key = JSON.stringify(values);
+    let entry = groups.get(key);
+    if (!entry) {
+      entry = {
+        group: Object.fromEntries(by.map((label, i) => [label, values[i] ?? ''])),
+        days: new Map(),
+      };
+      groups.set(key, entry);
+    }
+    let day = entry.days.get(row.period.startMs);
+    if (!day) {
+      day = {
+        gpuHours: 0,
+        unpricedGpuHours: 0,
+        inferences: 0,
+        tokens: 0,
+        cost: 0,
+        gpu: new Map(),
+        versions: new Set(),
+      };
+      entry.days.set(row.period.startMs, day);
+    }
+    day.gpuHours += row.gpuHours;
+    day.unpricedGpuHours += row.unpricedGpuHours;
+    day.inferences += row.inferences;
+    day.tokens += row.tokens;
+    day.cost += row.cost ?? 0;
+    for (const version of row.versions) day.versions.add(version);
+    if (row.gpuHours > 0) {
+      const type = row.group[gpuTypeLabel] ?? '';
+      const gpu = day.gpu.get(type) ?? { gpuHours: 0, cost: 0 };
+      gpu.gpuHours += row.gpuHours;
+      gpu.cost += row.cost ?? 0;
+      day.gpu.set(type, gpu);
+    }
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => compareText(a, b))
+    .map(([, { group, days }]) => ({
+      group,
+      days: periods.map((period) => toDay(period, days.get(period.startMs))),
+    }));
+}
+
+function toDay(period: DriftPeriod, day: DayAccumulator | undefined): DriftDay {
+  const gpu: DriftGpuUsage[] = [...(day?.gpu ?? [])]
+    .sort(([a], [b]) => compareText(a, b))
+    .map(([gpuType, usage]) => ({ gpuType, ...usage }));
+  return {
+    startMs: period.startMs,
+    endMs: period.endMs,
+    weekend: period.weekend,
+    gpuHours: day?.gpuHours ?? 0,
+    unpricedGpuHours: day?.unpricedGpuHours ?? 0,
+    inferences: day?.inferences ?? 0,
+    tokens: day?.tokens ?? 0,
+    cost: day?.cost ?? 0,
+    gpu,
+    versions: [...(day?.versions ?? [])].sort(compareText),
+  };
+}
