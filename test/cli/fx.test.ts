@@ -144,6 +144,46 @@ describe('report --currency EUR of a USD catalogue', () => {
   });
 });
 
+describe('every output names the exchange-rate versions beside the catalogue versions', () => {
+  const BOTH = 'EURUSD-2026-11, EURUSD-2026-11-16';
+  it.each([
+    [['report', '--period', '2026-11', '--format', 'markdown'], `fx      ${BOTH} · USD → EUR`],
+    [['report', '--period', '2026-11', '--format', 'html'], `<dt>fx</dt><dd>${BOTH} · USD → EUR`],
+    [['rank', '--period', '2026-11'], `fx      ${BOTH} · USD → EUR`],
+    [['gate', '--period', '2026-11', '--budget', '5000'], `fx      ${BOTH} · USD → EUR`],
+    [
+      ['forecast', '--month', '2026-11', '--as-of', '2026-11-10T00:00:00Z'],
+      `fx      ${BOTH} · USD → EUR`,
+    ],
+  ])('%j', async (args, line) => {
+    const result = await run([...args, '--currency', 'EUR']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(line);
+  });
+
+  it.each([
+    [['rank', '--period', '2026-11', '--format', 'csv']],
+    [['forecast', '--month', '2026-11', '--as-of', '2026-11-20T00:00:00Z', '--format', 'csv']],
+  ])('in every CSV record: %j', async (args) => {
+    const result = await run([...args, '--currency', 'EUR']);
+    expect(result.code, result.stderr).toBe(0);
+    for (const record of parseCsv(result.stdout)) {
+      expect(record.fx_versions).toBe('EURUSD-2026-11;EURUSD-2026-11-16');
+    }
+  });
+
+  it.each([
+    [['rank', '--period', '2026-11', '--format', 'json']],
+    [['gate', '--period', '2026-11', '--budget', '5000', '--format', 'json']],
+  ])('in JSON: %j', async (args) => {
+    const result = await run([...args, '--currency', 'EUR']);
+    expect(result.code, result.stderr).toBe(0);
+    const json = JSON.parse(result.stdout);
+    expect(json.currency).toBe('EUR');
+    expect(json.catalogue.fx_versions).toEqual(['EURUSD-2026-11', 'EURUSD-2026-11-16']);
+  });
+});
+
 describe('a closed month', () => {
   it('keeps its figures, byte for byte, when a later rate is added (only the hash moves)', async () => {
     const own = await writeFxMonthFiles('ml-cost-fx-closed-');
