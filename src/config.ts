@@ -112,9 +112,12 @@ const configSchema = z.strictObject({
   ),
   catalogue: z.optional(nonEmpty()),
   currency: z.optional(
-    z.enum(ISO_4217_CURRENCIES, {
-      error: 'must be a three-letter ISO 4217 currency code in upper case, e.g. "EUR", "USD"',
-    }),
+    z.string().check(
+      z.refine((code) => (ISO_4217_CURRENCIES as readonly string[]).includes(code), {
+        error: (issue) =>
+          `${JSON.stringify(issue.input)} is not an ISO 4217 currency code in upper case, e.g. "EUR", "USD"`,
+      }),
+    ),
   ),
   tz: z.optional(
     z.string().check(

@@ -1,6 +1,6 @@
 // Prices in USD, reports in EUR, each hour at the rate in force at its start: report, forecast
 // and export through the real binary against the hand calculation in test/helpers/fx-month.ts.
-import { readFile, rm } from 'node:fs/promises';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -13,6 +13,7 @@ import {
   writeFxMonthFiles,
   writeFxRate,
 } from '../helpers/fx-month.js';
+import { tempDir } from '../helpers/temp.js';
 
 const ENV = { ML_COST_NOW: '2026-12-20T00:00:00Z' };
 let files: FxMonthFiles;
@@ -181,6 +182,58 @@ describe('every output names the exchange-rate versions beside the catalogue ver
     const json = JSON.parse(result.stdout);
     expect(json.currency).toBe('EUR');
     expect(json.catalogue.fx_versions).toEqual(['EURUSD-2026-11', 'EURUSD-2026-11-16']);
+  });
+});
+
+describe('a catalogue of several currencies', () => {
+  // usd-2026-10 from Oct 1, then a EUR version from Nov 16 12:00: A100-80GB 2.50, L4 0.55 EUR.
+  // In EUR: chat 372 x 2.80 + 348 x 2.50 = 1041.60 + 870.00 = 1911.60;
+  //         search 186 x 0.64 + 174 x 0.55 = 119.04 + 95.70 = 214.74; month 2126.34 EUR.
+  const mixed = async () => {
+    const dir = await tempDir('ml-cost-fx-mixed-');
+    await cp(files.catalogue, dir, { recursive: true });
+    await writeFile(
+      join(dir, 'eur.json'),
+      JSON.stringify({
+        version: 'eur-2026-11-16',
+        effective_from: '2026-11-16T12:00:00Z',
+        currency: 'EUR',
+        gpu_hour: { 'A100-80GB': 2.5, L4: 0.55 },
+      }),
+    );
+    return dir;
+  };
+
+  it('needs a reporting currency, and says how to give one (exit 2)', async () => {
+    const result = await run(['report', '--period', '2026-11'], await mixed());
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'prices in USD, EUR: choose the reporting currency with --currency CODE or "currency" in the config',
+    );
+  });
+
+  it('refuses a config currency that is not an ISO 4217 code, naming the file and field', async () => {
+    const config = join(await tempDir('ml-cost-fx-config-'), 'config.json');
+    await writeFile(config, JSON.stringify({ currency: 'Euro' }));
+    const result = await run(['report', '--period', '2026-11', '--config', config]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${config}: currency: "Euro" is not an ISO 4217 currency code`);
+  });
+
+  it('takes it from the config, and converts only the versions in another currency', async () => {
+    const catalogue = await mixed();
+    const config = join(catalogue, '..', 'config.json');
+    await writeFile(config, JSON.stringify({ currency: 'EUR' }));
+    const result = await run(
+      ['report', '--period', '2026-11', '--config', config, '--format', 'json'],
+      catalogue,
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const json = JSON.parse(result.stdout);
+    expect(cents(json.totals.cost_eur)).toBe(2126.34);
+    expect(json.catalogue.versions).toEqual(['usd-2026-10', 'eur-2026-11-16']);
+    expect(json.catalogue.fx_versions).toEqual(['EURUSD-2026-11']);
+    expect(json.catalogue.pricing_currencies).toEqual(['EUR', 'USD']);
   });
 });
 
