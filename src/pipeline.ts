@@ -46,6 +46,7 @@ export async function buildUsageReport(
     buckets,
     by,
     gpuTypeLabel: context.labels.gpuType,
+    ...migLabel(context),
     versions: prices,
   });
 
@@ -57,10 +58,13 @@ export async function buildUsageReport(
       ? Object.fromEntries(request.metrics.map((metric) => [metric, context.metrics[metric]]))
       : context.metrics,
     gpuTypeLabel: context.labels.gpuType,
+    ...migLabel(context),
   };
   const info = await source.fetch(query, (series) => ledger.add(series));
 
-  const splitByGpuType = by.includes(context.labels.gpuType);
+  const { gpuType, migProfile } = context.labels;
+  const splitByGpuType =
+    by.includes(gpuType) || (migProfile !== undefined && by.includes(migProfile));
   const summary = summarise(ledger.entries(), {
     rowUnitCosts: !splitByGpuType,
     periods,
@@ -82,7 +86,13 @@ export async function buildUsageReport(
     });
   }
   notes.push(...(await emptyMetricNotes(source, query, info)));
-  notes.push(...unmatchedGroupNotes(summary.rows, by));
+  // A window without MIG slices is normal: the MIG profile label read to price them is no typo.
+  notes.push(
+    ...unmatchedGroupNotes(
+      summary.rows,
+      by.filter((label) => label !== context.labels.migProfile),
+    ),
+  );
   if (info.partial) {
     notes.push({ text: 'PARTIAL: the source answered with partial data; totals may be low' });
   }
@@ -198,6 +208,11 @@ function missingRates(
         ]
       : [],
   );
+}
+
+function migLabel(context: CommandContext): { migProfileLabel?: string } {
+  const label = context.labels.migProfile;
+  return label === undefined ? {} : { migProfileLabel: label };
 }
 
 /** The versions in force in some bucket of the window, in effective order. */

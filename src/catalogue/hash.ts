@@ -9,8 +9,10 @@ const HASH_LENGTH = 12;
 /**
  * The text the hash is taken over: versions ordered by start, GPU types sorted, numbers as
  * JSON writes them, then the exchange rates (when there are any) ordered the same way.
- * Formatting, key order, notes and sources do not enter it; any rate, name, date or currency
- * does. A catalogue without fx/ keeps the hash it had before exchange rates existed.
+ * Formatting, key order, notes and sources do not enter it; any rate, name, date, currency,
+ * alias, MIG rule or exchange rate does. A version without aliases or MIG rules, and a
+ * catalogue without fx/, hash as they did before those existed, so adding the features changed
+ * no catalogue's hash.
  */
 export function canonicalCatalogueText(
   versions: readonly PriceVersion[],
@@ -24,9 +26,17 @@ export function canonicalCatalogueText(
       version: v.version,
       effective_from: new Date(v.effectiveFromMs).toISOString(),
       currency: v.currency,
-      gpu_hour: Object.keys(v.gpuHour)
-        .sort(compareText)
-        .map((gpuType) => [gpuType, v.gpuHour[gpuType]]),
+      gpu_hour: sortedEntries(v.gpuHour),
+      ...(v.gpuAliases ? { gpu_aliases: sortedEntries(v.gpuAliases) } : {}),
+      ...(v.mig
+        ? {
+            mig: sortedEntries(v.mig).map(([gpuType, rule]) => [
+              gpuType,
+              rule.slices ?? null,
+              rule.share ? sortedEntries(rule.share) : null,
+            ]),
+          }
+        : {}),
     })),
   );
   if (fx.length === 0) return prices;
@@ -45,6 +55,12 @@ export function canonicalCatalogueText(
       rate: r.rate,
     }));
   return `${prices}\n${JSON.stringify(rates)}`;
+}
+
+function sortedEntries<T>(record: Readonly<Record<string, T>>): [string, T][] {
+  return Object.keys(record)
+    .sort(compareText)
+    .map((key) => [key, record[key] as T]);
 }
 
 export function catalogueHash(

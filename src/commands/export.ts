@@ -194,8 +194,10 @@ function measuresOf(schema: ExportSchema, report: UsageReport): ExportMeasures {
 function exportBy(flags: ExportFlags, context: CommandContext): string[] {
   const chosen = groupLabels(flags, context);
   if (flags.schema === 'ml-cost') return chosen;
-  const { useCase, modelName, gpuType } = context.labels;
-  return [...new Set([useCase, modelName, gpuType, ...chosen])];
+  const { useCase, modelName, gpuType, migProfile } = context.labels;
+  // A MIG slice has its own rate, so its own charge.
+  const slices = migProfile === undefined ? [] : [migProfile];
+  return [...new Set([useCase, modelName, gpuType, ...slices, ...chosen])];
 }
 
 function refuseUnpriced(report: UsageReport): void {
@@ -233,8 +235,9 @@ async function focusLayout(
     import('../catalogue/resolve.js'),
     import('../export/focus-prices.js'),
   ]);
-  const { useCase, modelName, gpuType } = context.labels;
-  assertDistinctLabelColumns(by.filter((label) => ![useCase, modelName, gpuType].includes(label)));
+  const { useCase, modelName, gpuType, migProfile } = context.labels;
+  const fixed = [useCase, modelName, gpuType, migProfile];
+  assertDistinctLabelColumns(by.filter((label) => !fixed.includes(label)));
   // The same effective versions the report was priced with: rows name them by catalogue and
   // exchange-rate version, and a charge is cut to the part of its period one was in force.
   const prices = pricesInCurrency(context.catalogue, context.currency, {
@@ -244,7 +247,7 @@ async function focusLayout(
   return {
     version: flags.focusVersion,
     identity: focusIdentity(context.config.export?.focus),
-    labels: { useCase, model: modelName, gpuType },
+    labels: { useCase, model: modelName, gpuType, ...(migProfile ? { migProfile } : {}) },
     ...focusPriceLookup(prices),
   };
 }

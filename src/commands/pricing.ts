@@ -7,6 +7,8 @@ import { UsageError } from '../errors.js';
 import { isoUtc } from '../iso-time.js';
 import { io } from './io.js';
 import * as fx from './pricing-fx.js';
+import { namesDiffJson, namesDiffTables, namesJson, namesTables } from './pricing-names.js';
+import { rateText, table } from './pricing-table.js';
 
 export const PRICING_FORMATS = ['table', 'json'] as const;
 type PricingFormat = (typeof PRICING_FORMATS)[number];
@@ -42,7 +44,7 @@ export function pricingCommand(): Command {
   command.addCommand(
     withCatalogueOptions(new Command('show'))
       .summary(
-        'the GPU-hour rates of one version (default: the one in force now), or one exchange rate',
+        'the GPU-hour rates, exporter aliases and MIG rules of one version (default: the one in force now), or one exchange rate',
       )
       .argument('[version]', 'version name, e.g. 2026-07, or an exchange-rate version of fx/')
       .action(async (name: string | undefined, flags: PricingFlags) => {
@@ -94,7 +96,7 @@ export function pricingCommand(): Command {
   command.addCommand(
     withCatalogueOptions(new Command('diff'))
       .summary(
-        'rate changes between two versions: old -> new, % change, added and removed GPU types',
+        'rate changes between two versions: old -> new, % change, added and removed GPU types, aliases and MIG rules',
       )
       .argument('<from>', 'older version name (or two exchange-rate versions of one pair)')
       .argument('<to>', 'newer version name')
@@ -116,14 +118,23 @@ export function pricingCommand(): Command {
           return;
         }
         const { findVersion } = await import('../catalogue/resolve.js');
-        const { diffVersions } = await import('../catalogue/diff.js');
+        const { diffAliases, diffMig, diffVersions } = await import('../catalogue/diff.js');
         const from = findVersion(catalogue, fromName);
         const to = findVersion(catalogue, toName);
         const changes = diffVersions(from, to);
+        const aliases = diffAliases(from, to);
+        const mig = diffMig(from, to);
         await deliver(
           flags.format,
-          () => diffJson(catalogue, from, to, changes),
-          () => diffTable(catalogue, from, to, changes),
+          () => ({
+            ...diffJson(catalogue, from, to, changes),
+            ...namesDiffJson(from, to, aliases, mig),
+          }),
+          async () =>
+            [
+              await diffTable(catalogue, from, to, changes),
+              ...(await namesDiffTables(from, to, aliases, mig)),
+            ].join('\n'),
         );
       }),
   );
@@ -254,6 +265,7 @@ function showJson(catalogue: Catalogue, version: PriceVersion) {
     effective_from: isoUtc(version.effectiveFromMs),
     currency: version.currency,
     gpu_hour: Object.fromEntries(sortedRates(version)),
+    ...namesJson(version),
   };
 }
 
@@ -263,6 +275,7 @@ async function showTable(catalogue: Catalogue, version: PriceVersion): Promise<s
     `Version ${version.version}, in force from ${isoUtc(version.effectiveFromMs)}`,
     heading(catalogue),
     await table(['gpu_type', `${version.currency} per GPU-hour`], rows, [1]),
+    ...(await namesTables(version)),
   ].join('\n');
 }
 
@@ -339,28 +352,6 @@ function currencies(catalogue: Catalogue): string {
 
 function fxCount(catalogue: Catalogue): number {
   return catalogue.fx?.length ?? 0;
-}
-
-async function table(head: string[], rows: string[][], numericColumns: number[]): Promise<string> {
-  const cliTable3 = await import('cli-table3');
-  // A CommonJS `export =` module: at run time the class is the namespace's default export.
-  const Table = (cliTable3 as unknown as { default: typeof cliTable3 }).default;
-  const rendered = new Table({
-    head,
-    colAligns: head.map((_, i) => (numericColumns.includes(i) ? 'right' : 'left')),
-    style: { head: [], border: [] },
-    // No rule between rows: rate lists are long and read down one column.
-    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-  });
-  for (const row of rows) rendered.push(row);
-  return rendered.toString();
-}
-
-/** At least two decimals, and every decimal the catalogue gave. */
-function rateText(rate: number): string {
-  const text = String(rate);
-  const decimals = text.includes('.') ? (text.split('.')[1]?.length ?? 0) : 0;
-  return decimals >= 2 || text.includes('e') ? text : rate.toFixed(2);
 }
 
 function plural(count: number, noun: string): string {

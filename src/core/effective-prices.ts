@@ -87,8 +87,10 @@ function converted(
   currency: string,
 ): EffectiveVersion {
   const from = version.currency;
+  // Aliases and MIG rules are names and shares, not money: they carry over as they are.
   if (rate === undefined) {
     return {
+      ...version,
       version: `${version.version}+no-${from}${currency}`,
       effectiveFromMs,
       currency,
@@ -104,6 +106,7 @@ function converted(
     gpuHour[gpuType] = inverse ? price / rate.rate : price * rate.rate;
   }
   return {
+    ...version,
     version: `${version.version}+${rate.version}`,
     effectiveFromMs,
     currency,

@@ -19,9 +19,9 @@ export function focusPriceLookup(
     index.get(key(version, fxVersion));
   const sources = new Map(prices.map((price) => [price.source.version, price.source]));
   return {
-    rateOf: (version, gpuType, fxVersion) => {
+    rateOf: (version, gpuType, migProfile, fxVersion) => {
       const i = find(version, fxVersion);
-      return i === undefined ? undefined : rateOf(prices[i], gpuType);
+      return i === undefined ? undefined : rateOf(prices[i], gpuType, migProfile);
     },
     spanOf: (version, fxVersion) => {
       const i = find(version, fxVersion);
@@ -32,9 +32,9 @@ export function focusPriceLookup(
           i === undefined ? Number.POSITIVE_INFINITY : (prices[i + 1]?.effectiveFromMs ?? Infinity),
       };
     },
-    pricingOf: (version, gpuType) => {
+    pricingOf: (version, gpuType, migProfile) => {
       const source = sources.get(version);
-      const rate = rateOf(source, gpuType);
+      const rate = rateOf(source, gpuType, migProfile);
       return source === undefined || rate === undefined
         ? undefined
         : { currency: source.currency, rate };

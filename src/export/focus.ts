@@ -5,6 +5,7 @@
 import { TZDate } from '@date-fns/tz';
 import { addMonths, format, startOfMonth } from 'date-fns';
 import type { FocusIdentityConfig } from '../config.js';
+import { priceName } from '../core/mig.js';
 import { compareText } from '../core/order.js';
 import type { UsageReport, UsageRow } from '../core/report.js';
 import { UsageError } from '../errors.js';
@@ -86,6 +87,8 @@ export interface FocusLabels {
   readonly useCase: string;
   readonly model: string;
   readonly gpuType: string;
+  /** The MIG profile label: a slice is a SKU of its own, priced at its share of the GPU. */
+  readonly migProfile?: string;
 }
 
 export interface FocusLayoutOptions {
@@ -93,10 +96,16 @@ export interface FocusLayoutOptions {
   readonly identity: FocusIdentity;
   readonly labels: FocusLabels;
   /**
-   * The rate a catalogue version gives a GPU type in the billing (reporting) currency,
-   * converted by the exchange-rate version named (if any); undefined when it has none.
+   * The rate a catalogue version gives a GPU type (a MIG slice of it, for a profile other than
+   * '') in the billing (reporting) currency, converted by the exchange-rate version named (if
+   * any); undefined when it has none.
    */
-  readonly rateOf: (version: string, gpuType: string, fxVersion?: string) => number | undefined;
+  readonly rateOf: (
+    version: string,
+    gpuType: string,
+    migProfile: string,
+    fxVersion?: string,
+  ) => number | undefined;
   /**
    * When a catalogue version (and exchange-rate version) is in force, [start, end): a row
    * priced by one is charged only for its part of the hour or day. Absent when one version
@@ -113,6 +122,7 @@ export interface FocusLayoutOptions {
   readonly pricingOf?: (
     version: string,
     gpuType: string,
+    migProfile: string,
   ) => { readonly currency: string; readonly rate: number } | undefined;
 }
 
@@ -122,7 +132,7 @@ export interface FocusTable extends Table {
 }
 
 function extraLabels(report: UsageReport, labels: FocusLabels): string[] {
-  const fixed = new Set([labels.useCase, labels.model, labels.gpuType]);
+  const fixed = new Set([labels.useCase, labels.model, labels.gpuType, labels.migProfile]);
   return report.by.filter((label) => !fixed.has(label));
 }
 
@@ -173,14 +183,18 @@ interface Attached {
  * value"). They are left out, counted for a note. Rows with no GPU time at all are not
  * charges either.
  */
-export function attachUsageToCharges(rows: readonly UsageRow[], gpuTypeLabel: string): Attached {
+export function attachUsageToCharges(
+  rows: readonly UsageRow[],
+  gpuTypeLabel: string,
+  migProfileLabel?: string,
+): Attached {
   const keyOf = (row: UsageRow) =>
     JSON.stringify([
       row.period?.startMs ?? null,
       row.versions,
       row.fxVersions ?? [],
       Object.entries(row.group)
-        .filter(([label]) => label !== gpuTypeLabel)
+        .filter(([label]) => label !== gpuTypeLabel && label !== migProfileLabel)
         .sort(([a], [b]) => compareText(a, b)),
     ]);
   const gpuRows = new Map<string, UsageRow[]>();
@@ -226,12 +240,17 @@ export function attachUsageToCharges(rows: readonly UsageRow[], gpuTypeLabel: st
  * callers check unpricedGpuHours first and refuse the export. A row that still arrives
  * without a cost or a rate is a bug, not data.
  */
-function pricedRate(row: UsageRow, gpuType: string, options: FocusLayoutOptions): number {
+function pricedRate(
+  row: UsageRow,
+  gpuType: string,
+  migProfile: string,
+  options: FocusLayoutOptions,
+): number {
   const [version] = row.versions;
   const fx = row.fxVersions ?? [];
   const rate =
     row.versions.length === 1 && version !== undefined && fx.length <= 1
-      ? options.rateOf(version, gpuType, fx[0])
+      ? options.rateOf(version, gpuType, migProfile, fx[0])
       : undefined;
   if (row.cost === null || row.unpricedGpuHours > 0 || rate === undefined) {
     throw new Error(
@@ -248,16 +267,18 @@ function pricedRate(row: UsageRow, gpuType: string, options: FocusLayoutOptions)
  */
 function pricingCells(
   row: UsageRow,
-  gpuType: string,
-  quantity: string,
+  price: { readonly gpuType: string; readonly migProfile: string; readonly quantity: string },
   options: FocusLayoutOptions,
 ): Record<string, Cell> {
   const [version] = row.versions;
-  const pricing = version === undefined ? undefined : options.pricingOf?.(version, gpuType);
+  const pricing =
+    version === undefined
+      ? undefined
+      : options.pricingOf?.(version, price.gpuType, price.migProfile);
   if (!pricing) {
     throw new Error('FOCUS layout received a converted charge without its pricing currency rate');
   }
-  const amounts = pricingCurrencyAmounts(pricing.rate, quantity);
+  const amounts = pricingCurrencyAmounts(pricing.rate, price.quantity);
   return {
     PricingCurrency: pricing.currency,
     PricingCurrencyContractedUnitPrice: amounts.unitPrice,
@@ -291,13 +312,21 @@ export function focusTable(report: UsageReport, options: FocusLayoutOptions): Fo
   const converts = convertsCurrency(report);
   const extras = extraLabels(report, labels);
   const record = ({ row, counts }: Charge): Cell[] => {
-    const gpuType = row.group[labels.gpuType] ?? '';
-    const rate = pricedRate(row, gpuType, options);
+    const migProfile = labels.migProfile ? (row.group[labels.migProfile] ?? '') : '';
+    const rate = pricedRate(row, row.group[labels.gpuType] ?? '', migProfile, options);
+    // A MIG slice is its own SKU: "NVIDIA H100 80GB HBM3 (MIG 1g.10gb)".
+    const gpuType = priceName(row.group[labels.gpuType] ?? '', migProfile);
     const amounts = chargeAmounts(rate, row.gpuHours);
     const version = versionsCell(row.versions);
     const fxVersion = row.fxVersions?.[0];
     const span = options.spanOf?.(version, fxVersion);
-    const pricing = converts ? pricingCells(row, gpuType, amounts.quantity, options) : {};
+    const pricing = converts
+      ? pricingCells(
+          row,
+          { gpuType: row.group[labels.gpuType] ?? '', migProfile, quantity: amounts.quantity },
+          options,
+        )
+      : {};
     const chargeStart = Math.max(row.period?.startMs ?? window.fromMs, span?.startMs ?? -Infinity);
     const chargeEnd = Math.min(row.period?.endMs ?? window.toMs, span?.endMs ?? Infinity);
     const billing = billingMonth(chargeStart, window.tz);
@@ -351,7 +380,11 @@ export function focusTable(report: UsageReport, options: FocusLayoutOptions): Fo
     for (const label of extras) cells[customLabelColumn(label)] = row.group[label] ?? '';
     return columns.map((column) => cells[column.name] ?? null);
   };
-  const { charges, unattached } = attachUsageToCharges(report.rows, labels.gpuType);
+  const { charges, unattached } = attachUsageToCharges(
+    report.rows,
+    labels.gpuType,
+    labels.migProfile,
+  );
   const order = new Map(
     sortRows(
       charges.map((charge) => charge.row),

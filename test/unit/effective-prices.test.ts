@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { planBuckets } from '../../src/core/buckets.js';
 import { effectiveVersions, provenanceOf } from '../../src/core/effective-prices.js';
 import { dayPeriods, hourPeriods } from '../../src/core/periods.js';
+import { rateOf } from '../../src/core/prices.js';
 import type { Period } from '../../src/core/report.js';
 import { type FxRate, HOUR_MS, type PriceVersion, type Window } from '../../src/core/types.js';
 
@@ -94,6 +95,18 @@ describe('effectiveVersions', () => {
       forcedFx: [fx[1] as FxRate],
     });
     expect(atOneRate.map((v) => v.version)).toEqual(['v1+r-mid', 'v2+r-mid']);
+  });
+
+  it('keep exporter aliases and MIG rules: names and shares, not money', () => {
+    const named: PriceVersion = {
+      ...usd('n1', NOV, 3.5),
+      gpuAliases: { 'NVIDIA A100-SXM4-80GB': 'A100-80GB' },
+      mig: { 'A100-80GB': { slices: 7 } },
+    };
+    const [eur] = effectiveVersions({ versions: [named], fx, currency: 'EUR' });
+    // 3.50 / 1.25 = 2.80 EUR a GPU; a 1g slice of 7 is 0.40 EUR.
+    expect(rateOf(eur, 'NVIDIA A100-SXM4-80GB')).toBeCloseTo(2.8, 12);
+    expect(rateOf(eur, 'A100-80GB', '1g.10gb')).toBeCloseTo(0.4, 12);
   });
 
   it('name the catalogue and exchange-rate versions behind a list of effective names', () => {
