@@ -237,6 +237,30 @@ describe('a catalogue of several currencies', () => {
   });
 });
 
+describe('drift --currency EUR', () => {
+  it('names a new exchange rate as the price change behind a moved unit cost', async () => {
+    // chat: 1 GPU-hour and 10 inferences an hour. Baseline Nov 1-15 at 1.25: 2.80 / 10 = 0.28
+    // EUR per inference; Nov 17 at 1.60: 2.1875 / 10 = 0.21875, 21.9 % less, same usage.
+    const result = await run([
+      'drift',
+      '--from',
+      '2026-11-17',
+      '--to',
+      '2026-11-18',
+      '--by',
+      'use_case',
+      '--currency',
+      'EUR',
+      '--format',
+      'json',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const json = JSON.stringify(JSON.parse(result.stdout));
+    expect(json).toContain('"cause":"price_change"');
+    expect(json).toContain('"new_fx_versions":["EURUSD-2026-11-16"]');
+  });
+});
+
 describe('a closed month', () => {
   it('keeps its figures, byte for byte, when a later rate is added (only the hash moves)', async () => {
     const own = await writeFxMonthFiles('ml-cost-fx-closed-');
