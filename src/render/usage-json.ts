@@ -1,4 +1,4 @@
-// The usage report as JSON for programs: snake_case fields, money in the catalogue currency.
+// The usage report as JSON for programs: snake_case fields, money in the reporting currency.
 import { noQuantities } from '../core/measures.js';
 import type { UsageReport, UsageRow, UsageTotals } from '../core/report.js';
 import { currencyField, isoInZone, periodLabel, periodTexts, round } from './format.js';
