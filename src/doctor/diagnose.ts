@@ -213,11 +213,12 @@ function labelFix(
 
 function checkTiming(measure: MeasureReport, subject: string, add: Add): void {
   if (measure.intervalS !== null && measure.intervalS > SPARSE_INTERVAL_S) {
+    const lumpy = measure.intervalS > 3600 ? ', but hourly rows are lumpy' : '';
     add(
       'warning',
       subject,
-      `sparse samples: one every ${duration(measure.intervalS)} (VictoriaMetrics looks back only 5 min; ml-cost reads ${duration(LOOK_BACK_S)} before every window, so totals stay whole, but hourly rows are lumpy)`,
-      'scrape or export at least every 5 minutes, or report by day',
+      `sparse samples: one every ${duration(measure.intervalS)}, past VictoriaMetrics' own 5-minute look-back, so increase() in other tools loses the start of each window; ml-cost reads ${duration(LOOK_BACK_S)} before every window, so its totals stay whole${lumpy}`,
+      'scrape or export at least every 5 minutes (scrape_interval, or the OTel export interval)',
     );
   }
   if (measure.maxGapS !== null && measure.maxGapS > LOOK_BACK_S) {
