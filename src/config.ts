@@ -133,6 +133,7 @@ const configSchema = z.strictObject({
         use_case: labelName(),
         model_name: labelName(),
         gpu_type: labelName(),
+        mig_profile: labelName(),
       }),
     ),
   ),

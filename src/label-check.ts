@@ -80,6 +80,7 @@ async function emptyWith(
       filters,
       metrics: Object.fromEntries(metrics.map((metric) => [metric, query.metrics[metric]])),
       gpuTypeLabel: query.gpuTypeLabel,
+      ...(query.migProfileLabel === undefined ? {} : { migProfileLabel: query.migProfileLabel }),
     },
     () => {},
   );

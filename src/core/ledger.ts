@@ -1,5 +1,6 @@
 // Folds usage into cells per (group, period, catalogue version) and prices GPU time bucket by
 // bucket with the version in force in each bucket.
+import { priceName } from './mig.js';
 import { rateOf } from './prices.js';
 import type { BucketSeries, Buckets, Labels, PriceVersion } from './types.js';
 
@@ -30,6 +31,8 @@ export interface LedgerOptions {
   /** The report's grouping labels, in order. */
   readonly by: readonly string[];
   readonly gpuTypeLabel: string;
+  /** The label naming a series' MIG profile ('' or absent: whole GPUs); it prices a slice. */
+  readonly migProfileLabel?: string;
   readonly versions: readonly PriceVersion[];
 }
 
@@ -44,10 +47,11 @@ export class Ledger {
   }
 
   add(series: BucketSeries): void {
-    const { buckets, versions, gpuTypeLabel } = this.options;
+    const { buckets, versions, gpuTypeLabel, migProfileLabel } = this.options;
     const { period: periodOf, version: versionOf } = buckets;
     const cells = this.cellsOf(series.labels);
     const gpuType = series.labels[gpuTypeLabel] ?? '';
+    const migProfile = migProfileLabel ? (series.labels[migProfileLabel] ?? '') : '';
     const { values, offset } = series;
     // Runs of buckets share a period and a version: look the cell and rate up once per run.
     let slot = -1;
@@ -63,7 +67,7 @@ export class Ledger {
       if (cell === undefined || period * this.versionSlots + version + 1 !== slot) {
         slot = period * this.versionSlots + version + 1;
         cell = this.cellAt(cells, period, version);
-        rate = rateOf(versions[version], gpuType);
+        rate = rateOf(versions[version], gpuType, migProfile);
       }
       switch (series.metric) {
         case 'inferences':
@@ -78,7 +82,7 @@ export class Ledger {
             cell.unpricedGpuSeconds += value;
             if (value !== 0) {
               cell.unpricedGpuTypes ??= new Set();
-              cell.unpricedGpuTypes.add(gpuType);
+              cell.unpricedGpuTypes.add(priceName(gpuType, migProfile));
             }
           } else {
             cell.cost += (value / SECONDS_PER_HOUR) * rate;

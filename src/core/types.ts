@@ -44,6 +44,21 @@ export interface PriceVersion {
   readonly currency: string;
   /** Price per GPU-hour by GPU type. A type not listed is unpriced, never free. */
   readonly gpuHour: Readonly<Record<string, number>>;
+  /**
+   * Other names of GPU types, as exporters write them (DCGM's modelName "NVIDIA H100 80GB
+   * HBM3"), each naming a key of gpuHour. Absent when the version has none.
+   */
+  readonly gpuAliases?: Readonly<Record<string, string>>;
+  /** How MIG slices of a GPU type (a key of gpuHour) are priced; absent: the default rule. */
+  readonly mig?: Readonly<Record<string, MigRule>>;
+}
+
+/** The MIG pricing of one GPU type: a slice costs its share of the whole GPU's rate. */
+export interface MigRule {
+  /** Compute slices of the whole GPU (7 when absent): a profile "Ng..." costs N / slices. */
+  readonly slices?: number;
+  /** A share of the whole GPU's rate per profile, in (0, 1], instead of N / slices. */
+  readonly share?: Readonly<Record<string, number>>;
 }
 
 /** A loaded, validated catalogue: versions sorted by effectiveFromMs ascending. */

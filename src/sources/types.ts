@@ -59,16 +59,19 @@ export function namesText(names: StoredNames): string {
 }
 
 /**
- * The labels a metric's usage is summed by: the query's, and for GPU-seconds the GPU type too,
- * which prices them. Both sources group by this, so that they agree.
+ * The labels a metric's usage is summed by: the query's, and for GPU-seconds the GPU type and
+ * the MIG profile too, which price them. Both sources group by this, so that they agree.
  */
 export function labelsFor(
-  query: Pick<UsageQuery, 'by' | 'gpuTypeLabel'>,
+  query: Pick<UsageQuery, 'by' | 'gpuTypeLabel' | 'migProfileLabel'>,
   metric: Metric,
 ): string[] {
-  return metric === 'gpu_seconds' && !query.by.includes(query.gpuTypeLabel)
-    ? [...query.by, query.gpuTypeLabel]
-    : [...query.by];
+  const labels = [...query.by];
+  if (metric !== 'gpu_seconds') return labels;
+  for (const label of [query.gpuTypeLabel, query.migProfileLabel]) {
+    if (label && !labels.includes(label)) labels.push(label);
+  }
+  return labels;
 }
 
 /** The metrics a query asks for, in the usual order. */
@@ -92,6 +95,11 @@ export interface UsageQuery {
   readonly metrics: Readonly<Partial<Record<Metric, StoredNames>>>;
   /** The label holding the GPU type; gpu_seconds are always grouped by it as well. */
   readonly gpuTypeLabel: string;
+  /**
+   * The label holding a MIG slice's profile (DCGM's GPU_I_PROFILE); gpu_seconds are grouped by
+   * it as well when set. A series without it is a whole GPU.
+   */
+  readonly migProfileLabel?: string;
 }
 
 export interface FetchInfo {
