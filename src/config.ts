@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import * as z from 'zod/mini';
 import { parseJsonText } from './catalogue/json-text.js';
 import { unknownFieldMessage } from './catalogue/unknown-field.js';
+import { METRICS, type Metric } from './core/measures.js';
 import { UsageError } from './errors.js';
 import { FOCUS_AI_SUBCATEGORIES } from './export/focus-values.js';
 import { isPresetName, PRESET_NAMES } from './presets.js';
@@ -118,13 +119,15 @@ const configSchema = z.strictObject({
       }),
     ),
   ),
+  // One field per measure (core/measures.ts): a new measure can be named here without an edit.
   metrics: z.optional(
     z.partial(
-      z.strictObject({
-        gpu_seconds: storedNames(),
-        tokens: storedNames(),
-        inferences: storedNames(),
-      }),
+      z.strictObject(
+        Object.fromEntries(METRICS.map((name) => [name, storedNames()])) as Record<
+          Metric,
+          ReturnType<typeof storedNames>
+        >,
+      ),
     ),
   ),
   labels: z.optional(
