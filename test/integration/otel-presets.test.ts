@@ -1,7 +1,7 @@
 // Every preset's series names, stored as their ingestion path stores them (dots and all), are
 // found and summed by the query ml-cost builds on a real VictoriaMetrics.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOUR_MS, METRICS } from '../../src/core/types.js';
+import { HOUR_MS } from '../../src/core/types.js';
 import { PRESET_NAMES, PRESETS } from '../../src/presets.js';
 import { usageQuery } from '../../src/sources/promql.js';
 import { storedMatch, storedNames } from '../../src/sources/types.js';
