@@ -1,5 +1,10 @@
 // The usage report as JSON for programs: snake_case fields, money in the reporting currency.
-import { noQuantities } from '../core/measures.js';
+import {
+  extraMeasures,
+  type MeasureDefinition,
+  type Metric,
+  noQuantities,
+} from '../core/measures.js';
 import type { UsageReport, UsageRow, UsageTotals } from '../core/report.js';
 import { currencyField, isoInZone, periodLabel, periodTexts, round } from './format.js';
 import { TextBuilder } from './text-builder.js';
@@ -21,6 +26,7 @@ const QUANTITY_DECIMALS = JSON_DECIMALS.quantity;
 export function renderUsageJson(report: UsageReport): string {
   const { currency } = report.catalogue;
   const tz = report.window.tz;
+  const extras = extraMeasures(report.measured ?? []);
   const head = {
     schema_version: JSON_SCHEMA_VERSION,
     kind: 'usage_report',
@@ -33,7 +39,7 @@ export function renderUsageJson(report: UsageReport): string {
     partial: report.partial,
   };
   const tail = {
-    totals: measures(report.totals, currency),
+    totals: measures(report.totals, currency, extras),
     unpriced: {
       gpu_hours: round(report.totals.unpricedGpuHours, QUANTITY_DECIMALS),
       share: round(report.unpricedShare, JSON_DECIMALS.share),
@@ -43,7 +49,7 @@ export function renderUsageJson(report: UsageReport): string {
   };
   // One line per row: a report of 100,000 groups stays greppable. Each row's text goes
   // straight into the document's bytes, so rows never pile up as strings.
-  const writeRow = rowWriter(currency, tz);
+  const writeRow = rowWriter(currency, tz, extras);
   const text = new TextBuilder();
   text.append(`${JSON.stringify(head, null, 2).slice(0, -2)},\n  "rows": [`);
   report.rows.forEach((row, i) => {
@@ -94,7 +100,12 @@ export function fxJson(catalogue: UsageReport['catalogue']) {
 }
 
 /** A row as an object: what its JSON says, field by field (labels first). */
-export function rowObject(row: UsageRow, currency: string, tz: string): Record<string, unknown> {
+export function rowObject(
+  row: UsageRow,
+  currency: string,
+  tz: string,
+  extras: readonly MeasureDefinition[] = [],
+): Record<string, unknown> {
   return {
     ...row.group,
     ...(row.period
@@ -104,7 +115,7 @@ export function rowObject(row: UsageRow, currency: string, tz: string): Record<s
           period_end: isoInZone(row.period.endMs, tz),
         }
       : {}),
-    ...measures(row, currency),
+    ...measures(row, currency, extras),
     cost_share: row.costShare === null ? null : round(row.costShare, JSON_DECIMALS.share),
     catalogue_versions: row.versions,
     ...(row.fxVersions ? { fx_versions: row.fxVersions } : {}),
@@ -116,8 +127,20 @@ export function rowObject(row: UsageRow, currency: string, tz: string): Record<s
  * five times faster, which is most of rendering a 10,000-row report. A label named like one
  * of the fields would be overwritten in place by the spread: such a row takes the object path.
  */
-export function rowWriter(currency: string, tz: string): (row: UsageRow) => string {
-  const fields = Object.keys(rowObject(EMPTY_ROW, currency, tz));
+export function rowWriter(
+  currency: string,
+  tz: string,
+  extras: readonly MeasureDefinition[] = [],
+): (row: UsageRow) => string {
+  const fields = Object.keys(rowObject(EMPTY_ROW, currency, tz, extras));
+  const extraFields = extras.map(
+    (measure) =>
+      [
+        `,${JSON.stringify(measure.output.field)}:`,
+        measure.name as Metric,
+        measure.output.divideBy,
+      ] as const,
+  );
   const reserved = new Set([...fields, 'period', 'period_start', 'period_end', '__proto__']);
   const name = (field: string) => `,${JSON.stringify(field)}:`;
   const [cost, costPerInference, tokensPerCost] = [
@@ -145,7 +168,7 @@ export function rowWriter(currency: string, tz: string): (row: UsageRow) => stri
     for (const label in row.group) {
       let key = labelKeys.get(label);
       if (key === undefined) {
-        if (reserved.has(label)) return JSON.stringify(rowObject(row, currency, tz));
+        if (reserved.has(label)) return JSON.stringify(rowObject(row, currency, tz, extras));
         key = `${JSON.stringify(label)}:`;
         labelKeys.set(label, key);
       }
@@ -158,6 +181,9 @@ export function rowWriter(currency: string, tz: string): (row: UsageRow) => stri
     return (
       `${text}"gpu_hours":${number(round(row.gpuHours, QUANTITY_DECIMALS))}` +
       `,"inferences":${number(round(row.inferences, QUANTITY_DECIMALS))}` +
+      extraFields
+        .map(([key, name]) => `${key}${number(round(row.quantities[name], QUANTITY_DECIMALS))}`)
+        .join('') +
       `,"tokens":${number(round(row.tokens, QUANTITY_DECIMALS))}` +
       `${cost}${row.cost === null ? 'null' : number(round(row.cost, MONEY_DECIMALS))}` +
       `${costPerInference}${row.costPerInference === null ? 'null' : number(round(row.costPerInference, JSON_DECIMALS.costPerInference))}` +
@@ -191,11 +217,21 @@ const EMPTY_ROW: UsageRow = {
   costShare: null,
 };
 
-function measures(row: UsageRow | UsageTotals, currency: string) {
+function measures(
+  row: UsageRow | UsageTotals,
+  currency: string,
+  extras: readonly MeasureDefinition[],
+) {
   const money = (value: number | null) => (value === null ? null : round(value, MONEY_DECIMALS));
   return {
     gpu_hours: round(row.gpuHours, QUANTITY_DECIMALS),
     inferences: round(row.inferences, QUANTITY_DECIMALS),
+    ...Object.fromEntries(
+      extras.map((measure) => [
+        measure.output.field,
+        round(row.quantities[measure.name as Metric], QUANTITY_DECIMALS),
+      ]),
+    ),
     tokens: round(row.tokens, QUANTITY_DECIMALS),
     [currencyField('cost', currency)]: money(row.cost),
     [currencyField('cost_per_inference', currency)]:
