@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import * as z from 'zod/mini';
 import { parseJsonText } from './catalogue/json-text.js';
 import { unknownFieldMessage } from './catalogue/unknown-field.js';
+import { METRICS, type Metric } from './core/measures.js';
 import { UsageError } from './errors.js';
 import { FOCUS_AI_SUBCATEGORIES } from './export/focus-values.js';
 import { isPresetName, PRESET_NAMES } from './presets.js';
@@ -33,6 +34,18 @@ const metricName = () =>
         `${JSON.stringify(issue.input)} is not a metric name (letters, digits, _, : and ., not starting with a digit)`,
     }),
   );
+
+/** One stored name, or several whose usage adds up (vLLM's prompt and generation tokens). */
+const storedNames = () =>
+  z.union([
+    metricName(),
+    z.array(metricName()).check(
+      z.minLength(1),
+      z.refine((names) => new Set(names).size === names.length, {
+        error: 'a metric name is listed twice',
+      }),
+    ),
+  ]);
 
 const money = nonNegative();
 
@@ -91,13 +104,15 @@ const configSchema = z.strictObject({
       }),
     ),
   ),
+  // One field per measure (core/measures.ts): a new measure can be named here without an edit.
   metrics: z.optional(
     z.partial(
-      z.strictObject({
-        gpu_seconds: metricName(),
-        tokens: metricName(),
-        inferences: metricName(),
-      }),
+      z.strictObject(
+        Object.fromEntries(METRICS.map((name) => [name, storedNames()])) as Record<
+          Metric,
+          ReturnType<typeof storedNames>
+        >,
+      ),
     ),
   ),
   labels: z.optional(
@@ -106,6 +121,7 @@ const configSchema = z.strictObject({
         use_case: labelName(),
         model_name: labelName(),
         gpu_type: labelName(),
+        mig_profile: labelName(),
       }),
     ),
   ),

@@ -48,6 +48,7 @@ export async function buildUsageReport(
     buckets,
     by,
     gpuTypeLabel: context.labels.gpuType,
+    ...migLabel(context),
     versions: catalogue.versions,
   });
 
@@ -59,10 +60,13 @@ export async function buildUsageReport(
       ? Object.fromEntries(request.metrics.map((metric) => [metric, context.metrics[metric]]))
       : context.metrics,
     gpuTypeLabel: context.labels.gpuType,
+    ...migLabel(context),
   };
   const info = await source.fetch(query, (series) => ledger.add(series));
 
-  const splitByGpuType = by.includes(context.labels.gpuType);
+  const { gpuType, migProfile } = context.labels;
+  const splitByGpuType =
+    by.includes(gpuType) || (migProfile !== undefined && by.includes(migProfile));
   const summary = summarise(ledger.entries(), {
     rowUnitCosts: !splitByGpuType,
     periods,
@@ -77,7 +81,13 @@ export async function buildUsageReport(
     });
   }
   notes.push(...(await emptyMetricNotes(source, query, info)));
-  notes.push(...unmatchedGroupNotes(summary.rows, by));
+  // A window without MIG slices is normal: the MIG profile label read to price them is no typo.
+  notes.push(
+    ...unmatchedGroupNotes(
+      summary.rows,
+      by.filter((label) => label !== context.labels.migProfile),
+    ),
+  );
   if (info.partial) {
     notes.push({ text: 'PARTIAL: the source answered with partial data; totals may be low' });
   }
@@ -112,6 +122,11 @@ export async function buildUsageReport(
     noSeries:
       queriedMetrics(query).length > 0 && info.emptyMetrics.length === queriedMetrics(query).length,
   };
+}
+
+function migLabel(context: CommandContext): { migProfileLabel?: string } {
+  const label = context.labels.migProfile;
+  return label === undefined ? {} : { migProfileLabel: label };
 }
 
 /** The versions in force in some bucket of the window, in effective order. */

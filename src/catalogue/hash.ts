@@ -8,8 +8,9 @@ const HASH_LENGTH = 12;
 
 /**
  * The text the hash is taken over: versions ordered by start, GPU types sorted, numbers as
- * JSON writes them. Formatting, key order and notes do not enter it; any rate, name, date or
- * currency does.
+ * JSON writes them. Formatting, key order and notes do not enter it; any rate, name, date,
+ * currency, alias or MIG rule does. A version without aliases or MIG rules hashes as it did
+ * before they existed, so adding the feature changed no catalogue's hash.
  */
 export function canonicalCatalogueText(versions: readonly PriceVersion[]): string {
   const ordered = [...versions].sort(
@@ -20,11 +21,25 @@ export function canonicalCatalogueText(versions: readonly PriceVersion[]): strin
       version: v.version,
       effective_from: new Date(v.effectiveFromMs).toISOString(),
       currency: v.currency,
-      gpu_hour: Object.keys(v.gpuHour)
-        .sort(compareText)
-        .map((gpuType) => [gpuType, v.gpuHour[gpuType]]),
+      gpu_hour: sortedEntries(v.gpuHour),
+      ...(v.gpuAliases ? { gpu_aliases: sortedEntries(v.gpuAliases) } : {}),
+      ...(v.mig
+        ? {
+            mig: sortedEntries(v.mig).map(([gpuType, rule]) => [
+              gpuType,
+              rule.slices ?? null,
+              rule.share ? sortedEntries(rule.share) : null,
+            ]),
+          }
+        : {}),
     })),
   );
+}
+
+function sortedEntries<T>(record: Readonly<Record<string, T>>): [string, T][] {
+  return Object.keys(record)
+    .sort(compareText)
+    .map((key) => [key, record[key] as T]);
 }
 
 export function catalogueHash(versions: readonly PriceVersion[]): string {

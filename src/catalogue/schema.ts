@@ -3,6 +3,7 @@
 import * as z from 'zod/mini';
 import '../zod-messages.js';
 import { ISO_4217_CURRENCIES } from './currencies.js';
+import { gpuNameFields, gpuNamesResolve, PRINTABLE_NAME } from './gpu-names-schema.js';
 
 /**
  * Rates at or above this many currency units per GPU-hour are rejected as typos. Published
@@ -20,7 +21,7 @@ const ANY_ISO_TIMESTAMP =
   /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
 // No control or format characters: a name is printed by pricing show and diff, and an escape
 // sequence or a bidirectional override in it would drive the terminal or disguise the name.
-const GPU_TYPE = /^[^\s\p{Cc}\p{Cf}](?:[^\p{Cc}\p{Cf}]*[^\s\p{Cc}\p{Cf}])?$/u;
+const GPU_TYPE = PRINTABLE_NAME;
 
 const EXAMPLE_TIMESTAMP = '"2026-07-01T00:00:00Z"';
 
@@ -152,11 +153,12 @@ export const priceVersionFileSchema = z
       .register(z.globalRegistry, {
         description: `Rates must stay below this (default ${MAX_GPU_HOUR_RATE}): a guard against misplaced decimal points. Raise it for a currency of small units, e.g. 100000 for KRW.`,
       }),
+    ...gpuNameFields,
     notes: z.optional(z.string({ error: 'must be a string' })).register(z.globalRegistry, {
       description: 'Where these prices come from: provider, instance, FX rate, date.',
     }),
   })
-  .check(ratesBelowBound)
+  .check(ratesBelowBound, gpuNamesResolve)
   .register(z.globalRegistry, {
     title: 'ml-cost pricing catalogue version',
     description:

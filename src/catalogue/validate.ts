@@ -1,9 +1,10 @@
 // Validation rules over parsed version files: per file (the zod schema) and across files.
 // Pure: callers read the files; every problem comes back as one line "file: field: what to fix".
 import type { core } from 'zod/mini';
-import type { PriceVersion } from '../core/types.js';
+import type { MigRule, PriceVersion } from '../core/types.js';
 import { isoUtc } from '../iso-time.js';
-import { priceVersionFileSchema, VERSION_FILE_FIELDS } from './schema.js';
+import { MIG_RULE_FIELDS } from './gpu-names-schema.js';
+import { type PriceVersionFile, priceVersionFileSchema, VERSION_FILE_FIELDS } from './schema.js';
 import { unknownFieldMessage } from './unknown-field.js';
 
 /** A version file that passed its own schema, with the label used to name it in messages. */
@@ -24,6 +25,16 @@ export function checkVersionFile(file: string, parsed: unknown): FileCheck {
       problems: [`${file}: must be a JSON object with version, effective_from, currency, gpu_hour`],
     };
   }
+  const reserved = reservedKeyPaths(parsed);
+  if (reserved.length > 0) {
+    return {
+      ok: false,
+      problems: reserved.map(
+        (path) =>
+          `${file}: ${path}: "__proto__" cannot be a name (JavaScript would drop it without a word); rename it`,
+      ),
+    };
+  }
   const result = priceVersionFileSchema.safeParse(parsed);
   if (!result.success) {
     // Unknown fields first: a misspelt field name also makes the real one "required".
@@ -42,9 +53,39 @@ export function checkVersionFile(file: string, parsed: unknown): FileCheck {
         effectiveFromMs: Date.parse(data.effective_from),
         currency: data.currency,
         gpuHour: Object.freeze({ ...data.gpu_hour }),
+        ...(data.gpu_aliases && Object.keys(data.gpu_aliases).length > 0
+          ? { gpuAliases: Object.freeze({ ...data.gpu_aliases }) }
+          : {}),
+        ...(data.mig && Object.keys(data.mig).length > 0 ? { mig: migRules(data.mig) } : {}),
       },
     },
   };
+}
+
+/** Where the parsed file has a key "__proto__", which zod's records drop silently. */
+function reservedKeyPaths(value: unknown, path = ''): string[] {
+  if (typeof value !== 'object' || value === null) return [];
+  const found: string[] = [];
+  for (const [key, inner] of Object.entries(value)) {
+    const here = path === '' ? key : `${path}.${key}`;
+    if (key === '__proto__') found.push(here);
+    else found.push(...reservedKeyPaths(inner, here));
+  }
+  return found;
+}
+
+function migRules(mig: NonNullable<PriceVersionFile['mig']>): PriceVersion['mig'] {
+  const rules: Record<string, MigRule> = {};
+  for (const [gpuType, rule] of Object.entries(mig)) {
+    Object.defineProperty(rules, gpuType, {
+      value: Object.freeze({
+        ...(rule.slices !== undefined ? { slices: rule.slices } : {}),
+        ...(rule.share !== undefined ? { share: Object.freeze({ ...rule.share }) } : {}),
+      }),
+      enumerable: true,
+    });
+  }
+  return Object.freeze(rules);
 }
 
 /**
@@ -99,9 +140,9 @@ function earliest(checked: readonly CheckedVersion[]): CheckedVersion | undefine
 function describeIssue(file: string, input: unknown, issue: core.$ZodIssue): string | string[] {
   if (issue.code === 'unrecognized_keys') {
     const where = issue.path.length > 0 ? `${fieldPath(issue.path)}.` : '';
-    return issue.keys.map(
-      (key) => `${file}: ${where}${key}: ${unknownFieldMessage(key, VERSION_FILE_FIELDS)}`,
-    );
+    // Inside mig.<GPU type> the fields are a MIG rule's, not a version file's.
+    const allowed = issue.path[0] === 'mig' ? MIG_RULE_FIELDS : VERSION_FILE_FIELDS;
+    return issue.keys.map((key) => `${file}: ${where}${key}: ${unknownFieldMessage(key, allowed)}`);
   }
   const path = fieldPath(issue.path);
   if (issue.code === 'invalid_key') {

@@ -196,8 +196,10 @@ function measuresOf(schema: ExportSchema, report: UsageReport): ExportMeasures {
 function exportBy(flags: ExportFlags, context: CommandContext): string[] {
   const chosen = groupLabels(flags, context);
   if (flags.schema === 'ml-cost') return chosen;
-  const { useCase, modelName, gpuType } = context.labels;
-  return [...new Set([useCase, modelName, gpuType, ...chosen])];
+  const { useCase, modelName, gpuType, migProfile } = context.labels;
+  // A MIG slice has its own rate, so its own charge.
+  const slices = migProfile === undefined ? [] : [migProfile];
+  return [...new Set([useCase, modelName, gpuType, ...slices, ...chosen])];
 }
 
 /** When a version is in force: from its effective_from to the next version's. */
@@ -235,13 +237,15 @@ async function focusLayout(
     import('../export/focus-columns.js'),
     import('../catalogue/resolve.js'),
   ]);
-  const { useCase, modelName, gpuType } = context.labels;
-  assertDistinctLabelColumns(by.filter((label) => ![useCase, modelName, gpuType].includes(label)));
+  const { useCase, modelName, gpuType, migProfile } = context.labels;
+  const fixed = [useCase, modelName, gpuType, migProfile];
+  assertDistinctLabelColumns(by.filter((label) => !fixed.includes(label)));
   return {
     version: flags.focusVersion,
     identity: focusIdentity(context.config.export?.focus),
-    labels: { useCase, model: modelName, gpuType },
-    rateOf: (version, type) => rateOf(findVersion(context.catalogue, version), type),
+    labels: { useCase, model: modelName, gpuType, ...(migProfile ? { migProfile } : {}) },
+    rateOf: (version, type, profile) =>
+      rateOf(findVersion(context.catalogue, version), type, profile),
   };
 }
 

@@ -2,6 +2,7 @@
 
 import { Command, Option } from 'commander';
 import type { ForecastDay, ForecastReport, ForecastResult, GpuUsage } from '../core/forecast.js';
+import { priceKey } from '../core/mig.js';
 import { compareText } from '../core/order.js';
 import type { UsageReport, UsageRow } from '../core/report.js';
 import type { Labels, PriceVersion } from '../core/types.js';
@@ -153,8 +154,9 @@ export async function buildForecastReport(
       ? monthStartMs
       : Math.min(monthStartMs, periods.daysBefore(closedUntilMs, request.lookbackDays, tz));
 
-  const gpuType = context.labels.gpuType;
-  const fetchBy = request.by.includes(gpuType) ? [...request.by] : [...request.by, gpuType];
+  const { gpuType, migProfile } = context.labels;
+  // Each GPU type, and each MIG profile, is priced by its own rate in the days to come.
+  const fetchBy = [...new Set([...request.by, gpuType, ...(migProfile ? [migProfile] : [])])];
   const usage = await buildUsageReport(context, {
     window: { fromMs: fitStartMs, toMs: closedUntilMs, tz, label: month },
     by: fetchBy,
@@ -185,7 +187,7 @@ export async function buildForecastReport(
       monthStartMs,
       monthEndMs,
       closedUntilMs,
-      days: forecastDays(dayPeriods, rows, gpuType),
+      days: forecastDays(dayPeriods, rows, gpuType, migProfile),
       versions,
       ...(request.lookbackDays !== undefined ? { lookbackDays: request.lookbackDays } : {}),
       ...(budget !== undefined ? { budget } : {}),
@@ -226,6 +228,7 @@ function forecastDays(
   periods: readonly { startMs: number; endMs: number }[],
   rows: readonly UsageRow[],
   gpuTypeLabel: string,
+  migProfileLabel: string | undefined,
 ): ForecastDay[] {
   const byDay = new Map<number, { usage: Map<string, number>; cost: number; unpriced: number }>();
   for (const row of rows) {
@@ -236,7 +239,8 @@ function forecastDays(
       byDay.set(row.period.startMs, day);
     }
     if (row.gpuHours !== 0) {
-      const type = row.group[gpuTypeLabel] ?? '';
+      const profile = migProfileLabel ? (row.group[migProfileLabel] ?? '') : '';
+      const type = priceKey(row.group[gpuTypeLabel] ?? '', profile);
       day.usage.set(type, (day.usage.get(type) ?? 0) + row.gpuHours);
     }
     day.cost += row.cost ?? 0;

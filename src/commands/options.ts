@@ -57,6 +57,8 @@ export interface CommandContext {
     readonly useCase: string;
     readonly modelName: string;
     readonly gpuType: string;
+    /** The label naming a MIG slice's profile, which prices the slice (absent: none read). */
+    readonly migProfile?: string;
   };
   readonly tz: string;
   readonly now: number;
@@ -249,11 +251,13 @@ export async function createContext(
     { resolvePreset, DEFAULT_PRESET },
     { loadCatalogue, defaultCatalogueDir },
     { DEFAULT_SETTLE_MS },
+    { MIG_PROFILE_LABEL },
   ] = await Promise.all([
     import('../config.js'),
     import('../presets.js'),
     import('../catalogue/load.js'),
     import('../core/periods.js'),
+    import('../core/mig.js'),
   ]);
   // The example data comes with its example config (use-case values), unless one is given.
   const wantsExample = (flags.source ?? io.env.ML_COST_SOURCE) === 'example';
@@ -271,6 +275,7 @@ export async function createContext(
     useCase: config.labels?.use_case ?? preset.labels.useCase,
     modelName: config.labels?.model_name ?? preset.labels.modelName,
     gpuType: config.labels?.gpu_type ?? preset.labels.gpuType,
+    migProfile: config.labels?.mig_profile ?? MIG_PROFILE_LABEL,
   };
 
   const catalogue = await loadCatalogue(
@@ -337,6 +342,7 @@ function withHintWhenEmpty(source: UsageSource, hint: string): UsageSource {
   let hinted = false;
   return {
     description: source.description,
+    inspect: (probe) => source.inspect(probe),
     async fetch(query, onSeries) {
       const info = await source.fetch(query, onSeries);
       const asked = Object.values(query.metrics).filter((name) => name !== undefined).length;

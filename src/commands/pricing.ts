@@ -6,6 +6,8 @@ import type { Catalogue, PriceVersion } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import { isoUtc } from '../iso-time.js';
 import { io } from './io.js';
+import { namesDiffJson, namesDiffTables, namesJson, namesTables } from './pricing-names.js';
+import { rateText, table } from './pricing-table.js';
 
 export const PRICING_FORMATS = ['table', 'json'] as const;
 type PricingFormat = (typeof PRICING_FORMATS)[number];
@@ -40,7 +42,9 @@ export function pricingCommand(): Command {
   );
   command.addCommand(
     withCatalogueOptions(new Command('show'))
-      .summary('the GPU-hour rates of one version (default: the one in force now)')
+      .summary(
+        'the GPU-hour rates, exporter aliases and MIG rules of one version (default: the one in force now)',
+      )
       .argument('[version]', 'version name, e.g. 2026-07')
       .action(async (name: string | undefined, flags: PricingFlags) => {
         const catalogue = await load(flags.catalogue, flags.config);
@@ -76,21 +80,30 @@ export function pricingCommand(): Command {
   command.addCommand(
     withCatalogueOptions(new Command('diff'))
       .summary(
-        'rate changes between two versions: old -> new, % change, added and removed GPU types',
+        'rate changes between two versions: old -> new, % change, added and removed GPU types, aliases and MIG rules',
       )
       .argument('<from>', 'older version name')
       .argument('<to>', 'newer version name')
       .action(async (fromName: string, toName: string, flags: PricingFlags) => {
         const catalogue = await load(flags.catalogue, flags.config);
         const { findVersion } = await import('../catalogue/resolve.js');
-        const { diffVersions } = await import('../catalogue/diff.js');
+        const { diffAliases, diffMig, diffVersions } = await import('../catalogue/diff.js');
         const from = findVersion(catalogue, fromName);
         const to = findVersion(catalogue, toName);
         const changes = diffVersions(from, to);
+        const aliases = diffAliases(from, to);
+        const mig = diffMig(from, to);
         await deliver(
           flags.format,
-          () => diffJson(catalogue, from, to, changes),
-          () => diffTable(catalogue, from, to, changes),
+          () => ({
+            ...diffJson(catalogue, from, to, changes),
+            ...namesDiffJson(from, to, aliases, mig),
+          }),
+          async () =>
+            [
+              await diffTable(catalogue, from, to, changes),
+              ...(await namesDiffTables(from, to, aliases, mig)),
+            ].join('\n'),
         );
       }),
   );
@@ -207,6 +220,7 @@ function showJson(catalogue: Catalogue, version: PriceVersion) {
     effective_from: isoUtc(version.effectiveFromMs),
     currency: version.currency,
     gpu_hour: Object.fromEntries(sortedRates(version)),
+    ...namesJson(version),
   };
 }
 
@@ -216,6 +230,7 @@ async function showTable(catalogue: Catalogue, version: PriceVersion): Promise<s
     `Version ${version.version}, in force from ${isoUtc(version.effectiveFromMs)}`,
     heading(catalogue),
     await table(['gpu_type', `${version.currency} per GPU-hour`], rows, [1]),
+    ...(await namesTables(version)),
   ].join('\n');
 }
 
@@ -281,28 +296,6 @@ function catalogueJson(catalogue: Catalogue) {
 
 function heading(catalogue: Catalogue): string {
   return `Catalogue ${catalogue.origin} (${catalogue.currency}), hash ${catalogue.hash}`;
-}
-
-async function table(head: string[], rows: string[][], numericColumns: number[]): Promise<string> {
-  const cliTable3 = await import('cli-table3');
-  // A CommonJS `export =` module: at run time the class is the namespace's default export.
-  const Table = (cliTable3 as unknown as { default: typeof cliTable3 }).default;
-  const rendered = new Table({
-    head,
-    colAligns: head.map((_, i) => (numericColumns.includes(i) ? 'right' : 'left')),
-    style: { head: [], border: [] },
-    // No rule between rows: rate lists are long and read down one column.
-    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-  });
-  for (const row of rows) rendered.push(row);
-  return rendered.toString();
-}
-
-/** At least two decimals, and every decimal the catalogue gave. */
-function rateText(rate: number): string {
-  const text = String(rate);
-  const decimals = text.includes('.') ? (text.split('.')[1]?.length ?? 0) : 0;
-  return decimals >= 2 || text.includes('e') ? text : rate.toFixed(2);
 }
 
 function plural(count: number, noun: string): string {

@@ -1,6 +1,7 @@
 // Pricing what is left of the month, and the run-rate projection of it. Pure; the definitions
 // are in forecast.ts.
 import type { ForecastDay, RunRateForecast } from './forecast.js';
+import { splitPriceKey } from './mig.js';
 import { rateOf, versionAt, versionIndexAt } from './prices.js';
 import { sum } from './stats.js';
 import { HOUR_MS, type PriceVersion } from './types.js';
@@ -44,7 +45,7 @@ export function remainingPrices(
       remainingHoursPerDay[d] = (remainingHoursPerDay[d] ?? 0) + hours;
       if (version && used[used.length - 1] !== version.version) used.push(version.version);
       for (const gpuType of gpuTypes) {
-        const price = rateOf(version, gpuType);
+        const price = rateOf(version, ...splitPriceKey(gpuType));
         if (price === undefined) add(unpricedHours.get(gpuType), d, hours);
         else add(priceHours.get(gpuType), d, price * hours);
       }

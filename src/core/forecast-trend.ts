@@ -9,6 +9,7 @@ import type {
   TrendUnavailable,
 } from './forecast.js';
 import { type ProjectedUsage, type RemainingPrices, usageOf } from './forecast-projection.js';
+import { splitPriceKey } from './mig.js';
 import { rateOf } from './prices.js';
 import { leastSquares, rSquared, studentTQuantile, sum } from './stats.js';
 
@@ -121,7 +122,7 @@ export function trendForecast(
     let cost = 0;
     let unpricedGpuHours = 0;
     for (const gpuType of gpuTypes) {
-      const rate = rateOf(reference, gpuType);
+      const rate = rateOf(reference, ...splitPriceKey(gpuType));
       const hours = usageOf(f.day, gpuType);
       if (rate === undefined) unpricedGpuHours += hours;
       else cost += rate * hours;

@@ -46,6 +46,7 @@ import { sum } from './stats.js';
 import { HOUR_MS, type Labels, type PriceVersion } from './types.js';
 
 export interface GpuUsage {
+  /** What prices the hours: a GPU type, or a GPU type and MIG profile (mig.ts priceKey). */
   readonly gpuType: string;
   readonly gpuHours: number;
 }

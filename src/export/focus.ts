@@ -5,6 +5,7 @@
 import { TZDate } from '@date-fns/tz';
 import { addMonths, format, startOfMonth } from 'date-fns';
 import type { FocusIdentityConfig } from '../config.js';
+import { priceName } from '../core/mig.js';
 import { compareText } from '../core/order.js';
 import type { UsageReport, UsageRow } from '../core/report.js';
 import { UsageError } from '../errors.js';
@@ -85,6 +86,8 @@ export interface FocusLabels {
   readonly useCase: string;
   readonly model: string;
   readonly gpuType: string;
+  /** The MIG profile label: a slice is a SKU of its own, priced at its share of the GPU. */
+  readonly migProfile?: string;
 }
 
 export interface FocusLayoutOptions {
@@ -92,7 +95,7 @@ export interface FocusLayoutOptions {
   readonly identity: FocusIdentity;
   readonly labels: FocusLabels;
   /** The rate a catalogue version gives a GPU type; undefined when it has none. */
-  readonly rateOf: (version: string, gpuType: string) => number | undefined;
+  readonly rateOf: (version: string, gpuType: string, migProfile: string) => number | undefined;
   /**
    * When a catalogue version is in force, [start, end): a row priced by one version is
    * charged only for its part of the hour or day. Absent when one version prices everything.
@@ -106,7 +109,7 @@ export interface FocusTable extends Table {
 }
 
 function extraLabels(report: UsageReport, labels: FocusLabels): string[] {
-  const fixed = new Set([labels.useCase, labels.model, labels.gpuType]);
+  const fixed = new Set([labels.useCase, labels.model, labels.gpuType, labels.migProfile]);
   return report.by.filter((label) => !fixed.has(label));
 }
 
@@ -155,13 +158,17 @@ interface Attached {
  * value"). They are left out, counted for a note. Rows with no GPU time at all are not
  * charges either.
  */
-export function attachUsageToCharges(rows: readonly UsageRow[], gpuTypeLabel: string): Attached {
+export function attachUsageToCharges(
+  rows: readonly UsageRow[],
+  gpuTypeLabel: string,
+  migProfileLabel?: string,
+): Attached {
   const keyOf = (row: UsageRow) =>
     JSON.stringify([
       row.period?.startMs ?? null,
       row.versions,
       Object.entries(row.group)
-        .filter(([label]) => label !== gpuTypeLabel)
+        .filter(([label]) => label !== gpuTypeLabel && label !== migProfileLabel)
         .sort(([a], [b]) => compareText(a, b)),
     ]);
   const gpuRows = new Map<string, UsageRow[]>();
@@ -207,11 +214,16 @@ export function attachUsageToCharges(rows: readonly UsageRow[], gpuTypeLabel: st
  * callers check unpricedGpuHours first and refuse the export. A row that still arrives
  * without a cost or a rate is a bug, not data.
  */
-function pricedRate(row: UsageRow, gpuType: string, options: FocusLayoutOptions): number {
+function pricedRate(
+  row: UsageRow,
+  gpuType: string,
+  migProfile: string,
+  options: FocusLayoutOptions,
+): number {
   const [version] = row.versions;
   const rate =
     row.versions.length === 1 && version !== undefined
-      ? options.rateOf(version, gpuType)
+      ? options.rateOf(version, gpuType, migProfile)
       : undefined;
   if (row.cost === null || row.unpricedGpuHours > 0 || rate === undefined) {
     throw new Error(
@@ -245,8 +257,10 @@ export function focusTable(report: UsageReport, options: FocusLayoutOptions): Fo
   const columns = focusColumns(report, labels, focusVersion);
   const extras = extraLabels(report, labels);
   const record = ({ row, counts }: Charge): Cell[] => {
-    const gpuType = row.group[labels.gpuType] ?? '';
-    const rate = pricedRate(row, gpuType, options);
+    const migProfile = labels.migProfile ? (row.group[labels.migProfile] ?? '') : '';
+    const rate = pricedRate(row, row.group[labels.gpuType] ?? '', migProfile, options);
+    // A MIG slice is its own SKU: "NVIDIA H100 80GB HBM3 (MIG 1g.10gb)".
+    const gpuType = priceName(row.group[labels.gpuType] ?? '', migProfile);
     const amounts = chargeAmounts(rate, row.gpuHours);
     const version = versionsCell(row.versions);
     const span = options.spanOf?.(version);
@@ -301,7 +315,11 @@ export function focusTable(report: UsageReport, options: FocusLayoutOptions): Fo
     for (const label of extras) cells[customLabelColumn(label)] = row.group[label] ?? '';
     return columns.map((column) => cells[column.name] ?? null);
   };
-  const { charges, unattached } = attachUsageToCharges(report.rows, labels.gpuType);
+  const { charges, unattached } = attachUsageToCharges(
+    report.rows,
+    labels.gpuType,
+    labels.migProfile,
+  );
   const order = new Map(
     sortRows(
       charges.map((charge) => charge.row),

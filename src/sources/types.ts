@@ -1,20 +1,46 @@
 // The one interface every usage source (VictoriaMetrics over HTTP, an export file) implements.
+
+import type { InspectProbe, Observations } from '../core/inspection.js';
+import { measureOf } from '../core/measures.js';
 import { type BucketSeries, METRICS, type Metric } from '../core/types.js';
 
-/** Metric names as stored in the source, for one naming convention (a preset). */
-export type MetricNames = Readonly<Record<Metric, string>>;
+/**
+ * The stored name of a measure, or several: one measure may reach VictoriaMetrics under more
+ * than one name (vLLM's prompt and generation tokens, OTel GenAI's client and server request
+ * counts), and its usage is then the sum over all of them.
+ */
+export type StoredNames = string | readonly string[];
 
 /**
- * The labels a metric's usage is summed by: the query's, and for GPU-seconds the GPU type too,
- * which prices them. Both sources group by this, so that they agree.
+ * Metric names as stored in the source, by measure, for one naming convention (a preset): a
+ * measure left out is not read.
+ */
+export type MetricNames = Readonly<Partial<Record<Metric, StoredNames>>>;
+
+/** The stored names as a list, in the order given. */
+export function storedNames(names: StoredNames): readonly string[] {
+  return typeof names === 'string' ? [names] : names;
+}
+
+/** The stored names for messages: `a` or `a|b`, as a user would write the regex. */
+export function namesText(names: StoredNames): string {
+  return storedNames(names).join('|');
+}
+
+/**
+ * The labels a metric's usage is summed by: the query's, and for a measure priced per GPU-hour
+ * the GPU type and the MIG profile too, which price it. Both sources group by this, so that they agree.
  */
 export function labelsFor(
-  query: Pick<UsageQuery, 'by' | 'gpuTypeLabel'>,
+  query: Pick<UsageQuery, 'by' | 'gpuTypeLabel' | 'migProfileLabel'>,
   metric: Metric,
 ): string[] {
-  return metric === 'gpu_seconds' && !query.by.includes(query.gpuTypeLabel)
-    ? [...query.by, query.gpuTypeLabel]
-    : [...query.by];
+  const labels = [...query.by];
+  if (!measureOf(metric).pricedPerGpuHour) return labels;
+  for (const label of [query.gpuTypeLabel, query.migProfileLabel]) {
+    if (label && !labels.includes(label)) labels.push(label);
+  }
+  return labels;
 }
 
 /** The metrics a query asks for, in the usual order. */
@@ -35,9 +61,14 @@ export interface UsageQuery {
   readonly by: readonly string[];
   readonly filters: readonly LabelFilter[];
   /** The metrics to read, by name; a metric left out is not asked for at all. */
-  readonly metrics: Readonly<Partial<Record<Metric, string>>>;
-  /** The label holding the GPU type; gpu_seconds are always grouped by it as well. */
+  readonly metrics: Readonly<Partial<Record<Metric, StoredNames>>>;
+  /** The label holding the GPU type; measures priced per GPU-hour are always grouped by it as well. */
   readonly gpuTypeLabel: string;
+  /**
+   * The label holding a MIG slice's profile (DCGM's GPU_I_PROFILE); gpu_seconds are grouped by
+   * it as well when set. A series without it is a whole GPU.
+   */
+  readonly migProfileLabel?: string;
 }
 
 export interface FetchInfo {
@@ -54,4 +85,6 @@ export interface UsageSource {
   readonly description: string;
   /** Delivers every group's increases, bucket by bucket, to onSeries, then resolves. */
   fetch(query: UsageQuery, onSeries: (series: BucketSeries) => void): Promise<FetchInfo>;
+  /** Answers `ml-cost doctor`'s fixed set of questions about the stored series. */
+  inspect(probe: InspectProbe): Promise<Observations>;
 }

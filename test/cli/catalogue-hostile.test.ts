@@ -105,6 +105,86 @@ describe('GPU type names that could drive a terminal', () => {
   });
 });
 
+describe('exporter aliases and MIG rules that are wrong or hostile', () => {
+  it.each([
+    [
+      'an alias naming a GPU type the file does not price',
+      { ...GOOD, gpu_aliases: { 'NVIDIA L4': 'l4' } },
+      'v1.json: gpu_aliases.NVIDIA L4: names "l4", which gpu_hour does not price; use one of "L4"',
+    ],
+    [
+      'an alias that is a GPU type already',
+      { ...GOOD, gpu_aliases: { L4: 'L4' } },
+      'v1.json: gpu_aliases.L4: "L4" is a GPU type of gpu_hour already',
+    ],
+    [
+      'an alias whose target has a trailing space',
+      { ...GOOD, gpu_aliases: { 'NVIDIA L4': 'L4 ' } },
+      'v1.json: gpu_aliases.NVIDIA L4: the GPU type an alias names must be non-empty',
+    ],
+    [
+      'an empty alias',
+      { ...GOOD, gpu_aliases: { '': 'L4' } },
+      'v1.json: gpu_aliases.: alias must be non-empty',
+    ],
+    [
+      'a MIG rule for an unpriced GPU type',
+      { ...GOOD, mig: { 'NVIDIA L4': { slices: 4 } } },
+      'v1.json: mig.NVIDIA L4: "NVIDIA L4" is not a GPU type of gpu_hour',
+    ],
+    [
+      'a MIG share as text',
+      { ...GOOD, mig: { L4: { share: { '1g.6gb': '0.25' } } } },
+      'v1.json: mig.L4.share.1g.6gb: must be a number above 0 and at most 1',
+    ],
+  ])('%s: one line naming file and field', async (_name, version, expected) => {
+    const dir = await catalogueDir({ 'v1.json': version });
+    for (const command of COMMANDS) {
+      const result = await runCli([...command, '--catalogue', dir]);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      const lines = result.stderr.trimEnd().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(expected);
+    }
+  });
+
+  it.each([
+    ['an escape sequence', 'NVIDIA L4\u001b[31m'],
+    ['a line break', 'NVIDIA L4\nml-cost: ok: 1 version'],
+    ['a bidirectional override', 'NVIDIA\u202e4L'],
+    ['a C1 control', 'NVIDIA L4\u009b2J'],
+  ])('refuses an alias or a MIG profile with %s, and never prints it raw', async (_name, name) => {
+    for (const version of [
+      { ...GOOD, gpu_aliases: { [name]: 'L4' } },
+      { ...GOOD, mig: { L4: { share: { [name]: 0.5 } } } },
+    ]) {
+      const dir = await catalogueDir({ 'v1.json': version });
+      const result = await runCli(['pricing', 'validate', '--catalogue', dir]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('must be non-empty, with no control characters');
+      expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for them is the point
+      expect(result.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    }
+  });
+
+  it('takes the long, spaced, non-ASCII and metacharacter-laden names exporters can write', async () => {
+    const names = {
+      'NVIDIA H100 80GB HBM3': 'L4',
+      'NVIDIA A100-SXM4-80GB (MIG) [x] .* $1 \\ "q"': 'L4',
+      'Ускоритель L4': 'L4',
+      [`NVIDIA ${'X'.repeat(2000)}`]: 'L4',
+    };
+    const dir = await catalogueDir({
+      'v1.json': { ...GOOD, gpu_aliases: names, mig: { L4: { share: { '1g.*gb': 0.5 } } } },
+    });
+    const result = await runCli(['pricing', 'show', 'v1', '--catalogue', dir, '--format', 'json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).gpu_aliases).toEqual(names);
+  });
+});
+
 describe('files that are not regular files', () => {
   it('refuses a FIFO named *.json instead of waiting on it for ever', async () => {
     const dir = await catalogueDir({ 'v1.json': GOOD });

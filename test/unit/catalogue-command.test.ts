@@ -196,3 +196,83 @@ async function runFresh(...args: string[]): Promise<string> {
   written.splice(before);
   return out;
 }
+
+describe('ml-cost pricing with exporter aliases and MIG rules', () => {
+  let named: string;
+  beforeAll(async () => {
+    named = await tempDir('ml-cost-pricing-names-');
+    await writeFile(
+      join(named, '2026-07.json'),
+      JSON.stringify({
+        ...july,
+        gpu_aliases: { 'NVIDIA H100 80GB HBM3': 'H100-80GB', 'Tesla T4': 'T4' },
+        mig: { 'A100-80GB': { share: { '1g.10gb': 0.125 } } },
+      }),
+    );
+    await writeFile(
+      join(named, '2026-10.json'),
+      JSON.stringify({
+        ...october,
+        gpu_aliases: { 'NVIDIA H100 80GB HBM3': 'H100-80GB', 'NVIDIA L40S': 'L40S' },
+        mig: { 'A100-80GB': { slices: 7, share: { '1g.10gb': 0.25 } } },
+      }),
+    );
+  });
+  afterAll(async () => {
+    await rm(named, { recursive: true, force: true });
+  });
+
+  it('show --format json: aliases and MIG rules beside the rates', async () => {
+    const parsed = JSON.parse(
+      await run('show', '2026-07', '--catalogue', named, '--format', 'json'),
+    );
+    expect(parsed.gpu_aliases).toEqual({ 'NVIDIA H100 80GB HBM3': 'H100-80GB', 'Tesla T4': 'T4' });
+    expect(parsed.mig).toEqual({ 'A100-80GB': { share: { '1g.10gb': 0.125 } } });
+  });
+
+  it('show --format json of a version without them has no such fields', async () => {
+    const parsed = JSON.parse(await run('show', '2026-07', '--catalogue', dir, '--format', 'json'));
+    expect(Object.keys(parsed)).toEqual([
+      'schema_version',
+      'catalogue',
+      'version',
+      'effective_from',
+      'currency',
+      'gpu_hour',
+    ]);
+  });
+
+  it('show as a table: each alias with the GPU type and rate it prices at, and the MIG rule', async () => {
+    const out = await run('show', '2026-07', '--catalogue', named);
+    expect(out).toMatch(/NVIDIA H100 80GB HBM3 +│ +H100-80GB +│ +4\.10 │/);
+    expect(out).toMatch(/Tesla T4 +│ +T4 +│ +0\.40 │/);
+    expect(out).toContain('a profile <N>g.<M>gb costs N/7 of its GPU type');
+    expect(out).toMatch(/A100-80GB +│ +1g\.10gb +│ +0\.125 │/);
+  });
+
+  it('diff: alias and MIG changes beside the rate changes', async () => {
+    const parsed = JSON.parse(
+      await run('diff', '2026-07', '2026-10', '--catalogue', named, '--format', 'json'),
+    );
+    expect(parsed.alias_changes).toEqual([
+      { alias: 'NVIDIA H100 80GB HBM3', from: 'H100-80GB', to: 'H100-80GB', status: 'unchanged' },
+      { alias: 'NVIDIA L40S', from: null, to: 'L40S', status: 'added' },
+      { alias: 'Tesla T4', from: 'T4', to: null, status: 'removed' },
+    ]);
+    expect(parsed.mig_changes).toEqual([
+      { gpu_type: 'A100-80GB', rule: 'slices', from: null, to: 7, status: 'added' },
+      { gpu_type: 'A100-80GB', rule: '1g.10gb', from: 0.125, to: 0.25, status: 'changed' },
+    ]);
+    const table = await runFresh('diff', '2026-07', '2026-10', '--catalogue', named);
+    expect(table).toMatch(/NVIDIA L40S +│ +- +│ +L40S +│ +added +│/);
+    expect(table).toMatch(/A100-80GB +│ +1g\.10gb +│ +0\.125 │ +0\.25 │ +changed +│/);
+  });
+
+  it('diff of versions without them adds nothing', async () => {
+    const parsed = JSON.parse(
+      await run('diff', '2026-07', '2026-10', '--catalogue', dir, '--format', 'json'),
+    );
+    expect(parsed).not.toHaveProperty('alias_changes');
+    expect(parsed).not.toHaveProperty('mig_changes');
+  });
+});

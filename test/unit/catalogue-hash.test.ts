@@ -77,6 +77,29 @@ describe('catalogue hash', () => {
     expect(new Set([base, ...hashes]).size).toBe(variants.length + 1);
   });
 
+  it('changes when an alias or a MIG rule is added or changed, not when their keys are reordered', async () => {
+    const base = await hashOf({ 'a.json': pretty(july) });
+    const aliased = {
+      ...july,
+      gpu_aliases: { 'NVIDIA L4': 'L4', 'NVIDIA H100 80GB HBM3': 'H100-80GB' },
+    };
+    const variants = [
+      aliased,
+      { ...july, gpu_aliases: { 'NVIDIA L4': 'L4', 'NVIDIA H100 80GB HBM3': 'A100-80GB' } },
+      { ...aliased, mig: { 'H100-80GB': { slices: 7 } } },
+      { ...aliased, mig: { 'H100-80GB': { slices: 6 } } },
+      { ...aliased, mig: { 'H100-80GB': { share: { '1g.10gb': 0.125 } } } },
+      { ...aliased, mig: { 'H100-80GB': { share: { '1g.10gb': 0.25 } } } },
+    ];
+    const hashes = await Promise.all(variants.map((v) => hashOf({ 'a.json': pretty(v) })));
+    expect(new Set([base, ...hashes]).size).toBe(variants.length + 1);
+    const reordered = {
+      ...july,
+      gpu_aliases: { 'NVIDIA H100 80GB HBM3': 'H100-80GB', 'NVIDIA L4': 'L4' },
+    };
+    expect(await hashOf({ 'a.json': pretty(reordered) })).toBe(hashes[0]);
+  });
+
   it('does not depend on the order versions are given in', () => {
     const a = { version: 'a', effectiveFromMs: 0, currency: 'EUR', gpuHour: { L4: 1, T4: 2 } };
     const b = {

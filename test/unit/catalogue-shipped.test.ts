@@ -32,6 +32,33 @@ describe('shipped catalogue', () => {
     }
   });
 
+  it('prices the names dcgm-exporter writes in modelName as the GPU types they are', async () => {
+    const { rateOf } = await import('../../src/core/prices.js');
+    const catalogue = await loadCatalogue(defaultCatalogueDir());
+    const names: Record<string, string> = {
+      'NVIDIA A10G': 'A10G',
+      'NVIDIA A100-SXM4-40GB': 'A100-40GB',
+      'NVIDIA A100-SXM4-80GB': 'A100-80GB',
+      'NVIDIA H100 80GB HBM3': 'H100-80GB',
+      'NVIDIA H200': 'H200-141GB',
+      'NVIDIA L4': 'L4',
+      'NVIDIA L40S': 'L40S',
+      'Tesla T4': 'T4',
+    };
+    for (const version of catalogue.versions) {
+      for (const [name, gpuType] of Object.entries(names)) {
+        expect(rateOf(version, name), `${version.version} ${name}`).toBe(version.gpuHour[gpuType]);
+      }
+      // Other products at other prices: not guessed from a near name.
+      expect(rateOf(version, 'NVIDIA H100 PCIe')).toBeUndefined();
+      // A 3g.40gb slice of an H100 is 3/7 of the GPU.
+      expect(rateOf(version, 'NVIDIA H100 80GB HBM3', '3g.40gb')).toBeCloseTo(
+        ((version.gpuHour['H100-80GB'] as number) * 3) / 7,
+        12,
+      );
+    }
+  });
+
   it('says where its figures come from in every file', async () => {
     for (const name of ['2026-07.json', '2026-10.json']) {
       const file = JSON.parse(await readFile(join(defaultCatalogueDir(), name), 'utf8'));

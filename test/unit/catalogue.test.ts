@@ -352,6 +352,118 @@ const cases: BrokenCase[] = [
     field: 'currency',
     says: 'differs from "EUR"',
   },
+  {
+    name: 'alias naming a GPU type the file does not price',
+    files: { 'a.json': withField('gpu_aliases', { 'NVIDIA H100 80GB HBM3': 'H100' }) },
+    file: 'a.json',
+    field: 'gpu_aliases.NVIDIA H100 80GB HBM3',
+    says: 'names "H100", which gpu_hour does not price; use one of "A100-80GB", "H100-80GB", "L4"',
+  },
+  {
+    name: 'alias that is a GPU type already',
+    files: { 'a.json': withField('gpu_aliases', { L4: 'H100-80GB' }) },
+    file: 'a.json',
+    field: 'gpu_aliases.L4',
+    says: '"L4" is a GPU type of gpu_hour already',
+  },
+  {
+    name: 'alias naming another alias',
+    files: {
+      'a.json': withField('gpu_aliases', { 'NVIDIA L4': 'L4', 'L4 (GCP)': 'NVIDIA L4' }),
+    },
+    file: 'a.json',
+    field: 'gpu_aliases.L4 (GCP)',
+    says: 'names the alias "NVIDIA L4"',
+  },
+  {
+    name: 'alias with a trailing space',
+    files: { 'a.json': withField('gpu_aliases', { 'NVIDIA L4 ': 'L4' }) },
+    file: 'a.json',
+    field: 'gpu_aliases',
+    says: 'no leading or trailing spaces',
+  },
+  {
+    name: 'aliases as a list',
+    files: { 'a.json': withField('gpu_aliases', ['NVIDIA L4']) },
+    file: 'a.json',
+    field: 'gpu_aliases',
+    says: 'must be an object of exporter name -> GPU type',
+  },
+  {
+    name: 'alias repeated in one object',
+    files: {
+      'a.json':
+        '{"version": "2026-07", "effective_from": "2026-07-01T00:00:00Z", "currency": "EUR", "gpu_hour": {"L4": 0.7}, "gpu_aliases": {"NVIDIA L4": "L4", "NVIDIA L4": "L4"}}',
+    },
+    file: 'a.json',
+    field: 'key "NVIDIA L4" appears twice',
+    says: 'remove one',
+  },
+  {
+    name: 'MIG rule for a GPU type the file does not price',
+    files: { 'a.json': withField('mig', { A30: { slices: 4 } }) },
+    file: 'a.json',
+    field: 'mig.A30',
+    says: '"A30" is not a GPU type of gpu_hour',
+  },
+  {
+    name: 'MIG rule keyed by an alias',
+    files: {
+      'a.json': {
+        ...good,
+        gpu_aliases: { 'NVIDIA L4': 'L4' },
+        mig: { 'NVIDIA L4': { slices: 2 } },
+      },
+    },
+    file: 'a.json',
+    field: 'mig.NVIDIA L4',
+    says: 'it is an alias of "L4"; use that name',
+  },
+  {
+    name: 'MIG rule with a misspelt field',
+    files: { 'a.json': withField('mig', { 'H100-80GB': { slice: 7 } }) },
+    file: 'a.json',
+    field: 'mig.H100-80GB.slice',
+    says: 'did you mean "slices"? (allowed: slices, share)',
+  },
+  {
+    name: 'MIG slices above what a GPU has',
+    files: { 'a.json': withField('mig', { 'H100-80GB': { slices: 8 } }) },
+    file: 'a.json',
+    field: 'mig.H100-80GB.slices',
+    says: 'must be a whole number from 1 to 7',
+  },
+  {
+    name: 'MIG slices not whole',
+    files: { 'a.json': withField('mig', { 'H100-80GB': { slices: 3.5 } }) },
+    file: 'a.json',
+    field: 'mig.H100-80GB.slices',
+    says: 'must be a whole number from 1 to 7',
+  },
+  {
+    name: 'MIG share above the whole GPU',
+    files: { 'a.json': withField('mig', { 'H100-80GB': { share: { '1g.10gb': 1.5 } } }) },
+    file: 'a.json',
+    field: 'mig.H100-80GB.share.1g.10gb',
+    says: 'must be a number above 0 and at most 1',
+  },
+  {
+    name: 'MIG share of zero (a free slice)',
+    files: { 'a.json': withField('mig', { 'H100-80GB': { share: { '1g.10gb': 0 } } }) },
+    file: 'a.json',
+    field: 'mig.H100-80GB.share.1g.10gb',
+    says: 'must be a number above 0',
+  },
+  {
+    name: 'a name JavaScript would drop',
+    files: {
+      'a.json':
+        '{"version": "2026-07", "effective_from": "2026-07-01T00:00:00Z", "currency": "EUR", "gpu_hour": {"L4": 0.7}, "gpu_aliases": {"__proto__": "L4"}}',
+    },
+    file: 'a.json',
+    field: 'gpu_aliases.__proto__',
+    says: 'rename it',
+  },
 ];
 
 let root: string;
@@ -479,6 +591,22 @@ describe('loadCatalogue accepts what the format allows', () => {
     const a = await loadCatalogue(await catalogueDir('won-a', { 'v.json': lower }));
     const b = await loadCatalogue(await catalogueDir('won-b', { 'v.json': withBound }));
     expect(a.hash).toBe(b.hash);
+  });
+
+  it('takes aliases and MIG rules, and keeps them with the version', async () => {
+    const dir = await catalogueDir('aliases-ok', {
+      'a.json': {
+        ...good,
+        gpu_aliases: { 'NVIDIA H100 80GB HBM3': 'H100-80GB', 'NVIDIA L4': 'L4' },
+        mig: { 'A100-80GB': { slices: 7, share: { '1g.10gb': 0.125 } } },
+      },
+    });
+    const [version] = (await loadCatalogue(dir)).versions;
+    expect(version?.gpuAliases).toEqual({
+      'NVIDIA H100 80GB HBM3': 'H100-80GB',
+      'NVIDIA L4': 'L4',
+    });
+    expect(version?.mig).toEqual({ 'A100-80GB': { slices: 7, share: { '1g.10gb': 0.125 } } });
   });
 
   it('takes a zero fraction of a second, a byte-order mark, and no optional fields', async () => {
