@@ -165,7 +165,7 @@ describe('ml-cost forecast queries', () => {
     expect(daily.length).toBeGreaterThan(0);
     for (const line of daily) {
       expect(line).toMatch(
-        /sum by \(use_case, gpu_type\) \(increase\(ml_gpu_seconds_total\[24h\]\)\)/,
+        /sum by \(use_case, gpu_type[^)]*\) \(increase\(ml_gpu_seconds_total\[24h\]\)\)/,
       );
     }
     for (const line of requests) expect(line).not.toContain('step=3600s');
