@@ -6,8 +6,8 @@ import {
   noQuantities,
 } from '../core/measures.js';
 import type { UsageReport, UsageRow, UsageTotals } from '../core/report.js';
+import { renderedText } from './chunks.js';
 import { currencyField, isoInZone, periodLabel, periodTexts, round } from './format.js';
-import { TextBuilder } from './text-builder.js';
 
 export const JSON_SCHEMA_VERSION = 1;
 
@@ -24,6 +24,14 @@ const MONEY_DECIMALS = JSON_DECIMALS.money;
 const QUANTITY_DECIMALS = JSON_DECIMALS.quantity;
 
 export function renderUsageJson(report: UsageReport): string {
+  return renderedText(usageJsonPieces(report));
+}
+
+/** Rows are handed out this many characters at a time: few pieces, none of them large. */
+const PIECE_CHARS = 64 * 1024;
+
+/** The usage report's JSON in pieces, made as they are written: rows never pile up as text. */
+export function* usageJsonPieces(report: UsageReport): Generator<string> {
   const { currency } = report.catalogue;
   const tz = report.window.tz;
   const extras = extraMeasures(report.measured ?? []);
@@ -38,6 +46,18 @@ export function renderUsageJson(report: UsageReport): string {
     catalogue: catalogueJson(report),
     partial: report.partial,
   };
+  // One line per row: a report of 100,000 groups stays greppable.
+  const writeRow = rowWriter(currency, tz, extras);
+  yield `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "rows": [`;
+  let piece = '';
+  for (let i = 0; i < report.rows.length; i++) {
+    piece += `${i === 0 ? '\n    ' : ',\n    '}${writeRow(report.rows[i] as UsageRow)}`;
+    if (piece.length >= PIECE_CHARS) {
+      yield piece;
+      piece = '';
+    }
+  }
+  yield `${piece}${report.rows.length === 0 ? ']' : '\n  ]'}`;
   const tail = {
     totals: measures(report.totals, currency, extras),
     unpriced: {
@@ -47,17 +67,7 @@ export function renderUsageJson(report: UsageReport): string {
     },
     notes: report.notes.map((note) => note.text),
   };
-  // One line per row: a report of 100,000 groups stays greppable. Each row's text goes
-  // straight into the document's bytes, so rows never pile up as strings.
-  const writeRow = rowWriter(currency, tz, extras);
-  const text = new TextBuilder();
-  text.append(`${JSON.stringify(head, null, 2).slice(0, -2)},\n  "rows": [`);
-  report.rows.forEach((row, i) => {
-    text.append(`${i === 0 ? '\n    ' : ',\n    '}${writeRow(row)}`);
-  });
-  text.append(report.rows.length === 0 ? ']' : '\n  ]');
-  text.append(`,${JSON.stringify(tail, null, 2).slice(1)}\n`);
-  return text.toString();
+  yield `,${JSON.stringify(tail, null, 2).slice(1)}\n`;
 }
 
 export function windowJson(report: Pick<UsageReport, 'window'>) {
