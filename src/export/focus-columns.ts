@@ -94,6 +94,15 @@ export const FIXED_CUSTOM_COLUMNS: readonly Column[] = [
   text('x_CatalogueHash'),
 ];
 
+/**
+ * Where the naming tells input from output tokens: their own columns, after x_Tokens (their
+ * sum). Absent otherwise, so files of other namings keep their columns.
+ */
+export const TOKEN_SPLIT_COLUMNS: readonly Column[] = [
+  number('x_InputTokens', DECIMALS.count),
+  number('x_OutputTokens', DECIMALS.count),
+];
+
 /** With a currency conversion: the exchange-rate version that converted the row. */
 export const FX_CUSTOM_COLUMN: Column = text('x_FxVersion');
 

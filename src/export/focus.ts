@@ -5,6 +5,7 @@
 import { TZDate } from '@date-fns/tz';
 import { addMonths, format, startOfMonth } from 'date-fns';
 import type { FocusIdentityConfig } from '../config.js';
+import { extraMeasures } from '../core/measures.js';
 import { priceName } from '../core/mig.js';
 import { compareText } from '../core/order.js';
 import type { UsageReport, UsageRow } from '../core/report.js';
@@ -17,6 +18,7 @@ import {
   FIXED_CUSTOM_COLUMNS,
   FX_CUSTOM_COLUMN,
   focusSpecColumns,
+  TOKEN_SPLIT_COLUMNS,
 } from './focus-columns.js';
 import { chargeAmounts, pricingCurrencyAmounts } from './focus-price.js';
 import {
@@ -146,7 +148,11 @@ export function focusColumns(
   const converts = convertsCurrency(report);
   return [
     ...focusSpecColumns(version, converts),
-    ...FIXED_CUSTOM_COLUMNS,
+    ...FIXED_CUSTOM_COLUMNS.flatMap((column) =>
+      column.name === 'x_Tokens' && splitsTokens(report)
+        ? [column, ...TOKEN_SPLIT_COLUMNS]
+        : [column],
+    ),
     ...(converts ? [FX_CUSTOM_COLUMN] : []),
     ...extras.map((label) => text(customLabelColumn(label))),
   ];
@@ -162,16 +168,45 @@ function billingMonth(ms: number, tz: string): { startMs: number; endMs: number;
   };
 }
 
+/** The counts a GPU charge carries beside its GPU time (input and output tokens: 0 if not read). */
+interface Counts {
+  inferences: number;
+  tokens: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
 /** A GPU charge and the inferences and tokens it carries; null where they are not its own. */
 interface Charge {
   readonly row: UsageRow;
-  readonly counts: { readonly inferences: number; readonly tokens: number } | null;
+  readonly counts: Readonly<Counts> | null;
 }
 
 interface Attached {
   readonly charges: readonly Charge[];
   /** Inferences and tokens no single GPU charge of their group can carry. */
-  readonly unattached: { readonly inferences: number; readonly tokens: number };
+  readonly unattached: Readonly<Counts>;
+}
+
+function countsOf(row: UsageRow): Counts {
+  return {
+    inferences: row.inferences,
+    tokens: row.tokens,
+    inputTokens: row.quantities.input_tokens,
+    outputTokens: row.quantities.output_tokens,
+  };
+}
+
+function addCounts(into: Counts, from: Readonly<Counts>): void {
+  into.inferences += from.inferences;
+  into.tokens += from.tokens;
+  into.inputTokens += from.inputTokens;
+  into.outputTokens += from.outputTokens;
+}
+
+/** True when the report read input and output tokens apart (the naming tells them apart). */
+function splitsTokens(report: UsageReport): boolean {
+  return extraMeasures(report.measured ?? []).some((measure) => measure.name === 'input_tokens');
 }
 
 /**
@@ -199,40 +234,33 @@ export function attachUsageToCharges(
     ]);
   const gpuRows = new Map<string, UsageRow[]>();
   const loose = new Map<string, UsageRow>();
-  let inferences = 0;
-  let tokens = 0;
+  const unattached: Counts = { inferences: 0, tokens: 0, inputTokens: 0, outputTokens: 0 };
   for (const row of rows) {
     if ((row.group[gpuTypeLabel] ?? '') === '' && row.gpuHours === 0) {
       loose.set(keyOf(row), row);
     } else if (row.gpuHours > 0) {
       gpuRows.set(keyOf(row), [...(gpuRows.get(keyOf(row)) ?? []), row]);
     } else {
-      inferences += row.inferences;
-      tokens += row.tokens;
+      addCounts(unattached, countsOf(row));
     }
   }
   const charges: Charge[] = [];
   for (const [key, group] of gpuRows) {
     const extra = loose.get(key);
     loose.delete(key);
-    const own = (row: UsageRow) => ({
-      inferences: row.inferences + (group.length === 1 ? (extra?.inferences ?? 0) : 0),
-      tokens: row.tokens + (group.length === 1 ? (extra?.tokens ?? 0) : 0),
-    });
-    if (group.length > 1 && extra !== undefined) {
-      inferences += extra.inferences;
-      tokens += extra.tokens;
-    }
+    const own = (row: UsageRow) => {
+      const counts = countsOf(row);
+      if (group.length === 1 && extra !== undefined) addCounts(counts, countsOf(extra));
+      return counts;
+    };
+    if (group.length > 1 && extra !== undefined) addCounts(unattached, countsOf(extra));
     for (const row of group) {
       const shared = group.length > 1 && extra !== undefined;
       charges.push({ row, counts: shared ? null : own(row) });
     }
   }
-  for (const row of loose.values()) {
-    inferences += row.inferences;
-    tokens += row.tokens;
-  }
-  return { charges, unattached: { inferences, tokens } };
+  for (const row of loose.values()) addCounts(unattached, countsOf(row));
+  return { charges, unattached };
 }
 
 /**
@@ -372,6 +400,8 @@ export function focusTable(report: UsageReport, options: FocusLayoutOptions): Fo
       x_GpuType: gpuType,
       x_Inferences: counts?.inferences ?? null,
       x_Tokens: counts?.tokens ?? null,
+      x_InputTokens: counts?.inputTokens ?? null,
+      x_OutputTokens: counts?.outputTokens ?? null,
       x_CatalogueVersion: version,
       x_CatalogueHash: catalogue.hash,
       x_FxVersion: fxVersion ?? null,

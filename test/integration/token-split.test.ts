@@ -114,6 +114,31 @@ describe('input and output tokens', () => {
     expect(markdown).toContain('| input tokens | output tokens | tokens |');
   });
 
+  it('the FOCUS export carries them in x_InputTokens and x_OutputTokens, beside x_Tokens', async () => {
+    const args = ['--source', vllm.url, '--metrics-preset', 'vllm', '--by', 'use_case'];
+    const file = join(await tempDir('ml-cost-split-focus-'), 'focus.csv');
+    await cli(['export', ...args, '--schema', 'focus', '--output', file]);
+    const records = parseCsv(await (await import('node:fs/promises')).readFile(file, 'utf8'));
+    const header = records[0] as string[];
+    const sum = (column: string) =>
+      records.slice(1).reduce((total, record) => total + Number(record[header.indexOf(column)]), 0);
+    expect(header.slice(header.indexOf('x_Tokens'), header.indexOf('x_Tokens') + 3)).toEqual([
+      'x_Tokens',
+      'x_InputTokens',
+      'x_OutputTokens',
+    ]);
+    expect([sum('x_InputTokens'), sum('x_OutputTokens'), sum('x_Tokens')]).toEqual([
+      575000, 230000, 805000,
+    ]);
+    // A naming that does not tell them apart keeps the columns FOCUS files had.
+    const plain = join(await tempDir('ml-cost-split-focus-plain-'), 'focus.csv');
+    await cli(['export', '--source', otel.url, '--schema', 'focus', '--output', plain]);
+    const plainHeader = parseCsv(
+      await (await import('node:fs/promises')).readFile(plain, 'utf8'),
+    )[0];
+    expect(plainHeader).not.toContain('x_InputTokens');
+  });
+
   it('read from an export file, they are what the server gives', async () => {
     const exported = await fetch(`${otel.url}/api/v1/export?match[]={__name__!=""}`);
     const file = join(await tempDir('ml-cost-split-file-'), 'export.jsonl');
