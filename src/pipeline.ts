@@ -2,6 +2,7 @@
 // edges and price changes), fetch each bucket's usage from the source into the ledger, price
 // it, summarise it.
 
+import { planAttribution } from './attribute-usage.js';
 import { findVersion } from './catalogue/resolve.js';
 import type { CommandContext } from './commands/options.js';
 import { planBuckets } from './core/buckets.js';
@@ -44,25 +45,33 @@ export async function buildUsageReport(
     versions: catalogue.versions,
     ...(forced ? { forcedVersion: catalogue.versions.indexOf(forced) } : {}),
   });
-  const ledger = new Ledger({
+  const ledgerOptions = {
     buckets,
-    by,
     gpuTypeLabel: context.labels.gpuType,
     ...migLabel(context),
+    versions: catalogue.versions,
+  };
+  const ledger = new Ledger({ ...ledgerOptions, by });
+  const attribution = planAttribution(context, {
+    by,
+    filters: request.filters,
+    ledger,
+    ledgerOptions,
+    periods,
     versions: catalogue.versions,
   });
 
   const query: UsageQuery = {
     edges: buckets.edges,
-    by,
-    filters: request.filters,
+    by: attribution.fetchBy,
+    filters: attribution.sourceFilters,
     metrics: request.metrics
       ? Object.fromEntries(request.metrics.map((metric) => [metric, context.metrics[metric]]))
       : context.metrics,
     gpuTypeLabel: context.labels.gpuType,
     ...migLabel(context),
   };
-  const info = await source.fetch(query, (series) => ledger.add(series));
+  const info = await source.fetch(query, (series) => attribution.deliver(series));
 
   const { gpuType, migProfile } = context.labels;
   const splitByGpuType =
@@ -82,12 +91,14 @@ export async function buildUsageReport(
   }
   notes.push(...(await emptyMetricNotes(source, query, info)));
   // A window without MIG slices is normal: the MIG profile label read to price them is no typo.
+  // Usage with no use case is named by the unattributed note instead.
   notes.push(
     ...unmatchedGroupNotes(
       summary.rows,
-      by.filter((label) => label !== context.labels.migProfile),
+      by.filter((label) => label !== migProfile && label !== context.labels.useCase),
     ),
   );
+  notes.push(...attribution.notes(catalogue.currency));
   if (info.partial) {
     notes.push({ text: 'PARTIAL: the source answered with partial data; totals may be low' });
   }

@@ -2,6 +2,7 @@
 // context they resolve to. Heavy modules are imported here lazily, when a command runs.
 import { type Command, Option } from 'commander';
 import type { Config } from '../config.js';
+import type { Attribution } from '../core/attribution.js';
 import type { Catalogue, Window } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import type { CsvStyle } from '../render/csv.js';
@@ -60,6 +61,8 @@ export interface CommandContext {
     /** The label naming a MIG slice's profile, which prices the slice (absent: none read). */
     readonly migProfile?: string;
   };
+  /** The config's attribution rules, compiled; absent: the use-case label as series carry it. */
+  readonly attribution?: Attribution;
   readonly tz: string;
   readonly now: number;
   /** How far behind now data is trusted to be complete (config settle_minutes). */
@@ -289,7 +292,21 @@ export async function createContext(
   const source = await openSource(flags, config);
   const settleMs =
     config.settle_minutes === undefined ? DEFAULT_SETTLE_MS : config.settle_minutes * 60_000;
-  return { config, configPath, source, catalogue, metrics, labels, tz, now, settleMs };
+  const attribution = config.attribution
+    ? (await import('../attribution-config.js')).compileAttribution(config.attribution)
+    : undefined;
+  return {
+    config,
+    configPath,
+    source,
+    catalogue,
+    metrics,
+    labels,
+    ...(attribution ? { attribution } : {}),
+    tz,
+    now,
+    settleMs,
+  };
 }
 
 async function openSource(flags: SourceFlags, config: Config): Promise<UsageSource> {
