@@ -139,7 +139,7 @@ export function addTzOption(command: Command): Command {
 export function addFilterOption(command: Command): Command {
   return command.option(
     '--filter <label=value>',
-    'keep only series whose label equals (=) or differs from (!=) a value; repeatable',
+    "keep only series whose label equals (=) or differs from (!=) a value; repeatable. With the config's attribution rules, a filter on the use-case label filters by the use case the rules give (use_case= keeps the unattributed)",
     collect,
   );
 }
