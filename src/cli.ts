@@ -1,5 +1,6 @@
 // The ml-cost program: its commands, and the one place where errors become messages and exit codes.
 import { Command, CommanderError } from 'commander';
+import { doctorCommand } from './commands/doctor.js';
 import { driftCommand } from './commands/drift.js';
 import { exportCommand } from './commands/export.js';
 import { forecastCommand } from './commands/forecast.js';
@@ -28,6 +29,7 @@ function program(): Command {
   program.addCommand(gateCommand());
   program.addCommand(exportCommand());
   program.addCommand(pricingCommand());
+  program.addCommand(doctorCommand());
   // Commands added with addCommand do not inherit these: every level must throw, not exit.
   forEachCommand(program, (command) => {
     command.exitOverride().configureOutput(OUTPUT);
@@ -35,7 +37,7 @@ function program(): Command {
   program.addHelpText(
     'after',
     `
-Exit codes: 0 ok, 1 a gate breached, 2 bad usage, config, catalogue or export file,\n3 the data source (VictoriaMetrics) failed, 4 a bug in ml-cost.\nA closed stdout or stderr pipe (| head) does not change the exit code.
+Exit codes: 0 ok, 1 a gate breached or doctor found problems, 2 bad usage, config, catalogue or export file,\n3 the data source (VictoriaMetrics) failed, 4 a bug in ml-cost.\nA closed stdout or stderr pipe (| head) does not change the exit code.
 Try it without a server:  ml-cost report --source example --period 2026-09`,
   );
   return program;

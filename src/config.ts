@@ -35,6 +35,18 @@ const metricName = () =>
     }),
   );
 
+/** One stored name, or several whose usage adds up (vLLM's prompt and generation tokens). */
+const storedNames = () =>
+  z.union([
+    metricName(),
+    z.array(metricName()).check(
+      z.minLength(1),
+      z.refine((names) => new Set(names).size === names.length, {
+        error: 'a metric name is listed twice',
+      }),
+    ),
+  ]);
+
 const money = nonNegative();
 
 const limit = nonNegative();
@@ -95,9 +107,9 @@ const configSchema = z.strictObject({
   metrics: z.optional(
     z.partial(
       z.strictObject({
-        gpu_seconds: metricName(),
-        tokens: metricName(),
-        inferences: metricName(),
+        gpu_seconds: storedNames(),
+        tokens: storedNames(),
+        inferences: storedNames(),
       }),
     ),
   ),

@@ -55,6 +55,13 @@ export class SourceError extends MlCostError {
   }
 }
 
+/** Doctor found problems in the source. Exit 1; its report is still printed. */
+export class ProblemsFound extends MlCostError {
+  constructor(message: string) {
+    super(message, ExitCode.breach);
+  }
+}
+
 /** A gate check was breached. Exit 1; the report is still printed. */
 export class GateBreach extends MlCostError {
   constructor(message: string) {

@@ -2,7 +2,13 @@
 // --by label that no series has. A typo must not look like a free month.
 import type { Note, UsageRow } from './core/report.js';
 import type { Metric } from './core/types.js';
-import type { FetchInfo, LabelFilter, UsageQuery, UsageSource } from './sources/types.js';
+import {
+  type FetchInfo,
+  type LabelFilter,
+  namesText,
+  type UsageQuery,
+  type UsageSource,
+} from './sources/types.js';
 
 /**
  * Notes for the metrics that matched no series. When the filters are what emptied them, the
@@ -17,7 +23,7 @@ export async function emptyMetricNotes(
   const empty = info.emptyMetrics;
   if (empty.length === 0) return [];
   const metricNote = (metric: Metric): Note => ({
-    text: `no series of ${query.metrics[metric]} (${metric}) in the window: check the window, the metric name or --metrics-preset`,
+    text: `no series of ${namesText(query.metrics[metric] ?? '')} (${metric}) in the window: check the window, the metric name or --metrics-preset`,
   });
   if (query.filters.length === 0) return empty.map(metricNote);
 
@@ -28,7 +34,7 @@ export async function emptyMetricNotes(
   const notes = unnamed.map(metricNote);
   if (emptiedByFilters.length === 0) return notes;
 
-  const names = emptiedByFilters.map((metric) => query.metrics[metric]).join(', ');
+  const names = emptiedByFilters.map((metric) => namesText(query.metrics[metric] ?? '')).join(', ');
   for (const filter of query.filters) {
     if ((await stillEmpty([filter], emptiedByFilters)).length < emptiedByFilters.length) continue;
     const hasLabel = { label: filter.label, op: '!=', value: '' } as const;

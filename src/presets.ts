@@ -16,12 +16,22 @@ export interface Preset {
   readonly description: string;
   readonly metrics: MetricNames;
   readonly labels: PresetLabels;
+  /**
+   * Labels worth grouping by that the convention names in more than one way, each with its
+   * names newest first (OTel GenAI's provider: gen_ai.provider.name, gen_ai.system before
+   * semantic conventions 1.37). Doctor says which one the series carry.
+   */
+  readonly alternativeLabels?: Readonly<Record<string, readonly string[]>>;
 }
 
 export const PRESET_NAMES = [
   'otel-collector',
   'victoriametrics-otlp',
   'otel-js-prometheus',
+  'otel-genai',
+  'otel-genai-underscores',
+  'otel-genai-dots',
+  'vllm',
 ] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
@@ -33,6 +43,75 @@ const SERVICE_LABELS: PresetLabels = {
   modelName: 'model_name',
   gpuType: 'gpu_type',
 };
+
+/**
+ * OpenTelemetry GenAI semantic conventions (gen-ai-metrics.md, status Development): tokens are
+ * the histogram gen_ai.client.token.usage (unit {token}) summed over gen_ai.token.type
+ * (input, output); requests are the client's gen_ai.client.operation.duration or the model
+ * server's gen_ai.server.request.duration (unit s), counted from the histograms' _count.
+ * One preset per way the names are stored: Prometheus naming (units and suffixes added; the
+ * {token} annotation is dropped), dots replaced by underscores only, or dots kept.
+ */
+function otelGenAi(
+  name: PresetName,
+  description: string,
+  names: { tokens: string; client: string; server: string },
+  sep: '.' | '_',
+): Preset {
+  const label = (dotted: string) => (sep === '.' ? dotted : dotted.replaceAll('.', '_'));
+  return {
+    name,
+    description,
+    metrics: {
+      gpu_seconds: 'ml_gpu_seconds_total',
+      tokens: names.tokens,
+      inferences: [names.client, names.server],
+    },
+    labels: { useCase: 'use_case', modelName: label('gen_ai.request.model'), gpuType: 'gpu_type' },
+    alternativeLabels: {
+      provider: [label('gen_ai.provider.name'), label('gen_ai.system')],
+      model: [label('gen_ai.request.model'), label('gen_ai.response.model')],
+    },
+  };
+}
+
+const OTEL_GENAI_PRESETS = {
+  'otel-genai': otelGenAi(
+    'otel-genai',
+    'OpenTelemetry GenAI semantic conventions through the OTel Collector prometheusremotewrite ' +
+      'exporter (also VictoriaMetrics -opentelemetry.usePrometheusNaming on releases that take OTLP): ' +
+      'underscores, unit suffixes',
+    {
+      tokens: 'gen_ai_client_token_usage_sum',
+      client: 'gen_ai_client_operation_duration_seconds_count',
+      server: 'gen_ai_server_request_duration_seconds_count',
+    },
+    '_',
+  ),
+  'otel-genai-underscores': otelGenAi(
+    'otel-genai-underscores',
+    'OpenTelemetry GenAI semantic conventions with dots replaced by underscores and no unit ' +
+      'suffix: OTel Collector prometheusremotewrite with add_metric_suffixes: false, or ' +
+      'VictoriaMetrics -usePromCompatibleNaming on releases that take OTLP',
+    {
+      tokens: 'gen_ai_client_token_usage_sum',
+      client: 'gen_ai_client_operation_duration_count',
+      server: 'gen_ai_server_request_duration_count',
+    },
+    '_',
+  ),
+  'otel-genai-dots': otelGenAi(
+    'otel-genai-dots',
+    'OpenTelemetry GenAI semantic conventions pushed as OTLP to a VictoriaMetrics release that ' +
+      'takes it (/opentelemetry/v1/metrics; 1.79.5 does not) without renaming flags: dots kept',
+    {
+      tokens: 'gen_ai.client.token.usage_sum',
+      client: 'gen_ai.client.operation.duration_count',
+      server: 'gen_ai.server.request.duration_count',
+    },
+    '.',
+  ),
+} as const;
 
 export const PRESETS: Readonly<Record<PresetName, Preset>> = {
   'otel-collector': {
@@ -68,6 +147,20 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
       gpu_seconds: 'ml_gpu_seconds_total',
       tokens: 'ml_inference_tokens_total',
       inferences: 'ml_inference_duration_count',
+    },
+    labels: SERVICE_LABELS,
+  },
+  ...OTEL_GENAI_PRESETS,
+  vllm: {
+    name: 'vllm',
+    description:
+      "vLLM's Prometheus endpoint (/metrics) scraped by VictoriaMetrics or vmagent: tokens are " +
+      'prompt plus generation tokens, inferences the successful requests, labelled by model_name; ' +
+      'vLLM has no GPU-time counter, so GPU-seconds keep the default name (set metrics.gpu_seconds)',
+    metrics: {
+      gpu_seconds: 'ml_gpu_seconds_total',
+      tokens: ['vllm:prompt_tokens_total', 'vllm:generation_tokens_total'],
+      inferences: 'vllm:request_success_total',
     },
     labels: SERVICE_LABELS,
   },

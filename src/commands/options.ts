@@ -359,6 +359,7 @@ function withHintWhenEmpty(source: UsageSource, hint: string): UsageSource {
   let hinted = false;
   return {
     description: source.description,
+    inspect: (probe) => source.inspect(probe),
     async fetch(query, onSeries) {
       const info = await source.fetch(query, onSeries);
       const asked = Object.values(query.metrics).filter((name) => name !== undefined).length;

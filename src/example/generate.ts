@@ -3,6 +3,7 @@
 // weekly load, a pod restart, a scrape gap, a late deployment, an unpriced GPU type).
 // Pure: the same options give the same lines, byte for byte. Seeded PRNG, no clock.
 import { DEFAULT_PRESET, PRESETS } from '../presets.js';
+import { type StoredNames, storedNames } from '../sources/types.js';
 
 export interface ExportLine {
   readonly metric: Readonly<Record<string, string>>;
@@ -26,12 +27,14 @@ export interface GenerateOptions {
 }
 
 const DEFAULT_METRICS = PRESETS[DEFAULT_PRESET].metrics;
+// The default preset stores each measure under one name.
+const first = (names: StoredNames) => storedNames(names)[0] as string;
 
 /** The names the default preset reads, so `--source example` needs no preset flag. */
 export const METRIC_NAMES = {
-  gpuSeconds: DEFAULT_METRICS.gpu_seconds,
-  tokens: DEFAULT_METRICS.tokens,
-  inferences: DEFAULT_METRICS.inferences,
+  gpuSeconds: first(DEFAULT_METRICS.gpu_seconds),
+  tokens: first(DEFAULT_METRICS.tokens),
+  inferences: first(DEFAULT_METRICS.inferences),
 } as const;
 
 /** A GPU type the shipped catalogue has no rate for, so reports show unpriced usage. */

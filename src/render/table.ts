@@ -34,7 +34,7 @@ export function renderTable(view: View, color: boolean): string {
  * cli-table3 draws a rule between every pair of rows; a daily report would be half rules.
  * Keep the rule under the header and the one above the totals row, drop the rest.
  */
-function keepOuterRules(text: string, hasTotals: boolean): string {
+export function keepOuterRules(text: string, hasTotals: boolean): string {
   const lines = text.split('\n');
   // biome-ignore lint/suspicious/noControlCharactersInRegex: colour codes precede the rule
   const isRule = (line: string) => /^(?:\u001b\[[0-9;]*m)*├/.test(line);

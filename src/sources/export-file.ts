@@ -12,6 +12,8 @@ import {
   type LabelFilter,
   labelsFor,
   queriedMetrics,
+  type StoredNames,
+  storedNames,
   type UsageQuery,
   type UsageSource,
 } from './types.js';
@@ -30,6 +32,10 @@ export function createExportFileSource(path: string): UsageSource {
   return {
     description: path,
     fetch: (query, onSeries) => fetchFromFile(path, query, onSeries),
+    async inspect(probe) {
+      const { inspectExportFile } = await import('./export-file-inspect.js');
+      return inspectExportFile(path, probe);
+    },
   };
 }
 
@@ -42,8 +48,9 @@ async function fetchFromFile(
   const plan = planQueries(query.edges, DEFAULT_POINTS_PER_QUERY);
   const metricsByName = new Map<string, Metric[]>();
   for (const metric of queriedMetrics(query)) {
-    const name = query.metrics[metric] as string;
-    metricsByName.set(name, [...(metricsByName.get(name) ?? []), metric]);
+    for (const name of new Set(storedNames(query.metrics[metric] as StoredNames))) {
+      metricsByName.set(name, [...(metricsByName.get(name) ?? []), metric]);
+    }
   }
   const labelsByMetric = new Map(METRICS.map((metric) => [metric, labelsFor(query, metric)]));
   const groups = new Map<string, Group>();

@@ -1,7 +1,7 @@
 // Builds the MetricsQL ml-cost sends. Pure: names are checked against the grammar and label
 // values are escaped, so nothing a user types can change the shape of a query.
 import { UsageError } from '../errors.js';
-import type { LabelFilter } from './types.js';
+import { type LabelFilter, type StoredNames, storedNames } from './types.js';
 
 const PLAIN_METRIC = /^[A-Za-z_:][A-Za-z0-9_:]*$/;
 // OTel names keep their dots (`ml.gpu.seconds`); VictoriaMetrics 1.79 parses dotted identifiers
@@ -94,15 +94,24 @@ export function checkMetricName(name: string): string {
   return name;
 }
 
-/** `metric{label="value",...}`, or `{__name__="metric",...}` when the bare name would not parse. */
-export function selector(metricName: string, filters: readonly LabelFilter[]): string {
-  checkMetricName(metricName);
+/**
+ * `metric{label="value",...}`, or `{__name__="metric",...}` when the bare name would not parse,
+ * or `{__name__=~"a|b",...}` for several names (each one matched whole, dots escaped).
+ */
+export function selector(names: StoredNames, filters: readonly LabelFilter[]): string {
+  const list = storedNames(names).map(checkMetricName);
+  if (list.length === 0) throw new UsageError('a metric needs at least one stored name');
   const matchers = filters.map((filter) => {
     if (filter.op !== '=' && filter.op !== '!=') {
       throw new UsageError(`invalid filter operator ${JSON.stringify(filter.op)}: use = or !=`);
     }
     return `${checkLabelName(filter.label)}${filter.op}${quote(filter.value)}`;
   });
+  if (list.length > 1) {
+    const alternatives = [...new Set(list)].map((name) => name.replaceAll('.', '\\.')).join('|');
+    return `{${[`__name__=~${quote(alternatives)}`, ...matchers].join(', ')}}`;
+  }
+  const metricName = list[0] as string;
   const bare = PLAIN_METRIC.test(metricName) && !KEYWORDS.has(metricName.toLowerCase());
   if (bare) return matchers.length === 0 ? metricName : `${metricName}{${matchers.join(', ')}}`;
   return `{${[`__name__=${quote(metricName)}`, ...matchers].join(', ')}}`;
@@ -110,13 +119,16 @@ export function selector(metricName: string, filters: readonly LabelFilter[]): s
 
 /** Increases of one counter over windows of `windowMs`, summed per group: the one query shape ml-cost runs. */
 export function usageQuery(
-  metricName: string,
+  names: StoredNames,
   by: readonly string[],
   filters: readonly LabelFilter[],
   windowMs = 3_600_000,
 ): string {
   const labels = by.map(checkLabelName);
-  return `sum by (${labels.join(', ')}) (increase(${selector(metricName, filters)}[${duration(windowMs)}]))`;
+  // Series of two names can be alike once increase() drops the name: VictoriaMetrics then
+  // refuses the query ("duplicate output timeseries") unless the names are kept to the sum.
+  const keep = storedNames(names).length > 1 ? ' keep_metric_names' : '';
+  return `sum by (${labels.join(', ')}) (increase(${selector(names, filters)}[${duration(windowMs)}])${keep})`;
 }
 
 /** A MetricsQL duration: whole hours or minutes where it has them (readable in logs), else seconds. */

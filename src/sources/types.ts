@@ -1,8 +1,27 @@
 // The one interface every usage source (VictoriaMetrics over HTTP, an export file) implements.
+
+import type { InspectProbe, Observations } from '../core/inspection.js';
 import { type BucketSeries, METRICS, type Metric } from '../core/types.js';
 
+/**
+ * The stored name of a measure, or several: one measure may reach VictoriaMetrics under more
+ * than one name (vLLM's prompt and generation tokens, OTel GenAI's client and server request
+ * counts), and its usage is then the sum over all of them.
+ */
+export type StoredNames = string | readonly string[];
+
 /** Metric names as stored in the source, for one naming convention (a preset). */
-export type MetricNames = Readonly<Record<Metric, string>>;
+export type MetricNames = Readonly<Record<Metric, StoredNames>>;
+
+/** The stored names as a list, in the order given. */
+export function storedNames(names: StoredNames): readonly string[] {
+  return typeof names === 'string' ? [names] : names;
+}
+
+/** The stored names for messages: `a` or `a|b`, as a user would write the regex. */
+export function namesText(names: StoredNames): string {
+  return storedNames(names).join('|');
+}
 
 /**
  * The labels a metric's usage is summed by: the query's, and for GPU-seconds the GPU type and
@@ -38,7 +57,7 @@ export interface UsageQuery {
   readonly by: readonly string[];
   readonly filters: readonly LabelFilter[];
   /** The metrics to read, by name; a metric left out is not asked for at all. */
-  readonly metrics: Readonly<Partial<Record<Metric, string>>>;
+  readonly metrics: Readonly<Partial<Record<Metric, StoredNames>>>;
   /** The label holding the GPU type; gpu_seconds are always grouped by it as well. */
   readonly gpuTypeLabel: string;
   /**
@@ -62,4 +81,6 @@ export interface UsageSource {
   readonly description: string;
   /** Delivers every group's increases, bucket by bucket, to onSeries, then resolves. */
   fetch(query: UsageQuery, onSeries: (series: BucketSeries) => void): Promise<FetchInfo>;
+  /** Answers `ml-cost doctor`'s fixed set of questions about the stored series. */
+  inspect(probe: InspectProbe): Promise<Observations>;
 }

@@ -127,3 +127,10 @@ export function describeStatus(
   }
   return head;
 }
+
+/** Whether JSON.parse failed because the text stopped, rather than because it was not JSON. */
+export function endsTooSoon(reason: string, length: number): boolean {
+  if (/end of JSON input|Unterminated/i.test(reason)) return true;
+  const position = /at position (\d+)/.exec(reason)?.[1];
+  return position !== undefined && Number(position) >= length;
+}

@@ -1,26 +1,22 @@
 // Reads usage from VictoriaMetrics (single node, vmselect tenant prefix, or vmauth): the
 // query plan's requests per metric, answers mapped onto the report's buckets.
-import { readFile, stat } from 'node:fs/promises';
 import type { Metric } from '../core/types.js';
 import { SourceError, UsageError } from '../errors.js';
-import {
-  createHttpClient,
-  type HttpAnswer,
-  type HttpClient,
-  headerValueProblem,
-  parseHeaders,
-} from './http.js';
+import { createHttpClient, type HttpAnswer, type HttpClient } from './http.js';
 import { usageQuery } from './promql.js';
 import { DEFAULT_POINTS_PER_QUERY, type PlannedQuery, planQueries } from './query-plan.js';
 import { redactSecrets, redactUrl } from './redact.js';
 import {
   type FetchInfo,
   labelsFor,
+  namesText,
   queriedMetrics,
+  type StoredNames,
   type UsageQuery,
   type UsageSource,
 } from './types.js';
 import { AnswerReader, MalformedAnswer } from './victoria-answer.js';
+import { type Connection, connect, readCa } from './victoria-connect.js';
 import { describeStatus } from './victoria-errors.js';
 
 export interface VictoriaSourceOptions {
@@ -75,15 +71,6 @@ const METRIC_WORDS: Readonly<Record<Metric, string>> = {
   inferences: 'inferences',
 };
 
-interface Connection {
-  readonly endpoint: string;
-  readonly target: string;
-  readonly headers: Record<string, string>;
-  readonly secrets: string[];
-  /** Where the credential sent comes from, for advice when the server refuses it. */
-  readonly credential?: string;
-}
-
 export function createVictoriaSource(options: VictoriaSourceOptions): VictoriaSource {
   const runStartedAt = performance.now();
   const connection = connect(options);
@@ -102,26 +89,44 @@ export function createVictoriaSource(options: VictoriaSourceOptions): VictoriaSo
     ? [`TLS certificate verification is off for ${connection.target}`]
     : [];
 
+  const openClient = async (): Promise<HttpClient> => {
+    const ca = options.caFile ? await readCa(options.caFile) : undefined;
+    return createHttpClient({
+      timeoutMs,
+      runDeadlineMs,
+      runStartedAt,
+      retries,
+      retryDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
+      headers: connection.headers,
+      ...(ca ? { ca } : {}),
+      rejectUnauthorized: !options.insecure,
+      connections: concurrency,
+      target: connection.target,
+      secrets: connection.secrets,
+    });
+  };
+
   return {
     description: redactUrl(options.url),
     warnings,
+    async inspect(probe) {
+      const { inspectVictoria } = await import('./victoria-inspect.js');
+      const client = await openClient();
+      try {
+        return await inspectVictoria(probe, {
+          client,
+          connection,
+          concurrency,
+          ...(options.log ? { log: options.log } : {}),
+        });
+      } finally {
+        await client.close();
+      }
+    },
     async fetch(query, onSeries) {
       const jobs = planJobs(query, planQueries(query.edges, pointsPerQuery));
       if (jobs.length === 0) return { requests: 0, emptyMetrics: [], partial: false };
-      const ca = options.caFile ? await readCa(options.caFile) : undefined;
-      const client = await createHttpClient({
-        timeoutMs,
-        runDeadlineMs,
-        runStartedAt,
-        retries,
-        retryDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
-        headers: connection.headers,
-        ...(ca ? { ca } : {}),
-        rejectUnauthorized: !options.insecure,
-        connections: concurrency,
-        target: connection.target,
-        secrets: connection.secrets,
-      });
+      const client = await openClient();
       const seen = new Set<Metric>();
       const deliver = (job: Job) => (labels: Record<string, string>, values: Float64Array) => {
         seen.add(job.metric);
@@ -155,123 +160,9 @@ export function createVictoriaSource(options: VictoriaSourceOptions): VictoriaSo
   };
 }
 
-function connect(options: VictoriaSourceOptions): Connection {
-  let url: URL;
-  try {
-    url = new URL(options.url);
-  } catch {
-    throw new UsageError(
-      `invalid source URL ${redactUrl(options.url)}: expected http(s)://host:port`,
-    );
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`invalid source URL ${redactUrl(options.url)}: use http:// or https://`);
-  }
-  const secrets: string[] = [];
-  const headers = parseHeaders(options.headers ?? []);
-  secrets.push(...Object.values(headers));
-
-  let basic = options.basicAuth;
-  let credential: string | undefined = basic === undefined ? undefined : 'ML_COST_BASIC_AUTH';
-  if ('authorization' in headers) credential = 'the Authorization --header';
-  if (url.username || url.password) {
-    if (basic !== undefined) {
-      throw new UsageError(
-        'credentials are given both in the source URL and in ML_COST_BASIC_AUTH',
-      );
-    }
-    basic = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-    credential = "the source URL's user:password";
-    secrets.push(url.username, url.password);
-    url.username = '';
-    url.password = '';
-  }
-  const explicit = [
-    basic !== undefined,
-    options.bearerToken !== undefined,
-    'authorization' in headers,
-  ];
-  if (explicit.filter(Boolean).length > 1) {
-    throw new UsageError(
-      'more than one credential is set: use a bearer token, basic auth or an Authorization header, not several',
-    );
-  }
-  if (basic !== undefined) {
-    if (!basic.includes(':')) {
-      throw new UsageError('ML_COST_BASIC_AUTH must have the form user:password');
-    }
-    const encoded = Buffer.from(basic).toString('base64');
-    headers.authorization = `Basic ${encoded}`;
-    secrets.push(basic, basic.slice(basic.indexOf(':') + 1), encoded);
-  }
-  if (options.bearerToken !== undefined) {
-    const problem = headerValueProblem(options.bearerToken);
-    if (problem) {
-      throw new UsageError(`ML_COST_BEARER_TOKEN ${problem}; set it to the token alone`);
-    }
-    headers.authorization = `Bearer ${options.bearerToken}`;
-    credential = 'ML_COST_BEARER_TOKEN';
-    secrets.push(options.bearerToken);
-  }
-
-  url.hash = '';
-  url.pathname = `${url.pathname.replace(/\/+$/, '')}/api/v1/query_range`;
-  const base = redactUrl(options.url).replace(/[?#].*$/, '');
-  return {
-    endpoint: url.toString(),
-    target: `VictoriaMetrics at ${base}`,
-    headers,
-    secrets,
-    ...(credential ? { credential } : {}),
-  };
-}
-
-const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
-/** A CA bundle is a few hundred KB at most; a bigger "certificate" is the wrong file. */
-const CA_FILE_LIMIT = 16 * 1024 * 1024;
-
-/**
- * The CA file's PEM certificates, each checked: Node would take a file holding none, or a
- * broken one, without a word and then fail every TLS handshake as if the CA were missing.
- */
-async function readCa(path: string): Promise<Buffer> {
-  const bad = (why: string, cause?: unknown) =>
-    new UsageError(`--ca-file ${path}: ${why}`, cause === undefined ? {} : { cause });
-  let bytes: Buffer;
-  try {
-    // Not a FIFO or a device: reading one could wait for ever.
-    const info = await stat(path);
-    if (!info.isFile()) throw bad('not a regular file; give the PEM file of the CA certificate');
-    if (info.size > CA_FILE_LIMIT) throw bad('too large to be a CA certificate file');
-    bytes = await readFile(path);
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw bad(`cannot read the CA file (${code})`, error);
-  }
-  const blocks = bytes.toString('latin1').match(PEM_CERTIFICATE) ?? [];
-  if (blocks.length === 0) {
-    throw bad(
-      'not a PEM certificate (no -----BEGIN CERTIFICATE----- block); give the CA certificate in PEM form, e.g. openssl x509 -inform der -in ca.der -out ca.pem',
-    );
-  }
-  const { X509Certificate } = await import('node:crypto');
-  for (const [index, block] of blocks.entries()) {
-    try {
-      new X509Certificate(block);
-    } catch (error) {
-      throw bad(
-        `certificate ${index + 1} of ${blocks.length} cannot be read; replace the file`,
-        error,
-      );
-    }
-  }
-  return bytes;
-}
-
 interface Job {
   readonly metric: Metric;
-  readonly metricName: string;
+  readonly metricName: StoredNames;
   readonly by: readonly string[];
   readonly query: string;
   readonly planned: PlannedQuery;
@@ -281,7 +172,7 @@ function planJobs(query: UsageQuery, plan: readonly PlannedQuery[]): Job[] {
   const jobs: Job[] = [];
   for (const metric of queriedMetrics(query)) {
     const by = labelsFor(query, metric);
-    const metricName = query.metrics[metric] as string;
+    const metricName = query.metrics[metric] as StoredNames;
     for (const planned of plan) {
       const promql = usageQuery(metricName, by, query.filters, planned.windowMs);
       jobs.push({ metric, metricName, by, query: promql, planned });
@@ -361,7 +252,7 @@ async function readJob(
 }
 
 function what(job: Job): string {
-  return `${METRIC_WORDS[job.metric]} (${job.metricName})`;
+  return `${METRIC_WORDS[job.metric]} (${namesText(job.metricName)})`;
 }
 
 function seconds(ms: number): string {
@@ -374,7 +265,7 @@ function redact(message: string, connection: Connection): string {
 
 function partialError(target: string, job: Job): SourceError {
   return new SourceError(
-    `${target} marked the ${METRIC_WORDS[job.metric]} (${job.metricName}) answer isPartial: some vmstorage nodes did not answer, so costs would be too low; retry later, or pass --allow-partial to accept incomplete numbers`,
+    `${target} marked the ${METRIC_WORDS[job.metric]} (${namesText(job.metricName)}) answer isPartial: some vmstorage nodes did not answer, so costs would be too low; retry later, or pass --allow-partial to accept incomplete numbers`,
   );
 }
 

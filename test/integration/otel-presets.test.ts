@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOUR_MS, METRICS } from '../../src/core/types.js';
 import { PRESET_NAMES, PRESETS } from '../../src/presets.js';
 import { usageQuery } from '../../src/sources/promql.js';
+import { storedNames } from '../../src/sources/types.js';
 import { type ExportLine, startVictoria, type Victoria } from '../helpers/victoria.js';
 
 const HOUR_START = Date.parse('2026-07-01T10:00:00Z');
@@ -22,20 +23,21 @@ describe('metric presets on VictoriaMetrics', () => {
   beforeAll(async () => {
     victoria = await startVictoria();
     const lines: ExportLine[] = PRESET_NAMES.flatMap((name, presetIndex) =>
-      METRICS.map((metric, metricIndex) => {
+      METRICS.flatMap((metric, metricIndex) => {
         const { labels, metrics } = PRESETS[name];
-        return {
+        // A measure stored under several names: the k-th name's counter rises k+1 times as fast.
+        return storedNames(metrics[metric]).map((stored, k) => ({
           metric: {
-            __name__: metrics[metric],
+            __name__: stored,
             [labels.useCase]: 'support-chat',
             [labels.modelName]: 'llama-3-8b',
             [labels.gpuType]: 'L4',
             // OTLP resource attributes arrive with their dots unless renamed.
             'service.name': `svc-${name}`,
           },
-          values: increments(presetIndex, metricIndex),
+          values: increments(presetIndex, metricIndex).map((value) => value * (k + 1)),
           timestamps: [10, 20, 40].map((minutes) => HOUR_START + minutes * MINUTE),
-        };
+        }));
       }),
     );
     await victoria.import(lines);
@@ -65,6 +67,9 @@ describe('metric presets on VictoriaMetrics', () => {
           data: { result: { metric: Record<string, string>; value: [number, string] }[] };
         };
         const step = 10 * (presetIndex + 1) + metricIndex + 1;
+        // Names 1..n add up: 3 * step * (1 + 2 + ... + n).
+        const n = storedNames(metrics[metric]).length;
+        const total = (3 * step * n * (n + 1)) / 2;
         expect(body.data.result, query).toEqual([
           {
             metric: {
@@ -73,10 +78,23 @@ describe('metric presets on VictoriaMetrics', () => {
               [labels.gpuType]: 'L4',
               'service.name': `svc-${name}`,
             },
-            value: [(HOUR_START + HOUR_MS) / 1000, String(3 * step)],
+            value: [(HOUR_START + HOUR_MS) / 1000, String(total)],
           },
         ]);
       }
     },
   );
+
+  // Which OTLP naming modes exist where: VictoriaMetrics 1.79.5 takes no OTLP at all (OTLP
+  // ingestion and its -usePromCompatibleNaming / -opentelemetry.usePrometheusNaming flags came in
+  // later releases), so on it OTel GenAI names arrive through the Collector's remote write.
+  it('1.79.5 refuses an OTLP push: its names come from the OTel Collector', async () => {
+    const res = await fetch(`${victoria.url}/opentelemetry/v1/metrics`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf' },
+      body: new Uint8Array(),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('unsupported path requested: "/opentelemetry/v1/metrics"');
+  });
 });

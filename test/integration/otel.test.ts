@@ -284,7 +284,7 @@ async function waitUntilStored(url: string, names: Preset, expected: RecordedUsa
   const deadline = Date.now() + 15_000;
   let stored = new Map<string, number>();
   while (Date.now() < deadline) {
-    stored = await latestValues(url, Object.values(names.metrics), (metric) =>
+    stored = await latestValues(url, Object.values(names.metrics) as string[], (metric) =>
       JSON.stringify(
         metric.__name__ === names.metrics.gpu_seconds
           ? [metric.__name__, metric[useCase], metric[modelName], metric[gpuType]]

@@ -8,12 +8,12 @@ import type { BucketSeries, Metric } from '../../src/core/types.js';
 import { HOUR_MS } from '../../src/core/types.js';
 import { type ExportLine, formatExportLine, generateExport } from '../../src/example/generate.js';
 import { createExportFileSource } from '../../src/sources/export-file.js';
-import type { LabelFilter, MetricNames, UsageQuery } from '../../src/sources/types.js';
+import type { LabelFilter, UsageQuery } from '../../src/sources/types.js';
 import { createVictoriaSource } from '../../src/sources/victoria-metrics.js';
 import { tempDir } from '../helpers/temp.js';
 import { startVictoria, type Victoria } from '../helpers/victoria.js';
 
-const NAMES: MetricNames = {
+const NAMES = {
   gpu_seconds: 'ml_gpu_seconds_total',
   tokens: 'ml_inference_tokens_total',
   inferences: 'ml_inference_duration_milliseconds_count',

@@ -72,7 +72,7 @@ function generate(seed: number): ExportLine[] {
     if (timestamps.length === 0) continue;
     lines.push({
       metric: {
-        __name__: metric,
+        __name__: metric as string,
         seed: String(seed),
         series: String(s),
         use_case: pick(next, ['chat', 'search', 'batch']),

@@ -81,6 +81,22 @@ describe('loadConfig', () => {
     await expect(loadConfig(undefined, twice)).rejects.toThrow('by: a label is listed twice');
   });
 
+  it('takes one stored name or a list of them for a metric, and refuses an empty or repeated list', async () => {
+    const listed = await dirWith(
+      '{"metrics":{"tokens":["vllm:prompt_tokens_total","vllm:generation_tokens_total"],"inferences":"vllm:request_success_total"}}',
+    );
+    expect((await loadConfig(undefined, listed)).config.metrics).toEqual({
+      tokens: ['vllm:prompt_tokens_total', 'vllm:generation_tokens_total'],
+      inferences: 'vllm:request_success_total',
+    });
+    const empty = await dirWith('{"metrics":{"tokens":[]}}');
+    await expect(loadConfig(undefined, empty)).rejects.toThrow('metrics.tokens');
+    const twice = await dirWith('{"metrics":{"tokens":["a_total","a_total"]}}');
+    await expect(loadConfig(undefined, twice)).rejects.toThrow('listed twice');
+    const bad = await dirWith('{"metrics":{"tokens":["a_total","bad name"]}}');
+    await expect(loadConfig(undefined, bad)).rejects.toThrow('metrics.tokens');
+  });
+
   it('names the file of a config that is not JSON', async () => {
     const dir = await dirWith('{"tz":');
     await expect(loadConfig(undefined, dir)).rejects.toThrow(

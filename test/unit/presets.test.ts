@@ -3,6 +3,7 @@ import { METRICS } from '../../src/core/types.js';
 import { ExitCode, UsageError } from '../../src/errors.js';
 import { DEFAULT_PRESET, PRESET_NAMES, PRESETS, resolvePreset } from '../../src/presets.js';
 import { checkLabelName, checkMetricName } from '../../src/sources/promql.js';
+import { storedNames } from '../../src/sources/types.js';
 
 describe('presets', () => {
   it('default to the Prometheus names the OTel Collector writes (DESIGN.md §2)', () => {
@@ -30,12 +31,44 @@ describe('presets', () => {
     });
   });
 
+  it('read OTel GenAI tokens from the token-usage histogram and requests from client and server durations', () => {
+    expect(resolvePreset('otel-genai').metrics).toEqual({
+      gpu_seconds: 'ml_gpu_seconds_total',
+      tokens: 'gen_ai_client_token_usage_sum',
+      inferences: [
+        'gen_ai_client_operation_duration_seconds_count',
+        'gen_ai_server_request_duration_seconds_count',
+      ],
+    });
+    expect(resolvePreset('otel-genai-underscores').metrics.inferences).toEqual([
+      'gen_ai_client_operation_duration_count',
+      'gen_ai_server_request_duration_count',
+    ]);
+    expect(resolvePreset('otel-genai-dots').metrics.tokens).toBe('gen_ai.client.token.usage_sum');
+    expect(resolvePreset('otel-genai-dots').labels.modelName).toBe('gen_ai.request.model');
+    expect(resolvePreset('otel-genai').labels.modelName).toBe('gen_ai_request_model');
+    expect(resolvePreset('otel-genai-dots').alternativeLabels?.provider).toEqual([
+      'gen_ai.provider.name',
+      'gen_ai.system',
+    ]);
+  });
+
+  it('add vLLM prompt and generation tokens, and count successful requests', () => {
+    const vllm = resolvePreset('vllm');
+    expect(vllm.metrics.tokens).toEqual([
+      'vllm:prompt_tokens_total',
+      'vllm:generation_tokens_total',
+    ]);
+    expect(vllm.metrics.inferences).toBe('vllm:request_success_total');
+    expect(vllm.labels.modelName).toBe('model_name');
+  });
+
   it.each(PRESET_NAMES)('%s names every metric and label in the query grammar', (name) => {
     const preset = PRESETS[name];
     expect(preset.name).toBe(name);
     expect(preset.description).not.toBe('');
     expect(Object.keys(preset.metrics).sort()).toEqual([...METRICS].sort());
-    for (const metric of Object.values(preset.metrics))
+    for (const metric of Object.values(preset.metrics).flatMap(storedNames))
       expect(checkMetricName(metric)).toBe(metric);
     for (const label of Object.values(preset.labels)) expect(checkLabelName(label)).toBe(label);
   });
@@ -44,7 +77,7 @@ describe('presets', () => {
     const attempt = () => resolvePreset('prometheus');
     expect(attempt).toThrow(UsageError);
     expect(attempt).toThrow(
-      'unknown metrics preset "prometheus"; valid presets: otel-collector, victoriametrics-otlp, otel-js-prometheus',
+      'unknown metrics preset "prometheus"; valid presets: otel-collector, victoriametrics-otlp, otel-js-prometheus, otel-genai, otel-genai-underscores, otel-genai-dots, vllm',
     );
     try {
       attempt();

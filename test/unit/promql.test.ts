@@ -92,6 +92,34 @@ describe('selector', () => {
   });
 });
 
+describe('selector of several stored names', () => {
+  it('matches each name whole through one __name__ regex, dots escaped', () => {
+    expect(
+      selector(
+        ['vllm:prompt_tokens_total', 'gen_ai.client.token.usage_sum'],
+        [{ label: 'model_name', op: '=', value: 'm' }],
+      ),
+    ).toBe(
+      '{__name__=~"vllm:prompt_tokens_total|gen_ai\\\\.client\\\\.token\\\\.usage_sum", model_name="m"}',
+    );
+  });
+
+  it('treats a list of one like the name alone', () => {
+    expect(selector(['ml_gpu_seconds_total'], [])).toBe('ml_gpu_seconds_total');
+  });
+
+  it('rejects an empty list and a bad name in a list', () => {
+    expect(() => selector([], [])).toThrow('at least one stored name');
+    expect(() => selector(['ok', 'bad name'], [])).toThrow('invalid metric name');
+  });
+
+  it('keeps the names through increase so that alike series of two names still add up', () => {
+    expect(usageQuery(['a_total', 'b_total'], ['model_name'], [])).toBe(
+      'sum by (model_name) (increase({__name__=~"a_total|b_total"}[1h]) keep_metric_names)',
+    );
+  });
+});
+
 describe('usageQuery', () => {
   it('sums hourly increases by the grouping labels', () => {
     expect(
