@@ -6,6 +6,7 @@ import * as z from 'zod/mini';
 import { attributionSchema } from './attribution-config.js';
 import { parseJsonText } from './catalogue/json-text.js';
 import { unknownFieldMessage } from './catalogue/unknown-field.js';
+import { METRICS, type Metric } from './core/measures.js';
 import { UsageError } from './errors.js';
 import { FOCUS_AI_SUBCATEGORIES } from './export/focus-values.js';
 import { isPresetName, PRESET_NAMES } from './presets.js';
@@ -104,13 +105,15 @@ const configSchema = z.strictObject({
       }),
     ),
   ),
+  // One field per measure (core/measures.ts): a new measure can be named here without an edit.
   metrics: z.optional(
     z.partial(
-      z.strictObject({
-        gpu_seconds: storedNames(),
-        tokens: storedNames(),
-        inferences: storedNames(),
-      }),
+      z.strictObject(
+        Object.fromEntries(METRICS.map((name) => [name, storedNames()])) as Record<
+          Metric,
+          ReturnType<typeof storedNames>
+        >,
+      ),
     ),
   ),
   labels: z.optional(

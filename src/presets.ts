@@ -1,5 +1,6 @@
-// Naming conventions for the three usage metrics: one preset per way the same OTel instruments
-// end up stored in VictoriaMetrics (DESIGN.md §2). A new convention is a new entry, not a code fork.
+// Naming conventions for the usage measures (core/measures.ts): one preset per way the same OTel
+// instruments end up stored in VictoriaMetrics (DESIGN.md §2). A new convention is a new entry,
+// not a code fork; a preset names only the measures its convention has.
 import { UsageError } from './errors.js';
 import type { MetricNames } from './sources/types.js';
 

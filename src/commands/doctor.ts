@@ -138,7 +138,7 @@ async function runDoctor(flags: DoctorFlags): Promise<void> {
 
 function namesOf(metrics: CommandContext['metrics']): Record<Metric, readonly string[]> {
   return Object.fromEntries(
-    METRICS.map((metric) => [metric, storedNames(metrics[metric])]),
+    METRICS.map((metric) => [metric, storedNames(metrics[metric] ?? [])]),
   ) as Record<Metric, readonly string[]>;
 }
 

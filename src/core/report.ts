@@ -1,5 +1,5 @@
 // The usage report: what `report`, `export`, `forecast`, `rank` and `gate` are all built from.
-import type { Labels, Window } from './types.js';
+import type { Labels, Metric, Window } from './types.js';
 import type { Figure } from './unit-costs.js';
 
 export type Granularity = 'total' | 'day' | 'hour';
@@ -15,6 +15,11 @@ export interface UsageTotals {
   readonly gpuHours: number;
   readonly inferences: number;
   readonly tokens: number;
+  /**
+   * Every measure's quantity as outputs show it (MeasureDefinition.output): gpuHours,
+   * inferences and tokens again, and the measures that have no field of their own.
+   */
+  readonly quantities: Readonly<Record<Metric, number>>;
   /**
    * Cost of the priced GPU-hours. null when there is GPU usage but none of it could be
    * priced: unpriced usage is never shown as zero.

@@ -1,7 +1,8 @@
 // Turns ledger cells into report rows and totals: unit costs, shares, and the unpriced part,
 // kept raw (unrounded) so that rounding happens once, in the renderer.
 
-import { addCell, type Cell, emptyCell, type LedgerEntry } from './ledger.js';
+import { addCell, emptyCell, type LedgerEntry, type SumCell } from './ledger.js';
+import { CELL_LAYOUT, COST_MEASURE, MEASURES, type Metric } from './measures.js';
 import { compareText } from './order.js';
 import type { Period, UsageRow, UsageTotals } from './report.js';
 import type { Labels, PriceVersion } from './types.js';
@@ -34,7 +35,7 @@ interface Bucket {
   readonly period: number;
   /** Indexes of the versions that priced the bucket's usage (few: usually one). */
   readonly versions: number[];
-  readonly cell: Cell;
+  readonly cell: SumCell;
 }
 
 const NO_TYPES: readonly string[] = Object.freeze([]);
@@ -66,7 +67,7 @@ export function summarise(entries: Iterable<LedgerEntry>, options: SummariseOpti
       if (!bucket.versions.includes(entry.version)) bucket.versions.push(entry.version);
       allVersions.add(entry.version);
     }
-    addCell(bucket.cell, entry.cell);
+    addCell(bucket.cell, entry);
   }
 
   const total = emptyCell();
@@ -97,6 +98,7 @@ export function summarise(entries: Iterable<LedgerEntry>, options: SummariseOpti
       gpuHours: own.gpuHours,
       inferences: own.inferences,
       tokens: own.tokens,
+      quantities: own.quantities,
       cost: own.cost,
       unpricedGpuHours: own.unpricedGpuHours,
       unpricedGpuTypes: own.unpricedGpuTypes,
@@ -111,23 +113,46 @@ export function summarise(entries: Iterable<LedgerEntry>, options: SummariseOpti
   return {
     rows,
     totals,
-    unpricedShare: total.gpuSeconds > 0 ? (total.unpricedGpuSeconds + 0) / total.gpuSeconds : 0,
+    unpricedShare: unpricedShare(total),
     versionsUsed: versionNames(allVersions),
   };
 }
 
-function toTotals(sums: Cell): UsageTotals {
-  const cell = withoutNegativeZeros(sums);
-  const pricedSeconds = cell.gpuSeconds - cell.unpricedGpuSeconds;
-  const hasUnpriced = cell.unpricedGpuSeconds > 0;
+const COST_QUANTITY = CELL_LAYOUT.quantity[COST_MEASURE];
+const COST_SUM = CELL_LAYOUT.cost[COST_MEASURE];
+const COST_UNPRICED = CELL_LAYOUT.unpriced[COST_MEASURE];
+
+function unpricedShare(total: SumCell): number {
+  const quantity = total.sums[COST_QUANTITY] as number;
+  return quantity > 0 ? (total.sums[COST_UNPRICED] as number) / quantity : 0;
+}
+
+/** Each measure's quantity in the unit outputs show it in (GPU-seconds as hours). */
+function quantities(sums: Float64Array): Record<Metric, number> {
+  const out = {} as Record<Metric, number>;
+  for (const measure of MEASURES) {
+    // Adding 0 turns a -0 (a sum of -0 pieces) into 0: "-0" must never reach a table or a file.
+    out[measure.name] =
+      (sums[CELL_LAYOUT.quantity[measure.name]] as number) / measure.output.divideBy + 0;
+  }
+  return out;
+}
+
+function toTotals(cell: SumCell): UsageTotals {
+  const { sums } = cell;
+  const quantity = quantities(sums);
+  const costSeconds = sums[COST_QUANTITY] as number;
+  const unpricedSeconds = (sums[COST_UNPRICED] as number) + 0;
+  const pricedSeconds = costSeconds - unpricedSeconds;
+  const hasUnpriced = unpricedSeconds > 0;
   // A row whose GPU time could not be priced at all has no cost, not a zero cost.
-  const cost = hasUnpriced && pricedSeconds <= 0 ? null : cell.cost;
+  const cost = hasUnpriced && pricedSeconds <= 0 ? null : (sums[COST_SUM] as number) + 0;
   const measures = {
-    gpuHours: cell.gpuSeconds / SECONDS_PER_HOUR,
-    inferences: cell.inferences,
-    tokens: cell.tokens,
+    gpuHours: quantity.gpu_seconds,
+    inferences: quantity.inferences,
+    tokens: quantity.tokens,
     cost,
-    unpricedGpuHours: cell.unpricedGpuSeconds / SECONDS_PER_HOUR,
+    unpricedGpuHours: unpricedSeconds / SECONDS_PER_HOUR,
   };
   // The unit-cost rule: exact figures go in the number fields, bounds only in unitCosts.
   const unitCosts = {
@@ -136,25 +161,11 @@ function toTotals(sums: Cell): UsageTotals {
   };
   return {
     ...measures,
+    quantities: quantity,
     unpricedGpuTypes: cell.unpricedGpuTypes ? [...cell.unpricedGpuTypes].sort() : NO_TYPES,
     costPerInference: exactValue(unitCosts.costPerInference),
     tokensPerCost: exactValue(unitCosts.tokensPerCost),
     unitCosts,
-  };
-}
-
-/**
- * Sums that stayed at emptyCell's -0 become 0: "-0" must never reach a table or a file.
- * Adding 0 does that and nothing else (a NaN stays a NaN, to be seen rather than hidden).
- */
-function withoutNegativeZeros(cell: Cell): Cell {
-  return {
-    gpuSeconds: cell.gpuSeconds + 0,
-    inferences: cell.inferences + 0,
-    tokens: cell.tokens + 0,
-    cost: cell.cost + 0,
-    unpricedGpuSeconds: cell.unpricedGpuSeconds + 0,
-    unpricedGpuTypes: cell.unpricedGpuTypes,
   };
 }
 

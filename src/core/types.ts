@@ -1,8 +1,9 @@
 // The shapes the pure core works on. No I/O, no clock: everything time-related is passed in.
 
-/** The three usage counters ml-cost prices. */
-export type Metric = 'gpu_seconds' | 'tokens' | 'inferences';
-export const METRICS: readonly Metric[] = ['gpu_seconds', 'tokens', 'inferences'];
+import type { Metric } from './measures.js';
+
+/** The usage measures ml-cost reads are data: see measures.ts. */
+export { METRICS, type Metric } from './measures.js';
 
 export type Labels = Readonly<Record<string, string>>;
 
@@ -24,14 +25,15 @@ export interface Buckets {
 }
 
 /**
- * Increases of one metric for one group of labels, bucket by bucket.
+ * Usage of one measure for one group of labels, bucket by bucket: a counter's increases or a
+ * gauge's integral over each bucket.
  * values[i] belongs to bucket (offset + i); NaN means no data for that bucket.
  * A source may deliver one group in several pieces (per query, some of them negative: a
  * look-back taken off again); pieces add up.
  */
 export interface BucketSeries {
   readonly metric: Metric;
-  /** The grouping labels: the report's --by labels, plus the GPU-type label for gpu_seconds. */
+  /** The grouping labels: the report's --by labels, plus the GPU-type label for priced measures. */
   readonly labels: Labels;
   readonly offset: number;
   readonly values: Float64Array;

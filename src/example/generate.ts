@@ -32,9 +32,10 @@ const first = (names: StoredNames) => storedNames(names)[0] as string;
 
 /** The names the default preset reads, so `--source example` needs no preset flag. */
 export const METRIC_NAMES = {
-  gpuSeconds: first(DEFAULT_METRICS.gpu_seconds),
-  tokens: first(DEFAULT_METRICS.tokens),
-  inferences: first(DEFAULT_METRICS.inferences),
+  // The default preset names all three (presets.test.ts).
+  gpuSeconds: first(DEFAULT_METRICS.gpu_seconds as StoredNames),
+  tokens: first(DEFAULT_METRICS.tokens as StoredNames),
+  inferences: first(DEFAULT_METRICS.inferences as StoredNames),
 } as const;
 
 /** A GPU type the shipped catalogue has no rate for, so reports show unpriced usage. */

@@ -1,4 +1,5 @@
 // The usage report as JSON for programs: snake_case fields, money in the catalogue currency.
+import { noQuantities } from '../core/measures.js';
 import type { UsageReport, UsageRow, UsageTotals } from '../core/report.js';
 import { currencyField, isoInZone, periodLabel, periodTexts, round } from './format.js';
 import { TextBuilder } from './text-builder.js';
@@ -163,6 +164,7 @@ const EMPTY_ROW: UsageRow = {
   gpuHours: 0,
   inferences: 0,
   tokens: 0,
+  quantities: noQuantities(),
   cost: 0,
   unpricedGpuHours: 0,
   unpricedGpuTypes: [],

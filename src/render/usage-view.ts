@@ -1,5 +1,6 @@
 // The usage report laid out for people: header lines, columns, rounded cells, a totals row
 // and footnotes. The table and Markdown renderers draw this same view.
+import { METRICS } from '../core/measures.js';
 import type { UsageReport, UsageRow, UsageTotals } from '../core/report.js';
 import type { Figure } from '../core/unit-costs.js';
 import {
@@ -122,6 +123,9 @@ function foldSmallRows(rows: readonly UsageRow[]): {
     gpuHours: sum((r) => r.gpuHours),
     inferences: sum((r) => r.inferences),
     tokens: sum((r) => r.tokens),
+    quantities: Object.fromEntries(
+      METRICS.map((name) => [name, sum((r) => r.quantities[name])]),
+    ) as UsageRow['quantities'],
     cost: anyPriced || unpricedGpuHours === 0 ? sum((r) => r.cost ?? 0) : null,
     unpricedGpuHours,
     unpricedGpuTypes: [...new Set(rest.flatMap((r) => r.unpricedGpuTypes))].sort(),

@@ -1,6 +1,7 @@
 // The one interface every usage source (VictoriaMetrics over HTTP, an export file) implements.
 
 import type { InspectProbe, Observations } from '../core/inspection.js';
+import { measureOf } from '../core/measures.js';
 import { type BucketSeries, METRICS, type Metric } from '../core/types.js';
 
 /**
@@ -10,8 +11,11 @@ import { type BucketSeries, METRICS, type Metric } from '../core/types.js';
  */
 export type StoredNames = string | readonly string[];
 
-/** Metric names as stored in the source, for one naming convention (a preset). */
-export type MetricNames = Readonly<Record<Metric, StoredNames>>;
+/**
+ * Metric names as stored in the source, by measure, for one naming convention (a preset): a
+ * measure left out is not read.
+ */
+export type MetricNames = Readonly<Partial<Record<Metric, StoredNames>>>;
 
 /** The stored names as a list, in the order given. */
 export function storedNames(names: StoredNames): readonly string[] {
@@ -24,15 +28,15 @@ export function namesText(names: StoredNames): string {
 }
 
 /**
- * The labels a metric's usage is summed by: the query's, and for GPU-seconds the GPU type and
- * the MIG profile too, which price them. Both sources group by this, so that they agree.
+ * The labels a metric's usage is summed by: the query's, and for a measure priced per GPU-hour
+ * the GPU type and the MIG profile too, which price it. Both sources group by this, so that they agree.
  */
 export function labelsFor(
   query: Pick<UsageQuery, 'by' | 'gpuTypeLabel' | 'migProfileLabel'>,
   metric: Metric,
 ): string[] {
   const labels = [...query.by];
-  if (metric !== 'gpu_seconds') return labels;
+  if (!measureOf(metric).pricedPerGpuHour) return labels;
   for (const label of [query.gpuTypeLabel, query.migProfileLabel]) {
     if (label && !labels.includes(label)) labels.push(label);
   }
@@ -58,7 +62,7 @@ export interface UsageQuery {
   readonly filters: readonly LabelFilter[];
   /** The metrics to read, by name; a metric left out is not asked for at all. */
   readonly metrics: Readonly<Partial<Record<Metric, StoredNames>>>;
-  /** The label holding the GPU type; gpu_seconds are always grouped by it as well. */
+  /** The label holding the GPU type; measures priced per GPU-hour are always grouped by it as well. */
   readonly gpuTypeLabel: string;
   /**
    * The label holding a MIG slice's profile (DCGM's GPU_I_PROFILE); gpu_seconds are grouped by

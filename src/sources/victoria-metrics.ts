@@ -1,5 +1,6 @@
 // Reads usage from VictoriaMetrics (single node, vmselect tenant prefix, or vmauth): the
 // query plan's requests per metric, answers mapped onto the report's buckets.
+import { measureOf } from '../core/measures.js';
 import type { Metric } from '../core/types.js';
 import { SourceError, UsageError } from '../errors.js';
 import { createHttpClient, type HttpAnswer, type HttpClient } from './http.js';
@@ -64,12 +65,6 @@ const MAX_LIMIT_MS = 86_400_000;
 const DEFAULT_RETRIES = 3;
 export const DEFAULT_CONCURRENCY = 2;
 const DEFAULT_RETRY_DELAY_MS = 200;
-
-const METRIC_WORDS: Readonly<Record<Metric, string>> = {
-  gpu_seconds: 'GPU-seconds',
-  tokens: 'tokens',
-  inferences: 'inferences',
-};
 
 export function createVictoriaSource(options: VictoriaSourceOptions): VictoriaSource {
   const runStartedAt = performance.now();
@@ -252,7 +247,7 @@ async function readJob(
 }
 
 function what(job: Job): string {
-  return `${METRIC_WORDS[job.metric]} (${namesText(job.metricName)})`;
+  return `${measureOf(job.metric).words} (${namesText(job.metricName)})`;
 }
 
 function seconds(ms: number): string {
@@ -265,7 +260,7 @@ function redact(message: string, connection: Connection): string {
 
 function partialError(target: string, job: Job): SourceError {
   return new SourceError(
-    `${target} marked the ${METRIC_WORDS[job.metric]} (${namesText(job.metricName)}) answer isPartial: some vmstorage nodes did not answer, so costs would be too low; retry later, or pass --allow-partial to accept incomplete numbers`,
+    `${target} marked the ${measureOf(job.metric).words} (${namesText(job.metricName)}) answer isPartial: some vmstorage nodes did not answer, so costs would be too low; retry later, or pass --allow-partial to accept incomplete numbers`,
   );
 }
 

@@ -1,5 +1,6 @@
 // Builders for usage reports in unit tests: every field at a neutral value, overridden where
 // the test is about it.
+import { noQuantities } from '../../src/core/measures.js';
 import type { RankInput } from '../../src/core/rank.js';
 import type { UsageReport, UsageRow, UsageTotals } from '../../src/core/report.js';
 
@@ -7,6 +8,7 @@ export const NO_USAGE: UsageTotals = {
   gpuHours: 0,
   inferences: 0,
   tokens: 0,
+  quantities: noQuantities(),
   cost: 0,
   unpricedGpuHours: 0,
   unpricedGpuTypes: [],

@@ -26,7 +26,7 @@ describe('metric presets on VictoriaMetrics', () => {
       METRICS.flatMap((metric, metricIndex) => {
         const { labels, metrics } = PRESETS[name];
         // A measure stored under several names: the k-th name's counter rises k+1 times as fast.
-        return storedNames(metrics[metric]).map((stored, k) => ({
+        return storedNames(metrics[metric] ?? []).map((stored, k) => ({
           metric: {
             __name__: stored,
             [labels.useCase]: 'support-chat',
@@ -55,7 +55,7 @@ describe('metric presets on VictoriaMetrics', () => {
         const by = [labels.useCase, labels.modelName, labels.gpuType, 'service.name'];
         // Two presets share some names; each preset's own series carry its service.name.
         const service = { label: 'service.name', op: '=', value: `svc-${name}` } as const;
-        const query = usageQuery(metrics[metric], by, [service]);
+        const query = usageQuery(metrics[metric] as string, by, [service]);
         const params = new URLSearchParams({
           query,
           time: String((HOUR_START + HOUR_MS) / 1000),
@@ -68,7 +68,7 @@ describe('metric presets on VictoriaMetrics', () => {
         };
         const step = 10 * (presetIndex + 1) + metricIndex + 1;
         // Names 1..n add up: 3 * step * (1 + 2 + ... + n).
-        const n = storedNames(metrics[metric]).length;
+        const n = storedNames(metrics[metric] ?? []).length;
         const total = (3 * step * n * (n + 1)) / 2;
         expect(body.data.result, query).toEqual([
           {

@@ -250,3 +250,26 @@ describe('GPU types named like members of every object', () => {
     expect(named?.cost).toBeNull();
   });
 });
+
+describe('a ledger of more cells than its first store holds', () => {
+  it('keeps every cell when the store grows, and every measure in its own slot', () => {
+    // 1500 groups x 2 days x 2 versions on the second day: well past the 1024 cells first made room for.
+    const series = Array.from({ length: 1500 }, (_, g) => [
+      constantSeries('gpu_seconds', { use_case: `u${g}`, gpu_type: 'H100' }, 48, 36 * (g + 1)),
+      constantSeries('tokens', { use_case: `u${g}` }, 48, g),
+      constantSeries('inferences', { use_case: `u${g}` }, 48, 2),
+    ]).flat();
+    const summary = run('day', ['use_case'], series);
+    expect(summary.rows).toHaveLength(3000);
+    const last = summary.rows.filter((row) => row.group.use_case === 'u1499');
+    // 0.01 GPU-hours x 1500 per hour: 15 GPU-hours an hour, 24 hours a day.
+    expect(last.map((row) => row.gpuHours)).toEqual([360, 360]);
+    expect(last.map((row) => row.tokens)).toEqual([1499 * 24, 1499 * 24]);
+    expect(last.map((row) => row.inferences)).toEqual([48, 48]);
+    // Day 1 at 4 EUR; day 2: 12 hours at 4, 12 at 3.
+    expect(last[0]?.cost).toBeCloseTo(360 * 4, 6);
+    expect(last[1]?.cost).toBeCloseTo(180 * 4 + 180 * 3, 6);
+    expect(last[0]?.quantities).toEqual({ gpu_seconds: 360, tokens: 1499 * 24, inferences: 48 });
+    expect(summary.totals.gpuHours).toBeCloseTo((36 * 1500 * 1501 * 48) / 2 / 3600, 6);
+  });
+});

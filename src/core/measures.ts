@@ -1,0 +1,123 @@
+// The usage measures ml-cost reads, as data: what a measure is, how a source reads it and
+// how outputs name it. A new measure is one definition here plus its columns in each output,
+// not a change to the ledger, the sources or summarise.
+
+/**
+ * How a source turns a metric's samples into a bucket's usage: a counter's increase over the
+ * bucket, or a gauge integrated over the bucket's time (value x seconds).
+ */
+export type MeasureKind = 'counter' | 'gauge';
+
+export interface MeasureDefinition {
+  /** The key in presets, the config's `metrics` and messages, e.g. `gpu_seconds`. */
+  readonly name: string;
+  /** How the metric is read unless a preset or the config says otherwise. */
+  readonly kind: MeasureKind;
+  /** What one unit of a bucket's usage is, after increase or integration. */
+  readonly unit: 'second' | 'token' | 'inference';
+  /**
+   * Priced per GPU-type hour: grouped by the GPU-type label as well as the report's labels,
+   * its seconds priced with the catalogue's gpu_hour rate of that type.
+   */
+  readonly pricedPerGpuHour: boolean;
+  /** How messages name it: "no series of ml_gpu_seconds_total (GPU-seconds)". */
+  readonly words: string;
+  /**
+   * How outputs name its quantity, and what its sum is divided by to show it there:
+   * GPU-seconds show as gpu_hours (a division, as ever: x / 3600 and x * (1 / 3600) differ).
+   */
+  readonly output: { readonly field: string; readonly title: string; readonly divideBy: number };
+}
+
+const SECONDS_PER_HOUR = 3600;
+
+/**
+ * Every measure, in the order sources ask for them and cells hold them. `as const` keeps the
+ * names as a type, so a misspelt measure is a compile error.
+ */
+export const MEASURES = [
+  {
+    name: 'gpu_seconds',
+    kind: 'counter',
+    unit: 'second',
+    pricedPerGpuHour: true,
+    words: 'GPU-seconds',
+    output: { field: 'gpu_hours', title: 'GPU-hours', divideBy: SECONDS_PER_HOUR },
+  },
+  {
+    name: 'tokens',
+    kind: 'counter',
+    unit: 'token',
+    pricedPerGpuHour: false,
+    words: 'tokens',
+    output: { field: 'tokens', title: 'tokens', divideBy: 1 },
+  },
+  {
+    name: 'inferences',
+    kind: 'counter',
+    unit: 'inference',
+    pricedPerGpuHour: false,
+    words: 'inferences',
+    output: { field: 'inferences', title: 'inferences', divideBy: 1 },
+  },
+] as const satisfies readonly MeasureDefinition[];
+
+/** A measure's name: the key every layer uses for it. */
+export type Metric = (typeof MEASURES)[number]['name'];
+
+/** Every measure's name, in MEASURES order. */
+export const METRICS: readonly Metric[] = MEASURES.map((measure) => measure.name);
+
+const BY_NAME: ReadonlyMap<string, MeasureDefinition> = new Map(
+  MEASURES.map((measure) => [measure.name, measure]),
+);
+
+/** Every measure at 0, for rows built by hand. */
+export function noQuantities(): Record<Metric, number> {
+  return Object.fromEntries(METRICS.map((name) => [name, 0])) as Record<Metric, number>;
+}
+
+export function measureOf(name: Metric): MeasureDefinition {
+  return BY_NAME.get(name) as MeasureDefinition;
+}
+
+export function isMetric(name: string): name is Metric {
+  return BY_NAME.has(name);
+}
+
+/**
+ * Where each measure's sums sit in a ledger cell: one slot per measure for its quantity, then
+ * per measure priced per GPU-hour one for its cost and one for its unpriced quantity. Fixed at
+ * load, so the ledger's loop indexes a Float64Array instead of switching on names.
+ */
+export interface CellLayout {
+  /** Slots per cell. */
+  readonly size: number;
+  /** Per measure (MEASURES order): its quantity's slot. */
+  readonly quantity: Readonly<Record<Metric, number>>;
+  /** Per measure priced per GPU-hour: its cost's slot, and its unpriced quantity's; -1 otherwise. */
+  readonly cost: Readonly<Record<Metric, number>>;
+  readonly unpriced: Readonly<Record<Metric, number>>;
+}
+
+function layout(): CellLayout {
+  const quantity = {} as Record<Metric, number>;
+  const cost = {} as Record<Metric, number>;
+  const unpriced = {} as Record<Metric, number>;
+  let size = 0;
+  for (const measure of MEASURES) quantity[measure.name] = size++;
+  for (const measure of MEASURES) {
+    const priced = (measure as MeasureDefinition).pricedPerGpuHour;
+    cost[measure.name] = priced ? size++ : -1;
+    unpriced[measure.name] = priced ? size++ : -1;
+  }
+  return { size, quantity, cost, unpriced };
+}
+
+export const CELL_LAYOUT: CellLayout = layout();
+
+/**
+ * The measure whose cost is a report's cost: GPU time consumed. (Allocated or busy GPU time,
+ * by a cost-basis choice, once those measures exist.)
+ */
+export const COST_MEASURE: Metric = 'gpu_seconds';
