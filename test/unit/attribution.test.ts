@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { planAttribution } from '../../src/attribute-usage.js';
 import { type AttributionConfig, compileAttribution } from '../../src/attribution-config.js';
 import { Ledger } from '../../src/core/ledger.js';
+import { CELL_LAYOUT } from '../../src/core/measures.js';
 import type { BucketSeries, Buckets, PriceVersion } from '../../src/core/types.js';
 
 function rules(...list: AttributionConfig['rules']) {
@@ -189,7 +190,10 @@ describe('planAttribution', () => {
     made.deliver(gpu({ pod: 'chat-2' }, 1800));
     made.deliver(gpu({ pod: 'dcgm-exporter-x' }, 900));
     made.deliver(gpu({ pod: '' }, 900));
-    const groups = [...ledger.entries()].map((e) => [e.group.use_case, e.cell.gpuSeconds]);
+    const groups = [...ledger.entries()].map((e) => [
+      e.group.use_case,
+      e.sums[e.at + CELL_LAYOUT.quantity.gpu_seconds],
+    ]);
     expect(groups).toEqual([
       ['chat', 5400],
       ['', 1800],
