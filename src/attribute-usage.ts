@@ -6,7 +6,7 @@
 // every output can say how much and whose it is.
 import type { CommandContext } from './commands/options.js';
 import { Ledger, type LedgerOptions } from './core/ledger.js';
-import type { Note, Period, UsageTotals } from './core/report.js';
+import type { Note, Period, Unattributed, UsageTotals } from './core/report.js';
 import { summarise } from './core/summarise.js';
 import type { BucketSeries, Labels, PriceVersion } from './core/types.js';
 import type { LabelFilter } from './sources/types.js';
@@ -16,14 +16,6 @@ const EXAMPLES = 3;
 /** Characters of a label value shown in a note. */
 const MAX_VALUE_CHARS = 80;
 
-export interface UnattributedUsage {
-  readonly totals: UsageTotals;
-  /** A few label sets of unattributed series (the labels the rules read), in arrival order. */
-  readonly examples: readonly Labels[];
-  /** How many distinct label sets were unattributed. */
-  readonly labelSets: number;
-}
-
 export interface AttributionPlan {
   /** The labels the source groups by. */
   readonly fetchBy: readonly string[];
@@ -31,9 +23,13 @@ export interface AttributionPlan {
   readonly sourceFilters: readonly LabelFilter[];
   /** Sets the series' use case, applies the waiting filters, and hands it to the ledger. */
   deliver(series: BucketSeries): void;
-  unattributed(): UnattributedUsage;
+  /**
+   * The usage no rule claimed, against the report's GPU-hours; undefined without rules when
+   * every series had a use case.
+   */
+  unattributed(reportGpuHours: number): Unattributed | undefined;
   /** Notes on what the rules and the waiting filters left out. */
-  notes(currency: string): Note[];
+  notes(unattributed: Unattributed | undefined, currency: string): Note[];
 }
 
 export function planAttribution(
@@ -93,19 +89,26 @@ export function planAttribution(
       }
       request.ledger.add(labels === series.labels ? series : { ...series, labels });
     },
-    unattributed() {
-      const summary = summarise(apart.entries(), {
+    unattributed(reportGpuHours) {
+      const { totals } = summarise(apart.entries(), {
         periods: request.periods,
         versions: request.versions,
         splitVersions: false,
       });
-      return { totals: summary.totals, examples, labelSets: unattributedSets.size };
+      if (!rules && !hasUsage(totals)) return undefined;
+      return {
+        totals,
+        gpuShare: reportGpuHours > 0 ? totals.gpuHours / reportGpuHours : 0,
+        byRules: rules !== undefined,
+        labelSets: unattributedSets.size,
+        examples,
+      };
     },
-    notes(currency) {
+    notes(unattributed, currency) {
       const notes: Note[] = [];
-      const usage = this.unattributed();
-      if (hasUsage(usage.totals))
-        notes.push({ text: unattributedText(usage, currency, rules !== undefined, useCaseLabel) });
+      if (unattributed && hasUsage(unattributed.totals)) {
+        notes.push({ text: unattributedText(unattributed, currency, useCaseLabel) });
+      }
       if (waiting.length > 0 && seen > 0 && kept === 0) {
         const filters = waiting.map((f) => `--filter ${f.label}${f.op}${f.value}`).join(' ');
         notes.push({
@@ -121,12 +124,7 @@ function hasUsage(totals: UsageTotals): boolean {
   return totals.gpuHours > 0 || totals.inferences > 0 || totals.tokens > 0;
 }
 
-function unattributedText(
-  usage: UnattributedUsage,
-  currency: string,
-  withRules: boolean,
-  useCaseLabel: string,
-): string {
+function unattributedText(usage: Unattributed, currency: string, useCaseLabel: string): string {
   const { totals } = usage;
   const cost =
     totals.cost === null
@@ -136,7 +134,7 @@ function unattributedText(
   const named = usage.examples.map(labelText).join('; ');
   const more =
     usage.labelSets > usage.examples.length ? `; ${usage.labelSets} label sets in all` : '';
-  return withRules
+  return usage.byRules
     ? `unattributed: ${amounts} match no attribution rule (${named}${more}): add a rule to attribution.rules in the config`
     : `unattributed: ${amounts} come from series without a ${useCaseLabel} label (${named}${more}): set it in the services, or map cluster labels to use cases with attribution.rules in the config`;
 }

@@ -98,7 +98,8 @@ export async function buildUsageReport(
       by.filter((label) => label !== migProfile && label !== context.labels.useCase),
     ),
   );
-  notes.push(...attribution.notes(catalogue.currency));
+  const unattributed = attribution.unattributed(summary.totals.gpuHours);
+  notes.push(...attribution.notes(unattributed, catalogue.currency));
   if (info.partial) {
     notes.push({ text: 'PARTIAL: the source answered with partial data; totals may be low' });
   }
@@ -132,6 +133,7 @@ export async function buildUsageReport(
     partial: info.partial,
     noSeries:
       queriedMetrics(query).length > 0 && info.emptyMetrics.length === queriedMetrics(query).length,
+    ...(unattributed ? { unattributed } : {}),
   };
 }
 

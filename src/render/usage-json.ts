@@ -1,6 +1,6 @@
 // The usage report as JSON for programs: snake_case fields, money in the catalogue currency.
 import { noQuantities } from '../core/measures.js';
-import type { UsageReport, UsageRow, UsageTotals } from '../core/report.js';
+import type { Unattributed, UsageReport, UsageRow, UsageTotals } from '../core/report.js';
 import { currencyField, isoInZone, periodLabel, periodTexts, round } from './format.js';
 import { TextBuilder } from './text-builder.js';
 
@@ -39,6 +39,9 @@ export function renderUsageJson(report: UsageReport): string {
       share: round(report.unpricedShare, JSON_DECIMALS.share),
       gpu_types: report.totals.unpricedGpuTypes,
     },
+    ...(report.unattributed
+      ? { unattributed: unattributedJson(report.unattributed, currency) }
+      : {}),
     notes: report.notes.map((note) => note.text),
   };
   // One line per row: a report of 100,000 groups stays greppable. Each row's text goes
@@ -172,6 +175,20 @@ const EMPTY_ROW: UsageRow = {
   tokensPerCost: null,
   costShare: null,
 };
+
+/**
+ * Usage no attribution rule claimed (or with no use-case label): part of the totals above,
+ * which rows hold under an empty use case.
+ */
+function unattributedJson(unattributed: Unattributed, currency: string) {
+  return {
+    by: unattributed.byRules ? 'attribution_rules' : 'missing_use_case_label',
+    ...measures(unattributed.totals, currency),
+    gpu_share: round(unattributed.gpuShare, JSON_DECIMALS.share),
+    label_sets: unattributed.labelSets,
+    examples: unattributed.examples,
+  };
+}
 
 function measures(row: UsageRow | UsageTotals, currency: string) {
   const money = (value: number | null) => (value === null ? null : round(value, MONEY_DECIMALS));

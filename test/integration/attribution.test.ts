@@ -158,7 +158,8 @@ async function report(source: string, args: readonly string[] = [], cwd = dir) {
     ],
     { cwd, env: { ML_COST_NOW: '2026-07-02T00:00:00Z' } },
   );
-  return { ...result, json: result.stdout ? JSON.parse(result.stdout) : undefined };
+  const json = result.stdout.startsWith('{') ? JSON.parse(result.stdout) : undefined;
+  return { ...result, json };
 }
 
 type Row = Record<string, unknown>;
@@ -198,6 +199,24 @@ describe.each([
     expect(note).toContain('namespace="ml", pod="train-12x"');
     expect(note).toContain('namespace="", pod=""');
     expect(note).toContain('namespace="batch", pod="job-1"');
+    // The same, for programs: part of the totals, counted apart.
+    expect(json.unattributed).toMatchObject({
+      by: 'attribution_rules',
+      gpu_hours: 12,
+      tokens: 21_600,
+      cost_eur: 63,
+      gpu_share: Number((12 / 37).toFixed(8)),
+      label_sets: 3,
+    });
+  });
+
+  it('shows unattributed usage under the table, as it shows unpriced usage', async () => {
+    const result = await report(source(), ['--format', 'table']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      'unattributed: 12.00 GPU-hours (32.4% of GPU time, 63.00 EUR) match no attribution rule; they are in the totals, as use case (none)',
+    );
+    expect(result.stdout).toMatch(/│ \(none\) +│ +12\.00 │/);
   });
 
   it('counts unattributed usage under any grouping, and the rules still decide', async () => {
