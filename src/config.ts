@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import * as z from 'zod/mini';
 import { attributionSchema } from './attribution-config.js';
+import { ISO_4217_CURRENCIES } from './catalogue/currencies.js';
 import { parseJsonText } from './catalogue/json-text.js';
 import { unknownFieldMessage } from './catalogue/unknown-field.js';
 import { METRICS, type Metric } from './core/measures.js';
@@ -57,12 +58,16 @@ const gateLimits = {
   min_tokens_per_eur: z.optional(limit),
   /** Percent, 0..100. */
   max_unpriced_share: z.optional(z.number().check(z.minimum(0), z.maximum(100))),
+  /** Robust sigmas, more than 0. */
+  max_drift: z.optional(z.number().check(z.positive())),
 };
 
 /** The "gates" section: limits for `ml-cost gate` when no limit flag is given. */
 const gatesSchema = z.strictObject({
   ...gateLimits,
   on: z.optional(z.enum(['actual', 'forecast'])),
+  /** 0 < confidence < 1: with "on": "forecast", budgets are held as odds. */
+  confidence: z.optional(z.number().check(z.positive(), z.lt(1))),
   period: z.optional(nonEmpty()),
   use_cases: z.optional(z.record(nonEmpty(), z.strictObject(gateLimits))),
 });
@@ -127,6 +132,14 @@ const configSchema = z.strictObject({
     ),
   ),
   catalogue: z.optional(nonEmpty()),
+  currency: z.optional(
+    z.string().check(
+      z.refine((code) => (ISO_4217_CURRENCIES as readonly string[]).includes(code), {
+        error: (issue) =>
+          `${JSON.stringify(issue.input)} is not an ISO 4217 currency code in upper case, e.g. "EUR", "USD"`,
+      }),
+    ),
+  ),
   tz: z.optional(
     z.string().check(
       z.refine(isTimeZone, {
