@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import * as z from 'zod/mini';
+import { attributionSchema } from './attribution-config.js';
 import { ISO_4217_CURRENCIES } from './catalogue/currencies.js';
 import { parseJsonText } from './catalogue/json-text.js';
 import { unknownFieldMessage } from './catalogue/unknown-field.js';
@@ -178,6 +179,7 @@ const configSchema = z.strictObject({
   gates: z.optional(gatesSchema),
   export: z.optional(exportSchema),
   csv: z.optional(csvSchema),
+  attribution: z.optional(attributionSchema),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -263,6 +265,9 @@ function issueText(issue: z.core.$ZodIssue): string {
       return `must be ${issue.inclusive ? `${issue.minimum} or more` : `more than ${issue.minimum}`}`;
     case 'too_big':
       return `must be ${issue.inclusive ? `${issue.maximum} or less` : `less than ${issue.maximum}`}`;
+    case 'invalid_key':
+      // The key's own problem ("__pod" is not a label name), not the object's.
+      return issue.issues[0]?.message ?? issue.message;
     case 'invalid_value':
       return `must be ${issue.values.map((value) => JSON.stringify(value)).join(' or ')}`;
     default:
@@ -277,6 +282,7 @@ function fieldsAt(path: readonly PropertyKey[]): string[] {
     schema = unwrapOptional(schema);
     if (schema instanceof z.ZodMiniObject) schema = schema.shape[String(key)];
     else if (schema instanceof z.ZodMiniRecord) schema = schema.def.valueType;
+    else if (schema instanceof z.ZodMiniArray) schema = schema.def.element;
     else return [];
   }
   schema = unwrapOptional(schema);

@@ -2,6 +2,7 @@
 // edges and price changes), fetch each bucket's usage from the source into the ledger, price
 // it, summarise it.
 
+import { planAttribution } from './attribute-usage.js';
 import { pricesInCurrency } from './catalogue/resolve.js';
 import type { CommandContext } from './commands/options.js';
 import { planBuckets } from './core/buckets.js';
@@ -42,25 +43,33 @@ export async function buildUsageReport(
   });
   const periods = periodsOf(window, granularity);
   const buckets = planBuckets({ window, periods, versions: prices });
-  const ledger = new Ledger({
+  const ledgerOptions = {
     buckets,
-    by,
     gpuTypeLabel: context.labels.gpuType,
     ...migLabel(context),
+    versions: prices,
+  };
+  const ledger = new Ledger({ ...ledgerOptions, by });
+  const attribution = planAttribution(context, {
+    by,
+    filters: request.filters,
+    ledger,
+    ledgerOptions,
+    periods,
     versions: prices,
   });
 
   const query: UsageQuery = {
     edges: buckets.edges,
-    by,
-    filters: request.filters,
+    by: attribution.fetchBy,
+    filters: attribution.sourceFilters,
     metrics: request.metrics
       ? Object.fromEntries(request.metrics.map((metric) => [metric, context.metrics[metric]]))
       : context.metrics,
     gpuTypeLabel: context.labels.gpuType,
     ...migLabel(context),
   };
-  const info = await source.fetch(query, (series) => ledger.add(series));
+  const info = await source.fetch(query, (series) => attribution.deliver(series));
 
   const { gpuType, migProfile } = context.labels;
   const splitByGpuType =
@@ -87,12 +96,15 @@ export async function buildUsageReport(
   }
   notes.push(...(await emptyMetricNotes(source, query, info)));
   // A window without MIG slices is normal: the MIG profile label read to price them is no typo.
+  // Usage with no use case is named by the unattributed note instead.
   notes.push(
     ...unmatchedGroupNotes(
       summary.rows,
-      by.filter((label) => label !== context.labels.migProfile),
+      by.filter((label) => label !== migProfile && label !== context.labels.useCase),
     ),
   );
+  const unattributed = attribution.unattributed(summary.totals.gpuHours);
+  notes.push(...attribution.notes(unattributed, context.currency));
   if (info.partial) {
     notes.push({ text: 'PARTIAL: the source answered with partial data; totals may be low' });
   }
@@ -139,6 +151,7 @@ export async function buildUsageReport(
     measured: queriedMetrics(query),
     noSeries:
       queriedMetrics(query).length > 0 && info.emptyMetrics.length === queriedMetrics(query).length,
+    ...(unattributed ? { unattributed } : {}),
   };
 }
 

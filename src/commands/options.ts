@@ -2,6 +2,7 @@
 // context they resolve to. Heavy modules are imported here lazily, when a command runs.
 import { type Command, Option } from 'commander';
 import type { Config } from '../config.js';
+import type { Attribution } from '../core/attribution.js';
 import type { Catalogue, FxRate, Window } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import type { CsvStyle } from '../render/csv.js';
@@ -65,6 +66,8 @@ export interface CommandContext {
     /** The label naming a MIG slice's profile, which prices the slice (absent: none read). */
     readonly migProfile?: string;
   };
+  /** The config's attribution rules, compiled; absent: the use-case label as series carry it. */
+  readonly attribution?: Attribution;
   readonly tz: string;
   readonly now: number;
   /** How far behind now data is trusted to be complete (config settle_minutes). */
@@ -150,7 +153,7 @@ export function addTzOption(command: Command): Command {
 export function addFilterOption(command: Command): Command {
   return command.option(
     '--filter <label=value>',
-    'keep only series whose label equals (=) or differs from (!=) a value; repeatable',
+    "keep only series whose label equals (=) or differs from (!=) a value; repeatable. With the config's attribution rules, a filter on the use-case label filters by the use case the rules give (use_case= keeps the unattributed)",
     collect,
   );
 }
@@ -306,6 +309,9 @@ export async function createContext(
   const source = await openSource(flags, config);
   const settleMs =
     config.settle_minutes === undefined ? DEFAULT_SETTLE_MS : config.settle_minutes * 60_000;
+  const attribution = config.attribution
+    ? (await import('../attribution-config.js')).compileAttribution(config.attribution)
+    : undefined;
   return {
     config,
     configPath,
@@ -315,6 +321,7 @@ export async function createContext(
     forcedFx,
     metrics,
     labels,
+    ...(attribution ? { attribution } : {}),
     tz,
     now,
     settleMs,

@@ -96,6 +96,21 @@ export interface Note {
   readonly unpriced?: true;
 }
 
+/**
+ * Usage no attribution rule claims (with rules), or whose series carry no use-case label:
+ * already in the totals and in the rows (under an empty use case), counted here to be named.
+ */
+export interface Unattributed {
+  readonly totals: UsageTotals;
+  /** Share of the report's GPU-hours, 0..1 (0 without GPU usage). */
+  readonly gpuShare: number;
+  /** True when attribution rules decided; false when a missing use-case label did. */
+  readonly byRules: boolean;
+  /** How many distinct label sets were unattributed, and a few of them (the labels read). */
+  readonly labelSets: number;
+  readonly examples: readonly Labels[];
+}
+
 export interface UsageReport {
   readonly window: Window;
   readonly granularity: Granularity;
@@ -113,4 +128,6 @@ export interface UsageReport {
   readonly noSeries: boolean;
   /** The measures the naming has and the report read (input_tokens and output_tokens only when named). */
   readonly measured: readonly Metric[];
+  /** Present when attribution rules are set or some usage has no use case. */
+  readonly unattributed?: Unattributed;
 }

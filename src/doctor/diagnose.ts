@@ -3,6 +3,7 @@
 
 import type { LabelCardinality, Observations } from '../core/inspection.js';
 import { measureOf } from '../core/measures.js';
+import { rateOf } from '../core/prices.js';
 import { METRICS, type Metric, type PriceVersion } from '../core/types.js';
 import { closestNaming, fitNaming, type MeasureFit, type Naming, type NamingFit } from './match.js';
 
@@ -339,15 +340,16 @@ function checkPrices(input: DoctorInput, add: Add): DoctorReport['gpuTypes'] {
   const types = [...new Set(input.observations.gpuUsage.map((usage) => usage.gpuType))].sort();
   return types.map((gpuType) => {
     if (gpuType === '') return { gpuType, unpricedIn: [] };
+    // Priced as reports price it: a gpu_hour key or an alias of one (an exporter's name).
     const unpricedIn = input.versions
-      .filter((v) => v.gpuHour[gpuType] === undefined)
+      .filter((v) => rateOf(v, gpuType) === undefined)
       .map((v) => v.version);
     if (unpricedIn.length > 0) {
       add(
         'problem',
         `GPU type ${gpuType}`,
         `no rate in catalogue version ${unpricedIn.join(', ')} in force in the window: its GPU time is unpriced`,
-        `add "${gpuType}" to gpu_hour in ${unpricedIn.map((v) => `${input.catalogueOrigin}/${v}.json`).join(', ')}, or correct the ${input.current.labels.gpuType} label`,
+        `add "${gpuType}" to gpu_hour, or to gpu_aliases naming the GPU type it is, in ${unpricedIn.map((v) => `${input.catalogueOrigin}/${v}.json`).join(', ')}, or correct the ${input.current.labels.gpuType} label`,
       );
     }
     return { gpuType, unpricedIn };

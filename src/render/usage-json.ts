@@ -5,7 +5,7 @@ import {
   type Metric,
   noQuantities,
 } from '../core/measures.js';
-import type { UsageReport, UsageRow, UsageTotals } from '../core/report.js';
+import type { Unattributed, UsageReport, UsageRow, UsageTotals } from '../core/report.js';
 import { renderedText } from './chunks.js';
 import { currencyField, isoInZone, periodLabel, periodTexts, round } from './format.js';
 
@@ -65,6 +65,9 @@ export function* usageJsonPieces(report: UsageReport): Generator<string> {
       share: round(report.unpricedShare, JSON_DECIMALS.share),
       gpu_types: report.totals.unpricedGpuTypes,
     },
+    ...(report.unattributed
+      ? { unattributed: unattributedJson(report.unattributed, currency, extras) }
+      : {}),
     notes: report.notes.map((note) => note.text),
   };
   yield `,${JSON.stringify(tail, null, 2).slice(1)}\n`;
@@ -226,6 +229,24 @@ const EMPTY_ROW: UsageRow = {
   tokensPerCost: null,
   costShare: null,
 };
+
+/**
+ * Usage no attribution rule claimed (or with no use-case label): part of the totals above,
+ * which rows hold under an empty use case.
+ */
+function unattributedJson(
+  unattributed: Unattributed,
+  currency: string,
+  extras: readonly MeasureDefinition[],
+) {
+  return {
+    by: unattributed.byRules ? 'attribution_rules' : 'missing_use_case_label',
+    ...measures(unattributed.totals, currency, extras),
+    gpu_share: round(unattributed.gpuShare, JSON_DECIMALS.share),
+    label_sets: unattributed.labelSets,
+    examples: unattributed.examples,
+  };
+}
 
 function measures(
   row: UsageRow | UsageTotals,

@@ -210,6 +210,23 @@ function footnotes(report: UsageReport): string[] {
       `${PARTLY_UNPRICED} cost excludes ${fixed(totals.unpricedGpuHours, 2)} unpriced GPU-hours (${percent(report.unpricedShare)} of GPU time) of ${totals.unpricedGpuTypes.map(safeText).join(', ')}: add their rates to the catalogue; unit costs there are bounds (≥, ≤)`,
     );
   }
+  const unattributed = report.unattributed?.totals;
+  if (
+    unattributed &&
+    (unattributed.gpuHours > 0 || unattributed.inferences > 0 || unattributed.tokens > 0)
+  ) {
+    const unpriced = unattributed.unpricedGpuHours > 0 ? ' and unpriced GPU time' : '';
+    const cost =
+      unattributed.cost === null
+        ? 'unpriced'
+        : `${fixed(unattributed.cost, 2)} ${report.catalogue.currency}${unpriced}`;
+    const why = report.unattributed?.byRules
+      ? 'match no attribution rule'
+      : 'come from series without a use-case label';
+    notes.push(
+      `unattributed: ${fixed(unattributed.gpuHours, 2)} GPU-hours (${percent(report.unattributed?.gpuShare ?? 0)} of GPU time, ${cost}) ${why}; they are in the totals, as use case (none)`,
+    );
+  }
   if (report.rows.length === 0) notes.push('no usage in this window');
   return notes;
 }

@@ -249,7 +249,7 @@ describe('doctor on a misconfigured server', () => {
     expect(bySubject.get('label user_id')?.text).toContain(`${USERS} values`);
     expect(bySubject.get('label user_id')?.fix).toMatch(/^drop user_id/);
     expect(bySubject.get('GPU type RTX-6000-Ada')?.fix).toContain(
-      'add "RTX-6000-Ada" to gpu_hour in',
+      'add "RTX-6000-Ada" to gpu_hour, or to gpu_aliases naming the GPU type it is, in',
     );
     expect(bySubject.get('GPU-seconds (ml_gpu_seconds_total)')?.text).toMatch(/a gap of 30 h/);
     const warnings = json.findings.filter((f) => f.severity === 'warning');

@@ -128,3 +128,63 @@ describe('config errors in ml-cost words', () => {
     );
   });
 });
+
+describe('loadConfig: attribution rules', () => {
+  const load = async (attribution: unknown) => {
+    const dir = await dirWith(JSON.stringify({ attribution }));
+    return { dir, result: loadConfig(undefined, dir) };
+  };
+
+  it('reads rules on namespace, pod (prefix, regex), container and any label', async () => {
+    const rules = [
+      { match: { namespace: 'search' }, use_case: 'search' },
+      { match: { pod: { prefix: 'chat-' } }, use_case: 'support-chat' },
+      { match: { pod: { regex: 'batch-[0-9]+' }, container: 'worker' }, use_case: 'batch' },
+      { match: { 'k8s.team': '' }, use_case: { label: 'namespace' } },
+    ];
+    const { result } = await load({ rules });
+    expect((await result).config.attribution).toEqual({ rules });
+  });
+
+  it.each([
+    [
+      'an invalid regular expression, naming the rule',
+      {
+        rules: [
+          { match: { pod: 'a' }, use_case: 'a' },
+          { match: { pod: { regex: 'train-(' } }, use_case: 'b' },
+        ],
+      },
+      'attribution.rules.1.match.pod.regex: invalid regular expression "train-(": Unterminated group',
+    ],
+    [
+      'a regex that would escape its anchors',
+      { rules: [{ match: { pod: { regex: 'a)|(.*' } }, use_case: 'b' }] },
+      'attribution.rules.0.match.pod.regex: invalid regular expression "a)|(.*"',
+    ],
+    [
+      'a matcher of another shape',
+      { rules: [{ match: { pod: { suffix: '-0' } }, use_case: 'b' }] },
+      'attribution.rules.0.match.pod: must be a string (the exact value), { "prefix": "..." } or { "regex": "..." }',
+    ],
+    [
+      'a label name that is not one',
+      { rules: [{ match: { 'bad label': 'x' }, use_case: 'b' }] },
+      'attribution.rules.0.match.bad label: "bad label" is not a label name',
+    ],
+    [
+      'an empty use case',
+      { rules: [{ match: { pod: 'x' }, use_case: '' }] },
+      'attribution.rules.0.use_case: must not be empty',
+    ],
+    [
+      'a misspelt rule field',
+      { rules: [{ matches: { pod: 'x' }, use_case: 'b' }] },
+      'attribution.rules.0.matches: unknown field; did you mean "match"? (allowed: match, use_case)',
+    ],
+    ['no rules', { rules: [] }, 'attribution.rules: must not be empty'],
+  ])('refuses %s', async (_name, attribution, message) => {
+    const { dir, result } = await load(attribution);
+    await expect(result).rejects.toThrow(`${join(dir, 'ml-cost.config.json')}: ${message}`);
+  });
+});

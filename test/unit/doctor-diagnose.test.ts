@@ -157,8 +157,34 @@ describe('diagnose', () => {
       ),
     );
     expect(report.findings[0]?.fix).toBe(
-      'add "B200" to gpu_hour in /cat/v1.json, or correct the gpu_type label',
+      'add "B200" to gpu_hour, or to gpu_aliases naming the GPU type it is, in /cat/v1.json, or correct the gpu_type label',
     );
+  });
+
+  it("takes an exporter's name for a GPU type the catalogue aliases as priced", () => {
+    const gpuUsage = [{ gpuType: 'NVIDIA L4', useCase: 'chat', seconds: 60 }];
+    const aliased = diagnose(
+      input(
+        { gpu_total: stats(), tok_total: stats(), req_total: stats() },
+        { gpuUsage },
+        {
+          versions: [
+            {
+              version: 'v1',
+              effectiveFromMs: 0,
+              currency: 'EUR',
+              gpuHour: { L4: 1 },
+              gpuAliases: { 'NVIDIA L4': 'L4' },
+            },
+          ],
+        },
+      ),
+    );
+    expect(aliased.findings).toEqual([]);
+    const plain = diagnose(
+      input({ gpu_total: stats(), tok_total: stats(), req_total: stats() }, { gpuUsage }),
+    );
+    expect(plain.findings[0]?.subject).toBe('GPU type NVIDIA L4');
   });
 
   it('writes durations in the unit people read them in', () => {
