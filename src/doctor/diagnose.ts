@@ -2,6 +2,7 @@
 // every problem found, each with the fix (the preset or the config field to use). Pure.
 
 import type { LabelCardinality, Observations } from '../core/inspection.js';
+import { rateOf } from '../core/prices.js';
 import type { Metric, PriceVersion } from '../core/types.js';
 import { closestNaming, fitNaming, type MeasureFit, type Naming, type NamingFit } from './match.js';
 
@@ -334,7 +335,8 @@ function checkPrices(input: DoctorInput, add: Add): DoctorReport['gpuTypes'] {
   return types.map((gpuType) => {
     if (gpuType === '') return { gpuType, unpricedIn: [] };
     const unpricedIn = input.versions
-      .filter((v) => v.gpuHour[gpuType] === undefined)
+      // As the ledger prices it: an alias counts, an inherited name ("toString") does not.
+      .filter((v) => rateOf(v, gpuType) === undefined)
       .map((v) => v.version);
     if (unpricedIn.length > 0) {
       add(

@@ -161,6 +161,36 @@ describe('diagnose', () => {
     );
   });
 
+  it('prices GPU types as reports do: an alias is priced, an inherited name is not', () => {
+    const report = diagnose(
+      input(
+        { gpu_total: stats(), tok_total: stats(), req_total: stats() },
+        {
+          gpuUsage: [
+            { gpuType: 'NVIDIA L4', useCase: 'chat', seconds: 60 },
+            { gpuType: 'toString', useCase: 'chat', seconds: 60 },
+          ],
+        },
+        {
+          versions: [
+            {
+              version: 'v1',
+              effectiveFromMs: 0,
+              currency: 'EUR',
+              gpuHour: { L4: 1 },
+              gpuAliases: { 'NVIDIA L4': 'L4' },
+            },
+          ],
+        },
+      ),
+    );
+    expect(report.gpuTypes).toEqual([
+      { gpuType: 'NVIDIA L4', unpricedIn: [] },
+      { gpuType: 'toString', unpricedIn: ['v1'] },
+    ]);
+    expect(report.findings.map((f) => f.subject)).toEqual(['GPU type toString']);
+  });
+
   it('writes durations in the unit people read them in', () => {
     expect([duration(30), duration(1800), duration(108_000), duration(86_400 * 3)]).toEqual([
       '30 s',
