@@ -100,7 +100,7 @@ export function addSourceOptions(command: Command): Command {
     )
     .option(
       '--metrics-preset <name>',
-      'metric and label naming: otel-collector (default), victoriametrics-otlp, otel-js-prometheus, ...',
+      'metric and label naming: otel-collector (default), victoriametrics-otlp, otel-js-prometheus, otel-genai, otel-genai-underscores, otel-genai-dots, vllm (ml-cost doctor says which fits)',
     )
     .addOption(
       new Option(
