@@ -175,6 +175,9 @@ function probeFor(
       names: current.metrics.gpu_seconds ?? [],
       gpuTypeLabel: current.labels.gpuType,
       useCaseLabel: current.labels.useCase,
+      ...(context.labels.migProfile === undefined
+        ? {}
+        : { migProfileLabel: context.labels.migProfile }),
     },
     useCases: { names: [...mine], label: current.labels.useCase },
   };

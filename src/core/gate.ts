@@ -74,6 +74,7 @@ export type Unmeasured =
   | 'no_history'
   | 'no_value'
   | 'no_day_usage'
+  | 'unpriced_day'
   | 'no_complete_day';
 
 export type CheckStatus = 'pass' | 'fail';
@@ -115,6 +116,17 @@ const UNDEFINED_AS_UNMEASURED: Readonly<Record<UndefinedReason, Unmeasured>> = {
   no_tokens: 'no_tokens',
 };
 
+/**
+ * Why a drift check has no figure. A day is 'unpriced' for drift when any of its GPU time has no
+ * rate: not the 'unpriced' of a cost (no GPU-hour priced at all), so it is named apart.
+ */
+const DRIFT_UNMEASURED: Readonly<Record<DriftUnmeasured, Unmeasured>> = {
+  no_usage: 'no_day_usage',
+  unpriced: 'unpriced_day',
+  no_history: 'no_history',
+  no_value: 'no_value',
+};
+
 type Measured = Figure | Unmeasured | { figure: Figure; detail: OverrunOdds | DriftMeasure };
 
 function measure(check: GateCheck, usage: ScopeUsage | undefined): Measured {
@@ -141,8 +153,9 @@ function measure(check: GateCheck, usage: ScopeUsage | undefined): Measured {
       // As with GPU time: no tokens at all is more likely a misnamed metric than a ratio of 0.
       return usage.tokens > 0 ? tokensPerCost(usage) : 'no_tokens';
     case 'drift': {
-      const drift = usage.drift ?? 'no_complete_day';
-      if (typeof drift === 'string') return drift === 'no_usage' ? 'no_day_usage' : drift;
+      const drift = usage.drift;
+      if (drift === undefined) return 'no_complete_day';
+      if (typeof drift === 'string') return DRIFT_UNMEASURED[drift];
       return { figure: { kind: 'exact', value: drift.sigmas }, detail: drift };
     }
   }

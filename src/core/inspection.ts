@@ -30,6 +30,8 @@ export interface InspectProbe {
     readonly names: readonly string[];
     readonly gpuTypeLabel: string;
     readonly useCaseLabel: string;
+    /** The MIG profile label (GPU_I_PROFILE): a slice is priced at its share, or not at all. */
+    readonly migProfileLabel?: string;
   };
   /** The use cases seen on these names. */
   readonly useCases: { readonly names: readonly string[]; readonly label: string };
@@ -65,6 +67,8 @@ export interface LabelCardinality {
 
 export interface GpuUsage {
   readonly gpuType: string;
+  /** The MIG profile of a slice; '' or absent for a whole GPU. */
+  readonly migProfile?: string;
   readonly useCase: string;
   readonly seconds: number;
 }

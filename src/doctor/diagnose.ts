@@ -3,9 +3,9 @@
 
 import type { LabelCardinality, Observations } from '../core/inspection.js';
 import { measureOf } from '../core/measures.js';
-import { rateOf } from '../core/prices.js';
 import { METRICS, type Metric, type PriceVersion } from '../core/types.js';
 import { closestNaming, fitNaming, type MeasureFit, type Naming, type NamingFit } from './match.js';
+import { checkPrices } from './prices.js';
 
 const DAY_MS = 86_400_000;
 /** Sparser than this, VictoriaMetrics' own 5-minute look-back misses window starts. */
@@ -167,7 +167,7 @@ export function diagnose(input: DoctorInput): DoctorReport {
   };
 }
 
-type Add = (severity: Severity, subject: string, text: string, fix?: string) => void;
+export type Add = (severity: Severity, subject: string, text: string, fix?: string) => void;
 
 function missingFix(
   metric: Metric,
@@ -334,26 +334,6 @@ function checkLimits(input: DoctorInput, measures: readonly MeasureReport[], add
       'drop high-cardinality labels at the source, or raise -search.maxUniqueTimeseries on VictoriaMetrics',
     );
   }
-}
-
-function checkPrices(input: DoctorInput, add: Add): DoctorReport['gpuTypes'] {
-  const types = [...new Set(input.observations.gpuUsage.map((usage) => usage.gpuType))].sort();
-  return types.map((gpuType) => {
-    if (gpuType === '') return { gpuType, unpricedIn: [] };
-    // Priced as reports price it: a gpu_hour key or an alias of one (an exporter's name).
-    const unpricedIn = input.versions
-      .filter((v) => rateOf(v, gpuType) === undefined)
-      .map((v) => v.version);
-    if (unpricedIn.length > 0) {
-      add(
-        'problem',
-        `GPU type ${gpuType}`,
-        `no rate in catalogue version ${unpricedIn.join(', ')} in force in the window: its GPU time is unpriced`,
-        `add "${gpuType}" to gpu_hour, or to gpu_aliases naming the GPU type it is, in ${unpricedIn.map((v) => `${input.catalogueOrigin}/${v}.json`).join(', ')}, or correct the ${input.current.labels.gpuType} label`,
-      );
-    }
-    return { gpuType, unpricedIn };
-  });
 }
 
 function checkAttribution(input: DoctorInput, add: Add): void {

@@ -34,6 +34,7 @@ const UNMEASURED: Record<Unmeasured, string> = {
   no_history: 'too little history for a drift baseline',
   no_value: 'no unit cost on the day (no inferences or tokens)',
   no_day_usage: 'no usage on the day checked for drift',
+  unpriced_day: 'part of the GPU time on the day checked for drift has no rate',
   no_complete_day: 'no complete day in the window to check for drift',
 };
 

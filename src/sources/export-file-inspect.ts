@@ -160,10 +160,12 @@ export async function inspectExportFile(path: string, probe: InspectProbe): Prom
   for (const state of series) {
     if (state.count === 0 || !gpu.names.includes(state.name)) continue;
     const gpuType = state.labels[gpu.gpuTypeLabel] ?? '';
+    const migProfile =
+      gpu.migProfileLabel === undefined ? '' : (state.labels[gpu.migProfileLabel] ?? '');
     const useCase = state.labels[gpu.useCaseLabel] ?? '';
-    const key = JSON.stringify([gpuType, useCase]);
+    const key = JSON.stringify([gpuType, migProfile, useCase]);
     const seconds = (gpuUsage.get(key)?.seconds ?? 0) + state.increase;
-    gpuUsage.set(key, { gpuType, useCase, seconds });
+    gpuUsage.set(key, { gpuType, migProfile, useCase, seconds });
   }
 
   const useCases = new Set<string>();

@@ -139,6 +139,8 @@ export async function inspectVictoria(
   const { gpu } = probe;
   if (gpu.names.some((name) => names[name])) {
     const by = [checkLabelName(gpu.gpuTypeLabel), checkLabelName(gpu.useCaseLabel)];
+    const mig = gpu.migProfileLabel;
+    if (mig !== undefined && !by.includes(mig)) by.push(checkLabelName(mig));
     // As report buckets it: the increase over (from, to], from the last sample at or before from.
     const answer = await vector(
       `sum by (${by.join(', ')}) (increase(${selector(gpu.names, [])}[${window}]) keep_metric_names)`,
@@ -147,6 +149,7 @@ export async function inspectVictoria(
     for (const { metric, value } of answer.result) {
       gpuUsage.push({
         gpuType: metric[gpu.gpuTypeLabel] ?? '',
+        migProfile: mig === undefined ? '' : (metric[mig] ?? ''),
         useCase: metric[gpu.useCaseLabel] ?? '',
         seconds: Number(value[1]),
       });

@@ -161,12 +161,16 @@ describe('diagnose', () => {
     );
   });
 
-  it("takes an exporter's name for a GPU type the catalogue aliases as priced", () => {
-    const gpuUsage = [{ gpuType: 'NVIDIA L4', useCase: 'chat', seconds: 60 }];
-    const aliased = diagnose(
+  it('prices GPU types as reports do: an alias is priced, an inherited name is not', () => {
+    const report = diagnose(
       input(
         { gpu_total: stats(), tok_total: stats(), req_total: stats() },
-        { gpuUsage },
+        {
+          gpuUsage: [
+            { gpuType: 'NVIDIA L4', useCase: 'chat', seconds: 60 },
+            { gpuType: 'toString', useCase: 'chat', seconds: 60 },
+          ],
+        },
         {
           versions: [
             {
@@ -180,11 +184,11 @@ describe('diagnose', () => {
         },
       ),
     );
-    expect(aliased.findings).toEqual([]);
-    const plain = diagnose(
-      input({ gpu_total: stats(), tok_total: stats(), req_total: stats() }, { gpuUsage }),
-    );
-    expect(plain.findings[0]?.subject).toBe('GPU type NVIDIA L4');
+    expect(report.gpuTypes).toEqual([
+      { gpuType: 'NVIDIA L4', unpricedIn: [] },
+      { gpuType: 'toString', unpricedIn: ['v1'] },
+    ]);
+    expect(report.findings.map((f) => f.subject)).toEqual(['GPU type toString']);
   });
 
   it('writes durations in the unit people read them in', () => {

@@ -166,4 +166,22 @@ describe('driftMeasure', () => {
     expect(driftMeasure({ ...day({}), status: 'insufficient_history' })).toBe('no_history');
     expect(driftMeasure(undefined)).toBe('no_usage');
   });
+
+  it('fails a drift check on a partly unpriced day, named apart from a cost with no rate at all', () => {
+    const check: GateCheck = { metric: 'drift', limit: 3.5, basis: 'actual' };
+    const partly = { ...day({}), status: 'unpriced', unpricedGpuHours: 0.1 } as const;
+    const scope: ScopeUsage = {
+      found: true,
+      gpuHours: 1,
+      unpricedGpuHours: 0.1,
+      inferences: 1,
+      tokens: 0,
+      cost: 1,
+      drift: driftMeasure(partly),
+    };
+    expect(evaluateCheck(check, scope)).toMatchObject({
+      status: 'fail',
+      unmeasured: 'unpriced_day',
+    });
+  });
 });
