@@ -72,12 +72,16 @@ const gateLimits = {
   min_tokens_per_eur: z.optional(limit),
   /** Percent, 0..100. */
   max_unpriced_share: z.optional(z.number().check(z.minimum(0), z.maximum(100))),
+  /** Robust sigmas, more than 0. */
+  max_drift: z.optional(z.number().check(z.positive())),
 };
 
 /** The "gates" section: limits for `ml-cost gate` when no limit flag is given. */
 const gatesSchema = z.strictObject({
   ...gateLimits,
   on: z.optional(z.enum(['actual', 'forecast'])),
+  /** 0 < confidence < 1: with "on": "forecast", budgets are held as odds. */
+  confidence: z.optional(z.number().check(z.positive(), z.lt(1))),
   period: z.optional(nonEmpty()),
   use_cases: z.optional(z.record(nonEmpty(), z.strictObject(gateLimits))),
 });

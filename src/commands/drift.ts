@@ -222,8 +222,11 @@ export async function buildDriftReport(
     catalogue: usage.catalogue,
     partial: usage.partial,
     // The usage notes speak of the fetch; a note on the GPU-type label the drift added is noise.
+    // The drift's table does not name unpriced GPU types, so that note goes to stderr always.
     notes: [
-      ...usage.notes.filter((note) => !note.text.includes(`label ${gpuType} (--by)`)),
+      ...usage.notes
+        .filter((note) => !note.text.includes(`label ${gpuType} (--by)`))
+        .map((note) => ({ text: note.text })),
       ...notes,
     ],
     groups,

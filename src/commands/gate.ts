@@ -5,19 +5,16 @@
 import { Command, Option } from 'commander';
 import type { GateLimitsConfig, GatesConfig } from '../config.js';
 import type { GateBasis, GateResult, ScopeUsage } from '../core/gate.js';
-import type { GateRequest, ScopeForecast, ScopeLimits } from '../core/gate-plan.js';
-import type { UsageReport } from '../core/report.js';
-import type { Window } from '../core/types.js';
-import { GateBreach, SourceError, UsageError } from '../errors.js';
+import type { GateRequest, ScopeLimits } from '../core/gate-plan.js';
+import { GateBreach, UsageError } from '../errors.js';
 import type { GateReport } from '../render/gate-view.js';
-import type { LabelFilter } from '../sources/types.js';
+import { parseSigmas } from './drift.js';
 import { io, publish, useColor } from './io.js';
 import {
   addFilterOption,
   addOutputOptions,
   addSourceOptions,
   addWindowOptions,
-  type CommandContext,
   collect,
   commandWindow,
   createContext,
@@ -36,6 +33,8 @@ type GateFlags = SourceFlags &
     maxCostPerInference?: string;
     minTokensPerEur?: string;
     maxUnpricedShare?: string;
+    maxDrift?: string;
+    confidence?: string;
     useCase?: string[];
     filter?: string[];
     format: (typeof GATE_FORMATS)[number];
@@ -69,6 +68,14 @@ export function gateCommand(): Command {
       'minimum tokens per currency unit (EUR, or the catalogue currency)',
     )
     .option(
+      '--confidence <p>',
+      'with --on forecast: breach when P(the month ends over --budget) > 1 - p, from the trend forecast (e.g. 0.9)',
+    )
+    .option(
+      '--max-drift <sigmas>',
+      'robust sigmas the unit costs of the last complete day may drift the costly way from their 30-day baseline (see ml-cost drift)',
+    )
+    .option(
       '--max-unpriced-share <percent>',
       'GPU time without a rate allowed, in % of GPU-hours (default 0: any unpriced usage fails); cost limits still fail on a bound',
     )
@@ -86,13 +93,27 @@ export function gateCommand(): Command {
     `
 Examples:
   $ ml-cost gate --source http://victoria:8428 --budget 12000 --on forecast
+  $ ml-cost gate --source http://victoria:8428 --budget 12000 --on forecast --confidence 0.9   # fail when P(over) > 10 %
+  $ ml-cost gate --source http://victoria:8428 --use-case support-chat --max-drift 4
   $ ml-cost gate --source http://victoria:8428 --use-case support-chat --max-cost-per-inference 0.02 --min-tokens-per-eur 40000
   $ ml-cost gate --source http://victoria:8428 --period last-month --budget 11000 --format markdown
   $ ml-cost gate --source http://victoria:8428 --budget 12000 --format html --output gate.html   # each check against its limit
 
+--on forecast alone holds the budget against the higher of the run-rate and trend projections
+(fail closed). With --confidence P it asks instead how likely the month is to end over budget:
+the trend's total T and its prediction spread se (the 80 % interval's half-width over its t
+quantile) make the month total T + se × Student t (n - 2 df), and the gate breaches when
+P(total > budget) = 1 - F_t((budget - T) / se) exceeds 1 - P. The output states the probability.
+
+--max-drift S checks the window's last complete local day (yesterday, for this-month): each
+scope's cost per inference, cost per 1M tokens and GPU-seconds per inference above, or tokens
+per currency unit below, their 30-day robust baseline by more than S sigmas breach (see
+ml-cost drift --help for the band); cheaper than the baseline never does. Too little history
+or an unpriced day fails the check: a gate never passes on what it could not judge.
+
 Config (ml-cost.config.json), used when no check flag is given:
-  "gates": { "budget": 12000, "on": "forecast", "max_unpriced_share": 0,
-             "use_cases": { "chat": { "max_cost_per_inference": 0.02, "min_tokens_per_eur": 40000 } } }`,
+  "gates": { "budget": 12000, "on": "forecast", "confidence": 0.9, "max_unpriced_share": 0,
+             "use_cases": { "chat": { "max_cost_per_inference": 0.02, "min_tokens_per_eur": 40000, "max_drift": 4 } } }`,
   );
   return command.action(async (flags: GateFlags) => {
     await runGate(flags);
@@ -115,7 +136,20 @@ function limitsOf(section: GateLimitsConfig): ScopeLimits {
     minTokensPerCost: section.min_tokens_per_eur,
     maxUnpricedShare:
       section.max_unpriced_share === undefined ? undefined : section.max_unpriced_share / 100,
+    maxDrift: section.max_drift,
   };
+}
+
+/** --confidence: a probability strictly between 0 and 1. */
+function parseConfidence(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !(value > 0 && value < 1)) {
+    throw new UsageError(
+      `--confidence: "${text}" is not a probability between 0 and 1, both excluded (e.g. 0.9: breach when the month ends over budget with more than 10 % probability)`,
+    );
+  }
+  return value;
 }
 
 /** The gate's plan from its flags and the config's gates section (validated when loaded). */
@@ -130,14 +164,17 @@ function gateRequest(
       maxCostPerInference: parseAmount(flags.maxCostPerInference, '--max-cost-per-inference'),
       minTokensPerCost: parseAmount(flags.minTokensPerEur, '--min-tokens-per-eur'),
       maxUnpricedShare: parsePercent(flags.maxUnpricedShare, '--max-unpriced-share'),
+      maxDrift: parseSigmas(flags.maxDrift, '--max-drift'),
     },
     ...(flags.useCase ? { useCases: flags.useCase } : {}),
     ...(flags.on ? { basis: flags.on } : {}),
+    ...(flags.confidence !== undefined ? { confidence: parseConfidence(flags.confidence) } : {}),
     ...(gates
       ? {
           configured: {
             limits: limitsOf(gates),
             ...(gates.on ? { basis: gates.on } : {}),
+            ...(gates.confidence !== undefined ? { confidence: gates.confidence } : {}),
             ...(gates.period !== undefined ? { period: gates.period } : {}),
             useCases: Object.fromEntries(
               Object.entries(gates.use_cases ?? {}).map(([name, section]) => [
@@ -154,13 +191,18 @@ function gateRequest(
 
 async function runGate(flags: GateFlags): Promise<void> {
   const filters = parseFilters(flags.filter);
+  // Checked before any file or server is touched: a typo in a limit is the cheapest mistake.
+  const request = (gates: GatesConfig | undefined, configPath: string | null) =>
+    gateRequest(flags, gates, configPath);
+  request(undefined, null);
   const context = await createContext(flags);
-  const { planGate, forecastScopes } = await import('../core/gate-plan.js');
-  const plan = planGate(gateRequest(flags, context.config.gates, context.configPath));
+  const { planGate, forecastScopes, driftScopes } = await import('../core/gate-plan.js');
+  const plan = planGate(request(context.config.gates, context.configPath));
   const window = await commandWindow(flags, context, plan.period ?? 'this-month');
+  const measures = await import('./gate-measures.js');
   const scopes = forecastScopes(plan.checks);
   // Refused before any query: a forecast gate judges one calendar month.
-  if (scopes.length > 0) await forecastMonthOf(window);
+  if (scopes.length > 0) await measures.forecastMonthOf(window);
   const [{ buildUsageReport }, gate] = await Promise.all([
     import('../pipeline.js'),
     import('../core/gate.js'),
@@ -173,18 +215,34 @@ async function runGate(flags: GateFlags): Promise<void> {
     granularity: 'total',
     catalogueVersion: flags.catalogueVersion,
   });
-  refusePartial(report.partial);
+  measures.refusePartial(report.partial);
 
   const forecasts =
     scopes.length > 0
-      ? await forecastCosts(context, report, filters, flags.catalogueVersion, {
+      ? await measures.forecastCosts(context, report, filters, flags.catalogueVersion, {
           perUseCase: scopes.some((useCase) => useCase !== undefined),
         })
+      : undefined;
+  const drifts =
+    driftScopes(plan.checks).length > 0
+      ? await measures.driftOfScopes(
+          context,
+          report.window,
+          filters,
+          flags.catalogueVersion,
+          plan.checks,
+        )
       : undefined;
   const usageOf = (useCase: string | undefined): ScopeUsage => {
     const usage = gate.scopeUsage(report, useCaseLabel, useCase);
     const forecast = forecasts?.get(useCase);
-    return forecast?.cost === undefined ? usage : { ...usage, forecastCost: forecast.cost };
+    const drift = drifts?.get(useCase);
+    return {
+      ...usage,
+      ...(forecast?.cost !== undefined ? { forecastCost: forecast.cost } : {}),
+      ...(forecast ? { forecast: forecast.result } : {}),
+      ...(drift !== undefined ? { drift } : {}),
+    };
   };
   const result = gate.evaluateGate(plan.checks, usageOf);
 
@@ -197,63 +255,9 @@ async function runGate(flags: GateFlags): Promise<void> {
   if (!result.passed) throw new GateBreach(breachMessage(result));
 }
 
-function refusePartial(partial: boolean): void {
-  if (partial) {
-    throw new SourceError(
-      'the source answered with partial data; a gate does not judge on partial data (even with --allow-partial)',
-    );
-  }
-}
-
 function breachMessage(result: GateResult): string {
   const failed = result.results.filter((r) => r.status === 'fail').length;
   return `gate breached: ${failed} of ${result.results.length} checks failed`;
-}
-
-/**
- * End-of-month forecasts for the whole window and, when a check needs them, for each use case,
- * from the forecast command's pipeline (forecastToHold says which projection counts). A budget on the whole window alone needs no per-use-case days: with 10,000 use cases that
- * made the gate fetch 10,000 times more series (7.7 s instead of under 1 s).
- */
-async function forecastCosts(
-  context: CommandContext,
-  report: UsageReport,
-  filters: readonly LabelFilter[],
-  catalogueVersion: string | undefined,
-  options: { readonly perUseCase: boolean },
-): Promise<Map<string | undefined, ScopeForecast>> {
-  const [{ buildForecastReport }, { forecastToHold }] = await Promise.all([
-    import('./forecast.js'),
-    import('../core/gate-plan.js'),
-  ]);
-  const month = await forecastMonthOf(report.window);
-  const forecast = await buildForecastReport(context, {
-    month,
-    by: options.perUseCase ? [context.labels.useCase] : [],
-    filters,
-    ...(catalogueVersion !== undefined ? { catalogueVersion } : {}),
-  });
-  refusePartial(forecast.partial);
-  const scopes = new Map<string | undefined, ScopeForecast>();
-  scopes.set(undefined, forecastToHold(forecast.total));
-  for (const { group, result } of forecast.groups) {
-    const useCase = group[context.labels.useCase];
-    if (useCase !== undefined) scopes.set(useCase, forecastToHold(result));
-  }
-  return scopes;
-}
-
-/** The month a forecast gate judges: its window must be exactly one calendar month. */
-async function forecastMonthOf(window: Window): Promise<string> {
-  const { monthOf, monthRange } = await import('../core/periods.js');
-  const month = monthOf(window.fromMs, window.tz);
-  const range = monthRange(month, window.tz);
-  if (range.startMs !== window.fromMs || range.endMs !== (window.cutFromMs ?? window.toMs)) {
-    throw new UsageError(
-      `--on forecast: the window must be one calendar month (--period this-month or YYYY-MM), not ${window.label}`,
-    );
-  }
-  return month;
 }
 
 async function deliverGate(report: GateReport, flags: GateFlags): Promise<void> {

@@ -86,11 +86,17 @@ export function detectDrift(
   firstCheckedIndex: number,
   options: DriftOptions,
 ): DriftDayResult[] {
+  // Each day's log of each metric, once: NaN where it has none or is unpriced (no baseline).
+  const logs = DRIFT_METRICS.map((metric) =>
+    Float64Array.from(days, (day) => {
+      const value = isPriced(day) ? metricValue(day, metric) : null;
+      return value === null ? Number.NaN : Math.log(value);
+    }),
+  );
+  const series: DaySeries = { days, logs };
   const results: DriftDayResult[] = [];
   for (let index = Math.max(firstCheckedIndex, 0); index < days.length; index++) {
-    const day = days[index] as DriftDay;
-    const history = days.slice(Math.max(0, index - options.baselineDays), index).filter(isPriced);
-    const result = judgeDay(day, history, options);
+    const result = judgeDay(series, index, options);
     const previous = results[results.length - 1];
     const continued =
       result.explanation !== undefined && previous?.explanation?.cause === result.explanation.cause;
@@ -99,11 +105,15 @@ export function detectDrift(
   return results;
 }
 
-function judgeDay(
-  day: DriftDay,
-  history: readonly DriftDay[],
-  options: DriftOptions,
-): DriftDayResult {
+/** A group's days and, per metric (in DRIFT_METRICS order), each day's log value or NaN. */
+interface DaySeries {
+  readonly days: readonly DriftDay[];
+  readonly logs: readonly Float64Array[];
+}
+
+function judgeDay(series: DaySeries, index: number, options: DriftOptions): DriftDayResult {
+  const day = series.days[index] as DriftDay;
+  const from = Math.max(0, index - options.baselineDays);
   const base = {
     startMs: day.startMs,
     endMs: day.endMs,
@@ -115,13 +125,16 @@ function judgeDay(
   };
   if (!hasUsage(day)) return { ...base, status: 'no_usage', metrics: [] };
   if (!isPriced(day)) return { ...base, status: 'unpriced', metrics: [] };
-  const metrics = DRIFT_METRICS.map((metric) => checkMetric(day, history, metric, options));
+  const metrics = DRIFT_METRICS.map((metric, m) =>
+    checkMetric(series, m, index, from, metric, options),
+  );
   const drifting = metrics.filter((check) => check.status === 'drift');
   if (drifting.length > 0) {
     // The cause is sought for the metric furthest out of its band.
     const worst = drifting.reduce((a, b) =>
       Math.abs(b.deviation ?? 0) > Math.abs(a.deviation ?? 0) ? b : a,
     );
+    const history = series.days.slice(from, index).filter(isPriced);
     const comparable = comparableDays(day, history, worst.baseline?.kind ?? 'all');
     const move = Math.abs(Math.log((worst.value ?? 1) / (worst.baseline?.median ?? 1)));
     const explanation = explainDrift(day, comparable, Number.isFinite(move) ? move : 0);
@@ -154,23 +167,31 @@ function comparableDays(
 }
 
 function checkMetric(
-  day: DriftDay,
-  history: readonly DriftDay[],
+  series: DaySeries,
+  m: number,
+  index: number,
+  from: number,
   metric: DriftMetric,
   options: DriftOptions,
 ): MetricCheck {
+  const day = series.days[index] as DriftDay;
   const value = metricValue(day, metric);
   const empty = { metric, value, baseline: null, deviation: null, deviationShare: null };
   if (value === null) return { ...empty, status: 'no_value' };
-  const points = history.flatMap((other) => {
-    const v = metricValue(other, metric);
-    return v === null ? [] : [{ log: Math.log(v), weekend: other.weekend }];
-  });
-  const needed = minimumHistoryDays(options.baselineDays);
-  if (points.length < needed) {
-    return { ...empty, status: 'insufficient_history', historyDays: points.length };
+  const logs = series.logs[m] as Float64Array;
+  const weekdayLogs: number[] = [];
+  const weekendLogs: number[] = [];
+  for (let i = from; i < index; i++) {
+    const log = logs[i] as number;
+    if (Number.isNaN(log)) continue;
+    if ((series.days[i] as DriftDay).weekend) weekendLogs.push(log);
+    else weekdayLogs.push(log);
   }
-  const { kind, center, sigma, days } = logBaseline(points, day);
+  const historyDays = weekdayLogs.length + weekendLogs.length;
+  if (historyDays < minimumHistoryDays(options.baselineDays)) {
+    return { ...empty, status: 'insufficient_history', historyDays };
+  }
+  const { kind, center, sigma, days } = logBaseline(weekdayLogs, weekendLogs, day);
   const deviation = (Math.log(value) - center) / sigma;
   const k = options.sensitivity;
   const baseline: Baseline = {
@@ -196,19 +217,18 @@ function checkMetric(
  * same kind of day when weekends differ, the sigma floored (SIGMA_FLOOR, counting noise).
  */
 export function logBaseline(
-  points: readonly { readonly log: number; readonly weekend: boolean }[],
+  weekdayLogs: readonly number[],
+  weekendLogs: readonly number[],
   day: { readonly weekend: boolean; readonly inferences: number },
 ): { kind: BaselineKind; center: number; sigma: number; days: number } {
   const { weekend } = day;
-  const weekendLogs = points.filter((point) => point.weekend).map((point) => point.log);
-  const weekdayLogs = points.filter((point) => !point.weekend).map((point) => point.log);
   const kind: BaselineKind = weekendsDiffer(weekdayLogs, weekendLogs)
     ? weekend
       ? 'weekend'
       : 'weekday'
     : 'all';
   const logs =
-    kind === 'all' ? points.map((point) => point.log) : weekend ? weekendLogs : weekdayLogs;
+    kind === 'all' ? [...weekdayLogs, ...weekendLogs] : weekend ? weekendLogs : weekdayLogs;
   const center = median(logs);
   // Split, each kind keeps its own median; the spread is the larger of its own days' and that of
   // every baseline day's distance to its own kind's median: eight weekend days alone give a

@@ -1,6 +1,13 @@
 // Gate checks: limits on cost, unit cost and unpriced usage, evaluated against measured usage.
 // Pure: the command measures, this module decides by the unit-cost rule (unit-costs.ts). A
 // check it cannot decide fails: no usage, nothing priced, or only a bound on the wrong side.
+import type { ForecastResult } from './forecast.js';
+import {
+  type DriftMeasure,
+  type DriftUnmeasured,
+  type OverrunOdds,
+  overrunOdds,
+} from './gate-odds.js';
 import type { UsageReport, UsageRow } from './report.js';
 import {
   costPerInference,
@@ -12,7 +19,13 @@ import {
   type UndefinedReason,
 } from './unit-costs.js';
 
-export type GateMetric = 'cost' | 'cost_per_inference' | 'tokens_per_cost' | 'unpriced_share';
+export type GateMetric =
+  | 'cost'
+  | 'overrun_probability'
+  | 'cost_per_inference'
+  | 'tokens_per_cost'
+  | 'drift'
+  | 'unpriced_share';
 
 /** Whether the budget is held against what was spent or against the end-of-period forecast. */
 export type GateBasis = 'actual' | 'forecast';
@@ -21,12 +34,19 @@ export interface GateCheck {
   readonly metric: GateMetric;
   /**
    * cost and cost_per_inference in the catalogue currency; tokens_per_cost in tokens per
-   * currency unit; unpriced_share as a fraction 0..1.
+   * currency unit; unpriced_share as a fraction 0..1; overrun_probability the most probability
+   * of ending the month over budget allowed, 1 - confidence; drift in robust sigmas.
    */
   readonly limit: number;
+  /** overrun_probability: the budget, and the confidence asked for. */
+  readonly budget?: number;
+  readonly confidence?: number;
   /** Only this use case; undefined for all usage in the window. */
   readonly useCase?: string;
-  /** Used by the cost check only: unit costs and shares are always measured on actuals. */
+  /**
+   * Used by the cost check only: unit costs and shares are always measured on actuals (the
+   * overrun probability always on the forecast, drift on the last complete day).
+   */
   readonly basis: GateBasis;
 }
 
@@ -36,6 +56,10 @@ export interface ScopeUsage extends GroupMeasures {
   readonly found: boolean;
   /** End-of-month forecast of the cost, by the same rule as actual costs; absent when none. */
   readonly forecastCost?: Figure;
+  /** The forecast itself, for the overrun probability. */
+  readonly forecast?: ForecastResult;
+  /** The worst drift of the last complete day, or why there is none. */
+  readonly drift?: DriftMeasure | DriftUnmeasured;
 }
 
 /** Why a check could not be decided: each one fails the check. */
@@ -46,7 +70,11 @@ export type Unmeasured =
   | 'partly_unpriced'
   | 'no_inferences'
   | 'no_tokens'
-  | 'no_forecast';
+  | 'no_forecast'
+  | 'no_history'
+  | 'no_value'
+  | 'no_day_usage'
+  | 'no_complete_day';
 
 export type CheckStatus = 'pass' | 'fail';
 
@@ -66,6 +94,8 @@ export interface CheckResult {
    */
   readonly headroom: number | null;
   readonly unmeasured?: Unmeasured;
+  /** What made an overrun probability or a drift figure. */
+  readonly detail?: OverrunOdds | DriftMeasure;
 }
 
 export interface GateResult {
@@ -85,7 +115,9 @@ const UNDEFINED_AS_UNMEASURED: Readonly<Record<UndefinedReason, Unmeasured>> = {
   no_tokens: 'no_tokens',
 };
 
-function measure(check: GateCheck, usage: ScopeUsage | undefined): Figure | Unmeasured {
+type Measured = Figure | Unmeasured | { figure: Figure; detail: OverrunOdds | DriftMeasure };
+
+function measure(check: GateCheck, usage: ScopeUsage | undefined): Measured {
   if (usage === undefined || !usage.found) return 'no_usage';
   if (check.metric === 'unpriced_share') {
     const share = usage.gpuHours > 0 ? usage.unpricedGpuHours / usage.gpuHours : 0;
@@ -98,16 +130,29 @@ function measure(check: GateCheck, usage: ScopeUsage | undefined): Figure | Unme
     case 'cost':
       if (check.basis === 'forecast') return usage.forecastCost ?? 'no_forecast';
       return groupCost(usage);
+    case 'overrun_probability': {
+      if (!usage.forecast || check.budget === undefined) return 'no_forecast';
+      const odds = overrunOdds(usage.forecast, check.budget);
+      return typeof odds === 'string' ? odds : { figure: odds.probability, detail: odds };
+    }
     case 'cost_per_inference':
       return costPerInference(usage);
     case 'tokens_per_cost':
       // As with GPU time: no tokens at all is more likely a misnamed metric than a ratio of 0.
       return usage.tokens > 0 ? tokensPerCost(usage) : 'no_tokens';
+    case 'drift': {
+      const drift = usage.drift ?? 'no_complete_day';
+      if (typeof drift === 'string') return drift === 'no_usage' ? 'no_day_usage' : drift;
+      return { figure: { kind: 'exact', value: drift.sigmas }, detail: drift };
+    }
   }
 }
 
 export function evaluateCheck(check: GateCheck, usage: ScopeUsage | undefined): CheckResult {
-  const figure = measure(check, usage);
+  const outcome0 = measure(check, usage);
+  const detail =
+    typeof outcome0 === 'object' && 'detail' in outcome0 ? { detail: outcome0.detail } : {};
+  const figure = typeof outcome0 === 'object' && 'figure' in outcome0 ? outcome0.figure : outcome0;
   const fail = (unmeasured: Unmeasured): CheckResult => ({
     check,
     status: 'fail',
@@ -115,17 +160,20 @@ export function evaluateCheck(check: GateCheck, usage: ScopeUsage | undefined): 
     headroom: null,
     unmeasured,
   });
-  if (typeof figure === 'string') return fail(figure);
-  if (figure.kind === 'undefined') return fail(UNDEFINED_AS_UNMEASURED[figure.reason]);
+  if (typeof figure === 'string') return { ...fail(figure), ...detail };
+  if (figure.kind === 'undefined') {
+    return { ...fail(UNDEFINED_AS_UNMEASURED[figure.reason]), ...detail };
+  }
   const measured = figure.value;
   const outcome = holdLimit(figure, check.limit, isMinimum(check.metric) ? 'min' : 'max');
   const bound = figure.kind === 'exact' ? {} : { bound: figure.kind };
   if (outcome === 'undecided') {
     // Only a bound, on the wrong side to decide: what could not be priced might go either way.
-    return { ...fail('partly_unpriced'), measured, ...bound };
+    return { ...fail('partly_unpriced'), measured, ...bound, ...detail };
   }
   const headroom = isMinimum(check.metric) ? measured - check.limit : check.limit - measured;
-  return { check, status: outcome === 'pass' ? 'pass' : 'fail', measured, ...bound, headroom };
+  const status = outcome === 'pass' ? 'pass' : 'fail';
+  return { check, status, measured, ...bound, headroom, ...detail };
 }
 
 /** Evaluates every check against its scope's usage; the gate passes only if all of them do. */

@@ -1,13 +1,17 @@
 // The gate's JSON for programs; its table and Markdown are the shared renderers' (gate-view.ts).
 
-import type { GateMetric } from '../core/gate.js';
-import { round } from './format.js';
+import type { CheckResult, GateMetric } from '../core/gate.js';
+import type { UsageReport } from '../core/report.js';
+import { metricField } from './drift-view.js';
+import { isoInZone, periodLabel, round } from './format.js';
 import type { GateReport } from './gate-view.js';
 import { catalogueJson, JSON_DECIMALS, JSON_SCHEMA_VERSION, windowJson } from './usage-json.js';
 
 /** Each measure at the decimals the usage JSON gives it, so the two agree on a figure. */
 const DECIMALS: Readonly<Record<GateMetric, number>> = {
   cost: JSON_DECIMALS.money,
+  overrun_probability: JSON_DECIMALS.share,
+  drift: 4,
   cost_per_inference: JSON_DECIMALS.costPerInference,
   tokens_per_cost: JSON_DECIMALS.tokensPerCost,
   unpriced_share: JSON_DECIMALS.share,
@@ -43,8 +47,39 @@ export function renderGateJson(report: GateReport): string {
       headroom: jsonNumber(r.headroom, r.check.metric),
       ...(r.measured !== null && !Number.isFinite(r.measured) ? { unbounded: true } : {}),
       unmeasured: r.unmeasured ?? null,
+      ...detailJson(r, usage),
     })),
     notes: usage.notes.map((note) => note.text),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+/** The overrun probability's budget, confidence and trend; the drift's day, figure and cause. */
+function detailJson(result: CheckResult, usage: UsageReport): Record<string, unknown> {
+  const { check, detail } = result;
+  if (check.metric === 'overrun_probability') {
+    const odds = detail && 'probability' in detail ? detail : undefined;
+    return {
+      budget: check.budget ?? null,
+      confidence: check.confidence ?? null,
+      trend_total: odds?.total === undefined ? null : round(odds.total, JSON_DECIMALS.money),
+      standard_error:
+        odds?.standardError === undefined ? null : round(odds.standardError, JSON_DECIMALS.money),
+      degrees_of_freedom: odds?.degreesOfFreedom ?? null,
+    };
+  }
+  if (check.metric === 'drift') {
+    const drift = detail && 'sigmas' in detail ? detail : undefined;
+    const tz = usage.window.tz;
+    return {
+      day: drift ? periodLabel(drift, tz) : null,
+      day_start: drift ? isoInZone(drift.startMs, tz) : null,
+      metric: drift ? metricField(drift.metric, usage.catalogue.currency) : null,
+      value: drift ? round(drift.value, 10) : null,
+      baseline: drift ? round(drift.baseline, 10) : null,
+      deviation_share: drift ? round(drift.deviationShare, 6) : null,
+      cause: drift?.cause ?? null,
+    };
+  }
+  return {};
 }

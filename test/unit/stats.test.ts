@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   leastSquares,
   logGamma,
+  median,
+  robustSigma,
   rSquared,
   studentTCdf,
   studentTQuantile,
@@ -75,5 +77,24 @@ describe('leastSquares', () => {
   it('needs two distinct x values', () => {
     expect(() => leastSquares([1], [1])).toThrow(RangeError);
     expect(() => leastSquares([2, 2], [1, 3])).toThrow(RangeError);
+  });
+});
+
+describe('median and robustSigma', () => {
+  it('take the middle value, or the mean of the two middle ones, leaving the input alone', () => {
+    const values = [5, 1, 4, 2, 3];
+    expect(median(values)).toBe(3);
+    expect(values).toEqual([5, 1, 4, 2, 3]);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([])).toBeNaN();
+    // |v - 3| = 2, 2, 1, 1, 0: MAD 1, × 1.4826.
+    expect(robustSigma(values)).toBeCloseTo(1.4826, 12);
+    // One wild value moves it no more than any other.
+    expect(robustSigma([5, 1, 4, 2, 3e9])).toBeCloseTo(robustSigma([5, 1, 4, 2, 6]), 12);
+  });
+
+  it('hold for long inputs beyond the first buffer', () => {
+    const values = Array.from({ length: 1001 }, (_, i) => (i * 7919) % 1001);
+    expect(median(values)).toBe(500);
   });
 });
