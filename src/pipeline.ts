@@ -61,7 +61,7 @@ export async function buildUsageReport(
     metrics: request.metrics
       ? Object.fromEntries(request.metrics.map((metric) => [metric, context.metrics[metric]]))
       : context.metrics,
-    readings: context.readings,
+    ...(context.readings ? { readings: context.readings } : {}),
     gpuTypeLabel: context.labels.gpuType,
     ...migLabel(context),
   };
@@ -143,7 +143,7 @@ const GAUGE_BUCKET_MS = 5 * 60_000;
 function readsGauges(context: CommandContext, request: UsageRequest): boolean {
   const read = request.metrics ?? (Object.keys(context.metrics) as Metric[]);
   return read.some((metric) => {
-    const kind = context.readings[metric]?.kind ?? measureOf(metric).kind;
+    const kind = context.readings?.[metric]?.kind ?? measureOf(metric).kind;
     return kind === 'gauge' && context.metrics[metric] !== undefined;
   });
 }

@@ -62,7 +62,7 @@ export interface CommandContext {
   readonly catalogue: Catalogue;
   readonly metrics: MetricNames;
   /** How metrics are read where that differs from their measure's definition (kind, scale). */
-  readonly readings: Readonly<Partial<Record<Metric, MetricReading>>>;
+  readonly readings?: Readonly<Partial<Record<Metric, MetricReading>>>;
   readonly labels: {
     readonly useCase: string;
     readonly modelName: string;
