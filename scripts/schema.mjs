@@ -1,14 +1,14 @@
-// Writes pricing/schema.json from the catalogue's zod schema, or with --check fails when the
-// committed file is stale. Imports the compiled module: run `npm run build` first.
+// Writes pricing/schema.json and pricing/fx/schema.json from the catalogue's zod schemas, or
+// with --check fails when a committed file is stale. Imports the compiled module: run
+// `npm run build` first.
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
-const target = fileURLToPath(new URL('../pricing/schema.json', import.meta.url));
 const check = process.argv.includes('--check');
 
-let catalogueJsonSchemaText;
+let schemas;
 try {
-  ({ catalogueJsonSchemaText } = await import('../dist/catalogue/json-schema.js'));
+  schemas = await import('../dist/catalogue/json-schema.js');
 } catch (error) {
   process.stderr.write(
     `schema: cannot load dist/catalogue/json-schema.js (${error.code ?? error.message}); run \`npm run build\` first\n`,
@@ -16,20 +16,28 @@ try {
   process.exit(2);
 }
 
-const expected = catalogueJsonSchemaText();
+const targets = [
+  ['pricing/schema.json', schemas.catalogueJsonSchemaText(), 'src/catalogue/schema.ts'],
+  ['pricing/fx/schema.json', schemas.fxJsonSchemaText(), 'src/catalogue/fx-schema.ts'],
+];
 
-if (check) {
-  const committed = await readFile(target, 'utf8').catch(() => undefined);
-  if (committed !== expected) {
-    const why =
-      committed === undefined ? 'is missing' : 'is out of date with src/catalogue/schema.ts';
-    process.stderr.write(
-      `schema: pricing/schema.json ${why}; run \`npm run build && npm run schema\` and commit it\n`,
-    );
-    process.exit(1);
+let stale = false;
+for (const [name, expected, source] of targets) {
+  const target = fileURLToPath(new URL(`../${name}`, import.meta.url));
+  if (check) {
+    const committed = await readFile(target, 'utf8').catch(() => undefined);
+    if (committed !== expected) {
+      const why = committed === undefined ? 'is missing' : `is out of date with ${source}`;
+      process.stderr.write(
+        `schema: ${name} ${why}; run \`npm run build && npm run schema\` and commit it\n`,
+      );
+      stale = true;
+      continue;
+    }
+    process.stdout.write(`schema: ${name} is current\n`);
+  } else {
+    await writeFile(target, expected);
+    process.stdout.write(`schema: wrote ${name}\n`);
   }
-  process.stdout.write('schema: pricing/schema.json is current\n');
-} else {
-  await writeFile(target, expected);
-  process.stdout.write('schema: wrote pricing/schema.json\n');
 }
+if (stale) process.exit(1);

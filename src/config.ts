@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import * as z from 'zod/mini';
+import { ISO_4217_CURRENCIES } from './catalogue/currencies.js';
 import { parseJsonText } from './catalogue/json-text.js';
 import { unknownFieldMessage } from './catalogue/unknown-field.js';
 import { METRICS, type Metric } from './core/measures.js';
@@ -146,6 +147,14 @@ const configSchema = z.strictObject({
     ),
   ),
   catalogue: z.optional(nonEmpty()),
+  currency: z.optional(
+    z.string().check(
+      z.refine((code) => (ISO_4217_CURRENCIES as readonly string[]).includes(code), {
+        error: (issue) =>
+          `${JSON.stringify(issue.input)} is not an ISO 4217 currency code in upper case, e.g. "EUR", "USD"`,
+      }),
+    ),
+  ),
   tz: z.optional(
     z.string().check(
       z.refine(isTimeZone, {

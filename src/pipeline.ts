@@ -2,15 +2,16 @@
 // edges and price changes), fetch each bucket's usage from the source into the ledger, price
 // it, summarise it.
 
-import { findVersion } from './catalogue/resolve.js';
+import { pricesInCurrency } from './catalogue/resolve.js';
 import type { CommandContext } from './commands/options.js';
 import { planBuckets } from './core/buckets.js';
+import { type EffectiveVersion, provenanceOf } from './core/effective-prices.js';
 import { Ledger } from './core/ledger.js';
 import { measureOf } from './core/measures.js';
 import { dayPeriods, hourPeriods } from './core/periods.js';
-import type { Granularity, Note, Period, UsageReport } from './core/report.js';
+import type { Granularity, Note, Period, UsageReport, UsageRow } from './core/report.js';
 import { summarise } from './core/summarise.js';
-import type { Catalogue, Metric, Window } from './core/types.js';
+import type { Metric, Window } from './core/types.js';
 import { isoUtc } from './iso-time.js';
 import { emptyMetricNotes, unmatchedGroupNotes } from './label-check.js';
 import { type LabelFilter, queriedMetrics, type UsageQuery } from './sources/types.js';
@@ -34,16 +35,17 @@ export async function buildUsageReport(
 ): Promise<UsageReport> {
   const { catalogue, source } = context;
   const { window, by, granularity } = request;
-  const forced =
-    request.catalogueVersion === undefined
-      ? undefined
-      : findVersion(catalogue, request.catalogueVersion);
+  // Catalogue and exchange rates as one list of versions in the reporting currency: the
+  // buckets are cut at every price and rate change, and each is priced by one of them.
+  const prices = pricesInCurrency(catalogue, context.currency, {
+    catalogueVersion: request.catalogueVersion,
+    forcedFx: context.forcedFx,
+  });
   const periods = periodsOf(window, granularity);
   const buckets = planBuckets({
     window,
     periods,
-    versions: catalogue.versions,
-    ...(forced ? { forcedVersion: catalogue.versions.indexOf(forced) } : {}),
+    versions: prices,
     ...(readsGauges(context, request) ? { maxBucketMs: GAUGE_BUCKET_MS } : {}),
   });
   const ledger = new Ledger({
@@ -51,7 +53,7 @@ export async function buildUsageReport(
     by,
     gpuTypeLabel: context.labels.gpuType,
     ...migLabel(context),
-    versions: catalogue.versions,
+    versions: prices,
   });
 
   const query: UsageQuery = {
@@ -73,9 +75,16 @@ export async function buildUsageReport(
   const summary = summarise(ledger.entries(), {
     rowUnitCosts: !splitByGpuType,
     periods,
-    versions: catalogue.versions,
+    versions: prices,
     splitVersions: request.splitVersions === true,
   });
+  const named = nameVersions(summary.rows, prices);
+  // A window without usage still names the prices it would have been charged at.
+  const usedNames =
+    summary.versionsUsed.length > 0
+      ? summary.versionsUsed
+      : versionsInForce(buckets.version, prices);
+  const used = named.provenance(usedNames);
 
   const notes: Note[] = [];
   if (window.cutFromMs !== undefined) {
@@ -94,6 +103,12 @@ export async function buildUsageReport(
   if (info.partial) {
     notes.push({ text: 'PARTIAL: the source answered with partial data; totals may be low' });
   }
+  const missing = missingRates(usedNames, prices, window);
+  notes.push(
+    ...missing.map((gap) => ({
+      text: `no ${gap.pair} exchange rate in force at ${gap.at} (catalogue version ${gap.version} prices in ${gap.from}): that GPU time is unpriced; add a rate to ${catalogue.origin}/fx/`,
+    })),
+  );
   if (summary.totals.unpricedGpuHours > 0) {
     notes.push({
       text: `unpriced GPU types (no rate in the catalogue version in force): ${summary.totals.unpricedGpuTypes.join(', ') || '(none named)'}`,
@@ -109,15 +124,21 @@ export async function buildUsageReport(
     catalogue: {
       origin: catalogue.origin,
       hash: catalogue.hash,
-      currency: catalogue.currency,
-      // A window without usage still names the prices it would have been charged at.
-      versions:
-        summary.versionsUsed.length > 0
-          ? summary.versionsUsed
-          : versionsInForce(buckets.version, catalogue.versions),
-      ...(forced ? { forcedVersion: forced.version } : {}),
+      currency: context.currency,
+      versions: used.catalogue,
+      fxVersions: used.fx,
+      ...(missing.length > 0
+        ? { missingFx: missing.map((gap) => `${gap.pair} from ${gap.at}`) }
+        : {}),
+      ...pricingCurrencies(prices, context.currency),
+      ...(request.catalogueVersion !== undefined
+        ? { forcedVersion: request.catalogueVersion }
+        : {}),
+      ...(context.forcedFx.length > 0
+        ? { forcedFxVersions: context.forcedFx.map((rate) => rate.version) }
+        : {}),
     },
-    rows: summary.rows,
+    rows: named.rows,
     totals: summary.totals,
     unpricedShare: summary.unpricedShare,
     notes,
@@ -125,6 +146,75 @@ export async function buildUsageReport(
     noSeries:
       queriedMetrics(query).length > 0 && info.emptyMetrics.length === queriedMetrics(query).length,
   };
+}
+
+/**
+ * Rows name catalogue versions and, where a conversion was made, exchange-rate versions. The
+ * summary names effective versions; without conversions those are the catalogue's names and
+ * the rows are kept as they are.
+ */
+function nameVersions(
+  rows: readonly UsageRow[],
+  prices: readonly EffectiveVersion[],
+): {
+  rows: readonly UsageRow[];
+  provenance: (names: readonly string[]) => ReturnType<typeof provenanceOf>;
+} {
+  const byName = new Map(prices.map((price) => [price.version, price]));
+  const provenance = (names: readonly string[]) => provenanceOf(names, byName);
+  if (prices.every((price) => price.version === price.source.version)) {
+    return { rows, provenance };
+  }
+  // Rows share their lists of versions: translate each list once.
+  const memo = new Map<readonly string[], ReturnType<typeof provenanceOf>>();
+  return {
+    provenance,
+    rows: rows.map((row) => {
+      let named = memo.get(row.versions);
+      if (!named) {
+        named = provenance(row.versions);
+        memo.set(row.versions, named);
+      }
+      return { ...row, versions: named.catalogue, fxVersions: named.fx };
+    }),
+  };
+}
+
+/**
+ * The currencies the catalogue prices in, when one is not the reporting currency. Taken over
+ * all the versions that could price the run, not the ones a window happened to use, so that a
+ * day's export has the same columns whether it is written alone or in a back-fill.
+ */
+function pricingCurrencies(
+  prices: readonly EffectiveVersion[],
+  currency: string,
+): { pricingCurrencies?: string[] } {
+  const currencies = [...new Set(prices.map((p) => p.source.currency))].sort();
+  return currencies.some((c) => c !== currency) ? { pricingCurrencies: currencies } : {};
+}
+
+/**
+ * Each stretch of the window that had no exchange rate for its catalogue version's currency:
+ * its GPU time is unpriced, and the report names the pair and the first hour.
+ */
+function missingRates(
+  names: readonly string[],
+  prices: readonly EffectiveVersion[],
+  window: Window,
+): { pair: string; from: string; at: string; version: string }[] {
+  const used = new Set(names);
+  return prices.flatMap((price) =>
+    price.missingRate !== null && used.has(price.version)
+      ? [
+          {
+            pair: `${price.missingRate.from}->${price.missingRate.to}`,
+            from: price.missingRate.from,
+            at: isoUtc(Math.max(price.effectiveFromMs, window.fromMs)),
+            version: price.source.version,
+          },
+        ]
+      : [],
+  );
 }
 
 function migLabel(context: CommandContext): { migProfileLabel?: string } {
@@ -149,7 +239,10 @@ function readsGauges(context: CommandContext, request: UsageRequest): boolean {
 }
 
 /** The versions in force in some bucket of the window, in effective order. */
-function versionsInForce(versionOfBucket: Int32Array, versions: Catalogue['versions']): string[] {
+function versionsInForce(
+  versionOfBucket: Int32Array,
+  versions: readonly EffectiveVersion[],
+): string[] {
   return [...new Set(versionOfBucket)]
     .filter((index) => index >= 0)
     .sort((a, b) => a - b)

@@ -60,6 +60,40 @@ function repeatedKey(text: string): { key: string; offset: number } | null {
   return null;
 }
 
+/**
+ * The line of each key of the top-level object of a (valid) JSON text, so that a problem with
+ * a field can name the line an editor jumps to.
+ */
+export function topLevelKeyLines(text: string): Map<string, number> {
+  const lines = new Map<string, number>();
+  let depth = 0;
+  let expectKey = false;
+  let line = 1;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char === '\n') {
+      line++;
+    } else if (char === '"') {
+      let end = i + 1;
+      while (end < text.length && text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      if (expectKey && depth === 1) {
+        const key = JSON.parse(text.slice(i, end + 1)) as string;
+        if (!lines.has(key)) lines.set(key, line);
+      }
+      expectKey = false;
+      i = end;
+    } else if (char === '{' || char === '[') {
+      depth++;
+      expectKey = char === '{';
+    } else if (char === '}' || char === ']') {
+      depth--;
+    } else if (char === ',') {
+      expectKey = depth === 1;
+    }
+  }
+  return lines;
+}
+
 /** Turns V8's "at position N" into a line and column an editor can jump to. */
 function jsonSyntaxProblem(text: string, error: Error): string {
   const message = error.message.replace(/\s*in JSON at position \d+.*$/s, '');

@@ -1,9 +1,10 @@
 // Reads a catalogue directory: one JSON file per version, schema.json beside them for editors.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Catalogue } from '../core/types.js';
+import type { Catalogue, FxRate } from '../core/types.js';
 import { CatalogueError } from '../errors.js';
 import { fileProblem } from '../file-errors.js';
+import { type CheckedFxRate, checkFxFile, checkFxRules, sortFxRates } from './fx-validate.js';
 import { catalogueHash } from './hash.js';
 import { type JsonText, parseJsonText } from './json-text.js';
 import {
@@ -18,6 +19,8 @@ export { defaultCatalogueDir } from './location.js';
 
 /** The generated JSON Schema sits in the catalogue directory but is not a version. */
 const SCHEMA_FILE_NAME = 'schema.json';
+/** Exchange-rate versions live in this subdirectory of the catalogue, optional. */
+export const FX_DIR_NAME = 'fx';
 
 /**
  * Loads and validates every version file in `dir`. Throws one CatalogueError listing every
@@ -39,11 +42,61 @@ export async function loadCatalogue(dir: string): Promise<Catalogue> {
     else problems.push(...result.problems);
   }
   problems.push(...checkCatalogueRules(checked));
+  const fx = await loadFxRates(join(dir, FX_DIR_NAME), problems);
   if (problems.length > 0) throw new CatalogueError(problems);
   const versions = sortVersions(checked);
   const first = versions[0];
   if (!first) throw new CatalogueError(noVersionsMessage(dir));
-  return { versions, currency: first.currency, hash: catalogueHash(versions), origin: dir };
+  const currencies = new Set(versions.map((v) => v.currency));
+  return {
+    versions,
+    fx,
+    currency: currencies.size === 1 ? first.currency : null,
+    hash: catalogueHash(versions, fx),
+    origin: dir,
+  };
+}
+
+/** The exchange-rate files of fx/, checked; none when the directory is not there. */
+async function loadFxRates(dir: string, problems: string[]): Promise<FxRate[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return [];
+    problems.push(
+      code === 'ENOTDIR'
+        ? `${dir}: not a directory; exchange rates go in a directory ${FX_DIR_NAME}/ of *.json files`
+        : `${dir}: cannot read exchange-rate directory (${fileProblem(error)})`,
+    );
+    return [];
+  }
+  const checked: CheckedFxRate[] = [];
+  for (const name of names
+    .filter((n) => n.toLowerCase().endsWith('.json') && n !== SCHEMA_FILE_NAME)
+    .sort()) {
+    const file = join(dir, name);
+    const read = await readText(file, 'an exchange rate');
+    if (!read.ok) {
+      problems.push(read.problem);
+      continue;
+    }
+    const parsed = parseJsonText(read.text);
+    if (!parsed.ok) {
+      problems.push(`${file}: ${parsed.problem}`);
+      continue;
+    }
+    const result = checkFxFile(file, parsed.value, stripBom(read.text));
+    if (result.ok) checked.push(result.checked);
+    else problems.push(...result.problems);
+  }
+  problems.push(...checkFxRules(checked));
+  return sortFxRates(checked);
+}
+
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 async function listVersionFiles(dir: string): Promise<string[]> {
@@ -76,20 +129,27 @@ function directoryProblem(dir: string, error: unknown): string {
 }
 
 async function readJson(file: string): Promise<JsonText> {
-  let text: string;
+  const read = await readText(file, 'a catalogue version');
+  if (!read.ok) return read;
+  const parsed = parseJsonText(read.text);
+  return parsed.ok ? parsed : { ok: false, problem: `${file}: ${parsed.problem}` };
+}
+
+async function readText(
+  file: string,
+  what: string,
+): Promise<{ ok: true; text: string } | { ok: false; problem: string }> {
   try {
-    // A FIFO or device named *.json would be read for ever: only regular files are versions.
+    // A FIFO or device named *.json would be read for ever: only regular files are read.
     const info = await stat(file);
     if (!info.isFile()) {
       return {
         ok: false,
-        problem: `${file}: not a regular file; a catalogue version is a JSON file (remove or rename it)`,
+        problem: `${file}: not a regular file; ${what} is a JSON file (remove or rename it)`,
       };
     }
-    text = await readFile(file, 'utf8');
+    return { ok: true, text: await readFile(file, 'utf8') };
   } catch (error) {
     return { ok: false, problem: `${file}: cannot read (${fileProblem(error)})` };
   }
-  const parsed = parseJsonText(text);
-  return parsed.ok ? parsed : { ok: false, problem: `${file}: ${parsed.problem}` };
 }

@@ -1,5 +1,5 @@
 // The shape of one catalogue version file (DESIGN.md §5). Rules within one file only; rules
-// that span files (unique versions and dates, one currency) live in validate.ts.
+// that span files (unique versions and dates) live in validate.ts.
 import * as z from 'zod/mini';
 import '../zod-messages.js';
 import { ISO_4217_CURRENCIES } from './currencies.js';
@@ -49,6 +49,41 @@ function isCalendarDate(timestamp: string): boolean {
   return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === timestamp.slice(0, 10);
 }
 
+/** A version name field (shared with exchange-rate files); a new schema on each call. */
+export function versionNameField(description: string) {
+  return z
+    .string({ error: required('must be a string such as "2026-07"') })
+    .check(
+      z.regex(VERSION_NAME, {
+        error:
+          'must be a non-empty name of letters, digits, ".", "_" or "-", starting with a letter or digit, e.g. "2026-07"',
+      }),
+    )
+    .register(z.globalRegistry, { description });
+}
+
+/** An effective_from field: an ISO 8601 UTC instant on a whole hour, in the calendar. */
+export function effectiveFromField(description: string) {
+  return z
+    .string({ error: required(`must be a string such as ${EXAMPLE_TIMESTAMP}`) })
+    .check(
+      z.regex(WHOLE_HOUR_UTC, { error: (issue) => timestampProblem(issue.input) }),
+      z.refine(isCalendarDate, { error: 'is not a date in the calendar' }),
+    )
+    .register(z.globalRegistry, { format: 'date-time', description });
+}
+
+/** An ISO 4217 national currency code. */
+export function currencyField(description: string) {
+  return z
+    .enum(ISO_4217_CURRENCIES, {
+      error: required(
+        'must be a three-letter ISO 4217 national currency code in upper case, e.g. "EUR", "USD", "GBP"',
+      ),
+    })
+    .register(z.globalRegistry, { description });
+}
+
 const gpuHourRate = z
   .number({ error: required(rateRule(MAX_GPU_HOUR_RATE)) })
   .check(z.minimum(0, { error: rateRule(MAX_GPU_HOUR_RATE) }));
@@ -86,35 +121,13 @@ export const priceVersionFileSchema = z
     $schema: z
       .optional(z.string({ error: 'must be a string (a path or URL to schema.json)' }))
       .register(z.globalRegistry, { description: 'Path or URL of this JSON Schema, for editors.' }),
-    version: z
-      .string({ error: required('must be a string such as "2026-07"') })
-      .check(
-        z.regex(VERSION_NAME, {
-          error:
-            'must be a non-empty name of letters, digits, ".", "_" or "-", starting with a letter or digit, e.g. "2026-07"',
-        }),
-      )
-      .register(z.globalRegistry, { description: 'Unique name of this version, e.g. "2026-07".' }),
-    effective_from: z
-      .string({ error: required(`must be a string such as ${EXAMPLE_TIMESTAMP}`) })
-      .check(
-        z.regex(WHOLE_HOUR_UTC, { error: (issue) => timestampProblem(issue.input) }),
-        z.refine(isCalendarDate, { error: 'is not a date in the calendar' }),
-      )
-      .register(z.globalRegistry, {
-        format: 'date-time',
-        description:
-          'UTC instant on a whole hour from which these rates apply, e.g. "2026-07-01T00:00:00Z". The version in force at t is the one with the latest effective_from <= t.',
-      }),
-    currency: z
-      .enum(ISO_4217_CURRENCIES, {
-        error: required(
-          'must be a three-letter ISO 4217 national currency code in upper case, e.g. "EUR", "USD", "GBP"',
-        ),
-      })
-      .register(z.globalRegistry, {
-        description: 'ISO 4217 currency code of every rate in the catalogue, e.g. "EUR".',
-      }),
+    version: versionNameField('Unique name of this version, e.g. "2026-07".'),
+    effective_from: effectiveFromField(
+      'UTC instant on a whole hour from which these rates apply, e.g. "2026-07-01T00:00:00Z". The version in force at t is the one with the latest effective_from <= t.',
+    ),
+    currency: currencyField(
+      'ISO 4217 currency code of every rate in this version, e.g. "EUR". Versions may differ; reports convert with the rates in fx/.',
+    ),
     gpu_hour: z
       .record(
         z.string().check(

@@ -41,7 +41,10 @@ export function checkVersionFile(file: string, parsed: unknown): FileCheck {
     const issues = [...result.error.issues].sort(
       (a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'),
     );
-    return { ok: false, problems: issues.flatMap((issue) => describeIssue(file, parsed, issue)) };
+    return {
+      ok: false,
+      problems: issues.flatMap((issue) => describeIssue(file, parsed, issue, VERSION_FILE_FIELDS)),
+    };
   }
   const data = result.data;
   return {
@@ -89,14 +92,14 @@ function migRules(mig: NonNullable<PriceVersionFile['mig']>): PriceVersion['mig'
 }
 
 /**
- * Rules that span files: at least one version, unique names, unique start instants, one
- * currency. Returns the problems, each naming the later file and the field.
+ * Rules that span files: unique names, unique start instants. Versions may price in different
+ * currencies: reports convert them with the exchange rates in fx/ (effective-prices.ts).
+ * Returns the problems, each naming the later file and the field.
  */
 export function checkCatalogueRules(checked: readonly CheckedVersion[]): string[] {
   const problems: string[] = [];
   const byName = new Map<string, CheckedVersion>();
   const byStart = new Map<number, CheckedVersion>();
-  const reference = earliest(checked);
   for (const entry of checked) {
     const { version } = entry;
     const sameName = byName.get(version.version);
@@ -115,11 +118,6 @@ export function checkCatalogueRules(checked: readonly CheckedVersion[]): string[
     } else {
       byStart.set(version.effectiveFromMs, entry);
     }
-    if (reference && version.currency !== reference.version.currency) {
-      problems.push(
-        `${entry.file}: currency: "${version.currency}" differs from "${reference.version.currency}" in ${reference.file}; a catalogue uses one currency`,
-      );
-    }
   }
   return problems;
 }
@@ -129,20 +127,30 @@ export function sortVersions(checked: readonly CheckedVersion[]): PriceVersion[]
   return checked.map((c) => c.version).sort((a, b) => a.effectiveFromMs - b.effectiveFromMs);
 }
 
-function earliest(checked: readonly CheckedVersion[]): CheckedVersion | undefined {
-  let first: CheckedVersion | undefined;
-  for (const entry of checked) {
-    if (!first || entry.version.effectiveFromMs < first.version.effectiveFromMs) first = entry;
-  }
-  return first;
-}
-
-function describeIssue(file: string, input: unknown, issue: core.$ZodIssue): string | string[] {
+/**
+ * One zod issue as lines "file: field: what to fix (got ...)". `lineOf` names the line of a
+ * top-level field, where the caller kept the text.
+ */
+export function describeIssue(
+  file: string,
+  input: unknown,
+  issue: core.$ZodIssue,
+  fields: readonly string[],
+  lineOf?: (key: string) => number | undefined,
+): string | string[] {
+  const at = (key: PropertyKey | undefined) => {
+    const line = key === undefined ? undefined : lineOf?.(String(key));
+    return line === undefined ? '' : ` (line ${line})`;
+  };
   if (issue.code === 'unrecognized_keys') {
     const where = issue.path.length > 0 ? `${fieldPath(issue.path)}.` : '';
-    // Inside mig.<GPU type> the fields are a MIG rule's, not a version file's.
-    const allowed = issue.path[0] === 'mig' ? MIG_RULE_FIELDS : VERSION_FILE_FIELDS;
-    return issue.keys.map((key) => `${file}: ${where}${key}: ${unknownFieldMessage(key, allowed)}`);
+    // Inside mig.<GPU type> of a version file the fields are a MIG rule's, not the file's.
+    const allowed =
+      fields === VERSION_FILE_FIELDS && issue.path[0] === 'mig' ? MIG_RULE_FIELDS : fields;
+    return issue.keys.map(
+      (key) =>
+        `${file}: ${where}${key}: ${unknownFieldMessage(key, allowed)}${at(issue.path[0] ?? key)}`,
+    );
   }
   const path = fieldPath(issue.path);
   if (issue.code === 'invalid_key') {
@@ -150,7 +158,7 @@ function describeIssue(file: string, input: unknown, issue: core.$ZodIssue): str
   }
   const value = valueAt(input, issue.path);
   const got = value === undefined ? '' : ` (got ${show(value)})`;
-  return `${file}: ${path || '(top level)'}: ${issue.message}${got}`;
+  return `${file}: ${path || '(top level)'}: ${issue.message}${got}${at(issue.path[0])}`;
 }
 
 function fieldPath(path: readonly PropertyKey[]): string {

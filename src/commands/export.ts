@@ -5,9 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { rateOf } from '../core/prices.js';
 import type { UsageReport } from '../core/report.js';
-import type { PriceVersion } from '../core/types.js';
 import { CatalogueError, SourceError, UsageError } from '../errors.js';
 import { FOCUS_VERSIONS, type FocusVersion } from '../export/focus-values.js';
 import type { ExportMeasures } from '../export/kept-file.js';
@@ -202,20 +200,14 @@ function exportBy(flags: ExportFlags, context: CommandContext): string[] {
   return [...new Set([useCase, modelName, gpuType, ...slices, ...chosen])];
 }
 
-/** When a version is in force: from its effective_from to the next version's. */
-function versionSpan(
-  versions: readonly PriceVersion[],
-  version: string,
-): { startMs: number; endMs: number } {
-  const index = versions.findIndex((candidate) => candidate.version === version);
-  return {
-    startMs: versions[index]?.effectiveFromMs ?? Number.NEGATIVE_INFINITY,
-    endMs: versions[index + 1]?.effectiveFromMs ?? Number.POSITIVE_INFINITY,
-  };
-}
-
 function refuseUnpriced(report: UsageReport): void {
   if (report.totals.unpricedGpuHours <= 0) return;
+  const { missingFx } = report.catalogue;
+  if (missingFx) {
+    throw new CatalogueError(
+      `FOCUS needs a cost on every row, but no exchange rate converts ${missingFx.join(', ')} into ${report.catalogue.currency}: add the rates to ${report.catalogue.origin}/fx/, or export --schema ml-cost, which marks that GPU time unpriced`,
+    );
+  }
   const versions = [
     ...new Set(report.rows.filter((r) => r.unpricedGpuHours > 0).flatMap((r) => r.versions)),
   ];
@@ -231,21 +223,32 @@ async function focusLayout(
   flags: ExportFlags,
   context: CommandContext,
   by: readonly string[],
-): Promise<Omit<FocusOptions, 'spanOf'>> {
-  const [{ focusIdentity }, { assertDistinctLabelColumns }, { findVersion }] = await Promise.all([
+): Promise<FocusOptions> {
+  const [
+    { focusIdentity },
+    { assertDistinctLabelColumns },
+    { pricesInCurrency },
+    { focusPriceLookup },
+  ] = await Promise.all([
     import('../export/focus.js'),
     import('../export/focus-columns.js'),
     import('../catalogue/resolve.js'),
+    import('../export/focus-prices.js'),
   ]);
   const { useCase, modelName, gpuType, migProfile } = context.labels;
   const fixed = [useCase, modelName, gpuType, migProfile];
   assertDistinctLabelColumns(by.filter((label) => !fixed.includes(label)));
+  // The same effective versions the report was priced with: rows name them by catalogue and
+  // exchange-rate version, and a charge is cut to the part of its period one was in force.
+  const prices = pricesInCurrency(context.catalogue, context.currency, {
+    catalogueVersion: flags.catalogueVersion,
+    forcedFx: context.forcedFx,
+  });
   return {
     version: flags.focusVersion,
     identity: focusIdentity(context.config.export?.focus),
     labels: { useCase, model: modelName, gpuType, ...(migProfile ? { migProfile } : {}) },
-    rateOf: (version, type, profile) =>
-      rateOf(findVersion(context.catalogue, version), type, profile),
+    ...focusPriceLookup(prices),
   };
 }
 
@@ -259,12 +262,7 @@ async function tableOf(
     return mlCostTable(report, { costShare: false });
   }
   const { focusTable } = await import('../export/focus.js');
-  const table = focusTable(report, {
-    ...(await focusLayout(flags, context, report.by)),
-    ...(report.catalogue.forcedVersion === undefined
-      ? { spanOf: (version: string) => versionSpan(context.catalogue.versions, version) }
-      : {}),
-  });
+  const table = focusTable(report, await focusLayout(flags, context, report.by));
   for (const note of table.notes) io.warn(note);
   return table;
 }

@@ -1,11 +1,12 @@
 // ml-cost forecast: month-to-date actuals and the run-rate and trend end-of-month forecasts.
 
 import { Command, Option } from 'commander';
+import { provenanceOf } from '../core/effective-prices.js';
 import type { ForecastDay, ForecastReport, ForecastResult, GpuUsage } from '../core/forecast.js';
 import { priceKey } from '../core/mig.js';
 import { compareText } from '../core/order.js';
 import type { UsageReport, UsageRow } from '../core/report.js';
-import type { Labels, PriceVersion } from '../core/types.js';
+import type { Labels } from '../core/types.js';
 import { HOUR_MS } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import { isoUtc } from '../iso-time.js';
@@ -127,12 +128,13 @@ export async function buildForecastReport(
   context: CommandContext,
   request: ForecastRequest,
 ): Promise<ForecastReport> {
-  const [periods, { buildUsageReport }, { forecastMonth }, { findVersion }] = await Promise.all([
-    import('../core/periods.js'),
-    import('../pipeline.js'),
-    import('../core/forecast.js'),
-    import('../catalogue/resolve.js'),
-  ]);
+  const [periods, { buildUsageReport }, { forecastMonth }, { pricesInCurrency }] =
+    await Promise.all([
+      import('../core/periods.js'),
+      import('../pipeline.js'),
+      import('../core/forecast.js'),
+      import('../catalogue/resolve.js'),
+    ]);
   const { tz, now } = context;
   periods.assertTimeZone(tz);
   const asOfMs =
@@ -167,23 +169,21 @@ export async function buildForecastReport(
     metrics: ['gpu_seconds'],
   });
 
-  const versions: readonly PriceVersion[] =
-    request.catalogueVersion === undefined
-      ? context.catalogue.versions
-      : [
-          {
-            ...findVersion(context.catalogue, request.catalogueVersion),
-            effectiveFromMs: Number.NEGATIVE_INFINITY,
-          },
-        ];
+  // The rest of the month is priced by the same effective versions as the closed hours: the
+  // catalogue converted at the rates in force (a forced version starts at -Infinity).
+  const versions = pricesInCurrency(context.catalogue, context.currency, {
+    catalogueVersion: request.catalogueVersion,
+    forcedFx: context.forcedFx,
+  });
   const dayPeriods = periods.dayPeriods({
     fromMs: fitStartMs,
     toMs: monthEndMs,
     tz,
     label: month,
   });
-  const forecast = (rows: readonly UsageRow[], budget?: number): ForecastResult =>
-    forecastMonth({
+  const byName = new Map(versions.map((version) => [version.version, version]));
+  const forecast = (rows: readonly UsageRow[], budget?: number): ForecastResult => {
+    const result = forecastMonth({
       monthStartMs,
       monthEndMs,
       closedUntilMs,
@@ -192,6 +192,17 @@ export async function buildForecastReport(
       ...(request.lookbackDays !== undefined ? { lookbackDays: request.lookbackDays } : {}),
       ...(budget !== undefined ? { budget } : {}),
     });
+    // Effective versions named as the catalogue and exchange-rate versions behind them.
+    const remaining = provenanceOf(result.remainingVersions, byName);
+    return remaining.fx.length === 0 &&
+      remaining.catalogue.length === result.remainingVersions.length
+      ? result
+      : {
+          ...result,
+          remainingVersions: remaining.catalogue,
+          remainingFxVersions: remaining.fx,
+        };
+  };
 
   // Without --by there are no groups: not even the one group of every row.
   const groups =

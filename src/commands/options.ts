@@ -3,12 +3,11 @@
 import { type Command, Option } from 'commander';
 import type { Config, MetricSetting } from '../config.js';
 import { measureOf } from '../core/measures.js';
-import type { Catalogue, Metric, Window } from '../core/types.js';
+import type { Catalogue, FxRate, Metric, Window } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import type { Preset } from '../presets.js';
 import type { CsvStyle } from '../render/csv.js';
 import { isLabelName } from '../sources/promql.js';
-import { redactUrl } from '../sources/redact.js';
 import type {
   LabelFilter,
   MetricNames,
@@ -23,6 +22,8 @@ export interface SourceFlags {
   config?: string;
   catalogue?: string;
   catalogueVersion?: string;
+  currency?: string;
+  fxVersion?: string[];
   metricsPreset?: string;
   timeout?: string;
   deadline?: string;
@@ -60,6 +61,10 @@ export interface CommandContext {
   readonly configPath: string | null;
   readonly source: UsageSource;
   readonly catalogue: Catalogue;
+  /** The reporting currency: every cost is converted into it (effective-prices.ts). */
+  readonly currency: string;
+  /** --fx-version: rates that price their pair over the whole window. */
+  readonly forcedFx: readonly FxRate[];
   readonly metrics: MetricNames;
   /** How metrics are read where that differs from their measure's definition (kind, scale). */
   readonly readings?: Readonly<Partial<Record<Metric, MetricReading>>>;
@@ -119,6 +124,15 @@ export function addSourceOptions(command: Command): Command {
     .option(
       '--catalogue-version <version>',
       'price the whole window with one catalogue version ("what would it cost at these prices")',
+    )
+    .option(
+      '--currency <code>',
+      "reporting currency, ISO 4217 (default: config currency, else the catalogue's one currency); prices in another are converted at the rate in force each hour (fx/)",
+    )
+    .option(
+      '--fx-version <version>',
+      'convert the whole window at one exchange-rate version of fx/ (repeatable, one per pair): "at today\'s rate"',
+      collect,
     )
     .option(
       '--metrics-preset <name>',
@@ -317,93 +331,31 @@ export async function createContext(
   const catalogue = await loadCatalogue(
     flags.catalogue ?? config.catalogue ?? defaultCatalogueDir(),
   );
-  if (flags.catalogueVersion !== undefined) {
-    const { findVersion } = await import('../catalogue/resolve.js');
-    findVersion(catalogue, flags.catalogueVersion);
-  }
+  const { findVersion, reportingCurrency, findFxVersions } = await import(
+    '../catalogue/resolve.js'
+  );
+  if (flags.catalogueVersion !== undefined) findVersion(catalogue, flags.catalogueVersion);
+  const currency = reportingCurrency(catalogue, flags.currency, config.currency);
+  const forcedFx = findFxVersions(catalogue, flags.fxVersion ?? []);
 
+  const { openSource } = await import('./open-source.js');
   const source = await openSource(flags, config);
   const settleMs =
     config.settle_minutes === undefined ? DEFAULT_SETTLE_MS : config.settle_minutes * 60_000;
-  return { config, configPath, source, catalogue, metrics, readings, labels, tz, now, settleMs };
-}
-
-async function openSource(flags: SourceFlags, config: Config): Promise<UsageSource> {
-  const location = flags.source ?? io.env.ML_COST_SOURCE ?? config.source;
-  if (location === undefined || location === '') {
-    throw new UsageError(
-      'no data source: pass --source http://victoria:8428 (or a VictoriaMetrics export file), set ML_COST_SOURCE, or try --source example',
-    );
-  }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location) && !/^https?:\/\//i.test(location)) {
-    throw new UsageError(
-      `--source ${redactUrl(location)}: only http:// and https:// URLs, or the path of an export file`,
-    );
-  }
-  // Checked whatever the source, so that a typo is never silently ignored.
-  const timeout = parseAmount(flags.timeout, '--timeout');
-  if (timeout === 0) throw new UsageError('--timeout: must be more than 0 seconds');
-  if (/^https?:\/\//i.test(location)) {
-    const { createVictoriaSource } = await import('../sources/victoria-metrics.js');
-    const deadline = parseAmount(flags.deadline, '--deadline');
-    const source = createVictoriaSource({
-      url: location,
-      ...(timeout === undefined ? {} : { timeoutMs: timeout * 1000 }),
-      ...(deadline === undefined ? {} : { runDeadlineMs: deadline * 1000 }),
-      bearerToken: io.env.ML_COST_BEARER_TOKEN || undefined,
-      basicAuth: io.env.ML_COST_BASIC_AUTH || undefined,
-      headers: flags.header ?? [],
-      caFile: flags.caFile,
-      insecure: flags.insecure === true,
-      allowPartial: flags.allowPartial === true,
-      ...(flags.verbose ? { log: (line: string) => io.debug(line) } : {}),
-    });
-    for (const warning of source.warnings) io.warn(warning);
-    return source;
-  }
-  const { createExportFileSource } = await import('../sources/export-file.js');
-  if (location === 'example') {
-    const { exampleDataPath, EXAMPLE_DATA_HINT } = await import('../example/paths.js');
-    return withHintWhenEmpty(createExportFileSource(exampleDataPath()), EXAMPLE_DATA_HINT);
-  }
-  await refuseUrlWithoutScheme(location);
-  return createExportFileSource(location);
-}
-
-/**
- * The source, warning once with `hint` when no metric has a series in a window: someone trying
- * the example data with this month's window would otherwise see only zeros.
- */
-function withHintWhenEmpty(source: UsageSource, hint: string): UsageSource {
-  let hinted = false;
   return {
-    description: source.description,
-    inspect: (probe) => source.inspect(probe),
-    async fetch(query, onSeries) {
-      const info = await source.fetch(query, onSeries);
-      const asked = Object.values(query.metrics).filter((name) => name !== undefined).length;
-      if (!hinted && asked > 0 && info.emptyMetrics.length === asked) {
-        hinted = true;
-        io.warn(hint);
-      }
-      return info;
-    },
+    config,
+    configPath,
+    source,
+    catalogue,
+    currency,
+    forcedFx,
+    metrics,
+    readings,
+    labels,
+    tz,
+    now,
+    settleMs,
   };
-}
-
-/** `--source 127.0.0.1:8428` is a URL without its scheme, not a file: say so. */
-async function refuseUrlWithoutScheme(location: string): Promise<void> {
-  if (!/^[a-z0-9.-]+:\d+(?:\/|$)/i.test(location)) return;
-  const { access } = await import('node:fs/promises');
-  const isFile = await access(location).then(
-    () => true,
-    () => false,
-  );
-  if (!isFile) {
-    throw new UsageError(
-      `--source ${location}: no such file; a VictoriaMetrics URL needs its scheme: --source http://${location}`,
-    );
-  }
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Catalogue, PriceVersion } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import { isoUtc } from '../iso-time.js';
 import { io } from './io.js';
+import * as fx from './pricing-fx.js';
 import { namesDiffJson, namesDiffTables, namesJson, namesTables } from './pricing-names.js';
 import { rateText, table } from './pricing-table.js';
 
@@ -43,11 +44,24 @@ export function pricingCommand(): Command {
   command.addCommand(
     withCatalogueOptions(new Command('show'))
       .summary(
-        'the GPU-hour rates, exporter aliases and MIG rules of one version (default: the one in force now)',
+        'the GPU-hour rates, exporter aliases and MIG rules of one version (default: the one in force now), or one exchange rate',
       )
-      .argument('[version]', 'version name, e.g. 2026-07')
+      .argument('[version]', 'version name, e.g. 2026-07, or an exchange-rate version of fx/')
       .action(async (name: string | undefined, flags: PricingFlags) => {
         const catalogue = await load(flags.catalogue, flags.config);
+        const rate = name === undefined ? undefined : fx.findFx(catalogue, name);
+        if (rate && !catalogue.versions.some((v) => v.version === name)) {
+          await deliver(
+            flags.format,
+            () => ({
+              schema_version: PRICING_JSON_VERSION,
+              catalogue: catalogueJson(catalogue),
+              ...fx.fxShowJson(rate),
+            }),
+            () => [...fx.fxShowLines(rate), heading(catalogue)].join('\n'),
+          );
+          return;
+        }
         const version = await pick(catalogue, name, io.now());
         await deliver(
           flags.format,
@@ -71,9 +85,11 @@ export function pricingCommand(): Command {
             ok: true,
             origin: catalogue.origin,
             versions: catalogue.versions.length,
+            ...(fxCount(catalogue) > 0 ? { fx_rates: fxCount(catalogue) } : {}),
             hash: catalogue.hash,
           }),
-          async () => `ok: ${plural(catalogue.versions.length, 'version')}, hash ${catalogue.hash}`,
+          async () =>
+            `ok: ${plural(catalogue.versions.length, 'version')}${fxCount(catalogue) > 0 ? `, ${plural(fxCount(catalogue), 'exchange rate')}` : ''}, hash ${catalogue.hash}`,
         );
       }),
   );
@@ -82,10 +98,25 @@ export function pricingCommand(): Command {
       .summary(
         'rate changes between two versions: old -> new, % change, added and removed GPU types, aliases and MIG rules',
       )
-      .argument('<from>', 'older version name')
+      .argument('<from>', 'older version name (or two exchange-rate versions of one pair)')
       .argument('<to>', 'newer version name')
       .action(async (fromName: string, toName: string, flags: PricingFlags) => {
         const catalogue = await load(flags.catalogue, flags.config);
+        const fromRate = fx.findFx(catalogue, fromName);
+        const toRate = fx.findFx(catalogue, toName);
+        if (fromRate && toRate) {
+          const diff = fx.diffFx(fromRate, toRate);
+          await deliver(
+            flags.format,
+            () => ({
+              schema_version: PRICING_JSON_VERSION,
+              catalogue: catalogueJson(catalogue),
+              ...fx.fxDiffJson(diff),
+            }),
+            () => [...fx.fxDiffLines(diff), heading(catalogue)].join('\n'),
+          );
+          return;
+        }
         const { findVersion } = await import('../catalogue/resolve.js');
         const { diffAliases, diffMig, diffVersions } = await import('../catalogue/diff.js');
         const from = findVersion(catalogue, fromName);
@@ -114,7 +145,13 @@ Examples:
   $ ml-cost pricing list
   $ ml-cost pricing show 2026-07 --format json
   $ ml-cost pricing validate ./pricing
-  $ ml-cost pricing diff 2026-07 2026-10`,
+  $ ml-cost pricing diff 2026-07 2026-10
+  $ ml-cost pricing show EURUSD-2026-10
+  $ ml-cost pricing diff EURUSD-2026-07 EURUSD-2026-10
+
+Exchange rates live in fx/ beside the versions, one file per rate: version, effective_from,
+base, quote, rate (1 base = rate quote) and source. Reports convert every hour at the rate in
+force at its start (--currency); the other direction of a pair divides by the rate.`,
   );
   return command;
 }
@@ -192,6 +229,7 @@ function listJson(catalogue: Catalogue, now: number) {
       gpu_types: Object.keys(v.gpuHour).length,
       status: standing[i],
     })),
+    ...fx.fxListJson(catalogue, now),
   };
 }
 
@@ -204,9 +242,16 @@ async function listTable(catalogue: Catalogue, now: number): Promise<string> {
     String(Object.keys(v.gpuHour).length),
     standing[i] ?? '',
   ]);
+  const rates = fx.fxListRows(catalogue, now);
   return [
     heading(catalogue),
     await table(['version', 'effective_from', 'currency', 'gpu types', 'status'], rows, [3]),
+    ...(rates.length > 0
+      ? [
+          'Exchange rates (1 base = rate quote; the other direction divides by the rate):',
+          await table(fx.FX_LIST_HEAD, rates, [3]),
+        ]
+      : []),
   ].join('\n');
 }
 
@@ -248,7 +293,10 @@ function diffJson(catalogue: Catalogue, from: PriceVersion, to: PriceVersion, ch
     catalogue: catalogueJson(catalogue),
     from: { version: from.version, effective_from: isoUtc(from.effectiveFromMs) },
     to: { version: to.version, effective_from: isoUtc(to.effectiveFromMs) },
-    currency: catalogue.currency,
+    currency: from.currency === to.currency ? from.currency : null,
+    ...(from.currency === to.currency
+      ? {}
+      : { from_currency: from.currency, to_currency: to.currency }),
     changes: changes.map((c) => ({
       gpu_type: c.gpuType,
       from: c.from ?? null,
@@ -273,7 +321,7 @@ async function diffTable(
   ]);
   const count = (status: string) => changes.filter((c) => c.status === status).length;
   return [
-    `Rates ${from.version} -> ${to.version}, ${catalogue.currency} per GPU-hour`,
+    `Rates ${from.version} -> ${to.version}, ${from.currency === to.currency ? from.currency : `${from.currency} -> ${to.currency}`} per GPU-hour`,
     heading(catalogue),
     await table(['gpu_type', from.version, to.version, 'change'], rows, [1, 2, 3]),
     `${count('changed')} changed, ${count('added')} added, ${count('removed')} removed, ${count('unchanged')} unchanged`,
@@ -295,7 +343,15 @@ function catalogueJson(catalogue: Catalogue) {
 }
 
 function heading(catalogue: Catalogue): string {
-  return `Catalogue ${catalogue.origin} (${catalogue.currency}), hash ${catalogue.hash}`;
+  return `Catalogue ${catalogue.origin} (${currencies(catalogue)}), hash ${catalogue.hash}`;
+}
+
+function currencies(catalogue: Catalogue): string {
+  return catalogue.currency ?? [...new Set(catalogue.versions.map((v) => v.currency))].join(', ');
+}
+
+function fxCount(catalogue: Catalogue): number {
+  return catalogue.fx?.length ?? 0;
 }
 
 function plural(count: number, noun: string): string {

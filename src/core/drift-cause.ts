@@ -8,8 +8,9 @@
 //   gpu mix = Σ share_day × baseline rate / Σ share_baseline × baseline rate
 //   volume  = inferences per hour; tokens per inference; GPU-seconds per inference (G).
 // Each cause gets the part of the move (|ln ratio|) it explains:
-//   price_change                  |ln price|, only when a catalogue version of the day is not
-//                                 the baseline's (versions pricing at least half its days)
+//   price_change                  |ln price|, only when a catalogue version (or an exchange
+//                                 rate) of the day is not the baseline's (versions pricing at
+//                                 least half its days)
 //   gpu_mix_change                |ln gpu mix|, plus |ln G| when at least MIX_SHIFT of the GPU
 //                                 time moved between types (another GPU runs at another speed)
 //   volume_drop                   |ln G| when inferences per hour fell below VOLUME_DROP of the
@@ -42,7 +43,12 @@ export function explainDrift(
   const dropped = evidence.volume < VOLUME_DROP && evidence.gpuSecondsPerInference > 1;
   const rose = evidence.volume > 1 / VOLUME_DROP && evidence.gpuSecondsPerInference < 1;
   const parts: [DriftCause, number][] = [
-    ['price_change', evidence.newVersions.length > 0 ? Math.abs(Math.log(evidence.price)) : 0],
+    [
+      'price_change',
+      evidence.newVersions.length > 0 || (evidence.newFxVersions ?? []).length > 0
+        ? Math.abs(Math.log(evidence.price))
+        : 0,
+    ],
     ['gpu_mix_change', Math.abs(Math.log(evidence.gpuMix)) + (shifted ? g : 0)],
     ['volume_drop', dropped ? g : 0],
     ['volume_rise', rose ? g : 0],
@@ -118,7 +124,8 @@ export function causeEvidence(day: DriftDay, baseline: readonly DriftDay[]): Cau
   const gpuSecondsPerInference =
     day.inferences > 0 ? ratio(gpuSeconds(day), withInferences.map(gpuSeconds)) : Number.NaN;
 
-  const baselineVersions = mainVersions(baseline);
+  const baselineVersions = mainVersions(baseline, (d) => d.versions);
+  const baselineFx = mainVersions(baseline, (d) => d.fxVersions ?? []);
   return {
     price,
     gpuMix,
@@ -128,6 +135,9 @@ export function causeEvidence(day: DriftDay, baseline: readonly DriftDay[]): Cau
     gpuSecondsPerInference,
     newVersions: day.versions.filter((version) => !baselineVersions.includes(version)),
     baselineVersions,
+    ...(day.fxVersions
+      ? { newFxVersions: day.fxVersions.filter((version) => !baselineFx.includes(version)) }
+      : {}),
   };
 }
 
@@ -142,9 +152,12 @@ function shares(days: readonly DriftDay[]): Map<string, number> {
 }
 
 /** The versions that priced at least half of the days (all of them when none did). */
-function mainVersions(days: readonly DriftDay[]): string[] {
+function mainVersions(
+  days: readonly DriftDay[],
+  versionsOf: (day: DriftDay) => readonly string[],
+): string[] {
   const counts = new Map<string, number>();
-  for (const d of days) for (const v of d.versions) counts.set(v, (counts.get(v) ?? 0) + 1);
+  for (const d of days) for (const v of versionsOf(d)) counts.set(v, (counts.get(v) ?? 0) + 1);
   const main = [...counts].filter(([, count]) => count * 2 >= days.length).map(([v]) => v);
   return main.length > 0 ? main : [...counts.keys()];
 }

@@ -17,6 +17,7 @@ interface DayAccumulator {
   cost: number;
   gpu: Map<string, { gpuHours: number; cost: number }>;
   versions: Set<string>;
+  fxVersions: Set<string> | null;
 }
 
 /**
@@ -52,6 +53,7 @@ export function driftDays(
         cost: 0,
         gpu: new Map(),
         versions: new Set(),
+        fxVersions: null,
       };
       entry.days.set(row.period.startMs, day);
     }
@@ -61,6 +63,10 @@ export function driftDays(
     day.tokens += row.tokens;
     day.cost += row.cost ?? 0;
     for (const version of row.versions) day.versions.add(version);
+    if (row.fxVersions) {
+      day.fxVersions ??= new Set();
+      for (const version of row.fxVersions) day.fxVersions.add(version);
+    }
     if (row.gpuHours > 0) {
       const type = row.group[gpuTypeLabel] ?? '';
       const gpu = day.gpu.get(type) ?? { gpuHours: 0, cost: 0 };
@@ -92,5 +98,6 @@ function toDay(period: DriftPeriod, day: DayAccumulator | undefined): DriftDay {
     cost: day?.cost ?? 0,
     gpu,
     versions: [...(day?.versions ?? [])].sort(compareText),
+    ...(day?.fxVersions ? { fxVersions: [...day.fxVersions].sort(compareText) } : {}),
   };
 }

@@ -46,6 +46,8 @@ export interface DriftDay {
   readonly cost: number;
   readonly gpu: readonly DriftGpuUsage[];
   readonly versions: readonly string[];
+  /** Exchange-rate versions that converted the day's cost; absent without conversions. */
+  readonly fxVersions?: readonly string[];
 }
 
 export interface DriftOptions {
@@ -114,6 +116,11 @@ export interface CauseEvidence {
   /** Catalogue versions of the day not among the baseline's. */
   readonly newVersions: readonly string[];
   readonly baselineVersions: readonly string[];
+  /**
+   * Exchange-rate versions of the day not among the baseline's: in the reporting currency a
+   * new rate is a price change as much as a new catalogue version. Absent without conversions.
+   */
+  readonly newFxVersions?: readonly string[];
 }
 
 export interface DriftExplanation {

@@ -183,6 +183,8 @@ export interface ForecastResult {
   readonly trend: TrendForecast | TrendUnavailable | null;
   /** Versions pricing the remaining hours, in order. */
   readonly remainingVersions: readonly string[];
+  /** Exchange-rate versions converting the remaining hours, in order; absent when none do. */
+  readonly remainingFxVersions?: readonly string[];
   readonly days: readonly DayOutlook[];
   readonly budget?: BudgetOutcome;
 }

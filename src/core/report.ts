@@ -51,6 +51,8 @@ export interface UsageRow extends UsageTotals {
   readonly period?: Period;
   /** Catalogue versions whose prices made this row's cost, in effective order. */
   readonly versions: readonly string[];
+  /** Exchange-rate versions that converted this row's cost; absent when none did. */
+  readonly fxVersions?: readonly string[];
   /** Share of the report's priced cost, 0..1; null when the report has no priced cost. */
   readonly costShare: number | null;
 }
@@ -58,7 +60,23 @@ export interface UsageRow extends UsageTotals {
 export interface CatalogueUse {
   readonly origin: string;
   readonly hash: string;
+  /** The reporting currency: every cost, in every row, is in it. */
   readonly currency: string;
+  /**
+   * The exchange-rate versions that converted at least one hour of usage into the reporting
+   * currency (for a window without usage, those in force over it); empty when no conversion
+   * was needed (or absent).
+   */
+  readonly fxVersions?: readonly string[];
+  /**
+   * Currencies the catalogue (or the forced version) prices in, sorted; present only when one
+   * differs from currency, that is when figures are converted.
+   */
+  readonly pricingCurrencies?: readonly string[];
+  /** Pairs without a rate in force for part of the window ("EUR->GBP from <hour>"): unpriced. */
+  readonly missingFx?: readonly string[];
+  /** Set when --fx-version forced rates over the whole window. */
+  readonly forcedFxVersions?: readonly string[];
   /**
    * The versions that priced at least one hour of the window's usage; for a window without
    * usage, the versions in force over it.

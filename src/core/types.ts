@@ -63,10 +63,28 @@ export interface MigRule {
   readonly share?: Readonly<Record<string, number>>;
 }
 
+/**
+ * One exchange-rate version (pricing/fx/*.json): from effectiveFromMs, 1 `base` buys `rate`
+ * `quote`, until the next version of the same pair (in either direction).
+ */
+export interface FxRate {
+  readonly version: string;
+  readonly effectiveFromMs: number;
+  readonly base: string;
+  readonly quote: string;
+  /** As the file wrote it: never rounded, never inverted in place (see effective-prices.ts). */
+  readonly rate: number;
+  /** Where the rate comes from, as the file says; not part of the catalogue hash. */
+  readonly source?: string;
+}
+
 /** A loaded, validated catalogue: versions sorted by effectiveFromMs ascending. */
 export interface Catalogue {
   readonly versions: readonly PriceVersion[];
-  readonly currency: string;
+  /** Exchange-rate versions, sorted by effectiveFromMs, then pair; absent or empty without fx/. */
+  readonly fx?: readonly FxRate[];
+  /** The one currency every version prices in; null when versions price in several. */
+  readonly currency: string | null;
   /** Short hash of the catalogue content, so a number can be traced to the prices behind it. */
   readonly hash: string;
   /** Where it was loaded from (a directory), for headers and errors. */

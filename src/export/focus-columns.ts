@@ -61,9 +61,26 @@ function byName(a: Column, b: Column): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-export function focusSpecColumns(version: FocusVersion): Column[] {
-  const columns = version === '1.2' ? COMMON_COLUMNS : [...COMMON_COLUMNS, ...COLUMNS_SINCE_1_3];
-  return [...columns].sort(byName);
+/**
+ * The Pricing Currency columns (FOCUS 1.2 and 1.3): present when charges are priced in one
+ * currency and billed in another. PricingCurrency and PricingCurrencyEffectiveCost must then
+ * never be null; the two unit prices should be present where list prices are published (the
+ * catalogue is the price list) and must not be null on a Usage row with a SkuPriceId.
+ */
+const PRICING_CURRENCY_COLUMNS: readonly Column[] = [
+  text('PricingCurrency'),
+  unitPrice('PricingCurrencyContractedUnitPrice'),
+  money('PricingCurrencyEffectiveCost'),
+  unitPrice('PricingCurrencyListUnitPrice'),
+];
+
+export function focusSpecColumns(version: FocusVersion, pricingCurrency = false): Column[] {
+  const columns = [
+    ...COMMON_COLUMNS,
+    ...(version === '1.2' ? [] : COLUMNS_SINCE_1_3),
+    ...(pricingCurrency ? PRICING_CURRENCY_COLUMNS : []),
+  ];
+  return columns.sort(byName);
 }
 
 /** ml-cost's own columns, after the FOCUS ones: custom columns carry the x_ prefix. */
@@ -76,6 +93,9 @@ export const FIXED_CUSTOM_COLUMNS: readonly Column[] = [
   text('x_CatalogueVersion'),
   text('x_CatalogueHash'),
 ];
+
+/** With a currency conversion: the exchange-rate version that converted the row. */
+export const FX_CUSTOM_COLUMN: Column = text('x_FxVersion');
 
 /**
  * Custom column ID for another --by label: "x_Label" + PascalCase, so "environment" becomes

@@ -65,3 +65,17 @@ export function chargeAmounts(rate: number, gpuHours: number): ChargeAmounts {
   }
   throw new Error(`no FOCUS quantity near ${gpuHours} reconciles with the rate ${rate}`);
 }
+
+/**
+ * The same charge in its pricing currency (FOCUS PricingCurrency* columns): the catalogue's own
+ * rate, written once, times the quantity exactly as the billing columns wrote it, in integer
+ * arithmetic. One quantity serves both currencies, so neither cost is rounded from the other.
+ */
+export function pricingCurrencyAmounts(
+  rate: number,
+  quantity: string,
+): { readonly unitPrice: string; readonly cost: string } {
+  if (!(rate >= 0)) throw new RangeError(`a FOCUS charge needs a rate >= 0 (${rate})`);
+  const unitPrice = formatFixed(rate, UNIT_PRICE_DECIMALS);
+  return { unitPrice, cost: textOf(units(unitPrice) * units(quantity), COST_DECIMALS) };
+}

@@ -15,9 +15,10 @@ import {
   assertDistinctLabelColumns,
   customLabelColumn,
   FIXED_CUSTOM_COLUMNS,
+  FX_CUSTOM_COLUMN,
   focusSpecColumns,
 } from './focus-columns.js';
-import { chargeAmounts } from './focus-price.js';
+import { chargeAmounts, pricingCurrencyAmounts } from './focus-price.js';
 import {
   DEFAULT_SERVICE_SUBCATEGORY,
   FOCUS_PRICING_UNIT,
@@ -25,7 +26,7 @@ import {
   FOCUS_SKU_METER,
   type FocusVersion,
 } from './focus-values.js';
-import { sortRows, versionsCell } from './rows.js';
+import { convertsCurrency, sortRows, versionsCell } from './rows.js';
 import { type Cell, type Column, DECIMALS, type Table, text } from './table.js';
 
 /** Who provides and bills the GPUs: FOCUS requires these names on every row. */
@@ -94,13 +95,35 @@ export interface FocusLayoutOptions {
   readonly version: FocusVersion;
   readonly identity: FocusIdentity;
   readonly labels: FocusLabels;
-  /** The rate a catalogue version gives a GPU type; undefined when it has none. */
-  readonly rateOf: (version: string, gpuType: string, migProfile: string) => number | undefined;
   /**
-   * When a catalogue version is in force, [start, end): a row priced by one version is
-   * charged only for its part of the hour or day. Absent when one version prices everything.
+   * The rate a catalogue version gives a GPU type (a MIG slice of it, for a profile other than
+   * '') in the billing (reporting) currency, converted by the exchange-rate version named (if
+   * any); undefined when it has none.
    */
-  readonly spanOf?: (version: string) => { readonly startMs: number; readonly endMs: number };
+  readonly rateOf: (
+    version: string,
+    gpuType: string,
+    migProfile: string,
+    fxVersion?: string,
+  ) => number | undefined;
+  /**
+   * When a catalogue version (and exchange-rate version) is in force, [start, end): a row
+   * priced by one is charged only for its part of the hour or day. Absent when one version
+   * prices everything.
+   */
+  readonly spanOf?: (
+    version: string,
+    fxVersion?: string,
+  ) => { readonly startMs: number; readonly endMs: number };
+  /**
+   * With a currency conversion: the catalogue's own currency and rate, for the FOCUS
+   * PricingCurrency columns. Absent when charges are priced in the billing currency.
+   */
+  readonly pricingOf?: (
+    version: string,
+    gpuType: string,
+    migProfile: string,
+  ) => { readonly currency: string; readonly rate: number } | undefined;
 }
 
 /** A FOCUS table, and what it could not carry, for the command to say on stderr. */
@@ -120,9 +143,11 @@ export function focusColumns(
 ): Column[] {
   const extras = extraLabels(report, labels);
   assertDistinctLabelColumns(extras);
+  const converts = convertsCurrency(report);
   return [
-    ...focusSpecColumns(version),
+    ...focusSpecColumns(version, converts),
     ...FIXED_CUSTOM_COLUMNS,
+    ...(converts ? [FX_CUSTOM_COLUMN] : []),
     ...extras.map((label) => text(customLabelColumn(label))),
   ];
 }
@@ -167,6 +192,7 @@ export function attachUsageToCharges(
     JSON.stringify([
       row.period?.startMs ?? null,
       row.versions,
+      row.fxVersions ?? [],
       Object.entries(row.group)
         .filter(([label]) => label !== gpuTypeLabel && label !== migProfileLabel)
         .sort(([a], [b]) => compareText(a, b)),
@@ -221,9 +247,10 @@ function pricedRate(
   options: FocusLayoutOptions,
 ): number {
   const [version] = row.versions;
+  const fx = row.fxVersions ?? [];
   const rate =
-    row.versions.length === 1 && version !== undefined
-      ? options.rateOf(version, gpuType, migProfile)
+    row.versions.length === 1 && version !== undefined && fx.length <= 1
+      ? options.rateOf(version, gpuType, migProfile, fx[0])
       : undefined;
   if (row.cost === null || row.unpricedGpuHours > 0 || rate === undefined) {
     throw new Error(
@@ -231,6 +258,33 @@ function pricedRate(
     );
   }
   return rate;
+}
+
+/**
+ * The FOCUS PricingCurrency columns of one charge: the currency and rate of the catalogue
+ * version, and its cost at that rate for the same quantity. A row priced in the billing
+ * currency (a catalogue of several currencies) has the billing figures here too.
+ */
+function pricingCells(
+  row: UsageRow,
+  price: { readonly gpuType: string; readonly migProfile: string; readonly quantity: string },
+  options: FocusLayoutOptions,
+): Record<string, Cell> {
+  const [version] = row.versions;
+  const pricing =
+    version === undefined
+      ? undefined
+      : options.pricingOf?.(version, price.gpuType, price.migProfile);
+  if (!pricing) {
+    throw new Error('FOCUS layout received a converted charge without its pricing currency rate');
+  }
+  const amounts = pricingCurrencyAmounts(pricing.rate, price.quantity);
+  return {
+    PricingCurrency: pricing.currency,
+    PricingCurrencyContractedUnitPrice: amounts.unitPrice,
+    PricingCurrencyEffectiveCost: amounts.cost,
+    PricingCurrencyListUnitPrice: amounts.unitPrice,
+  };
 }
 
 function unattachedNote(unattached: Attached['unattached']): string[] {
@@ -255,6 +309,7 @@ export function focusTable(report: UsageReport, options: FocusLayoutOptions): Fo
   const { identity, labels, version: focusVersion } = options;
   const { window, catalogue } = report;
   const columns = focusColumns(report, labels, focusVersion);
+  const converts = convertsCurrency(report);
   const extras = extraLabels(report, labels);
   const record = ({ row, counts }: Charge): Cell[] => {
     const migProfile = labels.migProfile ? (row.group[labels.migProfile] ?? '') : '';
@@ -263,7 +318,15 @@ export function focusTable(report: UsageReport, options: FocusLayoutOptions): Fo
     const gpuType = priceName(row.group[labels.gpuType] ?? '', migProfile);
     const amounts = chargeAmounts(rate, row.gpuHours);
     const version = versionsCell(row.versions);
-    const span = options.spanOf?.(version);
+    const fxVersion = row.fxVersions?.[0];
+    const span = options.spanOf?.(version, fxVersion);
+    const pricing = converts
+      ? pricingCells(
+          row,
+          { gpuType: row.group[labels.gpuType] ?? '', migProfile, quantity: amounts.quantity },
+          options,
+        )
+      : {};
     const chargeStart = Math.max(row.period?.startMs ?? window.fromMs, span?.startMs ?? -Infinity);
     const chargeEnd = Math.min(row.period?.endMs ?? window.toMs, span?.endMs ?? Infinity);
     const billing = billingMonth(chargeStart, window.tz);
@@ -277,7 +340,7 @@ export function focusTable(report: UsageReport, options: FocusLayoutOptions): Fo
       ChargeCategory: 'Usage',
       // null unless the row corrects an invoiced period; ml-cost never writes corrections.
       ChargeClass: null,
-      ChargeDescription: `GPU time on ${gpuType} at ${formatDecimal(rate, DECIMALS.unitMoney)} ${catalogue.currency} per GPU-hour (catalogue ${version})`,
+      ChargeDescription: `GPU time on ${gpuType} at ${formatDecimal(rate, DECIMALS.unitMoney)} ${catalogue.currency} per GPU-hour (catalogue ${version}${fxVersion ? `, converted at ${fxVersion}` : ''})`,
       ChargeFrequency: 'Usage-Based',
       ChargePeriodEnd: isoInZone(chargeEnd, 'UTC'),
       ChargePeriodStart: isoInZone(chargeStart, 'UTC'),
@@ -311,6 +374,8 @@ export function focusTable(report: UsageReport, options: FocusLayoutOptions): Fo
       x_Tokens: counts?.tokens ?? null,
       x_CatalogueVersion: version,
       x_CatalogueHash: catalogue.hash,
+      x_FxVersion: fxVersion ?? null,
+      ...pricing,
     };
     for (const label of extras) cells[customLabelColumn(label)] = row.group[label] ?? '';
     return columns.map((column) => cells[column.name] ?? null);

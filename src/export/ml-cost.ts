@@ -1,7 +1,7 @@
 // The ml-cost column layout, used by `report --format csv` and `export --schema ml-cost`.
 import type { UsageReport, UsageRow } from '../core/report.js';
 import { periodTexts } from '../render/format.js';
-import { sortRows, versionsCell } from './rows.js';
+import { convertsCurrency, sortRows, versionsCell } from './rows.js';
 import { type Cell, type Column, DECIMALS, number, type Table, text } from './table.js';
 
 export interface MlCostLayoutOptions {
@@ -29,6 +29,7 @@ export function mlCostColumns(report: UsageReport, options: MlCostLayoutOptions)
     number('unpriced_gpu_hours', DECIMALS.gpuHours),
     text('unpriced_gpu_types'),
     text('catalogue_versions'),
+    ...(convertsCurrency(report) ? [text('fx_versions')] : []),
     text('catalogue_hash'),
   ];
 }
@@ -43,6 +44,7 @@ export function mlCostTable(report: UsageReport, options: MlCostLayoutOptions): 
   const textsOf = periodTexts(window.tz);
   // A row without a period spans the window.
   const whole = textsOf({ startMs: window.fromMs, endMs: window.toMs });
+  const fx = convertsCurrency(report);
   const record = (row: UsageRow): Cell[] => [
     (row.period ? textsOf(row.period) : whole).start,
     (row.period ? textsOf(row.period) : whole).end,
@@ -57,6 +59,7 @@ export function mlCostTable(report: UsageReport, options: MlCostLayoutOptions): 
     row.unpricedGpuHours,
     row.unpricedGpuTypes.join(';'),
     versionsCell(row.versions),
+    ...(fx ? [versionsCell(row.fxVersions ?? [])] : []),
     report.catalogue.hash,
   ];
   return {

@@ -1,6 +1,6 @@
 // The drift as CSV: one record per group, checked day and metric, the same columns every run.
 import { DRIFT_METRICS, type DriftReport } from '../core/drift-types.js';
-import { versionsCell } from '../export/rows.js';
+import { convertsCurrency, versionsCell } from '../export/rows.js';
 import { type Cell, number, type Table, text } from '../export/table.js';
 import { type CsvStyle, renderTableCsv, STANDARD_CSV } from './csv.js';
 import { causeText, metricField } from './drift-view.js';
@@ -12,6 +12,7 @@ const SIGMA = 4;
 export function renderDriftCsv(report: DriftReport, style: CsvStyle = STANDARD_CSV): string {
   const tz = report.window.tz;
   const { currency } = report.catalogue;
+  const fx = convertsCurrency(report);
   const records: Cell[][] = [];
   for (const { group, days } of report.groups) {
     for (const day of days) {
@@ -36,6 +37,7 @@ export function renderDriftCsv(report: DriftReport, style: CsvStyle = STANDARD_C
           check?.status === 'drift' ? causeText(day) : null,
           String(day.weekend),
           versionsCell(day.versions),
+          ...(fx ? [versionsCell(report.catalogue.fxVersions ?? [])] : []),
           report.catalogue.hash,
         ]);
       }
@@ -60,6 +62,8 @@ export function renderDriftCsv(report: DriftReport, style: CsvStyle = STANDARD_C
       text('cause_text'),
       text('weekend'),
       text('catalogue_versions'),
+      // The exchange rates of the whole window, when figures are converted.
+      ...(fx ? [text('fx_versions')] : []),
       text('catalogue_hash'),
     ],
     records,

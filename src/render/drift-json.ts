@@ -67,6 +67,9 @@ function dayJson(day: DriftDayResult, report: DriftReport) {
           ),
           new_catalogue_versions: explanation.evidence.newVersions,
           baseline_catalogue_versions: explanation.evidence.baselineVersions,
+          ...(explanation.evidence.newFxVersions
+            ? { new_fx_versions: explanation.evidence.newFxVersions }
+            : {}),
         }
       : null,
   };

@@ -76,10 +76,13 @@ export function causeText(day: DriftDayResult): string {
   const explanation = day.explanation;
   if (!explanation) return '';
   const also = explanation.causes.slice(1).map((cause) => CAUSE_TEXT[cause]);
+  const { newVersions, newFxVersions = [] } = explanation.evidence;
+  const named = [
+    ...(newVersions.length > 0 ? [`catalogue ${newVersions.join(', ')}`] : []),
+    ...(newFxVersions.length > 0 ? [`exchange rate ${newFxVersions.join(', ')}`] : []),
+  ];
   const versions =
-    explanation.cause === 'price_change' && explanation.evidence.newVersions.length > 0
-      ? ` (catalogue ${explanation.evidence.newVersions.join(', ')})`
-      : '';
+    explanation.cause === 'price_change' && named.length > 0 ? ` (${named.join('; ')})` : '';
   return `${CAUSE_TEXT[explanation.cause]}${versions}${also.length > 0 ? `; also ${also.join(', ')}` : ''}${day.continued ? ' (continues)' : ''}`;
 }
 

@@ -2,7 +2,7 @@
 import type { ForecastReport, ForecastResult } from '../core/forecast.js';
 import { forecastFigures, isUnpriced } from '../core/forecast-figures.js';
 import type { Figure } from '../core/unit-costs.js';
-import { versionsCell } from '../export/rows.js';
+import { convertsCurrency, versionsCell } from '../export/rows.js';
 import { type Cell, DECIMALS, number, type Table, text } from '../export/table.js';
 import { type CsvStyle, renderTableCsv, STANDARD_CSV } from './csv.js';
 import { localDate } from './forecast-view.js';
@@ -11,6 +11,7 @@ import { currencyField } from './format.js';
 export function renderForecastCsv(report: ForecastReport, style: CsvStyle = STANDARD_CSV): string {
   const c = (name: string) => currencyField(name, report.catalogue.currency);
   const money = (name: string) => number(c(name), DECIMALS.money);
+  const fx = convertsCurrency(report);
   const table: Table = {
     columns: [
       text('scope'),
@@ -46,6 +47,7 @@ export function renderForecastCsv(report: ForecastReport, style: CsvStyle = STAN
       // Which prices made the figures: those to date and those the remaining hours are priced at.
       text('catalogue_versions'),
       text('remaining_versions'),
+      ...(fx ? [text('fx_versions'), text('remaining_fx_versions')] : []),
       text('catalogue_hash'),
     ],
     records: [
@@ -106,6 +108,12 @@ function record(
     trend?.projectedUnpricedGpuHours ?? null,
     versionsCell(report.catalogue.versions),
     versionsCell(result.remainingVersions),
+    ...(convertsCurrency(report)
+      ? [
+          versionsCell(report.catalogue.fxVersions ?? []),
+          versionsCell(result.remainingFxVersions ?? []),
+        ]
+      : []),
     report.catalogue.hash,
   ];
 }

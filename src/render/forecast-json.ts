@@ -4,7 +4,7 @@ import { dayFigures, fitDayCost, forecastFigures, isUnpriced } from '../core/for
 import { exactValue, type Figure } from '../core/unit-costs.js';
 import { localDate } from './forecast-view.js';
 import { currencyField, isoInZone, round } from './format.js';
-import { JSON_SCHEMA_VERSION } from './usage-json.js';
+import { fxJson, JSON_SCHEMA_VERSION } from './usage-json.js';
 
 const MONEY = 6;
 const RATIO = 10;
@@ -28,6 +28,10 @@ export function renderForecastJson(report: ForecastReport): string {
       hash: report.catalogue.hash,
       origin: report.catalogue.origin,
       ...(report.catalogue.forcedVersion ? { forced_version: report.catalogue.forcedVersion } : {}),
+      ...fxJson(report.catalogue),
+      ...(report.total.remainingFxVersions
+        ? { remaining_fx_versions: report.total.remainingFxVersions }
+        : {}),
     },
     partial: report.partial,
     ...resultJson(report.total, currency, tz),

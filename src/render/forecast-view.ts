@@ -13,7 +13,7 @@ import type { Figure } from '../core/unit-costs.js';
 import { fixed, isoInZone, percent, roundToTotal, safeText } from './format.js';
 import { sparkMark } from './sparkline.js';
 import type { Column, View } from './usage-view.js';
-import { MAX_TABLE_ROWS } from './usage-view.js';
+import { fxLines, MAX_TABLE_ROWS } from './usage-view.js';
 
 const DASH = '–';
 
@@ -176,6 +176,15 @@ function contextLines(report: ForecastReport): string[] {
     `as of   ${isoInZone(report.asOfMs, tz)}; closed through ${isoInZone(total.closedUntilMs, tz)} (${status})`,
     `source  ${report.source}${report.partial ? '  [PARTIAL DATA]' : ''}`,
     `prices  catalogue ${versions} · ${catalogue.currency} · hash ${catalogue.hash}`,
+    ...fxLines(
+      {
+        ...catalogue,
+        fxVersions: [
+          ...new Set([...(catalogue.fxVersions ?? []), ...(total.remainingFxVersions ?? [])]),
+        ],
+      },
+      'month',
+    ),
   ];
 }
 

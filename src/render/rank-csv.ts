@@ -1,12 +1,13 @@
 // The ranking as CSV: one record per use case in rank order, same columns every run.
 import type { RankReport } from '../core/rank.js';
-import { versionsCell } from '../export/rows.js';
+import { convertsCurrency, versionsCell } from '../export/rows.js';
 import { DECIMALS, number, type Table, text } from '../export/table.js';
 import { type CsvStyle, renderTableCsv, STANDARD_CSV } from './csv.js';
 import { currencyField, isoInZone } from './format.js';
 
 export function renderRankCsv(report: RankReport, style: CsvStyle = STANDARD_CSV): string {
   const c = (name: string) => currencyField(name, report.catalogue.currency);
+  const fx = convertsCurrency(report);
   const table: Table = {
     columns: [
       number('rank', 0),
@@ -27,6 +28,7 @@ export function renderRankCsv(report: RankReport, style: CsvStyle = STANDARD_CSV
       text('window_start'),
       text('window_end'),
       text('catalogue_versions'),
+      ...(fx ? [text('fx_versions')] : []),
       text('catalogue_hash'),
     ],
     records: report.ranking.rows.map((row, index) => [
@@ -47,6 +49,7 @@ export function renderRankCsv(report: RankReport, style: CsvStyle = STANDARD_CSV
       isoInZone(report.window.fromMs, report.window.tz),
       isoInZone(report.window.toMs, report.window.tz),
       versionsCell(report.catalogue.versions),
+      ...(fx ? [versionsCell(report.catalogue.fxVersions ?? [])] : []),
       report.catalogue.hash,
     ]),
   };

@@ -74,6 +74,22 @@ export function catalogueJson(report: Pick<UsageReport, 'catalogue'>) {
     hash: catalogue.hash,
     origin: catalogue.origin,
     ...(catalogue.forcedVersion ? { forced_version: catalogue.forcedVersion } : {}),
+    ...fxJson(catalogue),
+  };
+}
+
+/**
+ * The exchange rates behind the figures, beside the catalogue versions: present whenever a
+ * conversion was made or forced, absent for a catalogue priced in the reporting currency.
+ */
+export function fxJson(catalogue: UsageReport['catalogue']) {
+  const used = catalogue.fxVersions ?? [];
+  if (used.length === 0 && !catalogue.forcedFxVersions && !catalogue.pricingCurrencies) return {};
+  return {
+    fx_versions: used,
+    ...(catalogue.pricingCurrencies ? { pricing_currencies: catalogue.pricingCurrencies } : {}),
+    ...(catalogue.missingFx ? { missing_fx: catalogue.missingFx } : {}),
+    ...(catalogue.forcedFxVersions ? { forced_fx_versions: catalogue.forcedFxVersions } : {}),
   };
 }
 
@@ -91,6 +107,7 @@ export function rowObject(row: UsageRow, currency: string, tz: string): Record<s
     ...measures(row, currency),
     cost_share: row.costShare === null ? null : round(row.costShare, JSON_DECIMALS.share),
     catalogue_versions: row.versions,
+    ...(row.fxVersions ? { fx_versions: row.fxVersions } : {}),
   };
 }
 
@@ -148,7 +165,8 @@ export function rowWriter(currency: string, tz: string): (row: UsageRow) => stri
       `,"unpriced_gpu_hours":${number(round(row.unpricedGpuHours, QUANTITY_DECIMALS))}` +
       `,"unpriced_gpu_types":${gpuTypes(row.unpricedGpuTypes)}` +
       `,"cost_share":${row.costShare === null ? 'null' : number(round(row.costShare, JSON_DECIMALS.share))}` +
-      `,"catalogue_versions":${versions(row.versions)}}`
+      `,"catalogue_versions":${versions(row.versions)}` +
+      `${row.fxVersions ? `,"fx_versions":${versions(row.fxVersions)}` : ''}}`
     );
   };
 }

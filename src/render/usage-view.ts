@@ -168,6 +168,28 @@ export function contextLines(
     `window  ${isoInZone(window.fromMs, window.tz)} → ${isoInZone(window.toMs, window.tz)}  (${window.label}, ${window.tz})`,
     `source  ${report.source}${report.partial ? '  [PARTIAL DATA]' : ''}`,
     `prices  catalogue ${versions} · ${catalogue.currency} · hash ${catalogue.hash}`,
+    ...fxLines(catalogue, 'window'),
+  ];
+}
+
+/**
+ * The exchange rates beside the catalogue versions: which converted the figures into the
+ * reporting currency, or that none was in force. Nothing when no conversion was needed.
+ */
+export function fxLines(catalogue: UsageReport['catalogue'], span: 'window' | 'month'): string[] {
+  const used = catalogue.fxVersions ?? [];
+  if (catalogue.forcedFxVersions) {
+    return [
+      `fx      ${catalogue.forcedFxVersions.join(', ')} (forced over the whole ${span}) → ${catalogue.currency}`,
+    ];
+  }
+  if (used.length === 0 && !catalogue.pricingCurrencies) return [];
+  const from = (catalogue.pricingCurrencies ?? []).filter((c) => c !== catalogue.currency);
+  const missing = catalogue.missingFx
+    ? ` · no rate (unpriced): ${catalogue.missingFx.join(', ')}`
+    : '';
+  return [
+    `fx      ${used.join(', ') || 'none'} · ${from.join(', ')} → ${catalogue.currency}${missing}`,
   ];
 }
 

@@ -182,7 +182,7 @@ describe('ml-cost pricing', () => {
 
   it('uses the shipped catalogue when --catalogue is not given', async () => {
     const out = await run('validate');
-    expect(out).toMatch(/^ok: \d+ versions, hash [0-9a-f]{12}\n$/);
+    expect(out).toMatch(/^ok: \d+ versions, \d+ exchange rates, hash [0-9a-f]{12}\n$/);
   });
 });
 

@@ -339,20 +339,6 @@ const cases: BrokenCase[] = [
     says: 'already the start of version "2026-07"',
   },
   {
-    name: 'mixed currencies',
-    files: { 'a.json': good, 'b.json': { ...later, currency: 'USD' } },
-    file: 'b.json',
-    field: 'currency',
-    says: '"USD" differs from "EUR"',
-  },
-  {
-    name: 'mixed currencies, the odd one first by name',
-    files: { 'a.json': { ...later, currency: 'USD' }, 'b.json': good },
-    file: 'a.json',
-    field: 'currency',
-    says: 'differs from "EUR"',
-  },
-  {
     name: 'alias naming a GPU type the file does not price',
     files: { 'a.json': withField('gpu_aliases', { 'NVIDIA H100 80GB HBM3': 'H100' }) },
     file: 'a.json',
@@ -506,6 +492,18 @@ describe('loadCatalogue rejects broken catalogues naming file and field', () => 
     expect(firstLine.startsWith(`${join(dir, file)}: ${field}`)).toBe(true);
     expect(firstLine).toContain(says);
     expect(error.message).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('loadCatalogue with versions in several currencies', () => {
+  it('loads them, with no one catalogue currency (reports then need --currency)', async () => {
+    const dir = await catalogueDir('mixed currencies', {
+      'a.json': good,
+      'b.json': { ...later, currency: 'USD' },
+    });
+    const catalogue = await loadCatalogue(dir);
+    expect(catalogue.currency).toBeNull();
+    expect(catalogue.versions.map((v) => v.currency)).toEqual(['EUR', 'USD']);
   });
 });
 
