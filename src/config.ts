@@ -36,8 +36,7 @@ const metricName = () =>
     }),
   );
 
-/** One stored name, or several whose usage adds up (vLLM's prompt and generation tokens). */
-const storedNames = () =>
+const nameList = () =>
   z.union([
     metricName(),
     z.array(metricName()).check(
@@ -46,6 +45,22 @@ const storedNames = () =>
         error: 'a metric name is listed twice',
       }),
     ),
+  ]);
+
+/**
+ * One stored name, or several whose usage adds up (vLLM's prompt and generation tokens), or
+ * names with label values their series must have: {"names": "...", "match": {"label": "value"}}.
+ */
+const storedNames = () =>
+  z.union([
+    nameList(),
+    z.strictObject({
+      names: nameList(),
+      match: z.record(
+        labelName(),
+        z.union([z.string(), z.array(z.string()).check(z.minLength(1))]),
+      ),
+    }),
   ]);
 
 /**

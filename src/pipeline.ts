@@ -143,6 +143,7 @@ export async function buildUsageReport(
     unpricedShare: summary.unpricedShare,
     notes,
     partial: info.partial,
+    measured: queriedMetrics(query),
     noSeries:
       queriedMetrics(query).length > 0 && info.emptyMetrics.length === queriedMetrics(query).length,
   };

@@ -64,12 +64,20 @@ function otelGenAi(
   sep: '.' | '_',
 ): Preset {
   const label = (dotted: string) => (sep === '.' ? dotted : dotted.replaceAll('.', '_'));
+  const tokenType = label('gen_ai.token.type');
+  const tokens = (type: string | readonly string[]) => ({
+    names: names.tokens,
+    match: { [tokenType]: type },
+  });
   return {
     name,
     description,
     metrics: {
       gpu_seconds: 'ml_gpu_seconds_total',
-      tokens: names.tokens,
+      // The total is the two types the conventions define, so it is their sum by construction.
+      tokens: tokens(['input', 'output']),
+      input_tokens: tokens('input'),
+      output_tokens: tokens('output'),
       inferences: [names.client, names.server],
     },
     labels: { useCase: 'use_case', modelName: label('gen_ai.request.model'), gpuType: 'gpu_type' },
@@ -165,6 +173,8 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
     metrics: {
       gpu_seconds: 'ml_gpu_seconds_total',
       tokens: ['vllm:prompt_tokens_total', 'vllm:generation_tokens_total'],
+      input_tokens: 'vllm:prompt_tokens_total',
+      output_tokens: 'vllm:generation_tokens_total',
       inferences: 'vllm:request_success_total',
     },
     labels: SERVICE_LABELS,

@@ -90,8 +90,7 @@ async function runDoctor(flags: DoctorFlags): Promise<void> {
     lookAlikes: {
       key: LOOK_ALIKES,
       pick: (allNames) => {
-        const known = new Set(candidates.flatMap((c) => METRICS.flatMap((m) => c.metrics[m])));
-        for (const m of METRICS) for (const name of current.metrics[m]) known.add(name);
+        const known = new Set([current, ...candidates].flatMap(allNamesOf));
         return allNames
           .filter((name) => !known.has(name) && looksLikeMeasure(name))
           .slice(0, MAX_LOOK_ALIKES);
@@ -142,20 +141,27 @@ function namesOf(metrics: CommandContext['metrics']): Record<Metric, readonly st
   ) as Record<Metric, readonly string[]>;
 }
 
+function allNamesOf(naming: Naming): string[] {
+  return METRICS.flatMap((metric) => naming.metrics[metric] ?? []);
+}
+
 function probeFor(
   window: Window,
   context: CommandContext,
   current: Naming,
   candidates: readonly Naming[],
 ): InspectProbe {
-  const mine = new Set(METRICS.flatMap((metric) => current.metrics[metric]));
-  const others = [
-    ...new Set(candidates.flatMap((c) => METRICS.flatMap((m) => c.metrics[m]))),
-  ].filter((name) => !mine.has(name));
-  const groups: ProbeGroup[] = METRICS.map((metric) => ({
-    key: metric,
-    names: current.metrics[metric],
-  }));
+  const mine = new Set(allNamesOf(current));
+  const others = [...new Set(candidates.flatMap(allNamesOf))].filter((name) => !mine.has(name));
+  // One group per measure, of the names no earlier group has: input and output tokens are
+  // mostly stored under the tokens' names, whose stats are then not asked twice.
+  const groups: ProbeGroup[] = [];
+  const asked = new Set<string>();
+  for (const metric of METRICS) {
+    const names = (current.metrics[metric] ?? []).filter((name) => !asked.has(name));
+    for (const name of names) asked.add(name);
+    if (names.length > 0) groups.push({ key: metric, names });
+  }
   if (others.length > 0) groups.push({ key: 'other presets', names: others });
   return {
     fromMs: window.fromMs,
@@ -166,7 +172,7 @@ function probeFor(
     // VictoriaMetrics keeps at most 30 labels per series (-maxLabelsPerTimeseries).
     topLabels: TOP_LABELS,
     gpu: {
-      names: current.metrics.gpu_seconds,
+      names: current.metrics.gpu_seconds ?? [],
       gpuTypeLabel: current.labels.gpuType,
       useCaseLabel: current.labels.useCase,
     },

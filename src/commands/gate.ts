@@ -55,7 +55,10 @@ export function gateCommand(): Command {
         'section of ml-cost.config.json. With GITHUB_STEP_SUMMARY set, the Markdown summary ' +
         'is appended to that file.',
     )
-    .option('--budget <amount>', 'maximum cost over the window, in the catalogue currency')
+    .option(
+      '--budget <amount>',
+      'maximum cost over the window, in the reporting currency (--currency)',
+    )
     .addOption(
       new Option(
         '--on <basis>',
@@ -65,7 +68,7 @@ export function gateCommand(): Command {
     .option('--max-cost-per-inference <amount>', 'maximum cost per inference')
     .option(
       '--min-tokens-per-eur <n>',
-      'minimum tokens per currency unit (EUR, or the catalogue currency)',
+      'minimum tokens per unit of the reporting currency (--currency)',
     )
     .option(
       '--confidence <p>',

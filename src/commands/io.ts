@@ -2,6 +2,7 @@
 
 import type { Note } from '../core/report.js';
 import { UsageError } from '../errors.js';
+import { type Rendered, utf8Chunks } from '../render/chunks.js';
 import { safeText } from '../safe-text.js';
 
 export interface Io {
@@ -13,8 +14,11 @@ export interface Io {
   warn(message: string): void;
   /** --verbose detail on stderr. */
   debug(message: string): void;
-  /** The command's result: to --output (atomically) or to stdout. */
-  deliver(text: string, outputPath?: string): Promise<void>;
+  /**
+   * The command's result: to --output (atomically) or to stdout, in chunks of about 1 MB as
+   * it is rendered.
+   */
+  deliver(rendered: Rendered, outputPath?: string): Promise<void>;
 }
 
 export const io: Io = {
@@ -35,17 +39,30 @@ export const io: Io = {
   debug(message) {
     process.stderr.write(`ml-cost: ${safeText(message)}\n`);
   },
-  async deliver(text, outputPath) {
-    const body = text.endsWith('\n') ? text : `${text}\n`;
+  async deliver(rendered, outputPath) {
+    const chunks = utf8Chunks(rendered);
     if (outputPath === undefined || outputPath === '-') {
-      process.stdout.write(body);
+      await writeToStdout(chunks);
       return;
     }
     // Loaded here, not at start-up: it brings node:crypto, which `--help` has no use for.
     const { writeFileAtomic } = await import('../io/atomic-write.js');
-    await writeFileAtomic(outputPath, body);
+    await writeFileAtomic(outputPath, chunks);
   },
 };
+
+/**
+ * Writes chunk after chunk, each once the one before is taken, so a slow reader holds back
+ * the rendering rather than letting it pile up in memory. Write errors are the stdout error
+ * handler's (cli.ts): a reader that left (`| head`) stops the rendering, and is no failure.
+ */
+async function writeToStdout(chunks: Iterable<Uint8Array>): Promise<void> {
+  const stdout = process.stdout;
+  for (const chunk of chunks) {
+    if (stdout.destroyed) return;
+    await new Promise<void>((done) => stdout.write(chunk, () => done()));
+  }
+}
 
 /** Colour only on a terminal, never with NO_COLOR, --no-color, or into a file. */
 export function useColor(options: { color?: boolean; output?: string }): boolean {
@@ -75,7 +92,7 @@ export function renderOptions(options: { color?: boolean; output?: string }): {
  * table or Markdown shows unpriced usage itself; stderr gets that note only beside data.
  */
 export async function publish(
-  text: string,
+  text: Rendered,
   notes: readonly Note[],
   options: { format: string; output?: string },
 ): Promise<void> {

@@ -94,12 +94,12 @@ function metricSettings(
   for (const [name, setting] of Object.entries(settings ?? {}) as [Metric, MetricSetting][]) {
     if (setting === undefined) continue;
     delete readings[name];
-    if (typeof setting === 'string' || Array.isArray(setting)) {
+    if (typeof setting === 'string' || Array.isArray(setting) || !('name' in setting)) {
       metrics[name] = setting as StoredNames;
       continue;
     }
-    const { name: stored, kind, scale } = setting as Exclude<MetricSetting, StoredNames>;
-    metrics[name] = stored;
+    const { name: stored, kind, scale } = setting;
+    metrics[name] = stored as StoredNames;
     if (kind !== undefined || scale !== undefined) {
       readings[name] = { kind: kind ?? measureOf(name).kind, scale: scale ?? 1 };
     }
@@ -136,7 +136,7 @@ export function addSourceOptions(command: Command): Command {
     )
     .option(
       '--metrics-preset <name>',
-      'metric and label naming: otel-collector (default), victoriametrics-otlp, otel-js-prometheus, ...',
+      'metric and label naming: otel-collector (default), victoriametrics-otlp, otel-js-prometheus, otel-genai, otel-genai-underscores, otel-genai-dots, vllm (ml-cost doctor says which fits)',
     )
     .addOption(
       new Option(

@@ -33,7 +33,7 @@ export type GateBasis = 'actual' | 'forecast';
 export interface GateCheck {
   readonly metric: GateMetric;
   /**
-   * cost and cost_per_inference in the catalogue currency; tokens_per_cost in tokens per
+   * cost and cost_per_inference in the reporting currency; tokens_per_cost in tokens per
    * currency unit; unpriced_share as a fraction 0..1; overrun_probability the most probability
    * of ending the month over budget allowed, 1 - confidence; drift in robust sigmas.
    */

@@ -53,6 +53,22 @@ export const MEASURES = [
     output: { field: 'tokens', title: 'tokens', divideBy: 1 },
   },
   {
+    name: 'input_tokens',
+    kind: 'counter',
+    unit: 'token',
+    pricedPerGpuHour: false,
+    words: 'input tokens',
+    output: { field: 'input_tokens', title: 'input tokens', divideBy: 1 },
+  },
+  {
+    name: 'output_tokens',
+    kind: 'counter',
+    unit: 'token',
+    pricedPerGpuHour: false,
+    words: 'output tokens',
+    output: { field: 'output_tokens', title: 'output tokens', divideBy: 1 },
+  },
+  {
     name: 'inferences',
     kind: 'counter',
     unit: 'inference',
@@ -121,3 +137,17 @@ export const CELL_LAYOUT: CellLayout = layout();
  * by a cost-basis choice, once those measures exist.)
  */
 export const COST_MEASURE: Metric = 'gpu_seconds';
+
+/** The measures rows carry a field of their own for (gpuHours, tokens, inferences). */
+const OWN_FIELD: ReadonlySet<string> = new Set(['gpu_seconds', 'tokens', 'inferences']);
+
+/**
+ * The measures a report read beyond those with a field of their own, in MEASURES order: outputs
+ * show them as columns of their own just before tokens (input_tokens, output_tokens, where the
+ * naming tells input from output), and only when read, so reports without them stay as they were.
+ */
+export function extraMeasures(measured: readonly Metric[]): MeasureDefinition[] {
+  return MEASURES.filter(
+    (measure) => !OWN_FIELD.has(measure.name) && measured.includes(measure.name),
+  );
+}

@@ -111,4 +111,6 @@ export interface UsageReport {
   readonly partial: boolean;
   /** True when none of the metrics read had a series in the window: an empty or misnamed source. */
   readonly noSeries: boolean;
+  /** The measures the naming has and the report read (input_tokens and output_tokens only when named). */
+  readonly measured: readonly Metric[];
 }

@@ -2,7 +2,8 @@
 // every problem found, each with the fix (the preset or the config field to use). Pure.
 
 import type { LabelCardinality, Observations } from '../core/inspection.js';
-import type { Metric, PriceVersion } from '../core/types.js';
+import { measureOf } from '../core/measures.js';
+import { METRICS, type Metric, type PriceVersion } from '../core/types.js';
 import { closestNaming, fitNaming, type MeasureFit, type Naming, type NamingFit } from './match.js';
 
 const DAY_MS = 86_400_000;
@@ -70,11 +71,9 @@ export interface DoctorReport {
   readonly healthy: boolean;
 }
 
-const WORDS: Readonly<Record<Metric, string>> = {
-  gpu_seconds: 'GPU-seconds',
-  tokens: 'tokens',
-  inferences: 'inferences',
-};
+const WORDS: Readonly<Record<Metric, string>> = Object.fromEntries(
+  METRICS.map((metric) => [metric, measureOf(metric).words]),
+) as Record<Metric, string>;
 
 /** The probe group of stored names that look like a measure but no naming reads. */
 export const LOOK_ALIKES = 'look-alikes';
@@ -88,6 +87,8 @@ export function looksLikeMeasure(name: string): boolean {
 const LOOKS_LIKE: Readonly<Record<Metric, RegExp>> = {
   gpu_seconds: /gpu/i,
   tokens: /token/i,
+  input_tokens: /prompt|input/i,
+  output_tokens: /generation|completion|output/i,
   inferences: /request|inference|operation_duration|operation\.duration|_count$/i,
 };
 
@@ -101,8 +102,10 @@ export function diagnose(input: DoctorInput): DoctorReport {
   const add = (severity: Severity, subject: string, text: string, fix = '') =>
     findings.push({ severity, subject, text, fix });
 
-  const measures = fit.measures.map((measure): MeasureReport => {
-    const names = current.metrics[measure.metric];
+  // Only the measures the naming names: input and output tokens are left out by most.
+  const named = fit.measures.filter((m) => (current.metrics[m.metric] ?? []).length > 0);
+  const measures = named.map((measure): MeasureReport => {
+    const names = current.metrics[measure.metric] ?? [];
     const stats = measure.found.map(({ name }) => seen.names[name]).filter((s) => s !== undefined);
     const series = stats.reduce((sum, s) => sum + s.series, 0);
     const resets = stats.reduce((sum, s) => sum + s.resets, 0);
@@ -121,6 +124,8 @@ export function diagnose(input: DoctorInput): DoctorReport {
   });
 
   for (const measure of measures) {
+    // A measure the naming does not name (input and output tokens in most) is not read.
+    if (measure.names.length === 0) continue;
     const subject = `${WORDS[measure.metric]} (${measure.names.join('|')})`;
     const field = `metrics.${measure.metric}`;
     if (measure.found.length === 0) {
@@ -213,11 +218,12 @@ function labelFix(
 
 function checkTiming(measure: MeasureReport, subject: string, add: Add): void {
   if (measure.intervalS !== null && measure.intervalS > SPARSE_INTERVAL_S) {
+    const lumpy = measure.intervalS > 3600 ? ', but hourly rows are lumpy' : '';
     add(
       'warning',
       subject,
-      `sparse samples: one every ${duration(measure.intervalS)} (VictoriaMetrics looks back only 5 min; ml-cost reads ${duration(LOOK_BACK_S)} before every window, so totals stay whole, but hourly rows are lumpy)`,
-      'scrape or export at least every 5 minutes, or report by day',
+      `sparse samples: one every ${duration(measure.intervalS)}, past VictoriaMetrics' own 5-minute look-back, so increase() in other tools loses the start of each window; ml-cost reads ${duration(LOOK_BACK_S)} before every window, so its totals stay whole${lumpy}`,
+      'scrape or export at least every 5 minutes (scrape_interval, or the OTel export interval)',
     );
   }
   if (measure.maxGapS !== null && measure.maxGapS > LOOK_BACK_S) {

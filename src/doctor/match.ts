@@ -12,7 +12,8 @@ export interface NamingLabels {
 /** A way of naming the measures: a preset, or what the config makes of one. */
 export interface Naming {
   readonly name: string;
-  readonly metrics: Readonly<Record<Metric, readonly string[]>>;
+  /** Stored names by measure; a measure left out (or with none) is not read. */
+  readonly metrics: Readonly<Partial<Record<Metric, readonly string[]>>>;
   readonly labels: NamingLabels;
 }
 
@@ -42,7 +43,7 @@ export interface NamingFit {
 export function fitNaming(naming: Naming, names: Readonly<Record<string, NameStats>>): NamingFit {
   let score = 0;
   const measures = METRICS.map((metric): MeasureFit => {
-    const found = naming.metrics[metric].flatMap((name) => {
+    const found = (naming.metrics[metric] ?? []).flatMap((name) => {
       const stats = names[name];
       return stats ? [{ name, series: stats.series }] : [];
     });

@@ -1,4 +1,5 @@
 // The ml-cost column layout, used by `report --format csv` and `export --schema ml-cost`.
+import { extraMeasures, type Metric } from '../core/measures.js';
 import type { UsageReport, UsageRow } from '../core/report.js';
 import { periodTexts } from '../render/format.js';
 import { convertsCurrency, sortRows, versionsCell } from './rows.js';
@@ -21,6 +22,9 @@ export function mlCostColumns(report: UsageReport, options: MlCostLayoutOptions)
     ...report.by.map((label) => text(label)),
     number('gpu_hours', DECIMALS.gpuHours),
     number('inferences', DECIMALS.count),
+    ...extraMeasures(report.measured ?? []).map((measure) =>
+      number(measure.output.field, DECIMALS.count),
+    ),
     number('tokens', DECIMALS.count),
     number(`cost_${currency}`, DECIMALS.money),
     number(`cost_per_inference_${currency}`, DECIMALS.unitMoney),
@@ -45,12 +49,14 @@ export function mlCostTable(report: UsageReport, options: MlCostLayoutOptions): 
   // A row without a period spans the window.
   const whole = textsOf({ startMs: window.fromMs, endMs: window.toMs });
   const fx = convertsCurrency(report);
+  const extras = extraMeasures(report.measured ?? []).map((measure) => measure.name as Metric);
   const record = (row: UsageRow): Cell[] => [
     (row.period ? textsOf(row.period) : whole).start,
     (row.period ? textsOf(row.period) : whole).end,
     ...report.by.map((label) => row.group[label] ?? ''),
     row.gpuHours,
     row.inferences,
+    ...extras.map((name) => row.quantities[name]),
     row.tokens,
     row.cost,
     row.costPerInference,

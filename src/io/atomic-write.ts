@@ -21,7 +21,45 @@ type Target =
   | { readonly kind: 'in-place'; readonly path: string }
   | { readonly kind: 'stream'; readonly stream: NodeJS.WriteStream };
 
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+/** What is written: the whole text or bytes, or chunks of bytes made as they are written. */
+export type OutputData = string | Uint8Array | Iterable<Uint8Array>;
+
+/**
+ * A failure of whatever makes the chunks (a renderer), told apart from a failure to write
+ * them: it is rethrown as it is, with its own exit code, after the temporary file is removed.
+ */
+class ProducerFailure {
+  constructor(readonly error: unknown) {}
+}
+
+/** The chunks, with a failure to make the next one wrapped as a ProducerFailure. */
+function* produced(data: Iterable<Uint8Array>): Generator<Uint8Array> {
+  const chunks = data[Symbol.iterator]();
+  for (;;) {
+    let next: IteratorResult<Uint8Array>;
+    try {
+      next = chunks.next();
+    } catch (error) {
+      throw new ProducerFailure(error);
+    }
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
+/** Writes the data through `write`, chunk by chunk for chunks. */
+async function writeData(
+  data: OutputData,
+  write: (bytes: string | Uint8Array) => Promise<unknown>,
+): Promise<void> {
+  if (typeof data === 'string' || data instanceof Uint8Array) {
+    await write(data);
+    return;
+  }
+  for (const chunk of produced(data)) await write(chunk);
+}
+
+export async function writeFileAtomic(path: string, data: OutputData): Promise<void> {
   const target = await outputTarget(path);
   if (target.kind === 'stream') return writeToStream(path, target.stream, data);
   if (target.kind === 'in-place') return writeInPlace(path, target.path, data);
@@ -38,7 +76,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     const handle = await open(temporary, 'wx', 0o644);
     try {
       if (keptMode !== undefined) await handle.chmod(keptMode & 0o7777);
-      await handle.writeFile(data);
+      // Chunk by chunk: the temporary file grows as the result is rendered.
+      await writeData(data, (bytes) => handle.writeFile(bytes));
       await handle.sync();
     } finally {
       await handle.close();
@@ -46,6 +85,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await rename(temporary, target.path);
   } catch (error) {
     await rm(temporary, { force: true });
+    if (error instanceof ProducerFailure) throw error.error;
     throw new UsageError(
       `--output ${path}: cannot write (${describe(error)}); nothing was written`,
       {
@@ -119,11 +159,11 @@ function specialKind(info: Stats): string {
  * /dev/stdout that the shell opened onto a file for appending keeps what it held), no file
  * created. Not atomic, and cannot be: the reader takes bytes as they come.
  */
-async function writeInPlace(path: string, target: string, data: string | Uint8Array) {
+async function writeInPlace(path: string, target: string, data: OutputData) {
   try {
     const handle = await open(target, constants.O_WRONLY | constants.O_APPEND);
     try {
-      await handle.writeFile(data);
+      await writeData(data, (bytes) => handle.writeFile(bytes));
     } finally {
       await handle.close();
     }
@@ -132,14 +172,23 @@ async function writeInPlace(path: string, target: string, data: string | Uint8Ar
   }
 }
 
-async function writeToStream(path: string, stream: NodeJS.WriteStream, data: string | Uint8Array) {
-  await new Promise<void>((done, fail) =>
-    stream.write(data, (error) => (error ? fail(error) : done())),
-  ).catch((error: unknown) => throwUnlessReaderLeft(path, error));
+async function writeToStream(path: string, stream: NodeJS.WriteStream, data: OutputData) {
+  try {
+    await writeData(
+      data,
+      (bytes) =>
+        new Promise<void>((done, fail) =>
+          stream.write(bytes, (error) => (error ? fail(error) : done())),
+        ),
+    );
+  } catch (error) {
+    throwUnlessReaderLeft(path, error);
+  }
 }
 
 /** A reader that went away (EPIPE) made its choice, as with `| head` (see cli.ts): not a failure. */
 function throwUnlessReaderLeft(path: string, error: unknown): void {
+  if (error instanceof ProducerFailure) throw error.error;
   if ((error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE') return;
   throw new UsageError(`--output ${path}: cannot write (${describe(error)})`, { cause: error });
 }

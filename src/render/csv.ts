@@ -5,7 +5,7 @@ import type { UsageReport } from '../core/report.js';
 import { formatDecimal, formatFixed } from '../export/decimal.js';
 import { mlCostTable } from '../export/ml-cost.js';
 import type { Cell, Column, Table } from '../export/table.js';
-import { TextBuilder } from './text-builder.js';
+import { type Rendered, renderedText } from './chunks.js';
 
 /** Leading characters that make Excel, LibreOffice or Sheets read a cell as a formula (OWASP). */
 const FORMULA_TRIGGER = /^[=+\-@\t\r]/;
@@ -73,19 +73,26 @@ export function renderTableCsv(
   style: CsvStyle = STANDARD_CSV,
   marks: { partial?: boolean } = {},
 ): string {
+  return renderedText(tableCsvPieces(table, style, marks));
+}
+
+/** renderTableCsv's text in pieces, made as they are written: a slice of records each. */
+export function* tableCsvPieces(
+  table: Table,
+  style: CsvStyle = STANDARD_CSV,
+  marks: { partial?: boolean } = {},
+): Generator<string> {
   const { columns, records } = marks.partial ? withPartialColumn(table) : table;
   const options = { ...CSV_OPTIONS, delimiter: style.decimalComma ? ';' : ',' };
-  const text = new TextBuilder();
-  text.append(stringify([columns.map((column) => column.name)], options));
+  yield stringify([columns.map((column) => column.name)], options);
   for (let start = 0; start < records.length; start += RECORDS_PER_SLICE) {
     const lines = records
       .slice(start, start + RECORDS_PER_SLICE)
       .map((record) =>
         columns.map((column, index) => cellText(column, record[index] ?? null, style)),
       );
-    text.append(stringify(lines, options));
+    yield stringify(lines, options);
   }
-  return text.toString();
 }
 
 function withPartialColumn(table: Table): Table {
@@ -96,8 +103,8 @@ function withPartialColumn(table: Table): Table {
 }
 
 /** `report --format csv`: the ml-cost layout with each row's share of the report's cost. */
-export function renderCsv(report: UsageReport, style: CsvStyle = STANDARD_CSV): string {
-  return renderTableCsv(mlCostTable(report, { costShare: true }), style, {
+export function renderCsv(report: UsageReport, style: CsvStyle = STANDARD_CSV): Rendered {
+  return tableCsvPieces(mlCostTable(report, { costShare: true }), style, {
     partial: report.partial,
   });
 }

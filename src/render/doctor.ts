@@ -3,6 +3,7 @@
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import type { Observations } from '../core/inspection.js';
+import { isMetric, measureOf } from '../core/measures.js';
 import type { Catalogue, Window } from '../core/types.js';
 import { type DoctorReport, duration, type Finding } from '../doctor/diagnose.js';
 import type { Naming } from '../doctor/match.js';
@@ -27,7 +28,8 @@ interface Grid {
   readonly rows: readonly (readonly string[])[];
 }
 
-const WORDS = { gpu_seconds: 'GPU-seconds', tokens: 'tokens', inferences: 'inferences' } as const;
+const words = (group: string) =>
+  isMetric(group) ? measureOf(group).words : 'stored names that look like measures';
 
 export function renderDoctor(
   view: DoctorView,
@@ -81,7 +83,7 @@ function measureGrid(view: DoctorView): Grid {
     columns,
     numeric: columns.map((_, i) => i === 2 || i >= 7),
     rows: view.report.measures.map((m) => [
-      WORDS[m.metric],
+      words(m.metric),
       m.names
         .map((name) => (m.found.some((f) => f.name === name) ? name : `${name} (none)`))
         .join(', '),
@@ -99,7 +101,7 @@ function measureGrid(view: DoctorView): Grid {
 
 function cardinalityGrids(view: DoctorView): Grid[] {
   return view.report.cardinality.map((entry) => ({
-    title: `Label values of ${entry.group in WORDS ? WORDS[entry.group as keyof typeof WORDS] : 'stored names that look like measures'} on ${entry.day}`,
+    title: `Label values of ${words(entry.group)} on ${entry.day}`,
     columns: ['label', 'values', 'flag'],
     numeric: [false, true, false],
     rows: entry.labels.map((label) => [

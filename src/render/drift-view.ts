@@ -34,7 +34,7 @@ export function metricTitle(metric: DriftMetric, currency: string): string {
   }
 }
 
-/** A metric's machine-readable name: the currency suffix follows the catalogue currency. */
+/** A metric's machine-readable name: the currency suffix follows the reporting currency. */
 export function metricField(metric: DriftMetric, currency: string): string {
   const code = currency.toLowerCase();
   switch (metric) {

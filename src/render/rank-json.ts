@@ -1,4 +1,4 @@
-// The ranking as JSON for programs: snake_case fields, money in the catalogue currency.
+// The ranking as JSON for programs: snake_case fields, money in the reporting currency.
 import type { RankReport } from '../core/rank.js';
 import { currencyField, round } from './format.js';
 import { summarySentence } from './rank-view.js';

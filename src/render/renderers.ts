@@ -4,6 +4,7 @@ import type { DriftReport } from '../core/drift-types.js';
 import type { ForecastReport } from '../core/forecast.js';
 import type { RankReport } from '../core/rank.js';
 import type { UsageReport } from '../core/report.js';
+import type { Rendered } from './chunks.js';
 import { type CsvStyle, renderCsv } from './csv.js';
 import { renderDriftCsv } from './drift-csv.js';
 import { renderDriftJson } from './drift-json.js';
@@ -14,7 +15,7 @@ import { forecastView } from './forecast-view.js';
 import { renderRankCsv } from './rank-csv.js';
 import { renderRankJson } from './rank-json.js';
 import { rankView } from './rank-view.js';
-import { renderUsageJson } from './usage-json.js';
+import { usageJsonPieces } from './usage-json.js';
 import type { View } from './usage-view.js';
 import { usageView } from './usage-view.js';
 
@@ -30,15 +31,16 @@ export interface RenderOptions {
 }
 
 export interface Renderers<Report> {
-  readonly json: (report: Report) => string;
-  readonly csv: (report: Report, style: CsvStyle) => string;
+  /** JSON and CSV may come in pieces, written as they are made (large reports). */
+  readonly json: (report: Report) => Rendered;
+  readonly csv: (report: Report, style: CsvStyle) => Rendered;
   readonly view: (report: Report, options: { chart: boolean }) => View;
   /** A self-contained page; loaded on use, since its charting library is large. */
   readonly html: (report: Report) => Promise<string>;
 }
 
 export const usageRenderers: Renderers<UsageReport> = {
-  json: renderUsageJson,
+  json: usageJsonPieces,
   csv: renderCsv,
   view: usageView,
   html: async (report) => (await import('./html/usage-html.js')).renderUsageHtml(report),
@@ -71,7 +73,7 @@ export async function render<Report>(
   renderers: Renderers<Report>,
   format: string,
   options: RenderOptions,
-): Promise<string> {
+): Promise<Rendered> {
   switch (format) {
     case 'json':
       return renderers.json(report);

@@ -1,8 +1,13 @@
-// The usage report as JSON for programs: snake_case fields, money in the catalogue currency.
-import { noQuantities } from '../core/measures.js';
+// The usage report as JSON for programs: snake_case fields, money in the reporting currency.
+import {
+  extraMeasures,
+  type MeasureDefinition,
+  type Metric,
+  noQuantities,
+} from '../core/measures.js';
 import type { UsageReport, UsageRow, UsageTotals } from '../core/report.js';
+import { renderedText } from './chunks.js';
 import { currencyField, isoInZone, periodLabel, periodTexts, round } from './format.js';
-import { TextBuilder } from './text-builder.js';
 
 export const JSON_SCHEMA_VERSION = 1;
 
@@ -19,8 +24,17 @@ const MONEY_DECIMALS = JSON_DECIMALS.money;
 const QUANTITY_DECIMALS = JSON_DECIMALS.quantity;
 
 export function renderUsageJson(report: UsageReport): string {
+  return renderedText(usageJsonPieces(report));
+}
+
+/** Rows are handed out this many characters at a time: few pieces, none of them large. */
+const PIECE_CHARS = 64 * 1024;
+
+/** The usage report's JSON in pieces, made as they are written: rows never pile up as text. */
+export function* usageJsonPieces(report: UsageReport): Generator<string> {
   const { currency } = report.catalogue;
   const tz = report.window.tz;
+  const extras = extraMeasures(report.measured ?? []);
   const head = {
     schema_version: JSON_SCHEMA_VERSION,
     kind: 'usage_report',
@@ -32,8 +46,20 @@ export function renderUsageJson(report: UsageReport): string {
     catalogue: catalogueJson(report),
     partial: report.partial,
   };
+  // One line per row: a report of 100,000 groups stays greppable.
+  const writeRow = rowWriter(currency, tz, extras);
+  yield `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "rows": [`;
+  let piece = '';
+  for (let i = 0; i < report.rows.length; i++) {
+    piece += `${i === 0 ? '\n    ' : ',\n    '}${writeRow(report.rows[i] as UsageRow)}`;
+    if (piece.length >= PIECE_CHARS) {
+      yield piece;
+      piece = '';
+    }
+  }
+  yield `${piece}${report.rows.length === 0 ? ']' : '\n  ]'}`;
   const tail = {
-    totals: measures(report.totals, currency),
+    totals: measures(report.totals, currency, extras),
     unpriced: {
       gpu_hours: round(report.totals.unpricedGpuHours, QUANTITY_DECIMALS),
       share: round(report.unpricedShare, JSON_DECIMALS.share),
@@ -41,17 +67,7 @@ export function renderUsageJson(report: UsageReport): string {
     },
     notes: report.notes.map((note) => note.text),
   };
-  // One line per row: a report of 100,000 groups stays greppable. Each row's text goes
-  // straight into the document's bytes, so rows never pile up as strings.
-  const writeRow = rowWriter(currency, tz);
-  const text = new TextBuilder();
-  text.append(`${JSON.stringify(head, null, 2).slice(0, -2)},\n  "rows": [`);
-  report.rows.forEach((row, i) => {
-    text.append(`${i === 0 ? '\n    ' : ',\n    '}${writeRow(row)}`);
-  });
-  text.append(report.rows.length === 0 ? ']' : '\n  ]');
-  text.append(`,${JSON.stringify(tail, null, 2).slice(1)}\n`);
-  return text.toString();
+  yield `,${JSON.stringify(tail, null, 2).slice(1)}\n`;
 }
 
 export function windowJson(report: Pick<UsageReport, 'window'>) {
@@ -94,7 +110,12 @@ export function fxJson(catalogue: UsageReport['catalogue']) {
 }
 
 /** A row as an object: what its JSON says, field by field (labels first). */
-export function rowObject(row: UsageRow, currency: string, tz: string): Record<string, unknown> {
+export function rowObject(
+  row: UsageRow,
+  currency: string,
+  tz: string,
+  extras: readonly MeasureDefinition[] = [],
+): Record<string, unknown> {
   return {
     ...row.group,
     ...(row.period
@@ -104,7 +125,7 @@ export function rowObject(row: UsageRow, currency: string, tz: string): Record<s
           period_end: isoInZone(row.period.endMs, tz),
         }
       : {}),
-    ...measures(row, currency),
+    ...measures(row, currency, extras),
     cost_share: row.costShare === null ? null : round(row.costShare, JSON_DECIMALS.share),
     catalogue_versions: row.versions,
     ...(row.fxVersions ? { fx_versions: row.fxVersions } : {}),
@@ -116,8 +137,20 @@ export function rowObject(row: UsageRow, currency: string, tz: string): Record<s
  * five times faster, which is most of rendering a 10,000-row report. A label named like one
  * of the fields would be overwritten in place by the spread: such a row takes the object path.
  */
-export function rowWriter(currency: string, tz: string): (row: UsageRow) => string {
-  const fields = Object.keys(rowObject(EMPTY_ROW, currency, tz));
+export function rowWriter(
+  currency: string,
+  tz: string,
+  extras: readonly MeasureDefinition[] = [],
+): (row: UsageRow) => string {
+  const fields = Object.keys(rowObject(EMPTY_ROW, currency, tz, extras));
+  const extraFields = extras.map(
+    (measure) =>
+      [
+        `,${JSON.stringify(measure.output.field)}:`,
+        measure.name as Metric,
+        measure.output.divideBy,
+      ] as const,
+  );
   const reserved = new Set([...fields, 'period', 'period_start', 'period_end', '__proto__']);
   const name = (field: string) => `,${JSON.stringify(field)}:`;
   const [cost, costPerInference, tokensPerCost] = [
@@ -145,7 +178,7 @@ export function rowWriter(currency: string, tz: string): (row: UsageRow) => stri
     for (const label in row.group) {
       let key = labelKeys.get(label);
       if (key === undefined) {
-        if (reserved.has(label)) return JSON.stringify(rowObject(row, currency, tz));
+        if (reserved.has(label)) return JSON.stringify(rowObject(row, currency, tz, extras));
         key = `${JSON.stringify(label)}:`;
         labelKeys.set(label, key);
       }
@@ -158,6 +191,9 @@ export function rowWriter(currency: string, tz: string): (row: UsageRow) => stri
     return (
       `${text}"gpu_hours":${number(round(row.gpuHours, QUANTITY_DECIMALS))}` +
       `,"inferences":${number(round(row.inferences, QUANTITY_DECIMALS))}` +
+      extraFields
+        .map(([key, name]) => `${key}${number(round(row.quantities[name], QUANTITY_DECIMALS))}`)
+        .join('') +
       `,"tokens":${number(round(row.tokens, QUANTITY_DECIMALS))}` +
       `${cost}${row.cost === null ? 'null' : number(round(row.cost, MONEY_DECIMALS))}` +
       `${costPerInference}${row.costPerInference === null ? 'null' : number(round(row.costPerInference, JSON_DECIMALS.costPerInference))}` +
@@ -191,11 +227,21 @@ const EMPTY_ROW: UsageRow = {
   costShare: null,
 };
 
-function measures(row: UsageRow | UsageTotals, currency: string) {
+function measures(
+  row: UsageRow | UsageTotals,
+  currency: string,
+  extras: readonly MeasureDefinition[],
+) {
   const money = (value: number | null) => (value === null ? null : round(value, MONEY_DECIMALS));
   return {
     gpu_hours: round(row.gpuHours, QUANTITY_DECIMALS),
     inferences: round(row.inferences, QUANTITY_DECIMALS),
+    ...Object.fromEntries(
+      extras.map((measure) => [
+        measure.output.field,
+        round(row.quantities[measure.name as Metric], QUANTITY_DECIMALS),
+      ]),
+    ),
     tokens: round(row.tokens, QUANTITY_DECIMALS),
     [currencyField('cost', currency)]: money(row.cost),
     [currencyField('cost_per_inference', currency)]:

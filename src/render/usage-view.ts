@@ -1,6 +1,6 @@
 // The usage report laid out for people: header lines, columns, rounded cells, a totals row
 // and footnotes. The table and Markdown renderers draw this same view.
-import { METRICS } from '../core/measures.js';
+import { extraMeasures, METRICS, type MeasureDefinition, type Metric } from '../core/measures.js';
 import type { UsageReport, UsageRow, UsageTotals } from '../core/report.js';
 import type { Figure } from '../core/unit-costs.js';
 import {
@@ -44,11 +44,15 @@ export const MAX_TABLE_ROWS = 500;
 export function usageView(report: UsageReport, options: { chart?: boolean } = {}): View {
   const { currency } = report.catalogue;
   const tz = report.window.tz;
+  const extras = extraMeasures(report.measured ?? []);
+  const measureCells = (row: UsageRow | UsageTotals, roundedCost: number) =>
+    cellsOf(row, roundedCost, extras);
   const columns: Column[] = [
     ...(report.granularity === 'total' ? [] : [{ title: report.granularity, numeric: false }]),
     ...report.by.map((label) => ({ title: label, numeric: false })),
     { title: 'GPU-h', numeric: true },
     { title: 'inferences', numeric: true },
+    ...extras.map((measure) => ({ title: measure.output.title, numeric: true })),
     { title: 'tokens', numeric: true },
     { title: `cost ${currency}`, numeric: true },
     { title: `${currency}/inference`, numeric: true },
@@ -70,14 +74,14 @@ export function usageView(report: UsageReport, options: { chart?: boolean } = {}
   if (folded) {
     rows.push([
       `(${fixed(folded.count, 0)} smaller rows)`,
-      ...Array.from({ length: columns.length - 8 }, () => ''),
+      ...Array.from({ length: columns.length - 8 - extras.length }, () => ''),
       ...measureCells(folded.row, roundedCosts[shown.length] ?? 0),
       folded.row.costShare === null ? '–' : percent(folded.row.costShare),
     ]);
   }
   const totals = [
     'total',
-    ...Array.from({ length: columns.length - 8 }, () => ''),
+    ...Array.from({ length: columns.length - 8 - extras.length }, () => ''),
     ...measureCells(report.totals, report.totals.cost ?? 0),
     report.totals.cost ? '100.0%' : '–', // shares of nothing are not 100%
   ];
@@ -137,11 +141,16 @@ function foldSmallRows(rows: readonly UsageRow[]): {
   return { shown, folded: { count: rest.length, row } };
 }
 
-function measureCells(row: UsageRow | UsageTotals, roundedCost: number): string[] {
+function cellsOf(
+  row: UsageRow | UsageTotals,
+  roundedCost: number,
+  extras: readonly MeasureDefinition[],
+): string[] {
   const mark = row.unpricedGpuHours > 0 ? PARTLY_UNPRICED : '';
   return [
     fixed(row.gpuHours, 2),
     fixed(row.inferences, 0),
+    ...extras.map((measure) => fixed(row.quantities[measure.name as Metric], 0)),
     fixed(row.tokens, 0),
     row.cost === null ? 'unpriced' : `${fixed(roundedCost, 2)}${mark}`,
     unitCostText(row.unitCosts?.costPerInference, unitCost),

@@ -12,10 +12,12 @@ import {
   type FetchInfo,
   type LabelFilter,
   labelsFor,
+  passesMatch,
   queriedMetrics,
   readingOf,
   type StoredNames,
   scaled,
+  storedMatch,
   storedNames,
   type UsageQuery,
   type UsageSource,
@@ -87,9 +89,14 @@ async function fetchFromFile(
     const canonical = JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
     let entry = seriesByCanonical.get(canonical);
     if (entry === undefined) {
-      const metrics = metricsByName.get(labels.__name__ as string);
+      // The measures this series feeds: its name's, those whose own label match it passes.
+      const metrics = metricsByName
+        .get(labels.__name__ as string)
+        ?.filter((metric) =>
+          passesMatch(labels, storedMatch(query.metrics[metric] as StoredNames)),
+        );
       entry =
-        metrics && matchesFilters(labels, query.filters)
+        metrics && metrics.length > 0 && matchesFilters(labels, query.filters)
           ? metrics.flatMap((metric) => {
               const { points } = groupFor(metric, labels);
               const Walk =

@@ -2,7 +2,7 @@
 // values are escaped, so nothing a user types can change the shape of a query.
 import type { MeasureKind } from '../core/measures.js';
 import { UsageError } from '../errors.js';
-import { type LabelFilter, type StoredNames, storedNames } from './types.js';
+import { type LabelFilter, type StoredNames, storedMatch, storedNames } from './types.js';
 
 const PLAIN_METRIC = /^[A-Za-z_:][A-Za-z0-9_:]*$/;
 // OTel names keep their dots (`ml.gpu.seconds`); VictoriaMetrics 1.79 parses dotted identifiers
@@ -102,12 +102,22 @@ export function checkMetricName(name: string): string {
 export function selector(names: StoredNames, filters: readonly LabelFilter[]): string {
   const list = storedNames(names).map(checkMetricName);
   if (list.length === 0) throw new UsageError('a metric needs at least one stored name');
-  const matchers = filters.map((filter) => {
-    if (filter.op !== '=' && filter.op !== '!=') {
-      throw new UsageError(`invalid filter operator ${JSON.stringify(filter.op)}: use = or !=`);
-    }
-    return `${checkLabelName(filter.label)}${filter.op}${quote(filter.value)}`;
+  // A measure's own matches come first: `{__name__="m", gen_ai.token.type="input", ...filters}`.
+  const own = storedMatch(names).map(({ label, values }) => {
+    checkLabelName(label);
+    if (values.length === 0) throw new UsageError(`a match on ${label} needs at least one value`);
+    if (values.length === 1) return `${label}=${quote(values[0] as string)}`;
+    return `${label}=~${quote(values.map(regexLiteral).join('|'))}`;
   });
+  const matchers = [
+    ...own,
+    ...filters.map((filter) => {
+      if (filter.op !== '=' && filter.op !== '!=') {
+        throw new UsageError(`invalid filter operator ${JSON.stringify(filter.op)}: use = or !=`);
+      }
+      return `${checkLabelName(filter.label)}${filter.op}${quote(filter.value)}`;
+    }),
+  ];
   if (list.length > 1) {
     const alternatives = [...new Set(list)].map((name) => name.replaceAll('.', '\\.')).join('|');
     return `{${[`__name__=~${quote(alternatives)}`, ...matchers].join(', ')}}`;
@@ -116,6 +126,11 @@ export function selector(names: StoredNames, filters: readonly LabelFilter[]): s
   const bare = PLAIN_METRIC.test(metricName) && !KEYWORDS.has(metricName.toLowerCase());
   if (bare) return matchers.length === 0 ? metricName : `${metricName}{${matchers.join(', ')}}`;
   return `{${[`__name__=${quote(metricName)}`, ...matchers].join(', ')}}`;
+}
+
+/** A label value matched literally inside a regex (values are matched whole: VictoriaMetrics anchors). */
+function regexLiteral(value: string): string {
+  return value.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
 }
 
 /** Increases of one counter (or integrals of one gauge) over windows of `windowMs`, summed per group: the one query shape ml-cost runs. */

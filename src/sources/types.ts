@@ -5,11 +5,24 @@ import { type MeasureKind, measureOf } from '../core/measures.js';
 import { type BucketSeries, METRICS, type Metric } from '../core/types.js';
 
 /**
- * The stored name of a measure, or several: one measure may reach VictoriaMetrics under more
- * than one name (vLLM's prompt and generation tokens, OTel GenAI's client and server request
- * counts), and its usage is then the sum over all of them.
+ * Where a measure is stored: one name, or several whose usage adds up (vLLM's prompt and
+ * generation tokens, OTel GenAI's client and server request counts), optionally only the series
+ * whose labels match (OTel GenAI's input tokens: gen_ai.token.type="input"; a list of values is
+ * any of them).
  */
-export type StoredNames = string | readonly string[];
+export type StoredNames =
+  | string
+  | readonly string[]
+  | {
+      readonly names: string | readonly string[];
+      readonly match: Readonly<Record<string, string | readonly string[]>>;
+    };
+
+/** A label a measure's series must have, with one of these values. */
+export interface LabelMatch {
+  readonly label: string;
+  readonly values: readonly string[];
+}
 
 /**
  * Metric names as stored in the source, by measure, for one naming convention (a preset): a
@@ -19,12 +32,34 @@ export type MetricNames = Readonly<Partial<Record<Metric, StoredNames>>>;
 
 /** The stored names as a list, in the order given. */
 export function storedNames(names: StoredNames): readonly string[] {
-  return typeof names === 'string' ? [names] : names;
+  if (typeof names === 'string') return [names];
+  if ('names' in names) return storedNames(names.names);
+  return names as readonly string[];
 }
 
-/** The stored names for messages: `a` or `a|b`, as a user would write the regex. */
+/** The label matches a measure's series must pass, besides their names. */
+export function storedMatch(names: StoredNames): readonly LabelMatch[] {
+  if (typeof names === 'string' || !('match' in names)) return [];
+  return Object.entries(names.match).map(([label, values]) => ({
+    label,
+    values: typeof values === 'string' ? [values] : values,
+  }));
+}
+
+/** Whether a series' labels pass the matches (a missing label is the empty string, as in PromQL). */
+export function passesMatch(
+  labels: Readonly<Record<string, string>>,
+  match: readonly LabelMatch[],
+): boolean {
+  return match.every(({ label, values }) => values.includes(labels[label] ?? ''));
+}
+
+/** The stored names for messages: `a` or `a|b`, then any match: `a{t="input"}`. */
 export function namesText(names: StoredNames): string {
-  return storedNames(names).join('|');
+  const match = storedMatch(names)
+    .map(({ label, values }) => `${label}=${JSON.stringify(values.join('|'))}`)
+    .join(',');
+  return `${storedNames(names).join('|')}${match ? `{${match}}` : ''}`;
 }
 
 /**

@@ -79,7 +79,8 @@ export function connect(options: VictoriaSourceOptions): Connection {
   url.hash = '';
   url.pathname = url.pathname.replace(/\/+$/, '');
   const baseUrl = new URL(url);
-  url.pathname = `${url.pathname}/api/v1/query_range`;
+  // A root path stays "/" whatever is assigned: without the slash, not "//api/v1/...".
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/api/v1/query_range`;
   const base = redactUrl(options.url).replace(/[?#].*$/, '');
   return {
     base: baseUrl,

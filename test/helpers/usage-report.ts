@@ -38,6 +38,7 @@ export function usageReport(
     notes: [],
     partial: false,
     noSeries: false,
+    measured: ['gpu_seconds', 'tokens', 'inferences'],
     ...overrides,
   };
 }

@@ -144,6 +144,8 @@ describe('doctor on an OTel-GenAI service behind the OTel Collector', () => {
 
   it('and report with that preset gives the hand-worked usage and cost', async () => {
     const row = await report(url, ['--metrics-preset', 'otel-genai']);
+    expect(row('support-chat')).toMatchObject({ input_tokens: 288000, output_tokens: 69120 });
+    expect(row('summarise')).toMatchObject({ input_tokens: 172800, output_tokens: 46080 });
     expect(row('support-chat')).toMatchObject({
       tokens: 288000 + 69120,
       inferences: 1728,
@@ -189,6 +191,8 @@ describe('doctor on a vLLM server that restarted', () => {
   it('and report with it adds prompt and generation tokens across the restart', async () => {
     const row = await report(url, ['--metrics-preset', 'vllm']);
     expect(row('chat')).toMatchObject({
+      input_tokens: 575000,
+      output_tokens: 230000,
       tokens: 805000,
       inferences: 3450,
       gpu_hours: 24,

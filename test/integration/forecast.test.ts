@@ -137,6 +137,39 @@ describe('ml-cost forecast queries', () => {
     for (const line of requests) expect(line).toMatch(/increase\(ml_gpu_seconds_total\[\d+h\]\)/);
     expect(requests.some((line) => line.includes('step=86400s'))).toBe(true);
   });
+
+  it('gate --on forecast asks for the forecast by day too, never by hour', async () => {
+    const result = await runCli(
+      [
+        'gate',
+        '--source',
+        vm.url,
+        '--period',
+        '2026-07',
+        '--budget',
+        '100000',
+        '--on',
+        'forecast',
+        '--use-case',
+        'chat',
+        '--catalogue',
+        flat,
+        '--verbose',
+      ],
+      { env: { ML_COST_NOW: '2026-07-20T06:00:00Z' } },
+    );
+    expect(result.code).toBe(0);
+    const requests = result.stderr.split('\n').filter((line) => line.includes(' POST '));
+    const daily = requests.filter((line) => line.includes('step=86400s'));
+    // The month to date, per use case and GPU type: GPU-seconds only, one point a day.
+    expect(daily.length).toBeGreaterThan(0);
+    for (const line of daily) {
+      expect(line).toMatch(
+        /sum by \(use_case, gpu_type[^)]*\) \(increase\(ml_gpu_seconds_total\[24h\]\)\)/,
+      );
+    }
+    for (const line of requests) expect(line).not.toContain('step=3600s');
+  });
 });
 
 describe('ml-cost forecast on July 2026 as of the 20th', () => {

@@ -176,9 +176,12 @@ describe('sub-windows add up to their window', () => {
     for (const seed of SEEDS) {
       const tz = ZONES[seed % ZONES.length] as string;
       it(`${sourceName}, seed ${seed}, ${tz}`, async () => {
+        const catalogue = catalogueFor(seed);
         const context = {
           source: source(),
-          catalogue: catalogueFor(seed),
+          catalogue,
+          currency: catalogue.currency,
+          forcedFx: [],
           metrics: NAMES,
           labels: { useCase: 'use_case', modelName: 'model_name', gpuType: 'gpu_type' },
         } as unknown as CommandContext;

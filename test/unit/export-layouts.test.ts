@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { UsageRow } from '../../src/core/report.js';
 import { mlCostTable } from '../../src/export/ml-cost.js';
+import { renderedText } from '../../src/render/chunks.js';
 import { renderCsv } from '../../src/render/csv.js';
 import { dayReport, usageRow } from '../helpers/usage-report.js';
 
@@ -115,7 +116,7 @@ describe('ml-cost layout', () => {
       unpricedGpuHours: 1.5,
       unpricedGpuTypes: ['B200'],
     });
-    const csv = renderCsv(report([unpriced]));
+    const csv = renderedText(renderCsv(report([unpriced])));
     expect(csv.split('\n')[1]).toBe(
       '2026-11-27T00:00:00Z,2026-11-28T00:00:00Z,chat,llama,B200,1.5,0,0,,,,,1.5,B200,2026-07,abc123',
     );

@@ -269,7 +269,13 @@ describe('a ledger of more cells than its first store holds', () => {
     // Day 1 at 4 EUR; day 2: 12 hours at 4, 12 at 3.
     expect(last[0]?.cost).toBeCloseTo(360 * 4, 6);
     expect(last[1]?.cost).toBeCloseTo(180 * 4 + 180 * 3, 6);
-    expect(last[0]?.quantities).toEqual({ gpu_seconds: 360, tokens: 1499 * 24, inferences: 48 });
+    expect(last[0]?.quantities).toEqual({
+      gpu_seconds: 360,
+      tokens: 1499 * 24,
+      input_tokens: 0,
+      output_tokens: 0,
+      inferences: 48,
+    });
     expect(summary.totals.gpuHours).toBeCloseTo((36 * 1500 * 1501 * 48) / 2 / 3600, 6);
   });
 });

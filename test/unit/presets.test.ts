@@ -32,9 +32,15 @@ describe('presets', () => {
   });
 
   it('read OTel GenAI tokens from the token-usage histogram and requests from client and server durations', () => {
+    const tokens = (type: string | string[]) => ({
+      names: 'gen_ai_client_token_usage_sum',
+      match: { gen_ai_token_type: type },
+    });
     expect(resolvePreset('otel-genai').metrics).toEqual({
       gpu_seconds: 'ml_gpu_seconds_total',
-      tokens: 'gen_ai_client_token_usage_sum',
+      tokens: tokens(['input', 'output']),
+      input_tokens: tokens('input'),
+      output_tokens: tokens('output'),
       inferences: [
         'gen_ai_client_operation_duration_seconds_count',
         'gen_ai_server_request_duration_seconds_count',
@@ -44,7 +50,10 @@ describe('presets', () => {
       'gen_ai_client_operation_duration_count',
       'gen_ai_server_request_duration_count',
     ]);
-    expect(resolvePreset('otel-genai-dots').metrics.tokens).toBe('gen_ai.client.token.usage_sum');
+    expect(resolvePreset('otel-genai-dots').metrics.input_tokens).toEqual({
+      names: 'gen_ai.client.token.usage_sum',
+      match: { 'gen_ai.token.type': 'input' },
+    });
     expect(resolvePreset('otel-genai-dots').labels.modelName).toBe('gen_ai.request.model');
     expect(resolvePreset('otel-genai').labels.modelName).toBe('gen_ai_request_model');
     expect(resolvePreset('otel-genai-dots').alternativeLabels?.provider).toEqual([
@@ -59,6 +68,8 @@ describe('presets', () => {
       'vllm:prompt_tokens_total',
       'vllm:generation_tokens_total',
     ]);
+    expect(vllm.metrics.input_tokens).toBe('vllm:prompt_tokens_total');
+    expect(vllm.metrics.output_tokens).toBe('vllm:generation_tokens_total');
     expect(vllm.metrics.inferences).toBe('vllm:request_success_total');
     expect(vllm.labels.modelName).toBe('model_name');
   });
@@ -67,7 +78,11 @@ describe('presets', () => {
     const preset = PRESETS[name];
     expect(preset.name).toBe(name);
     expect(preset.description).not.toBe('');
-    expect(Object.keys(preset.metrics).sort()).toEqual([...METRICS].sort());
+    // Every preset names GPU-seconds, tokens and inferences; input and output tokens where told apart.
+    expect(Object.keys(preset.metrics)).toEqual(
+      expect.arrayContaining(['gpu_seconds', 'tokens', 'inferences']),
+    );
+    for (const key of Object.keys(preset.metrics)) expect(METRICS).toContain(key);
     for (const metric of Object.values(preset.metrics).flatMap(storedNames))
       expect(checkMetricName(metric)).toBe(metric);
     for (const label of Object.values(preset.labels)) expect(checkLabelName(label)).toBe(label);

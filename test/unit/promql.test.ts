@@ -104,6 +104,18 @@ describe('selector of several stored names', () => {
     );
   });
 
+  it("puts a measure's own label match before the filters, a list of values as an escaped regex", () => {
+    expect(
+      selector({ names: 'gen_ai_client_token_usage_sum', match: { gen_ai_token_type: 'input' } }, [
+        { label: 'use_case', op: '=', value: 'chat' },
+      ]),
+    ).toBe('gen_ai_client_token_usage_sum{gen_ai_token_type="input", use_case="chat"}');
+    expect(selector({ names: ['a', 'b'], match: { t: ['in', 'out.x'] } }, [])).toBe(
+      '{__name__=~"a|b", t=~"in|out\\\\.x"}',
+    );
+    expect(() => selector({ names: 'a', match: { __name__: 'x' } }, [])).toThrow('reserved');
+  });
+
   it('treats a list of one like the name alone', () => {
     expect(selector(['ml_gpu_seconds_total'], [])).toBe('ml_gpu_seconds_total');
   });
