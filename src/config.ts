@@ -64,6 +64,22 @@ const storedNames = () =>
     }),
   ]);
 
+/**
+ * A measure's metric: its stored name(s), or an object that also says how to read it — a
+ * gauge integrated over time, or a counter — and a scale (0.01 for a percentage read as a ratio).
+ */
+const metricSetting = () =>
+  z.union([
+    storedNames(),
+    z.strictObject({
+      name: storedNames(),
+      kind: z.optional(z.enum(['counter', 'gauge'])),
+      scale: z.optional(z.number().check(z.positive())),
+    }),
+  ]);
+
+export type MetricSetting = z.infer<ReturnType<typeof metricSetting>>;
+
 const money = nonNegative();
 
 const limit = nonNegative();
@@ -129,9 +145,9 @@ const configSchema = z.strictObject({
   metrics: z.optional(
     z.partial(
       z.strictObject(
-        Object.fromEntries(METRICS.map((name) => [name, storedNames()])) as Record<
+        Object.fromEntries(METRICS.map((name) => [name, metricSetting()])) as Record<
           Metric,
-          ReturnType<typeof storedNames>
+          ReturnType<typeof metricSetting>
         >,
       ),
     ),

@@ -79,6 +79,7 @@ async function emptyWith(
       by: [],
       filters,
       metrics: Object.fromEntries(metrics.map((metric) => [metric, query.metrics[metric]])),
+      ...(query.readings ? { readings: query.readings } : {}),
       gpuTypeLabel: query.gpuTypeLabel,
       ...(query.migProfileLabel === undefined ? {} : { migProfileLabel: query.migProfileLabel }),
     },

@@ -8,6 +8,7 @@ import type { CommandContext } from './commands/options.js';
 import { planBuckets } from './core/buckets.js';
 import { type EffectiveVersion, provenanceOf } from './core/effective-prices.js';
 import { Ledger } from './core/ledger.js';
+import { measureOf } from './core/measures.js';
 import { dayPeriods, hourPeriods } from './core/periods.js';
 import type { Granularity, Note, Period, UsageReport, UsageRow } from './core/report.js';
 import { summarise } from './core/summarise.js';
@@ -42,7 +43,12 @@ export async function buildUsageReport(
     forcedFx: context.forcedFx,
   });
   const periods = periodsOf(window, granularity);
-  const buckets = planBuckets({ window, periods, versions: prices });
+  const buckets = planBuckets({
+    window,
+    periods,
+    versions: prices,
+    ...(readsGauges(context, request) ? { maxBucketMs: GAUGE_BUCKET_MS } : {}),
+  });
   const ledgerOptions = {
     buckets,
     gpuTypeLabel: context.labels.gpuType,
@@ -66,6 +72,7 @@ export async function buildUsageReport(
     metrics: request.metrics
       ? Object.fromEntries(request.metrics.map((metric) => [metric, context.metrics[metric]]))
       : context.metrics,
+    ...(context.readings ? { readings: context.readings } : {}),
     gpuTypeLabel: context.labels.gpuType,
     ...migLabel(context),
   };
@@ -227,6 +234,22 @@ function missingRates(
 function migLabel(context: CommandContext): { migProfileLabel?: string } {
   const label = context.labels.migProfile;
   return label === undefined ? {} : { migProfileLabel: label };
+}
+
+/**
+ * Bucket length when a gauge is read. VictoriaMetrics 1.79.5's integrate() holds a series' last
+ * value to the end of the window it falls in (measured: a pod gone at 12:00 is still counted to
+ * midnight in a one-day window), so gauges are read in 5-minute buckets: a stopped series is
+ * then counted at most 5 minutes past its last sample. Counters add up exactly over any cuts.
+ */
+const GAUGE_BUCKET_MS = 5 * 60_000;
+
+function readsGauges(context: CommandContext, request: UsageRequest): boolean {
+  const read = request.metrics ?? (Object.keys(context.metrics) as Metric[]);
+  return read.some((metric) => {
+    const kind = context.readings?.[metric]?.kind ?? measureOf(metric).kind;
+    return kind === 'gauge' && context.metrics[metric] !== undefined;
+  });
 }
 
 /** The versions in force in some bucket of the window, in effective order. */

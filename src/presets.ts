@@ -1,8 +1,10 @@
 // Naming conventions for the usage measures (core/measures.ts): one preset per way the same OTel
 // instruments end up stored in VictoriaMetrics (DESIGN.md §2). A new convention is a new entry,
 // not a code fork; a preset names only the measures its convention has.
+
+import type { Metric } from './core/measures.js';
 import { UsageError } from './errors.js';
-import type { MetricNames } from './sources/types.js';
+import type { MetricNames, MetricReading } from './sources/types.js';
 
 /** The stored label names ml-cost needs, whatever the convention calls them. */
 export interface PresetLabels {
@@ -16,6 +18,8 @@ export interface Preset {
   readonly name: string;
   readonly description: string;
   readonly metrics: MetricNames;
+  /** How a metric is read where it differs from its measure's definition (a gauge, a scale). */
+  readonly readings?: Readonly<Partial<Record<Metric, MetricReading>>>;
   readonly labels: PresetLabels;
   /**
    * Labels worth grouping by that the convention names in more than one way, each with its

@@ -1,13 +1,21 @@
 // Options every usage command shares (source, catalogue, window, grouping, output) and the
 // context they resolve to. Heavy modules are imported here lazily, when a command runs.
 import { type Command, Option } from 'commander';
-import type { Config } from '../config.js';
+import type { Config, MetricSetting } from '../config.js';
 import type { Attribution } from '../core/attribution.js';
-import type { Catalogue, FxRate, Window } from '../core/types.js';
+import { measureOf } from '../core/measures.js';
+import type { Catalogue, FxRate, Metric, Window } from '../core/types.js';
 import { UsageError } from '../errors.js';
+import type { Preset } from '../presets.js';
 import type { CsvStyle } from '../render/csv.js';
 import { isLabelName } from '../sources/promql.js';
-import type { LabelFilter, MetricNames, UsageSource } from '../sources/types.js';
+import type {
+  LabelFilter,
+  MetricNames,
+  MetricReading,
+  StoredNames,
+  UsageSource,
+} from '../sources/types.js';
 import { io } from './io.js';
 
 export interface SourceFlags {
@@ -59,6 +67,8 @@ export interface CommandContext {
   /** --fx-version: rates that price their pair over the whole window. */
   readonly forcedFx: readonly FxRate[];
   readonly metrics: MetricNames;
+  /** How metrics are read where that differs from their measure's definition (kind, scale). */
+  readonly readings?: Readonly<Partial<Record<Metric, MetricReading>>>;
   readonly labels: {
     readonly useCase: string;
     readonly modelName: string;
@@ -72,6 +82,32 @@ export interface CommandContext {
   readonly now: number;
   /** How far behind now data is trusted to be complete (config settle_minutes). */
   readonly settleMs: number;
+}
+
+/**
+ * The preset's metric names and readings, overridden measure by measure by the config's: a
+ * config entry replaces the preset's name and reading for that measure.
+ */
+function metricSettings(
+  preset: Preset,
+  settings: Config['metrics'],
+): { metrics: MetricNames; readings: Partial<Record<Metric, MetricReading>> } {
+  const metrics: Partial<Record<Metric, StoredNames>> = { ...preset.metrics };
+  const readings: Partial<Record<Metric, MetricReading>> = { ...preset.readings };
+  for (const [name, setting] of Object.entries(settings ?? {}) as [Metric, MetricSetting][]) {
+    if (setting === undefined) continue;
+    delete readings[name];
+    if (typeof setting === 'string' || Array.isArray(setting) || !('name' in setting)) {
+      metrics[name] = setting as StoredNames;
+      continue;
+    }
+    const { name: stored, kind, scale } = setting;
+    metrics[name] = stored as StoredNames;
+    if (kind !== undefined || scale !== undefined) {
+      readings[name] = { kind: kind ?? measureOf(name).kind, scale: scale ?? 1 };
+    }
+  }
+  return { metrics, readings };
 }
 
 /** For repeatable options: each use adds to the list. */
@@ -287,7 +323,7 @@ export async function createContext(
   const tz = flags.tz ?? config.tz ?? 'UTC';
 
   const preset = resolvePreset(flags.metricsPreset ?? config.preset ?? DEFAULT_PRESET);
-  const metrics: MetricNames = { ...preset.metrics, ...config.metrics };
+  const { metrics, readings } = metricSettings(preset, config.metrics);
   const labels = {
     useCase: config.labels?.use_case ?? preset.labels.useCase,
     modelName: config.labels?.model_name ?? preset.labels.modelName,
@@ -320,6 +356,7 @@ export async function createContext(
     currency,
     forcedFx,
     metrics,
+    readings,
     labels,
     ...(attribution ? { attribution } : {}),
     tz,

@@ -19,10 +19,10 @@
 // "Hours" below are the query's windows of L, whatever L is.
 
 /** How far before what its step and window cover the server reads samples (its max silence interval). */
-const LEAD_IN_MS = 5 * 60_000;
+export const LEAD_IN_MS = 5 * 60_000;
 const DEFAULT_SCRAPE_INTERVAL_MS = LEAD_IN_MS;
 /** The server estimates the scrape interval from the first 20 intervals it reads. */
-const SCRAPE_INTERVALS_SAMPLED = 20;
+export const SCRAPE_INTERVALS_SAMPLED = 20;
 
 /** The windows one query reads: (originMs + i lengthMs, originMs + (i+1) lengthMs], up to readToMs. */
 export interface IncreaseWindows {
@@ -188,7 +188,7 @@ export class SeriesIncrease {
 }
 
 /** The server's estimate: the 0.6 quantile (linear interpolation) of the first 20 intervals. */
-function estimateScrapeInterval(timestamps: readonly number[]): number {
+export function estimateScrapeInterval(timestamps: readonly number[]): number {
   if (timestamps.length < 2) return DEFAULT_SCRAPE_INTERVAL_MS;
   const intervals: number[] = [];
   const last = Math.min(timestamps.length, SCRAPE_INTERVALS_SAMPLED + 1);
@@ -207,7 +207,7 @@ function estimateScrapeInterval(timestamps: readonly number[]): number {
 }
 
 /** The server widens small scrape intervals more, to ride out jitter. */
-function maxPreviousInterval(scrapeIntervalMs: number): number {
+export function maxPreviousInterval(scrapeIntervalMs: number): number {
   const s = scrapeIntervalMs;
   if (s <= 2_000) return s + 4 * s;
   if (s <= 4_000) return s + 2 * s;

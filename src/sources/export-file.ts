@@ -4,6 +4,7 @@ import type { BucketSeries, Labels, Metric } from '../core/types.js';
 import { METRICS } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import { type IncreaseWindows, SeriesIncrease } from './export-file-increase.js';
+import { SeriesIntegral } from './export-file-integral.js';
 import { readLines } from './export-file-read.js';
 import { BadLine, LineScanner } from './export-file-scan.js';
 import { DEFAULT_POINTS_PER_QUERY, type PlannedQuery, planQueries } from './query-plan.js';
@@ -13,7 +14,9 @@ import {
   labelsFor,
   passesMatch,
   queriedMetrics,
+  readingOf,
   type StoredNames,
+  scaled,
   storedMatch,
   storedNames,
   type UsageQuery,
@@ -28,7 +31,7 @@ interface Group {
 }
 
 /** One walk per metric kind and planned query a series feeds; null for series not wanted. */
-type SeriesEntry = SeriesIncrease[] | null;
+type SeriesEntry = (SeriesIncrease | SeriesIntegral)[] | null;
 
 export function createExportFileSource(path: string): UsageSource {
   return {
@@ -96,8 +99,10 @@ async function fetchFromFile(
         metrics && metrics.length > 0 && matchesFilters(labels, query.filters)
           ? metrics.flatMap((metric) => {
               const { points } = groupFor(metric, labels);
+              const Walk =
+                readingOf(query, metric).kind === 'gauge' ? SeriesIntegral : SeriesIncrease;
               return plan.map(
-                (planned, q) => new SeriesIncrease(windowsOf(planned), points[q] as Float64Array),
+                (planned, q) => new Walk(windowsOf(planned), points[q] as Float64Array),
               );
             })
           : null;
@@ -110,7 +115,7 @@ async function fetchFromFile(
   const scanner = new LineScanner();
   await readLines(path, (buf, start, end, lineNumber) => {
     if (isBlank(buf, start, end)) return;
-    let scanned: ReturnType<typeof scanner.scan<SeriesIncrease[]>>;
+    let scanned: ReturnType<typeof scanner.scan<(SeriesIncrease | SeriesIntegral)[]>>;
     try {
       scanned = scanner.scan(buf, start, end, seriesFor);
     } catch (error) {
@@ -145,7 +150,8 @@ async function fetchFromFile(
       const values = (group.points[q] as Float64Array).slice(skip, skip + count);
       if (!values.some((value) => !Number.isNaN(value))) return;
       seen.add(group.metric);
-      onSeries({ metric: group.metric, labels: group.labels, offset: bucket, values });
+      const own = scaled(values, readingOf(query, group.metric));
+      onSeries({ metric: group.metric, labels: group.labels, offset: bucket, values: own });
     });
   }
   return {

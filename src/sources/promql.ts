@@ -1,5 +1,6 @@
 // Builds the MetricsQL ml-cost sends. Pure: names are checked against the grammar and label
 // values are escaped, so nothing a user types can change the shape of a query.
+import type { MeasureKind } from '../core/measures.js';
 import { UsageError } from '../errors.js';
 import { type LabelFilter, type StoredNames, storedMatch, storedNames } from './types.js';
 
@@ -132,18 +133,22 @@ function regexLiteral(value: string): string {
   return value.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
 }
 
-/** Increases of one counter over windows of `windowMs`, summed per group: the one query shape ml-cost runs. */
+/** Increases of one counter (or integrals of one gauge) over windows of `windowMs`, summed per group: the one query shape ml-cost runs. */
 export function usageQuery(
   names: StoredNames,
   by: readonly string[],
   filters: readonly LabelFilter[],
   windowMs = 3_600_000,
+  kind: MeasureKind = 'counter',
 ): string {
   const labels = by.map(checkLabelName);
+  // A counter's increase over each window; a gauge integrated over it (value x seconds, the
+  // sample-and-hold sum export-file-integral.ts describes).
+  const rollup = kind === 'gauge' ? 'integrate' : 'increase';
   // Series of two names can be alike once increase() drops the name: VictoriaMetrics then
   // refuses the query ("duplicate output timeseries") unless the names are kept to the sum.
   const keep = storedNames(names).length > 1 ? ' keep_metric_names' : '';
-  return `sum by (${labels.join(', ')}) (increase(${selector(names, filters)}[${duration(windowMs)}])${keep})`;
+  return `sum by (${labels.join(', ')}) (${rollup}(${selector(names, filters)}[${duration(windowMs)}])${keep})`;
 }
 
 /** A MetricsQL duration: whole hours or minutes where it has them (readable in logs), else seconds. */

@@ -1,7 +1,7 @@
 // The one interface every usage source (VictoriaMetrics over HTTP, an export file) implements.
 
 import type { InspectProbe, Observations } from '../core/inspection.js';
-import { measureOf } from '../core/measures.js';
+import { type MeasureKind, measureOf } from '../core/measures.js';
 import { type BucketSeries, METRICS, type Metric } from '../core/types.js';
 
 /**
@@ -83,6 +83,28 @@ export function queriedMetrics(query: Pick<UsageQuery, 'metrics'>): Metric[] {
   return METRICS.filter((metric) => query.metrics[metric] !== undefined);
 }
 
+/**
+ * How a measure's metric is read when it differs from the measure's definition: a gauge where
+ * a counter is usual (or the other way), or a scale for a metric in other units (a percentage
+ * read as a ratio: 0.01). Both sources multiply each bucket's sum by the scale.
+ */
+export interface MetricReading {
+  readonly kind: MeasureKind;
+  readonly scale: number;
+}
+
+/** How the query reads `metric`: its reading if given, else the measure's kind, unscaled. */
+export function readingOf(query: Pick<UsageQuery, 'readings'>, metric: Metric): MetricReading {
+  return query.readings?.[metric] ?? { kind: measureOf(metric).kind, scale: 1 };
+}
+
+/** Multiplies a bucket array by a reading's scale, in place; a scale of 1 leaves it untouched. */
+export function scaled(values: Float64Array, reading: MetricReading): Float64Array {
+  if (reading.scale !== 1)
+    for (let i = 0; i < values.length; i++) values[i] = (values[i] as number) * reading.scale;
+  return values;
+}
+
 export interface LabelFilter {
   readonly label: string;
   readonly op: '=' | '!=';
@@ -97,6 +119,8 @@ export interface UsageQuery {
   readonly filters: readonly LabelFilter[];
   /** The metrics to read, by name; a metric left out is not asked for at all. */
   readonly metrics: Readonly<Partial<Record<Metric, StoredNames>>>;
+  /** How each metric is read where it differs from its measure's definition (readingOf). */
+  readonly readings?: Readonly<Partial<Record<Metric, MetricReading>>>;
   /** The label holding the GPU type; measures priced per GPU-hour are always grouped by it as well. */
   readonly gpuTypeLabel: string;
   /**

@@ -10,9 +10,12 @@ import { redactSecrets, redactUrl } from './redact.js';
 import {
   type FetchInfo,
   labelsFor,
+  type MetricReading,
   namesText,
   queriedMetrics,
+  readingOf,
   type StoredNames,
+  scaled,
   type UsageQuery,
   type UsageSource,
 } from './types.js';
@@ -125,7 +128,8 @@ export function createVictoriaSource(options: VictoriaSourceOptions): VictoriaSo
       const seen = new Set<Metric>();
       const deliver = (job: Job) => (labels: Record<string, string>, values: Float64Array) => {
         seen.add(job.metric);
-        onSeries({ metric: job.metric, labels, offset: job.planned.bucket, values });
+        const own = scaled(values, job.reading);
+        onSeries({ metric: job.metric, labels, offset: job.planned.bucket, values: own });
       };
       let partial = false;
       try {
@@ -161,16 +165,18 @@ interface Job {
   readonly by: readonly string[];
   readonly query: string;
   readonly planned: PlannedQuery;
+  readonly reading: MetricReading;
 }
 
 function planJobs(query: UsageQuery, plan: readonly PlannedQuery[]): Job[] {
   const jobs: Job[] = [];
   for (const metric of queriedMetrics(query)) {
     const by = labelsFor(query, metric);
+    const reading = readingOf(query, metric);
     const metricName = query.metrics[metric] as StoredNames;
     for (const planned of plan) {
-      const promql = usageQuery(metricName, by, query.filters, planned.windowMs);
-      jobs.push({ metric, metricName, by, query: promql, planned });
+      const promql = usageQuery(metricName, by, query.filters, planned.windowMs, reading.kind);
+      jobs.push({ metric, metricName, by, query: promql, planned, reading });
     }
   }
   return jobs;
