@@ -157,7 +157,7 @@ export function driftSummary(report: DriftReport): string[] {
   }
   const lines = [
     counts.drift === 0
-      ? `No drift: ${counts.checked} group-days with usage, every judged one within its band.`
+      ? `No drift: ${groupDays(counts.checked)} with usage, every judged one within its band.`
       : `${counts.drift} of ${counts.checked} group-days with usage drift (${counts.onsets} new, the rest continue the day before).`,
   ];
   if (thin.length > 0) {
@@ -167,15 +167,19 @@ export function driftSummary(report: DriftReport): string[] {
   }
   if (counts.growth > 0) {
     lines.push(
-      `${counts.growth} group-days were cheaper per inference only because more inferences shared the same GPU time: growth, not drift.`,
+      `${groupDays(counts.growth)} ${counts.growth === 1 ? 'was' : 'were'} cheaper per inference only because more inferences shared the same GPU time: growth, not drift.`,
     );
   }
   if (counts.unpriced > 0) {
     lines.push(
-      `${counts.unpriced} group-days with unpriced GPU time are not judged (and not in any baseline): add their rates to the catalogue.`,
+      `${groupDays(counts.unpriced)} with unpriced GPU time are not judged (and not in any baseline): add their rates to the catalogue.`,
     );
   }
   if (report.groups.length === 0)
     lines.push(`No usage from ${isoInZone(report.baselineFromMs, tz)} on.`);
   return lines;
+}
+
+function groupDays(count: number): string {
+  return `${count} group-day${count === 1 ? '' : 's'}`;
 }
