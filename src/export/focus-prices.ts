@@ -3,12 +3,12 @@
 // catalogue version and, when converted, an exchange-rate version; together they name one
 // effective version (both lists only move forward in time, so each pair starts once).
 import type { EffectiveVersion } from '../core/effective-prices.js';
-import { rateOf } from '../core/prices.js';
+import { priceKeyOf, rateOf } from '../core/prices.js';
 import type { FocusLayoutOptions } from './focus.js';
 
 export function focusPriceLookup(
   prices: readonly EffectiveVersion[],
-): Pick<FocusLayoutOptions, 'rateOf' | 'spanOf' | 'pricingOf'> {
+): Pick<FocusLayoutOptions, 'rateOf' | 'spanOf' | 'pricingOf' | 'priceKeyOf'> {
   const key = (version: string, fxVersion: string | undefined) =>
     `${version}\u0000${fxVersion ?? ''}`;
   const index = new Map<string, number>();
@@ -31,6 +31,10 @@ export function focusPriceLookup(
         endMs:
           i === undefined ? Number.POSITIVE_INFINITY : (prices[i + 1]?.effectiveFromMs ?? Infinity),
       };
+    },
+    priceKeyOf: (version, gpuType) => {
+      const source = sources.get(version);
+      return source === undefined ? undefined : priceKeyOf(source, gpuType);
     },
     pricingOf: (version, gpuType, migProfile) => {
       const source = sources.get(version);

@@ -126,6 +126,11 @@ export interface FocusLayoutOptions {
     gpuType: string,
     migProfile: string,
   ) => { readonly currency: string; readonly rate: number } | undefined;
+  /**
+   * The catalogue key a GPU type prices as in a version (an exporter's name resolves through
+   * its alias), so that one product is one SKU whatever name the exporter wrote.
+   */
+  readonly priceKeyOf?: (version: string, gpuType: string) => string | undefined;
 }
 
 /** A FOCUS table, and what it could not carry, for the command to say on stderr. */
@@ -346,6 +351,8 @@ export function focusTable(report: UsageReport, options: FocusLayoutOptions): Fo
     const gpuType = priceName(row.group[labels.gpuType] ?? '', migProfile);
     const amounts = chargeAmounts(rate, row.gpuHours);
     const version = versionsCell(row.versions);
+    const rawType = row.group[labels.gpuType] ?? '';
+    const sku = priceName(options.priceKeyOf?.(version, rawType) ?? rawType, migProfile);
     const fxVersion = row.fxVersions?.[0];
     const span = options.spanOf?.(version, fxVersion);
     const pricing = converts
@@ -391,10 +398,10 @@ export function focusTable(report: UsageReport, options: FocusLayoutOptions): Fo
       ServiceName: identity.serviceName,
       ServiceProviderName: identity.serviceProviderName,
       ServiceSubcategory: identity.serviceSubcategory,
-      SkuId: gpuType,
+      SkuId: sku,
       SkuMeter: FOCUS_SKU_METER,
       SkuPriceDetails: JSON.stringify({ GpuCount: 1, x_GpuType: gpuType }),
-      SkuPriceId: `${version}:${gpuType}`,
+      SkuPriceId: `${version}:${sku}`,
       x_UseCase: row.group[labels.useCase] ?? '',
       x_ModelName: row.group[labels.model] ?? '',
       x_GpuType: gpuType,

@@ -211,13 +211,17 @@ describe.each([
     );
     expect(result.code, result.stderr).toBe(0);
     const rows = parseCsv(result.stdout);
+    // The SKU is the catalogue's product, whatever name the exporter wrote; x_GpuType keeps it.
     const charges = Object.fromEntries(rows.map((row) => [row.SkuId, row]));
-    expect(Object.keys(charges).sort()).toEqual([`${H100} (MIG 1g.10gb)`, `${H100} (MIG 3g.40gb)`]);
+    const [small, large] = ['H100-80GB (MIG 1g.10gb)', 'H100-80GB (MIG 3g.40gb)'];
+    expect(Object.keys(charges).sort()).toEqual([small, large]);
+    expect(charges[small]?.x_GpuType).toBe(`${H100} (MIG 1g.10gb)`);
+    expect(charges[small]?.SkuPriceId).toBe(`v1:${small}`);
     // 6 h of each slice: 1g.10gb at 7 x 1/7 = 1.00 per hour, 3g.40gb at 3.00.
-    expect(Number(charges[`${H100} (MIG 1g.10gb)`]?.ListUnitPrice)).toBeCloseTo(1, 9);
-    expect(Number(charges[`${H100} (MIG 1g.10gb)`]?.BilledCost)).toBeCloseTo(6, 9);
-    expect(Number(charges[`${H100} (MIG 3g.40gb)`]?.ListUnitPrice)).toBeCloseTo(3, 9);
-    expect(Number(charges[`${H100} (MIG 3g.40gb)`]?.BilledCost)).toBeCloseTo(18, 9);
+    expect(Number(charges[small]?.ListUnitPrice)).toBeCloseTo(1, 9);
+    expect(Number(charges[small]?.BilledCost)).toBeCloseTo(6, 9);
+    expect(Number(charges[large]?.ListUnitPrice)).toBeCloseTo(3, 9);
+    expect(Number(charges[large]?.BilledCost)).toBeCloseTo(18, 9);
   });
 });
 
