@@ -27,7 +27,7 @@ export function checkPrices(input: DoctorInput, add: Add): DoctorReport['gpuType
           'problem',
           `GPU type ${name}`,
           `no rate in catalogue version ${unpricedIn.join(', ')} in force in the window: its GPU time is unpriced`,
-          `add "${gpuType}" to gpu_hour in ${files(unpricedIn)}, or correct the ${input.current.labels.gpuType} label`,
+          `add "${gpuType}" to gpu_hour, or to gpu_aliases naming the GPU type it is, in ${files(unpricedIn)}, or correct the ${input.current.labels.gpuType} label`,
         );
         return { gpuType: name, unpricedIn };
       }
