@@ -49,10 +49,15 @@ beforeAll(async () => {
 });
 beforeEach(() => {
   written = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    written.push(String(chunk));
-    return true;
-  });
+  // Like a real stream, the mock calls back once written: io.deliver waits for it.
+  vi.spyOn(process.stdout, 'write').mockImplementation(
+    (chunk: string | Uint8Array, ...rest: unknown[]) => {
+      written.push(String(chunk));
+      const done = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
+      done?.();
+      return true;
+    },
+  );
   vi.stubEnv('ML_COST_NOW', '2026-08-15T12:00:00Z');
 });
 afterEach(() => {
