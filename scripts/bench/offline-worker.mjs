@@ -14,9 +14,14 @@ if (mode === 'source') {
   const { createExportFileSource } = await import('../../dist/sources/export-file.js');
   const { METRIC_NAMES } = await import('../../dist/example/generate.js');
   const source = createExportFileSource(file);
+  // Hourly buckets over the window, as an hourly report plans them.
+  const edges = Float64Array.from(
+    { length: Number(gridHours) + 1 },
+    (_, i) => Number(gridStart) + i * 3_600_000,
+  );
   await source.fetch(
     {
-      grid: { startMs: Number(gridStart), hours: Number(gridHours) },
+      edges,
       by: ['use_case', 'model_name'],
       filters: [],
       metrics: {
