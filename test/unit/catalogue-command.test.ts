@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pricingCommand } from '../../src/commands/pricing.js';
 import { CatalogueError, UsageError } from '../../src/errors.js';
+import { captureStdout } from '../helpers/stdout.js';
 import { tempDir } from '../helpers/temp.js';
 
 const july = {
@@ -32,16 +33,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 beforeEach(() => {
-  written = [];
-  // Like a real stream, the mock calls back once written: io.deliver waits for it.
-  vi.spyOn(process.stdout, 'write').mockImplementation(
-    (chunk: string | Uint8Array, ...rest: unknown[]) => {
-      written.push(String(chunk));
-      const done = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
-      done?.();
-      return true;
-    },
-  );
+  written = captureStdout();
   vi.stubEnv('ML_COST_NOW', '2026-08-15T12:00:00Z');
 });
 afterEach(() => {

@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pricingCommand } from '../../src/commands/pricing.js';
 import { UsageError } from '../../src/errors.js';
+import { captureStdout } from '../helpers/stdout.js';
 import { tempDir } from '../helpers/temp.js';
 
 const rate = (version: string, effective_from: string, base: string, quote: string, r: number) =>
@@ -48,16 +49,7 @@ beforeAll(async () => {
   );
 });
 beforeEach(() => {
-  written = [];
-  // Like a real stream, the mock calls back once written: io.deliver waits for it.
-  vi.spyOn(process.stdout, 'write').mockImplementation(
-    (chunk: string | Uint8Array, ...rest: unknown[]) => {
-      written.push(String(chunk));
-      const done = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
-      done?.();
-      return true;
-    },
-  );
+  written = captureStdout();
   vi.stubEnv('ML_COST_NOW', '2026-08-15T12:00:00Z');
 });
 afterEach(() => {
@@ -139,6 +131,6 @@ describe('ml-cost pricing with exchange rates', () => {
 });
 
 async function runFresh(...args: string[]): Promise<string> {
-  written = [];
+  written.length = 0;
   return run(...args);
 }
