@@ -2,7 +2,7 @@
 // into headers (and remembered as secrets to redact), the CA file read and checked.
 import { readFile, stat } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
-import { headerValueProblem, parseHeaders } from './http.js';
+import { headerValueProblem, parseHeaders } from './http-headers.js';
 import { redactUrl } from './redact.js';
 import type { VictoriaSourceOptions } from './victoria-metrics.js';
 

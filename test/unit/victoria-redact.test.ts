@@ -1,7 +1,8 @@
 // Secrets stay out of messages, and messages name the cause and the fix.
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { describeNetworkError, parseHeaders } from '../../src/sources/http.js';
+import { describeNetworkError } from '../../src/sources/http.js';
+import { parseHeaders } from '../../src/sources/http-headers.js';
 import { redactSecrets, redactUrl } from '../../src/sources/redact.js';
 import { describeStatus, serverMessage } from '../../src/sources/victoria-errors.js';
 import { createVictoriaSource } from '../../src/sources/victoria-metrics.js';
