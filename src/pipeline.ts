@@ -7,8 +7,9 @@ import { pricesInCurrency } from './catalogue/resolve.js';
 import type { CommandContext } from './commands/options.js';
 import { planBuckets } from './core/buckets.js';
 import { type EffectiveVersion, provenanceOf } from './core/effective-prices.js';
+import { negativeIdleNote } from './core/gpu-time.js';
 import { Ledger } from './core/ledger.js';
-import { measureOf } from './core/measures.js';
+import { costMeasureOf, measureOf } from './core/measures.js';
 import { dayPeriods, hourPeriods } from './core/periods.js';
 import type { Granularity, Note, Period, UsageReport, UsageRow } from './core/report.js';
 import { summarise } from './core/summarise.js';
@@ -81,7 +82,11 @@ export async function buildUsageReport(
   const { gpuType, migProfile } = context.labels;
   const splitByGpuType =
     by.includes(gpuType) || (migProfile !== undefined && by.includes(migProfile));
+  const measured = queriedMetrics(query);
+  const gpuTime = measured.includes('gpu_busy_seconds');
+  const pricing = { costMeasure: costMeasureOf(context.costBasis), gpuTime };
   const summary = summarise(ledger.entries(), {
+    ...pricing,
     rowUnitCosts: !splitByGpuType,
     periods,
     versions: prices,
@@ -110,8 +115,10 @@ export async function buildUsageReport(
       by.filter((label) => label !== migProfile && label !== context.labels.useCase),
     ),
   );
-  const unattributed = attribution.unattributed(summary.totals.gpuHours);
+  const unattributed = attribution.unattributed(summary.totals.gpuHours, pricing);
   notes.push(...attribution.notes(unattributed, context.currency));
+  const busier = gpuTime ? negativeIdleNote(summary.rows, by) : null;
+  if (busier) notes.push(busier);
   if (info.partial) {
     notes.push({ text: 'PARTIAL: the source answered with partial data; totals may be low' });
   }
@@ -155,10 +162,10 @@ export async function buildUsageReport(
     unpricedShare: summary.unpricedShare,
     notes,
     partial: info.partial,
-    measured: queriedMetrics(query),
-    noSeries:
-      queriedMetrics(query).length > 0 && info.emptyMetrics.length === queriedMetrics(query).length,
+    measured,
+    noSeries: measured.length > 0 && info.emptyMetrics.length === measured.length,
     ...(unattributed ? { unattributed } : {}),
+    costBasis: context.costBasis,
   };
 }
 

@@ -11,6 +11,7 @@ import { HOUR_MS } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import { isoUtc } from '../iso-time.js';
 import type { LabelFilter } from '../sources/types.js';
+import { addCostBasisOption } from './cost-basis.js';
 import { publish, renderOptions } from './io.js';
 import {
   addFilterOption,
@@ -74,6 +75,7 @@ export function forecastCommand(): Command {
     'a forecast covers one month; use --month YYYY-MM (and --as-of for a past point in time)',
   );
   addSourceOptions(command);
+  addCostBasisOption(command);
   command.addHelpText(
     'after',
     `

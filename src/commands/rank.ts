@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import type { RankInput, RankReport } from '../core/rank.js';
 import { UsageError } from '../errors.js';
+import { addCostBasisOption } from './cost-basis.js';
 import { publish, renderOptions } from './io.js';
 import {
   addFilterOption,
@@ -47,6 +48,7 @@ export function rankCommand(): Command {
     );
   addOutputOptions(command, RANK_FORMATS);
   addSourceOptions(command);
+  addCostBasisOption(command);
   command.addHelpText(
     'after',
     `

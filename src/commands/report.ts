@@ -1,6 +1,7 @@
 // ml-cost report: usage and cost by group over a window.
 import { Command, Option } from 'commander';
 import type { Granularity } from '../core/report.js';
+import { addCostBasisOption } from './cost-basis.js';
 import { publish, renderOptions } from './io.js';
 import {
   addGroupOptions,
@@ -39,6 +40,7 @@ export function reportCommand(): Command {
   );
   addOutputOptions(command, REPORT_FORMATS);
   addSourceOptions(command);
+  addCostBasisOption(command);
   command.addHelpText(
     'after',
     `

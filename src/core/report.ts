@@ -1,4 +1,5 @@
 // The usage report: what `report`, `export`, `forecast`, `rank` and `gate` are all built from.
+import type { CostBasis } from './measures.js';
 import type { Labels, Metric, Window } from './types.js';
 import type { Figure } from './unit-costs.js';
 
@@ -25,7 +26,10 @@ export interface UsageTotals {
    * priced: unpriced usage is never shown as zero.
    */
   readonly cost: number | null;
-  /** GPU-hours of types the catalogue version in force had no rate for (or no version at all). */
+  /**
+   * GPU-hours (of the cost basis) of types the catalogue version in force had no rate for (or
+   * no version at all).
+   */
   readonly unpricedGpuHours: number;
   readonly unpricedGpuTypes: readonly string[];
   /**
@@ -37,6 +41,35 @@ export interface UsageTotals {
   readonly tokensPerCost: number | null;
   /** Both unit costs by the unit-cost rule, bounds included; absent where rows have none. */
   readonly unitCosts?: UnitCosts;
+  /** Busy and idle GPU time and their costs: present when busy GPU time was read. */
+  readonly gpuTime?: GpuTimeSplit;
+  /**
+   * GPU-hours of the cost basis when that is not the allocated GPU time (gpuHours): what cost
+   * and unpricedGpuHours are of. Absent under the allocated basis (costGpuHours() reads it).
+   */
+  readonly basisGpuHours?: number;
+}
+
+/**
+ * Allocated GPU time split into busy and idle, priced per GPU type. Idle = allocated - busy,
+ * never clamped: a negative idle is busy time with no allocation behind it (warned about).
+ */
+export interface GpuTimeSplit {
+  readonly busyGpuHours: number;
+  readonly idleGpuHours: number;
+  /** Cost of the allocated GPU time, by the rule for cost (null: none of it priced). */
+  readonly allocatedCost: number | null;
+  /** Cost of the busy GPU time, by the rule for cost (null: none of it priced). */
+  readonly busyCost: number | null;
+  /** allocatedCost - busyCost; null when any allocated or busy GPU time is unpriced (no bound). */
+  readonly idleCost: number | null;
+  readonly unpricedAllocatedGpuHours: number;
+  readonly unpricedBusyGpuHours: number;
+}
+
+/** The GPU-hours a row's cost is the cost of: busy under the busy basis, else allocated. */
+export function costGpuHours(row: Pick<UsageTotals, 'gpuHours' | 'basisGpuHours'>): number {
+  return row.basisGpuHours ?? row.gpuHours;
 }
 
 export interface UnitCosts {
@@ -130,4 +163,11 @@ export interface UsageReport {
   readonly measured: readonly Metric[];
   /** Present when attribution rules are set or some usage has no use case. */
   readonly unattributed?: Unattributed;
+  /** What `cost` is the cost of (absent: allocated GPU time). */
+  readonly costBasis?: CostBasis;
+}
+
+/** Whether a report read busy GPU time: outputs then show busy and idle columns and the basis. */
+export function splitsGpuTime(report: Partial<Pick<UsageReport, 'measured'>>): boolean {
+  return (report.measured ?? []).includes('gpu_busy_seconds');
 }

@@ -87,6 +87,7 @@ export function looksLikeMeasure(name: string): boolean {
 /** Stored names that look like a measure, to point at when none of its names exists. */
 const LOOKS_LIKE: Readonly<Record<Metric, RegExp>> = {
   gpu_seconds: /gpu/i,
+  gpu_busy_seconds: /gpu.*(util|activ|busy)|(util|activ|busy).*gpu/i,
   tokens: /token/i,
   input_tokens: /prompt|input/i,
   output_tokens: /generation|completion|output/i,
