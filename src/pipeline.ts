@@ -11,7 +11,14 @@ import { negativeIdleNote } from './core/gpu-time.js';
 import { Ledger } from './core/ledger.js';
 import { costMeasureOf, measureOf } from './core/measures.js';
 import { dayPeriods, hourPeriods } from './core/periods.js';
-import type { Granularity, Note, Period, UsageReport, UsageRow } from './core/report.js';
+import {
+  type Granularity,
+  type Note,
+  type Period,
+  splitsGpuTime,
+  type UsageReport,
+  type UsageRow,
+} from './core/report.js';
 import { summarise } from './core/summarise.js';
 import type { Metric, Window } from './core/types.js';
 import { isoUtc } from './iso-time.js';
@@ -83,7 +90,7 @@ export async function buildUsageReport(
   const splitByGpuType =
     by.includes(gpuType) || (migProfile !== undefined && by.includes(migProfile));
   const measured = queriedMetrics(query);
-  const gpuTime = measured.includes('gpu_busy_seconds');
+  const gpuTime = splitsGpuTime({ measured });
   const pricing = { costMeasure: costMeasureOf(context.costBasis), gpuTime };
   const summary = summarise(ledger.entries(), {
     ...pricing,
@@ -153,6 +160,8 @@ export async function buildUsageReport(
       ...(request.catalogueVersion !== undefined
         ? { forcedVersion: request.catalogueVersion }
         : {}),
+      // Named where busy GPU time could be the basis; without it outputs stay as they were.
+      ...(context.metrics.gpu_busy_seconds !== undefined ? { costBasis: context.costBasis } : {}),
       ...(context.forcedFx.length > 0
         ? { forcedFxVersions: context.forcedFx.map((rate) => rate.version) }
         : {}),
@@ -165,7 +174,6 @@ export async function buildUsageReport(
     measured,
     noSeries: measured.length > 0 && info.emptyMetrics.length === measured.length,
     ...(unattributed ? { unattributed } : {}),
-    costBasis: context.costBasis,
   };
 }
 

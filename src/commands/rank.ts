@@ -1,6 +1,7 @@
 // ml-cost rank: use cases ranked by margin (value - cost), marginal ones flagged.
 import { Command } from 'commander';
 import type { RankInput, RankReport } from '../core/rank.js';
+import { costGpuHours } from '../core/report.js';
 import { UsageError } from '../errors.js';
 import { addCostBasisOption } from './cost-basis.js';
 import { publish, renderOptions } from './io.js';
@@ -92,7 +93,8 @@ async function runRank(flags: RankFlags): Promise<void> {
     return {
       useCase,
       cost: row.cost,
-      gpuHours: row.gpuHours,
+      // The basis' GPU time: under busy, a use case with no busy time has no GPU time to judge.
+      gpuHours: costGpuHours(row),
       unpricedGpuHours: row.unpricedGpuHours,
       inferences: row.inferences,
       ...(value !== undefined ? { valuePerInference: value } : {}),

@@ -117,6 +117,11 @@ export interface CatalogueUse {
   readonly versions: readonly string[];
   /** Set when --catalogue-version forced one version over the whole window. */
   readonly forcedVersion?: string;
+  /**
+   * What every cost is the cost of: allocated or busy GPU time. Set (and named by every output,
+   * beside the versions) when busy GPU time is configured; without it the basis is allocated.
+   */
+  readonly costBasis?: CostBasis;
 }
 
 /** Something to tell with a result: on stderr, never in stdout's result (JSON lists them too). */
@@ -163,11 +168,13 @@ export interface UsageReport {
   readonly measured: readonly Metric[];
   /** Present when attribution rules are set or some usage has no use case. */
   readonly unattributed?: Unattributed;
-  /** What `cost` is the cost of (absent: allocated GPU time). */
-  readonly costBasis?: CostBasis;
 }
 
-/** Whether a report read busy GPU time: outputs then show busy and idle columns and the basis. */
+/**
+ * Whether a report read allocated and busy GPU time: rows then split it into busy and idle, and
+ * outputs show their columns (as they show input_tokens only when read).
+ */
 export function splitsGpuTime(report: Partial<Pick<UsageReport, 'measured'>>): boolean {
-  return (report.measured ?? []).includes('gpu_busy_seconds');
+  const measured = report.measured ?? [];
+  return measured.includes('gpu_seconds') && measured.includes('gpu_busy_seconds');
 }

@@ -96,13 +96,12 @@ export function windowJson(report: Pick<UsageReport, 'window'>) {
 }
 
 /**
- * What cost is the cost of, named where busy GPU time was read (without it the only basis is
- * the allocated GPU time, and outputs stay as they were).
+ * What cost is the cost of, named where busy GPU time is configured (without it the only basis
+ * is the allocated GPU time, and outputs stay as they were).
  */
-export function costBasisJson(report: Pick<UsageReport, 'measured' | 'costBasis'>): {
-  cost_basis?: string;
-} {
-  return splitsGpuTime(report) ? { cost_basis: report.costBasis ?? 'allocated' } : {};
+export function costBasisJson(report: Pick<UsageReport, 'catalogue'>): { cost_basis?: string } {
+  const basis = report.catalogue.costBasis;
+  return basis ? { cost_basis: basis } : {};
 }
 
 export function catalogueJson(report: Pick<UsageReport, 'catalogue'>) {

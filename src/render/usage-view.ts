@@ -1,6 +1,12 @@
 // The usage report laid out for people: header lines, columns, rounded cells, a totals row
 // and footnotes. The table and Markdown renderers draw this same view.
-import { extraMeasures, METRICS, type MeasureDefinition, type Metric } from '../core/measures.js';
+import {
+  type CostBasis,
+  extraMeasures,
+  METRICS,
+  type MeasureDefinition,
+  type Metric,
+} from '../core/measures.js';
 import {
   type GpuTimeSplit,
   splitsGpuTime,
@@ -278,8 +284,7 @@ function unitCostText(figure: Figure | undefined, format: (value: number) => str
 }
 
 export function contextLines(
-  report: Pick<UsageReport, 'window' | 'source' | 'catalogue' | 'partial'> &
-    Partial<Pick<UsageReport, 'measured' | 'costBasis'>>,
+  report: Pick<UsageReport, 'window' | 'source' | 'catalogue' | 'partial'>,
 ): string[] {
   const { window, catalogue } = report;
   const versions = catalogue.forcedVersion
@@ -290,25 +295,23 @@ export function contextLines(
     `source  ${report.source}${report.partial ? '  [PARTIAL DATA]' : ''}`,
     `prices  catalogue ${versions} · ${catalogue.currency} · hash ${catalogue.hash}`,
     ...fxLines(catalogue, 'window'),
-    ...costBasisLines(report),
+    ...costBasisLines(catalogue),
   ];
 }
 
 /**
- * What cost is the cost of, where busy GPU time was read; without it the only basis is the
- * allocated GPU time and views stay as they were.
+ * What cost is the cost of, where busy GPU time is configured; without it the only basis is
+ * the allocated GPU time and views stay as they were.
  */
-export function costBasisLines(
-  report: Partial<Pick<UsageReport, 'measured' | 'costBasis'>>,
-): string[] {
-  if (!splitsGpuTime(report)) return [];
-  const basis = report.costBasis ?? 'allocated';
+export function costBasisLines(catalogue: UsageReport['catalogue']): string[] {
+  const basis = catalogue.costBasis;
+  if (!basis) return [];
   return [`basis   ${costBasisWords(basis)} (--cost-basis ${basis}); idle = allocated − busy`];
 }
 
 /** "cost of allocated GPU time" or "cost of busy GPU time". */
-export function costBasisWords(basis: UsageReport['costBasis']): string {
-  return `cost of ${basis ?? 'allocated'} GPU time`;
+export function costBasisWords(basis: CostBasis): string {
+  return `cost of ${basis} GPU time`;
 }
 
 /**
@@ -336,7 +339,7 @@ function footnotes(report: UsageReport): string[] {
   const notes: string[] = [];
   const { totals } = report;
   if (totals.unpricedGpuHours > 0) {
-    const busy = report.costBasis === 'busy' ? 'busy ' : '';
+    const busy = report.catalogue.costBasis === 'busy' ? 'busy ' : '';
     notes.push(
       `${PARTLY_UNPRICED} cost excludes ${fixed(totals.unpricedGpuHours, 2)} unpriced ${busy}GPU-hours (${percent(report.unpricedShare)} of ${busy}GPU time) of ${totals.unpricedGpuTypes.map(safeText).join(', ')}: add their rates to the catalogue; unit costs there are bounds (≥, ≤)`,
     );
