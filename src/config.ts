@@ -10,6 +10,7 @@ import { unknownFieldMessage } from './catalogue/unknown-field.js';
 import { METRICS, type Metric } from './core/measures.js';
 import { UsageError } from './errors.js';
 import { FOCUS_AI_SUBCATEGORIES } from './export/focus-values.js';
+import { gpuTypesSchema } from './gpu-types-config.js';
 import { isPresetName, PRESET_NAMES } from './presets.js';
 import { isLabelName, isMetricName } from './sources/promql.js';
 import './zod-messages.js';
@@ -73,7 +74,7 @@ const metricSetting = () =>
     storedNames(),
     z.strictObject({
       name: storedNames(),
-      kind: z.optional(z.enum(['counter', 'gauge'])),
+      kind: z.optional(z.enum(['counter', 'gauge', 'presence'])),
       scale: z.optional(z.number().check(z.positive())),
     }),
   ]);
@@ -196,6 +197,7 @@ const configSchema = z.strictObject({
   export: z.optional(exportSchema),
   csv: z.optional(csvSchema),
   attribution: z.optional(attributionSchema),
+  gpu_types: z.optional(gpuTypesSchema),
 });
 
 export type Config = z.infer<typeof configSchema>;

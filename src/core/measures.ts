@@ -4,9 +4,10 @@
 
 /**
  * How a source turns a metric's samples into a bucket's usage: a counter's increase over the
- * bucket, or a gauge integrated over the bucket's time (value x seconds).
+ * bucket, a gauge integrated over the bucket's time (value x seconds), or the time a series
+ * exists whatever its value (presence: how DCGM says "this GPU is held by this pod").
  */
-export type MeasureKind = 'counter' | 'gauge';
+export type MeasureKind = 'counter' | 'gauge' | 'presence';
 
 export interface MeasureDefinition {
   /** The key in presets, the config's `metrics` and messages, e.g. `gpu_seconds`. */
@@ -43,6 +44,14 @@ export const MEASURES = [
     pricedPerGpuHour: true,
     words: 'GPU-seconds',
     output: { field: 'gpu_hours', title: 'GPU-hours', divideBy: SECONDS_PER_HOUR },
+  },
+  {
+    name: 'gpu_busy_seconds',
+    kind: 'gauge',
+    unit: 'second',
+    pricedPerGpuHour: true,
+    words: 'busy GPU-seconds',
+    output: { field: 'busy_gpu_hours', title: 'busy GPU-hours', divideBy: SECONDS_PER_HOUR },
   },
   {
     name: 'tokens',
