@@ -17,7 +17,13 @@ const H100 = 'NVIDIA H100 80GB HBM3';
 const A100 = 'NVIDIA A100-SXM4-80GB';
 
 /** A gauge scraped every 30 s over [from, to) (hours from T0), at a value. */
-function gauge(name: string, labels: Record<string, string>, value: number, from: number, to: number): ExportLine {
+function gauge(
+  name: string,
+  labels: Record<string, string>,
+  value: number,
+  from: number,
+  to: number,
+): ExportLine {
   const timestamps: number[] = [];
   for (let t = T0 + from * HOUR; t < T0 + to * HOUR; t += SCRAPE) timestamps.push(t);
   return {
@@ -55,8 +61,14 @@ const request = (namespace: string, pod: string, node: string, resource: string,
   instance: 'ksm:8080',
 });
 const KSM = 'kube_pod_container_resource_requests';
-const gpus = (namespace: string, pod: string, node: string, count: number, from: number, to: number) =>
-  gauge(KSM, request(namespace, pod, node, 'nvidia_com_gpu', 'integer'), count, from, to);
+const gpus = (
+  namespace: string,
+  pod: string,
+  node: string,
+  count: number,
+  from: number,
+  to: number,
+) => gauge(KSM, request(namespace, pod, node, 'nvidia_com_gpu', 'integer'), count, from, to);
 
 const ACTIVE = 'DCGM_FI_PROF_GR_ENGINE_ACTIVE';
 const UTIL = 'DCGM_FI_DEV_GPU_UTIL';
@@ -250,7 +262,11 @@ describe('kube-state-metrics alone', () => {
       gpu_types: {
         by_node: { 'gpu-node-1': H100, 'gpu-node-3': 'H100-80GB' },
         rules: [
-          { match: { node: { prefix: 'gpu-node-2' } }, gpu_type: 'A100-80GB', mig_profile: '1g.10gb' },
+          {
+            match: { node: { prefix: 'gpu-node-2' } },
+            gpu_type: 'A100-80GB',
+            mig_profile: '1g.10gb',
+          },
         ],
       },
     });
