@@ -31,11 +31,22 @@ export const DCGM_LABELS = {
 export const KSM_NODE_LABEL = 'node';
 
 /**
- * A cluster's series carry no use case: by default it is the namespace (a series without one,
- * a GPU no pod holds, is unattributed). The config's attribution.rules replace this.
+ * The workload's namespace where a scrape did not honour the exporter's labels (Prometheus
+ * Operator ServiceMonitor honorLabels: false, the dcgm-exporter Helm chart's default): the
+ * scrape's own namespace label wins and the exporter's is renamed exported_namespace.
+ */
+export const EXPORTED_NAMESPACE = 'exported_namespace';
+
+/**
+ * A cluster's series carry no use case: by default it is the namespace (exported_namespace
+ * where the scrape renamed it; a series with neither, a GPU no pod holds, is unattributed).
+ * The config's attribution.rules replace this.
  */
 export const NAMESPACE_ATTRIBUTION = {
-  rules: [{ match: [], useCase: { fromLabel: DCGM_LABELS.namespace } }],
+  rules: [
+    { match: [], useCase: { fromLabel: EXPORTED_NAMESPACE } },
+    { match: [], useCase: { fromLabel: DCGM_LABELS.namespace } },
+  ],
   unmatched:
     'come from series without a namespace label (a GPU no pod holds, or a request of a pod without one): map other labels to use cases with attribution.rules in the config',
 } as const satisfies { rules: readonly AttributionRule[]; unmatched: string };

@@ -1,5 +1,6 @@
 // ml-cost report: usage and cost by group over a window.
 import { Command, Option } from 'commander';
+import { measureOf } from '../core/measures.js';
 import type { Granularity } from '../core/report.js';
 import { publish, renderOptions } from './io.js';
 import {
@@ -75,14 +76,19 @@ async function runReport(flags: ReportFlags): Promise<void> {
     catalogueVersion: flags.catalogueVersion,
   });
   const gpuType = context.labels.gpuType;
-  const notes = by.includes(gpuType)
-    ? [
-        ...report.notes,
-        {
-          text: `inferences and tokens carry no ${gpuType} label: they are grouped under an empty ${gpuType}, and per-row unit costs are left out`,
-        },
-      ]
-    : report.notes;
+  // Only where tokens or inferences were read: a cluster's report has GPU time alone.
+  const readsUnpricedMeasures = (report.measured ?? []).some(
+    (metric) => !measureOf(metric).pricedPerGpuHour,
+  );
+  const notes =
+    by.includes(gpuType) && readsUnpricedMeasures
+      ? [
+          ...report.notes,
+          {
+            text: `inferences and tokens carry no ${gpuType} label: they are grouped under an empty ${gpuType}, and per-row unit costs are left out`,
+          },
+        ]
+      : report.notes;
   const text = await render({ ...report, notes }, usageRenderers, flags.format, {
     ...renderOptions(flags),
     csv: csvStyle(flags, context.config),

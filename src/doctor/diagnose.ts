@@ -4,7 +4,12 @@
 import type { LabelCardinality, Observations } from '../core/inspection.js';
 import { measureOf } from '../core/measures.js';
 import { METRICS, type Metric, type PriceVersion } from '../core/types.js';
-import { busyFallback, clusterLabelAdvice } from './cluster.js';
+import {
+  busyFallback,
+  checkScrapeLabels,
+  clusterLabelAdvice,
+  clusterPresetFix,
+} from './cluster.js';
 import { closestNaming, fitNaming, type MeasureFit, type Naming, type NamingFit } from './match.js';
 import { checkPrices } from './prices.js';
 
@@ -151,6 +156,7 @@ export function diagnose(input: DoctorInput): DoctorReport {
     checkTiming(measure, subject, add);
   }
   checkDoubleCount(measures, add);
+  checkScrapeLabels(measures, current, add);
   const cardinality = checkCardinality(input, add);
   checkLimits(input, measures, add);
   const gpuTypes = checkPrices(input, add);
@@ -178,7 +184,7 @@ function missingFix(
   allNames: readonly string[],
   field: string,
 ): string {
-  const fallback = busyFallback(metric, current, allNames);
+  const fallback = busyFallback(metric, current, allNames) ?? clusterPresetFix(metric, closest);
   if (fallback) return fallback;
   const there = closest?.measures.find((m) => m.metric === metric)?.found ?? [];
   if (closest && there.length > 0) {

@@ -85,8 +85,12 @@ describe('cluster presets', () => {
     (name) => {
       const preset = resolvePreset(name);
       const rules = new Attribution(preset.attribution?.rules ?? [], preset.attribution?.unmatched);
-      expect(rules.labelsRead).toEqual(['namespace']);
+      expect(rules.labelsRead).toEqual(['exported_namespace', 'namespace']);
       expect(rules.useCaseOf({ namespace: 'search', pod: 'a' })).toBe('search');
+      // A scrape that kept its own namespace renamed the exporter's: the workload's wins.
+      expect(rules.useCaseOf({ namespace: 'gpu-operator', exported_namespace: 'search' })).toBe(
+        'search',
+      );
       expect(rules.useCaseOf({ namespace: '' })).toBeUndefined();
       expect(rules.useCaseOf({ modelName: 'NVIDIA H100 80GB HBM3' })).toBeUndefined();
       expect(rules.unmatchedReason).toMatch(/without a namespace label/);
