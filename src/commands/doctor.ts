@@ -53,6 +53,7 @@ export function doctorCommand(): Command {
 Examples:
   $ ml-cost doctor --source http://victoria:8428
   $ ml-cost doctor --source http://victoria:8428 --metrics-preset vllm --period yesterday
+  $ ml-cost doctor --source http://vm:8428 --preset kubernetes-gpu --period yesterday
   $ ml-cost doctor --source export.jsonl.gz --from 2026-07-01 --to 2026-08-01 --format json`,
   );
   return command.action(async (flags: DoctorFlags) => {

@@ -49,6 +49,14 @@ Examples:
   $ ml-cost report --source http://victoria:8428 --from 2026-10-01 --to 2026-10-08 --tz Europe/Paris --granularity day --format csv --output week.csv
   $ ml-cost report --source http://victoria:8428 --period last-month --filter environment=prod --catalogue-version 2026-10
   $ ml-cost report --source example --period 2026-09 --granularity day --format html --output 2026-09.html
+  $ ml-cost report --source http://vm:8428 --preset kubernetes-gpu --by use_case
+
+A Kubernetes cluster with dcgm-exporter and kube-state-metrics needs no metric names:
+--preset kubernetes-gpu reads GPUs requested as allocated GPU time and DCGM engine activity as
+busy time (idle = allocated - busy), the use case from the namespace (or the config's
+attribution.rules), a request's GPU type from the DCGM series of its node (or the config's
+gpu_types). Also: --preset dcgm, dcgm-util (no profiling metrics: "occupied", not busy),
+kube-state-metrics. ml-cost doctor says which fits; README "GPU time from a Kubernetes cluster".
 
 --format html writes one self-contained page (inline SVG charts, no script, nothing fetched):
 cost by group, and by day or hour with --granularity, above the same table as --format table.

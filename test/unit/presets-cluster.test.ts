@@ -97,3 +97,16 @@ describe('cluster presets', () => {
     },
   );
 });
+
+describe('--preset', () => {
+  it('is --metrics-preset by a shorter name, and two different names are refused', async () => {
+    const { presetFlag } = await import('../../src/commands/options.js');
+    expect(presetFlag({ preset: 'dcgm' })).toBe('dcgm');
+    expect(presetFlag({ metricsPreset: 'dcgm' })).toBe('dcgm');
+    expect(presetFlag({ metricsPreset: 'dcgm', preset: 'dcgm' })).toBe('dcgm');
+    expect(presetFlag({})).toBeUndefined();
+    expect(() => presetFlag({ metricsPreset: 'dcgm', preset: 'kubernetes-gpu' })).toThrow(
+      '--metrics-preset dcgm and --preset kubernetes-gpu name different presets; give one',
+    );
+  });
+});
