@@ -2,6 +2,7 @@
 // edges and price changes), fetch each bucket's usage from the source into the ledger, price
 // it, summarise it.
 
+import { planGpuTypes } from './assign-gpu-types.js';
 import { planAttribution } from './attribute-usage.js';
 import { pricesInCurrency } from './catalogue/resolve.js';
 import type { CommandContext } from './commands/options.js';
@@ -9,10 +10,11 @@ import { planBuckets } from './core/buckets.js';
 import { type EffectiveVersion, provenanceOf } from './core/effective-prices.js';
 import { negativeIdleNote } from './core/gpu-time.js';
 import { Ledger } from './core/ledger.js';
-import { costMeasureOf, measureOf } from './core/measures.js';
+import { costMeasureOf } from './core/measures.js';
 import { dayPeriods, hourPeriods } from './core/periods.js';
 import {
   type Granularity,
+  type MeasureSampling,
   type Note,
   type Period,
   splitsGpuTime,
@@ -23,7 +25,14 @@ import { summarise } from './core/summarise.js';
 import type { Metric, Window } from './core/types.js';
 import { isoUtc } from './iso-time.js';
 import { emptyMetricNotes, unmatchedGroupNotes } from './label-check.js';
-import { type LabelFilter, queriedMetrics, type UsageQuery } from './sources/types.js';
+import { readingNotes } from './presets-cluster.js';
+import {
+  type FetchInfo,
+  type LabelFilter,
+  queriedMetrics,
+  readingOf,
+  type UsageQuery,
+} from './sources/types.js';
 
 export interface UsageRequest {
   readonly window: Window;
@@ -51,12 +60,8 @@ export async function buildUsageReport(
     forcedFx: context.forcedFx,
   });
   const periods = periodsOf(window, granularity);
-  const buckets = planBuckets({
-    window,
-    periods,
-    versions: prices,
-    ...(readsGauges(context, request) ? { maxBucketMs: GAUGE_BUCKET_MS } : {}),
-  });
+  // No extra cuts for gauges: a sample counts in the one bucket it falls in (sample-interval.ts).
+  const buckets = planBuckets({ window, periods, versions: prices });
   const ledgerOptions = {
     buckets,
     gpuTypeLabel: context.labels.gpuType,
@@ -73,18 +78,28 @@ export async function buildUsageReport(
     versions: prices,
   });
 
+  const metrics = request.metrics
+    ? Object.fromEntries(request.metrics.map((metric) => [metric, context.metrics[metric]]))
+    : context.metrics;
+  const gpuTypes = await planGpuTypes(context, {
+    edges: buckets.edges,
+    reads: queriedMetrics({ metrics }),
+  });
+
   const query: UsageQuery = {
     edges: buckets.edges,
-    by: attribution.fetchBy,
+    by: gpuTypes
+      ? [...new Set([...attribution.fetchBy, ...gpuTypes.labelsRead])]
+      : attribution.fetchBy,
     filters: attribution.sourceFilters,
-    metrics: request.metrics
-      ? Object.fromEntries(request.metrics.map((metric) => [metric, context.metrics[metric]]))
-      : context.metrics,
+    metrics,
     ...(context.readings ? { readings: context.readings } : {}),
     gpuTypeLabel: context.labels.gpuType,
     ...migLabel(context),
   };
-  const info = await source.fetch(query, (series) => attribution.deliver(series));
+  const info = await source.fetch(query, (series) =>
+    attribution.deliver(gpuTypes ? gpuTypes.assign(series) : series),
+  );
 
   const { gpuType, migProfile } = context.labels;
   const splitByGpuType =
@@ -114,6 +129,8 @@ export async function buildUsageReport(
     });
   }
   notes.push(...(await emptyMetricNotes(source, query, info)));
+  notes.push(...readingNotes(query.metrics).map((text) => ({ text })));
+  if (gpuTypes) notes.push(...gpuTypes.notes());
   // A window without MIG slices is normal: the MIG profile label read to price them is no typo.
   // Usage with no use case is named by the unattributed note instead.
   notes.push(
@@ -172,6 +189,7 @@ export async function buildUsageReport(
     notes,
     partial: info.partial,
     measured,
+    ...samplingOfReport(query, info),
     noSeries: measured.length > 0 && info.emptyMetrics.length === measured.length,
     ...(unattributed ? { unattributed } : {}),
   };
@@ -246,25 +264,20 @@ function missingRates(
   );
 }
 
+/** How each gauge or presence was read, for the report's provenance; nothing for counters only. */
+function samplingOfReport(query: UsageQuery, info: FetchInfo): { sampling?: MeasureSampling[] } {
+  const sampling = queriedMetrics(query).flatMap((metric): MeasureSampling[] => {
+    const interval = info.sampling?.[metric];
+    if (!interval) return [];
+    const { kind } = readingOf(query, metric);
+    return [{ measure: metric, kind: kind === 'presence' ? 'presence' : 'gauge', interval }];
+  });
+  return sampling.length > 0 ? { sampling } : {};
+}
+
 function migLabel(context: CommandContext): { migProfileLabel?: string } {
   const label = context.labels.migProfile;
   return label === undefined ? {} : { migProfileLabel: label };
-}
-
-/**
- * Bucket length when a gauge is read. VictoriaMetrics 1.79.5's integrate() holds a series' last
- * value to the end of the window it falls in (measured: a pod gone at 12:00 is still counted to
- * midnight in a one-day window), so gauges are read in 5-minute buckets: a stopped series is
- * then counted at most 5 minutes past its last sample. Counters add up exactly over any cuts.
- */
-const GAUGE_BUCKET_MS = 5 * 60_000;
-
-function readsGauges(context: CommandContext, request: UsageRequest): boolean {
-  const read = request.metrics ?? (Object.keys(context.metrics) as Metric[]);
-  return read.some((metric) => {
-    const kind = context.readings?.[metric]?.kind ?? measureOf(metric).kind;
-    return kind === 'gauge' && context.metrics[metric] !== undefined;
-  });
 }
 
 /** The versions in force in some bucket of the window, in effective order. */
