@@ -5,6 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { parseCsv } from '../helpers/csv.js';
 import { tempDir } from '../helpers/temp.js';
 
 const env = { ML_COST_NOW: '2026-09-20T10:00:00Z', NO_COLOR: '1' };
@@ -129,6 +130,64 @@ describe('the cost basis', () => {
     expect(table.stdout).toMatch(
       /chat +│ +24\.00 │ +6\.00 │ +18\.00 │ +8,640 │ +0 │ +4\.26 │ +4\.26 │ +12\.78 │/,
     );
+  });
+
+  it('is named by every output, beside the catalogue versions', async () => {
+    const { file, configFile } = await setUp(BUSY);
+    const busy = ['--cost-basis', 'busy'];
+    const text = async (command: string, ...args: string[]) => {
+      const result = await run(file, configFile, command, ...args);
+      expect(result.code, `${command} ${args.join(' ')}: ${result.stderr}`).toBe(0);
+      return result.stdout;
+    };
+    const header = 'cost of busy GPU time (--cost-basis busy)';
+    expect(await text('report', ...busy, '--format', 'markdown')).toContain(`- basis   ${header}`);
+    expect(await text('report', ...busy, '--format', 'html')).toContain(
+      `<dt>basis</dt><dd>${header}; idle = allocated − busy</dd>`,
+    );
+    const csv = parseCsv(await text('report', ...busy, '--by', 'use_case', '--format', 'csv'));
+    expect(csv.find((row) => row.use_case === 'chat')).toMatchObject({
+      gpu_hours: '24',
+      busy_gpu_hours: '6',
+      idle_gpu_hours: '18',
+      cost_eur: '4.26',
+      busy_cost_eur: '4.26',
+      idle_cost_eur: '12.78',
+      cost_basis: 'busy',
+    });
+    const exported = parseCsv(await text('export', ...busy, '--by', 'use_case'));
+    expect(exported.map((row) => row.cost_basis)).toEqual(['busy', 'busy']);
+    expect(parseCsv(await text('rank', ...busy, '--format', 'csv'))[0]?.cost_basis).toBe('busy');
+    expect(await text('rank', ...busy)).toContain(`basis   ${header}`);
+    expect(await text('gate', ...busy, '--budget', '1000', '--format', 'markdown')).toContain(
+      `basis   ${header}`,
+    );
+    for (const command of ['drift', 'forecast']) {
+      const window = command === 'forecast' ? ['--month', '2026-09'] : [];
+      const result = await runCli(
+        [command, '--source', file, '--config', configFile, ...window, ...busy, '--format', 'json'],
+        { env },
+      );
+      expect(result.code, result.stderr).toBe(0);
+      expect(JSON.parse(result.stdout).cost_basis, command).toBe('busy');
+    }
+    const forecast = await runCli(
+      ['forecast', '--source', file, '--config', configFile, '--month', '2026-09', ...busy],
+      { env },
+    );
+    expect(forecast.stdout).toContain(`basis   ${header}`);
+  });
+
+  it('leaves outputs as they were where no busy measure is configured', async () => {
+    const { file, configFile } = await setUp({});
+    for (const format of ['table', 'json', 'csv', 'markdown']) {
+      const result = await run(file, configFile, 'report', '--format', format);
+      expect(result.code).toBe(0);
+      // (The temp dir's name, in the source line, has the word basis in it.)
+      expect(result.stdout, format).not.toMatch(/basis {2}|cost_basis|busy|idle/);
+    }
+    const focus = await run(file, configFile, 'export', '--schema', 'focus');
+    expect(focus.stdout).not.toMatch(/x_CostBasis|x_BusyGpuHours/);
   });
 
   it('refuses busy without a busy measure, and a basis that is neither (exit 2, one line)', async () => {
