@@ -79,6 +79,9 @@ async function runDoctor(flags: DoctorFlags): Promise<void> {
         : presetName,
     metrics: namesOf(context.metrics),
     labels: context.labels,
+    kinds: Object.fromEntries(
+      Object.entries(context.readings ?? {}).map(([metric, reading]) => [metric, reading.kind]),
+    ),
   };
   const candidates: Naming[] = PRESET_NAMES.map((name) => ({
     name,
