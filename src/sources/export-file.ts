@@ -18,7 +18,7 @@ import {
   planQueries,
 } from './query-plan.js';
 import {
-  combineEvidence,
+  evidenceOf,
   IntervalMemo,
   intervalFrom,
   type SampleInterval,
@@ -214,7 +214,7 @@ async function fetchFromFile(
   }
   const sampling = await samplingOf(query, (metric) =>
     intervals.get(intervalKey(query, metric), async () =>
-      intervalFrom(combineEvidence((tallies.get(metric) ?? []).map((t) => t.evidence()))),
+      intervalFrom(evidenceOf(tallies.get(metric) ?? [])),
     ),
   );
   const factors = new Map(

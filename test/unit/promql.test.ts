@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import {
-  intervalQuery,
   isLabelName,
   quote,
+  sampleStatsQuery,
   selector,
   usageQuery,
 } from '../../src/sources/promql.js';
@@ -188,19 +188,14 @@ describe('usageQuery of gauges and presences', () => {
   });
 });
 
-describe('intervalQuery', () => {
-  it('asks three tiers of evidence over the window and the widened window, one name at a time', () => {
-    const q = intervalQuery({ names: 'g', match: { resource: 'gpu' } }, 86_400_000, 86_400_000, 10);
-    const sel = 'g{resource="gpu"}';
-    expect(q).toBe(
-      [
-        `label_set(min((tlast_over_time(${sel}[24h] offset 1ms) - tfirst_over_time(${sel}[24h] offset 1ms)) / (count_over_time(${sel}[24h] offset 1ms) - 1) and count_over_time(${sel}[24h] offset 1ms) >= 10), "tier", "window")`,
-        `label_set(min((tlast_over_time(${sel}[48h] offset 1ms) - tfirst_over_time(${sel}[48h] offset 1ms)) / (count_over_time(${sel}[48h] offset 1ms) - 1) and count_over_time(${sel}[48h] offset 1ms) >= 2), "tier", "wide")`,
-        `label_set(sum(count_over_time(${sel}[24h] offset 1ms)), "tier", "samples")`,
-      ].join(' or '),
+describe('sampleStatsQuery', () => {
+  it('asks each series for its count, first and last sample in [t - range, t), in one pass', () => {
+    expect(sampleStatsQuery({ names: 'g', match: { resource: 'gpu' } }, 86_400_000)).toBe(
+      'aggr_over_time(("count_over_time", "tfirst_over_time", "tlast_over_time"), g{resource="gpu"}[24h] offset 1ms)',
     );
-    expect(intervalQuery('g', 1500, 0, 10)).toContain('g[1500ms] offset 1ms');
-    expect(() => intervalQuery(['a', 'b'], 60_000, 0, 10)).toThrow(RangeError);
+    expect(sampleStatsQuery(['a', 'b'], 1500)).toBe(
+      'aggr_over_time(("count_over_time", "tfirst_over_time", "tlast_over_time"), {__name__=~"a|b"}[1500ms] offset 1ms) keep_metric_names',
+    );
   });
 });
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ASSUMED_INTERVAL_MS,
-  combineEvidence,
+  evidenceOf,
   IntervalMemo,
   intervalFrom,
   parseDuration,
@@ -44,17 +44,6 @@ describe('intervalFrom', () => {
     expect(intervalFrom({ window: 14.9996, samples: 10 })?.ms).toBe(15_000);
     expect(intervalFrom({ window: 0.0001, samples: 10 })?.ms).toBe(1);
   });
-
-  it('combines parts: the smallest intervals, all samples', () => {
-    expect(
-      combineEvidence([
-        { window: 60, samples: 5 },
-        { window: 15, wide: 20, samples: 7 },
-        { samples: 1 },
-      ]),
-    ).toEqual({ window: 15, wide: 20, samples: 13 });
-    expect(combineEvidence([])).toEqual({ samples: 0 });
-  });
 });
 
 describe('SampleTally', () => {
@@ -65,18 +54,23 @@ describe('SampleTally', () => {
     const tally = new SampleTally(FROM, TO);
     // 30 s scrapes from 10 min before the window to its end: the sample at `to` is outside.
     for (let t = FROM - 600_000; t <= TO; t += 30_000) tally.add(t);
-    expect(tally.evidence()).toEqual({ window: 30, wide: 30, samples: 120 });
+    expect(evidenceOf([tally])).toEqual({ window: 30, wide: 30, samples: 120 });
   });
 
   it('says only what it knows: few samples, a gap, samples before the widened window', () => {
     const few = new SampleTally(FROM, TO);
-    for (const t of [FROM - WIDE_LOOK_BACK_MS - 1, FROM - 60_000, FROM, FROM + 60_000]) few.add(t);
-    expect(few.evidence()).toEqual({ wide: 60, samples: 2 });
+    for (const t of [FROM + 60_000, FROM - WIDE_LOOK_BACK_MS - 1, FROM, FROM - 60_000]) few.add(t);
+    expect(evidenceOf([few])).toEqual({ wide: 60, samples: 2 });
     const gap = new SampleTally(FROM, TO);
     for (let t = FROM; t < TO; t += 30_000)
       if (t < FROM + 600_000 || t >= FROM + 1_200_000) gap.add(t);
     // 100 samples over 59.5 minutes: an average longer than the scrape interval.
-    expect(gap.evidence().window).toBeCloseTo(3570 / 99, 9);
+    expect(evidenceOf([gap]).window).toBeCloseTo(3570 / 99, 9);
+    // The smallest average among series: the one without the gap.
+    const steady = new SampleTally(FROM, TO);
+    for (let t = FROM; t < TO; t += 30_000) steady.add(t);
+    expect(evidenceOf([gap, steady, few])).toEqual({ window: 30, wide: 30, samples: 222 });
+    expect(evidenceOf([])).toEqual({ samples: 0 });
   });
 });
 
