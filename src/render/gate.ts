@@ -10,6 +10,7 @@ import {
   costBasisJson,
   JSON_DECIMALS,
   JSON_SCHEMA_VERSION,
+  samplingJson,
   windowJson,
 } from './usage-json.js';
 
@@ -39,6 +40,7 @@ export function renderGateJson(report: GateReport): string {
     currency: usage.catalogue.currency,
     ...costBasisJson(usage),
     catalogue: catalogueJson(usage),
+    ...samplingJson(usage),
     checks: result.results.map((r) => ({
       check: r.check.metric,
       basis: r.check.metric === 'cost' ? r.check.basis : 'actual',
