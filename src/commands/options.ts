@@ -2,24 +2,18 @@
 // context they resolve to. Heavy modules are imported here lazily, when a command runs.
 import { type Command, Option } from 'commander';
 import type { GpuTypeLookup } from '../assign-gpu-types.js';
-import type { Config, MetricSetting } from '../config.js';
+import type { Config } from '../config.js';
 import type { Attribution } from '../core/attribution.js';
-import { type CostBasis, measureOf } from '../core/measures.js';
+import type { CostBasis } from '../core/measures.js';
 import type { Catalogue, FxRate, Metric, Window } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import type { Preset } from '../presets.js';
 import type { CsvStyle } from '../render/csv.js';
-import { isLabelName } from '../sources/promql.js';
-import { parseDuration } from '../sources/sample-interval.js';
-import type {
-  LabelFilter,
-  MetricNames,
-  MetricReading,
-  StoredNames,
-  UsageSource,
-} from '../sources/types.js';
+import type { MetricNames, MetricReading, UsageSource } from '../sources/types.js';
 import { type CostBasisFlags, costBasisOf } from './cost-basis.js';
 import { io } from './io.js';
+import { metricSettings } from './metric-settings.js';
+import { parseBy } from './parse-flags.js';
 
 /** --cost-basis only on the commands that price usage (addCostBasisOption). */
 export interface SourceFlags extends CostBasisFlags {
@@ -95,38 +89,6 @@ export interface CommandContext {
   readonly settleMs: number;
   /** What a report's cost is the cost of: allocated GPU time, or busy GPU time. */
   readonly costBasis: CostBasis;
-}
-
-/**
- * The preset's metric names and readings, overridden measure by measure by the config's: a
- * config entry replaces the preset's name and reading for that measure.
- */
-function metricSettings(
-  preset: Preset,
-  settings: Config['metrics'],
-): { metrics: MetricNames; readings: Partial<Record<Metric, MetricReading>> } {
-  const metrics: Partial<Record<Metric, StoredNames>> = { ...preset.metrics };
-  const readings: Partial<Record<Metric, MetricReading>> = { ...preset.readings };
-  for (const [name, setting] of Object.entries(settings ?? {}) as [Metric, MetricSetting][]) {
-    if (setting === undefined) continue;
-    delete readings[name];
-    if (typeof setting === 'string' || Array.isArray(setting) || !('name' in setting)) {
-      metrics[name] = setting as StoredNames;
-      continue;
-    }
-    const { name: stored, kind, scale, scrape_interval } = setting;
-    metrics[name] = stored as StoredNames;
-    if (kind !== undefined || scale !== undefined || scrape_interval !== undefined) {
-      readings[name] = {
-        kind: kind ?? measureOf(name).kind,
-        scale: scale ?? 1,
-        ...(scrape_interval === undefined
-          ? {}
-          : { intervalMs: parseDuration(scrape_interval) as number }),
-      };
-    }
-  }
-  return { metrics, readings };
 }
 
 /** --metrics-preset or --preset (one name, if both are given). */
@@ -284,44 +246,7 @@ export function groupLabels(flags: GroupFlags, context: CommandContext): string[
   return [...new Set([context.labels.useCase, context.labels.modelName])];
 }
 
-export function parseBy(text: string | undefined): string[] {
-  if (text === undefined) return [];
-  const labels = text
-    .split(',')
-    .map((label) => label.trim())
-    .filter((label) => label !== '');
-  for (const label of labels) {
-    if (!isLabelName(label)) {
-      throw new UsageError(
-        `--by: "${label}" is not a label name (letters, digits, _ and ., not starting with __)`,
-      );
-    }
-  }
-  if (new Set(labels).size !== labels.length) throw new UsageError('--by: a label is listed twice');
-  return labels;
-}
-
-export function parseFilters(filters: readonly string[] | undefined): LabelFilter[] {
-  return (filters ?? []).map((text) => {
-    const match = /^([^=!]+?)(!=|=)([\s\S]*)$/.exec(text);
-    const label = match?.[1]?.trim();
-    if (!match || label === undefined || !isLabelName(label)) {
-      throw new UsageError(
-        `--filter: "${text}" is not label=value or label!=value (e.g. --filter environment=prod)`,
-      );
-    }
-    return { label, op: match[2] as '=' | '!=', value: match[3] ?? '' };
-  });
-}
-
-export function parseAmount(text: string | undefined, flag: string): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value < 0) {
-    throw new UsageError(`${flag}: "${text}" is not a non-negative number`);
-  }
-  return value;
-}
+export { parseAmount, parseBy, parseFilters } from './parse-flags.js';
 
 /** Loads config, catalogue and source, in that order, so the cheapest mistakes fail first. */
 export async function createContext(
