@@ -38,7 +38,7 @@ export function costBasisOf(
         ? '--cost-basis busy'
         : `cost_basis "busy" (${configPath ?? 'config'})`;
     throw new UsageError(
-      `${given}: no busy GPU time is read; name its metric in the config's metrics.gpu_busy_seconds (e.g. {"name": "DCGM_FI_PROF_GR_ENGINE_ACTIVE", "kind": "gauge"}) or pick a preset that reads it`,
+      `${given}: no busy GPU time is read; name its metric in the config's metrics.gpu_busy_seconds (e.g. {"name": "DCGM_FI_PROF_GR_ENGINE_ACTIVE", "kind": "gauge"}) or pick a preset that reads it (kubernetes-gpu, dcgm, dcgm-util)`,
     );
   }
   return basis;

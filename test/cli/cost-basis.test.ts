@@ -196,7 +196,7 @@ describe('the cost basis', () => {
     expect(flag.code).toBe(2);
     expect(flag.stdout).toBe('');
     expect(flag.stderr).toBe(
-      'ml-cost: --cost-basis busy: no busy GPU time is read; name its metric in the config\'s metrics.gpu_busy_seconds (e.g. {"name": "DCGM_FI_PROF_GR_ENGINE_ACTIVE", "kind": "gauge"}) or pick a preset that reads it\n',
+      'ml-cost: --cost-basis busy: no busy GPU time is read; name its metric in the config\'s metrics.gpu_busy_seconds (e.g. {"name": "DCGM_FI_PROF_GR_ENGINE_ACTIVE", "kind": "gauge"}) or pick a preset that reads it (kubernetes-gpu, dcgm, dcgm-util)\n',
     );
     const configured = join(dir, 'busy.config.json');
     await writeFile(configured, JSON.stringify({ cost_basis: 'busy' }));
