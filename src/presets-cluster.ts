@@ -119,11 +119,16 @@ export const DCGM_UTIL: ClusterPresetParts = {
 
 /**
  * Whole GPUs (nvidia.com/gpu) and, with the device plugin's "mixed" MIG strategy, MIG slices
- * (nvidia.com/mig-1g.10gb, written nvidia_com_mig_1g_10gb; "+me" profiles end in _me).
+ * (nvidia.com/mig-1g.10gb, written nvidia_com_mig_1g_10gb; "+me" profiles end in _me), of pods
+ * scheduled to a node: kube-state-metrics lists a pod's requests from its creation, with
+ * node="" until it is scheduled, and such a pod holds no GPU.
  */
 const ksmGpuRequests = {
   names: KSM_REQUESTS,
-  match: { [KSM_RESOURCE_LABEL]: { regex: 'nvidia_com_gpu|nvidia_com_mig_.+' } },
+  match: {
+    [KSM_RESOURCE_LABEL]: { regex: 'nvidia_com_gpu|nvidia_com_mig_.+' },
+    [KSM_NODE_LABEL]: { regex: '.+' },
+  },
 };
 
 /** kube-state-metrics: GPUs requested x time is allocated GPU time; it knows no activity. */

@@ -201,7 +201,7 @@ const CLUSTER_PRESETS = {
   'kube-state-metrics': clusterPreset(
     'kube-state-metrics',
     'kube-state-metrics: allocated GPU time is kube_pod_container_resource_requests' +
-      '{resource="nvidia_com_gpu", or a MIG slice nvidia_com_mig_<profile>} x time, use case from ' +
+      '{resource="nvidia_com_gpu", or a MIG slice nvidia_com_mig_<profile>} of scheduled pods x time, use case from ' +
       'namespace; no busy time. Series carry the node, not the GPU model: give nodes a GPU type ' +
       'with gpu_types in the config',
     KUBE_STATE_METRICS,

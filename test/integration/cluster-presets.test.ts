@@ -120,7 +120,7 @@ const fixture: ExportLine[] = [
   gpus('batch', 'job-1', 'gpu-node-2', 1, -1, 7),
   // gpu-node-3 has no DCGM: 2 GPUs for burst-0 01:00-03:00.
   gpus('burst', 'burst-0', 'gpu-node-3', 2, 1, 3),
-  // A pod not scheduled yet (node "") asks for a GPU 00:00-01:00.
+  // A pod not scheduled yet (node "") asks for a GPU 00:00-01:00: it holds none, so no GPU time.
   gpus('queue', 'waiting-0', '', 1, -1, 1),
 ];
 
@@ -215,33 +215,51 @@ describe.each(SOURCES)('kubernetes-gpu from %s', (_name, source) => {
       'batch',
       'burst',
       'notebooks',
-      'queue',
       'search',
       'training',
     ]);
     // search-0: 1 GPU x 6 h on gpu-node-1, whose DCGM series say H100: 6 x 4.00.
-    expect(rows.search).toMatchObject({ gpu_hours: 6, cost_eur: 24 });
-    expect(rows.search?.busy_gpu_hours).toBeCloseTo(3, 9);
+    expect(rows.search).toMatchObject({
+      gpu_hours: 6,
+      cost_eur: 24,
+      busy_gpu_hours: 3,
+      idle_gpu_hours: 3,
+      busy_cost_eur: 12,
+      idle_cost_eur: 12,
+    });
     // train-0: 02:00-04:00, the last sample at 03:59:30 counts to 04:00: 2 x 4.00.
     expect(rows.training).toMatchObject({ gpu_hours: 2, cost_eur: 8 });
     expect(rows.training?.busy_gpu_hours).toBeCloseTo(2, 9);
     // job-1 on gpu-node-2, which has only 1g.10gb slices: each GPU requested is one, 6 x 0.25.
     expect(rows.batch).toMatchObject({ gpu_hours: 6, cost_eur: 1.5 });
     expect(rows.batch?.busy_gpu_hours).toBeCloseTo(1.5, 9);
+    expect(rows.batch?.idle_gpu_hours).toBeCloseTo(4.5, 9);
+    expect(rows.batch?.busy_cost_eur).toBeCloseTo(0.375, 9);
+    expect(rows.batch?.idle_cost_eur).toBeCloseTo(1.125, 9);
     // nb-0 asks for nvidia.com/mig-3g.40gb on gpu-node-4 (an A100): 3 h x 1.00, busy 0.5 of it.
     expect(rows.notebooks).toMatchObject({ gpu_hours: 3, cost_eur: 3 });
     expect(rows.notebooks?.busy_gpu_hours).toBeCloseTo(1.5, 9);
+    expect(rows.notebooks?.busy_cost_eur).toBeCloseTo(1.5, 9);
+    expect(rows.notebooks?.idle_cost_eur).toBeCloseTo(1.5, 9);
     // burst-0: 2 GPUs x 2 h on gpu-node-3, no DCGM there, H100 by the config: 4 x 4.00.
-    expect(rows.burst).toMatchObject({ gpu_hours: 4, cost_eur: 16, busy_gpu_hours: 0 });
-    // waiting-0 has no node: its hour is counted, unpriced, and named.
-    expect(rows.queue).toMatchObject({ gpu_hours: 1, cost_eur: null });
+    expect(rows.burst).toMatchObject({
+      gpu_hours: 4,
+      cost_eur: 16,
+      busy_gpu_hours: 0,
+      idle_cost_eur: 16,
+    });
+    // waiting-0 is not scheduled (node ""): it holds no GPU, and no row says it does.
+    expect(rows.queue).toBeUndefined();
     // GPUs no pod holds are DCGM series without a namespace: unattributed, not busy here.
     expect(rows['']).toMatchObject({ gpu_hours: 0, busy_gpu_hours: 0 });
-    expect(json.totals.gpu_hours).toBeCloseTo(6 + 2 + 6 + 3 + 4 + 1, 9);
+    expect(json.totals.gpu_hours).toBeCloseTo(6 + 2 + 6 + 3 + 4, 9);
     expect(json.totals.busy_gpu_hours).toBeCloseTo(3 + 2 + 1.5 + 1.5, 9);
-    expect(notesOf(json)).toContain(
-      'no GPU type for 1.00 GPU-hours of GPU-seconds (unpriced): neither gpu_types in the config nor the DCGM series of the node give it one (no node (pods not scheduled))',
-    );
+    expect(json.totals.idle_gpu_hours).toBeCloseTo(21 - 8, 9);
+    expect(json.totals.cost_eur).toBeCloseTo(24 + 8 + 1.5 + 3 + 16, 9);
+    expect(json.totals.busy_cost_eur).toBeCloseTo(12 + 8 + 0.375 + 1.5, 9);
+    expect(json.totals.idle_cost_eur).toBeCloseTo(52.5 - 21.875, 9);
+    expect(json.cost_basis).toBe('allocated');
+    expect(notesOf(json)).not.toContain('no GPU type');
   });
 });
 
@@ -256,7 +274,7 @@ describe('kubernetes-gpu', () => {
     expect(rows.search).toMatchObject({ gpu_hours: 6, cost_eur: 12 });
     expect(rows.burst).toMatchObject({ gpu_hours: 4, cost_eur: null });
     expect(notesOf(json)).toContain(
-      'no GPU type for 5.00 GPU-hours of GPU-seconds (unpriced): neither gpu_types in the config nor the DCGM series of the node give it one (node="gpu-node-3"; no node (pods not scheduled)); map each node to a GPU type with gpu_types.by_node in the config',
+      'no GPU type for 4.00 GPU-hours of GPU-seconds (unpriced): neither gpu_types in the config nor the DCGM series of the node give it one (node="gpu-node-3"); map each node to a GPU type with gpu_types.by_node in the config',
     );
   });
 
@@ -270,7 +288,7 @@ describe('kubernetes-gpu', () => {
     const rows = rowsOf(json);
     expect(rows['ml-platform']).toMatchObject({ gpu_hours: 8, cost_eur: 32 });
     expect(rows['ml-platform']?.busy_gpu_hours).toBeCloseTo(5, 9);
-    expect(rows['']?.gpu_hours).toBeCloseTo(6 + 4 + 1 + 3, 9);
+    expect(rows['']?.gpu_hours).toBeCloseTo(6 + 4 + 3, 9);
     expect(notesOf(json)).toContain('match no attribution rule');
   });
 });
@@ -336,18 +354,18 @@ describe('kube-state-metrics alone', () => {
     expect(rows.burst).toMatchObject({ gpu_hours: 4, cost_eur: 16 });
     // The MIG resource's profile prices the mapped node's request as a 3g.40gb slice.
     expect(rows.notebooks).toMatchObject({ gpu_hours: 3, cost_eur: 3 });
-    expect(rows.queue).toMatchObject({ gpu_hours: 1, cost_eur: null });
+    expect(rows.queue).toBeUndefined();
     expect(json.rows[0]).not.toHaveProperty('busy_gpu_hours');
-    expect(json.totals.gpu_hours).toBeCloseTo(22, 9);
+    expect(json.totals).toMatchObject({ gpu_hours: 21, cost_eur: 52.5 });
   });
 
   it('without a mapping, counts every request unpriced and names the nodes', async () => {
     const { json, code } = await report('kube-state-metrics');
     expect(code).toBe(0);
-    expect(json.totals.gpu_hours).toBeCloseTo(22, 9);
+    expect(json.totals.gpu_hours).toBeCloseTo(21, 9);
     expect(json.totals.cost_eur).toBeNull();
     expect(notesOf(json)).toContain(
-      'no GPU type for 22.00 GPU-hours of GPU-seconds (unpriced): the series name their node, not the GPU, and gpu_types in the config gives none (node="gpu-node-1"; node="gpu-node-2"; node="gpu-node-3"; node="gpu-node-4"; no node (pods not scheduled))',
+      'no GPU type for 21.00 GPU-hours of GPU-seconds (unpriced): the series name their node, not the GPU, and gpu_types in the config gives none (node="gpu-node-1"; node="gpu-node-2"; node="gpu-node-3"; node="gpu-node-4")',
     );
   });
 

@@ -51,7 +51,7 @@ describe('cluster presets', () => {
     expect(ksm.metrics).toEqual({
       gpu_seconds: {
         names: 'kube_pod_container_resource_requests',
-        match: { resource: { regex: 'nvidia_com_gpu|nvidia_com_mig_.+' } },
+        match: { resource: { regex: 'nvidia_com_gpu|nvidia_com_mig_.+' }, node: { regex: '.+' } },
       },
     });
     expect(ksm.readings).toEqual({ gpu_seconds: { kind: 'gauge', scale: 1 } });
@@ -65,7 +65,7 @@ describe('cluster presets', () => {
     expect(k8s.metrics).toEqual({
       gpu_seconds: {
         names: 'kube_pod_container_resource_requests',
-        match: { resource: { regex: 'nvidia_com_gpu|nvidia_com_mig_.+' } },
+        match: { resource: { regex: 'nvidia_com_gpu|nvidia_com_mig_.+' }, node: { regex: '.+' } },
       },
       gpu_busy_seconds: 'DCGM_FI_PROF_GR_ENGINE_ACTIVE',
     });
@@ -119,9 +119,13 @@ describe('kube-state-metrics GPU resources', () => {
     const names = resolvePreset('kubernetes-gpu').metrics.gpu_seconds;
     if (names === undefined) throw new Error('no gpu_seconds');
     expect(selector(names, [])).toBe(
-      'kube_pod_container_resource_requests{resource=~"nvidia_com_gpu|nvidia_com_mig_.+"}',
+      'kube_pod_container_resource_requests{resource=~"nvidia_com_gpu|nvidia_com_mig_.+", node=~".+"}',
     );
-    const passes = (resource: string) => passesMatch({ resource }, storedMatch(names));
+    const passes = (resource: string, node = 'gpu-node-1') =>
+      passesMatch({ resource, node }, storedMatch(names));
+    // A pod not scheduled yet (node "") holds no GPU.
+    expect(passes('nvidia_com_gpu', '')).toBe(false);
+    expect(passesMatch({ resource: 'nvidia_com_gpu' }, storedMatch(names))).toBe(false);
     expect(passes('nvidia_com_gpu')).toBe(true);
     expect(passes('nvidia_com_mig_1g_10gb')).toBe(true);
     expect(passes('nvidia_com_mig_1g_10gb_me')).toBe(true);
