@@ -90,7 +90,7 @@ export function planAttribution(
       request.ledger.add(labels === series.labels ? series : { ...series, labels });
     },
     unattributed(reportGpuHours) {
-      const { totals } = summarise(apart.entries(), {
+      const { totals } = summarise(apart, {
         periods: request.periods,
         versions: request.versions,
         splitVersions: false,

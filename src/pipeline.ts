@@ -10,7 +10,7 @@ import { type EffectiveVersion, provenanceOf } from './core/effective-prices.js'
 import { Ledger } from './core/ledger.js';
 import { measureOf } from './core/measures.js';
 import { dayPeriods, hourPeriods } from './core/periods.js';
-import type { Granularity, Note, Period, UsageReport, UsageRow } from './core/report.js';
+import type { Granularity, Note, Period, UsageReport, UsageRows } from './core/report.js';
 import { summarise } from './core/summarise.js';
 import type { Metric, Window } from './core/types.js';
 import { isoUtc } from './iso-time.js';
@@ -81,7 +81,7 @@ export async function buildUsageReport(
   const { gpuType, migProfile } = context.labels;
   const splitByGpuType =
     by.includes(gpuType) || (migProfile !== undefined && by.includes(migProfile));
-  const summary = summarise(ledger.entries(), {
+  const summary = summarise(ledger, {
     rowUnitCosts: !splitByGpuType,
     periods,
     versions: prices,
@@ -106,7 +106,7 @@ export async function buildUsageReport(
   // Usage with no use case is named by the unattributed note instead.
   notes.push(
     ...unmatchedGroupNotes(
-      summary.rows,
+      summary.groups,
       by.filter((label) => label !== migProfile && label !== context.labels.useCase),
     ),
   );
@@ -168,10 +168,10 @@ export async function buildUsageReport(
  * the rows are kept as they are.
  */
 function nameVersions(
-  rows: readonly UsageRow[],
+  rows: UsageRows,
   prices: readonly EffectiveVersion[],
 ): {
-  rows: readonly UsageRow[];
+  rows: UsageRows;
   provenance: (names: readonly string[]) => ReturnType<typeof provenanceOf>;
 } {
   const byName = new Map(prices.map((price) => [price.version, price]));
@@ -183,14 +183,19 @@ function nameVersions(
   const memo = new Map<readonly string[], ReturnType<typeof provenanceOf>>();
   return {
     provenance,
-    rows: rows.map((row) => {
-      let named = memo.get(row.versions);
-      if (!named) {
-        named = provenance(row.versions);
-        memo.set(row.versions, named);
-      }
-      return { ...row, versions: named.catalogue, fxVersions: named.fx };
-    }),
+    rows: {
+      length: rows.length,
+      *[Symbol.iterator]() {
+        for (const row of rows) {
+          let named = memo.get(row.versions);
+          if (!named) {
+            named = provenance(row.versions);
+            memo.set(row.versions, named);
+          }
+          yield { ...row, versions: named.catalogue, fxVersions: named.fx };
+        }
+      },
+    },
   };
 }
 

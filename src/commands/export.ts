@@ -209,7 +209,11 @@ function refuseUnpriced(report: UsageReport): void {
     );
   }
   const versions = [
-    ...new Set(report.rows.filter((r) => r.unpricedGpuHours > 0).flatMap((r) => r.versions)),
+    ...new Set(
+      Array.from(report.rows)
+        .filter((r) => r.unpricedGpuHours > 0)
+        .flatMap((r) => r.versions),
+    ),
   ];
   throw new CatalogueError(
     `FOCUS needs a cost on every row, but ${report.totals.unpricedGpuHours.toFixed(2)} GPU-hours of ${report.totals.unpricedGpuTypes.join(', ')} have no rate in catalogue version ${versions.join(', ') || '(none in force)'}: add the rates to the catalogue, or export --schema ml-cost, which marks them unpriced`,
@@ -311,6 +315,7 @@ async function renderDays(
     );
   }
   const files: ExportFile[] = [];
+  const allRows = Array.from(report.rows);
   for (let day = localDay(window.fromMs); day.startMs < requestedEnd; day = localDay(day.endMs)) {
     if (day.endMs > window.toMs) {
       io.warn(
@@ -318,7 +323,7 @@ async function renderDays(
       );
       continue;
     }
-    const rows = report.rows.filter(
+    const rows = allRows.filter(
       (row) =>
         row.period !== undefined &&
         row.period.startMs >= day.startMs &&

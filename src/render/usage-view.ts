@@ -60,7 +60,7 @@ export function usageView(report: UsageReport, options: { chart?: boolean } = {}
     { title: 'share', numeric: true },
   ];
 
-  const { shown, folded } = foldSmallRows(report.rows);
+  const { shown, folded } = foldSmallRows(Array.from(report.rows));
   const pricedCosts = [...shown, ...(folded ? [folded.row] : [])].map((row) => row.cost ?? 0);
   // The totals row shows report.totals.cost rounded: the rows must add up to exactly that.
   const roundedCosts = roundToTotal(pricedCosts, 2, report.totals.cost ?? 0);
