@@ -2,7 +2,7 @@
 // bucket with the version in force in each bucket.
 import { addInto, CellStore, type SumChunk } from './cell-store.js';
 import { CELL_LAYOUT, measureOf } from './measures.js';
-import { priceName } from './mig.js';
+import { NO_GPU_TYPE, priceName } from './mig.js';
 import { rateOf } from './prices.js';
 import type { BucketSeries, Buckets, Labels, PriceVersion } from './types.js';
 
@@ -104,7 +104,10 @@ export class Ledger {
       if (rate === undefined) {
         unpriced ??= store.write(unpricedSlot, chunk);
         unpriced = addInto(store, unpricedSlot, chunk, unpriced, at, value);
-        this.unpricedType(group * store.cellsPerGroup + cell, priceName(gpuType, migProfile));
+        this.unpricedType(
+          group * store.cellsPerGroup + cell,
+          priceName(gpuType === '' ? NO_GPU_TYPE : gpuType, migProfile),
+        );
       } else {
         cost ??= store.write(costSlot, chunk);
         cost = addInto(store, costSlot, chunk, cost, at, (value / SECONDS_PER_HOUR) * rate);
