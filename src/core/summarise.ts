@@ -100,23 +100,23 @@ export function summarise(ledger: Ledger, options: SummariseOptions): Summary {
     };
   };
 
-  const order = new RowOrder(ledger.groups);
+  const order = new RowOrder(ledger.groups, cells, options.versions);
   const rows: UsageRows = {
     length: rowCount,
     *[Symbol.iterator]() {
       const versions = new Set<number>();
       for (let p = 0; p < cells.periodCount; p++) {
         const period = options.periods ? options.periods[p] : undefined;
-        const made: { row: UsageRow; group: number }[] = [];
-        for (let group = 0; group < ledger.groups.length; group++) {
-          for (const r of cells.rowsOfPeriod(p)) {
-            versions.clear();
-            if (!cells.sum(group, r, row, versions)) continue;
-            made.push({ row: makeRow(ledger.groups[group] as Labels, period, versions), group });
-          }
+        // Only which rows the period has and their costs are held while it is sorted; each
+        // row is made (summed again) just before it is handed out.
+        const found = order.period(p);
+        for (let i = 0; i < found.length; i++) {
+          const at = found[i] as number;
+          const group = Math.floor(at / cells.rowsPerGroup);
+          versions.clear();
+          cells.sum(group, at % cells.rowsPerGroup, row, versions);
+          yield makeRow(ledger.groups[group] as Labels, period, versions);
         }
-        order.sort(made);
-        for (const entry of made) yield entry.row;
       }
     },
   };
@@ -163,12 +163,23 @@ class RowCells {
     this.rowsPerGroup = this.rowCells.length - 1;
   }
 
-  rowsOfPeriod(p: number): number[] {
-    const rows: number[] = [];
-    for (let r = this.periodRows[p] as number; r < (this.periodRows[p + 1] as number); r++) {
-      rows.push(r);
+  /** A group's rows of period p are [first, end). */
+  rowsOfPeriod(p: number): { first: number; end: number } {
+    return { first: this.periodRows[p] as number, end: this.periodRows[p + 1] as number };
+  }
+
+  /** The first (lowest) version of a row's cells (-1 when none had one), for the row order. */
+  firstVersion(group: number, r: number): number {
+    const present = this.store.presenceOf(this.store.chunkOf(group));
+    const base = this.store.baseOf(group);
+    let first = -1;
+    for (let cell = this.rowCells[r] as number; cell < (this.rowCells[r + 1] as number); cell++) {
+      const version = this.ledger.plan.version[cell] as number;
+      if (present[base + cell] !== 0 && version >= 0 && (first < 0 || version < first)) {
+        first = version;
+      }
     }
-    return rows;
+    return first;
   }
 
   /**
@@ -225,6 +236,14 @@ const COST_QUANTITY = CELL_LAYOUT.quantity[COST_MEASURE];
 const COST_SUM = CELL_LAYOUT.cost[COST_MEASURE];
 const COST_UNPRICED = CELL_LAYOUT.unpriced[COST_MEASURE];
 
+/** A row's cost as toTotals gives it: null when its GPU time has no price at all. */
+function costOf(cell: SumCell): number | null {
+  const { sums } = cell;
+  const unpricedSeconds = (sums[COST_UNPRICED] as number) + 0;
+  const pricedSeconds = (sums[COST_QUANTITY] as number) - unpricedSeconds;
+  return unpricedSeconds > 0 && pricedSeconds <= 0 ? null : (sums[COST_SUM] as number) + 0;
+}
+
 function unpricedShare(total: SumCell): number {
   const quantity = total.sums[COST_QUANTITY] as number;
   return quantity > 0 ? (total.sums[COST_UNPRICED] as number) / quantity : 0;
@@ -244,12 +263,9 @@ function quantities(sums: Float64Array): Record<Metric, number> {
 function toTotals(cell: SumCell): UsageTotals {
   const { sums } = cell;
   const quantity = quantities(sums);
-  const costSeconds = sums[COST_QUANTITY] as number;
   const unpricedSeconds = (sums[COST_UNPRICED] as number) + 0;
-  const pricedSeconds = costSeconds - unpricedSeconds;
-  const hasUnpriced = unpricedSeconds > 0;
   // A row whose GPU time could not be priced at all has no cost, not a zero cost.
-  const cost = hasUnpriced && pricedSeconds <= 0 ? null : (sums[COST_SUM] as number) + 0;
+  const cost = costOf(cell);
   const measures = {
     gpuHours: quantity.gpu_seconds,
     inferences: quantity.inferences,
@@ -272,29 +288,60 @@ function toTotals(cell: SumCell): UsageTotals {
   };
 }
 
-/** Within one period: the most expensive first; then by labels, for stable output. */
+/**
+ * Within one period: the most expensive first; then by labels, for stable output (and, split by
+ * version, by the row's version).
+ */
 class RowOrder {
   /** Each group's label text, made once. */
   private readonly keys: (string | undefined)[] = [];
 
-  constructor(private readonly groups: readonly Labels[]) {}
+  constructor(
+    private readonly groups: readonly Labels[],
+    private readonly cells: RowCells,
+    private readonly versions: readonly PriceVersion[],
+  ) {}
 
-  sort(rows: { row: UsageRow; group: number }[]): void {
-    rows.sort((a, b) => {
-      const cost = (b.row.cost ?? -1) - (a.row.cost ?? -1);
+  /** The period's rows (group * rowsPerGroup + row), in order. */
+  period(p: number): Float64Array {
+    const { cells } = this;
+    const { first, end } = cells.rowsOfPeriod(p);
+    const sums: SumCell = { sums: new Float64Array(SLOTS), unpricedGpuTypes: null };
+    const ignored = new Set<number>();
+    const found: number[] = [];
+    const costs: number[] = [];
+    for (let group = 0; group < this.groups.length; group++) {
+      for (let r = first; r < end; r++) {
+        if (!cells.sum(group, r, sums, ignored)) continue;
+        found.push(group * cells.rowsPerGroup + r);
+        costs.push(costOf(sums) ?? -1);
+      }
+    }
+    const byIndex = Int32Array.from(found, (_, i) => i).sort((a, b) => {
+      const cost = (costs[b] as number) - (costs[a] as number);
       if (cost !== 0) return cost;
-      const labels = compareText(this.key(a.group), this.key(b.group));
+      const at = found[a] as number;
+      const bt = found[b] as number;
+      const labels = compareText(this.key(at), this.key(bt));
       if (labels !== 0) return labels;
-      return compareText(a.row.versions[0] ?? '', b.row.versions[0] ?? '');
+      return compareText(this.versionName(at), this.versionName(bt));
     });
+    return Float64Array.from(byIndex, (i) => found[i] as number);
   }
 
-  private key(group: number): string {
+  private key(at: number): string {
+    const group = Math.floor(at / this.cells.rowsPerGroup);
     let key = this.keys[group];
     if (key === undefined) {
       key = JSON.stringify(this.groups[group]);
       this.keys[group] = key;
     }
     return key;
+  }
+
+  private versionName(at: number): string {
+    const { rowsPerGroup } = this.cells;
+    const version = this.cells.firstVersion(Math.floor(at / rowsPerGroup), at % rowsPerGroup);
+    return version < 0 ? '' : (this.versions[version]?.version ?? '?');
   }
 }
