@@ -8,10 +8,11 @@ import { Command, Option } from 'commander';
 import type { UsageReport } from '../core/report.js';
 import { CatalogueError, SourceError, UsageError } from '../errors.js';
 import { FOCUS_VERSIONS, type FocusVersion } from '../export/focus-values.js';
-import type { ExportMeasures } from '../export/kept-file.js';
+import type { ExportMeasures, KeptFileVerdict } from '../export/kept-file.js';
 import type { Table } from '../export/table.js';
 import { fileProblem } from '../file-errors.js';
 import { isoUtc } from '../iso-time.js';
+import type { Rendered } from '../render/chunks.js';
 import { io } from './io.js';
 import {
   addCsvOptions,
@@ -118,7 +119,8 @@ Examples:
 interface ExportFile {
   /** null for stdout. */
   readonly path: string | null;
-  readonly text: string;
+  /** Made as it is written; joined only to compare it with a kept file. Read it once. */
+  readonly text: Rendered;
   readonly rows: number;
 }
 
@@ -277,12 +279,12 @@ async function renderFile(
   context: CommandContext,
   path: string | null,
 ): Promise<ExportFile> {
-  const { renderTableCsv, STANDARD_CSV } = await import('../render/csv.js');
+  const { tableCsvPieces, STANDARD_CSV } = await import('../render/csv.js');
   const table = await tableOf(report, flags, context);
   return {
     path: path === '-' ? null : path,
     // FOCUS is read by programs: its numbers always have "." decimals.
-    text: renderTableCsv(
+    text: tableCsvPieces(
       table,
       flags.schema === 'focus' ? STANDARD_CSV : csvStyle(flags, context.config),
     ),
@@ -345,17 +347,26 @@ async function writeFiles(
   overwrite: boolean,
   measures: ExportMeasures,
 ): Promise<void> {
-  const [{ writeFileAtomic }, { compareExportFiles }] = await Promise.all([
-    import('../io/atomic-write.js'),
-    import('../export/kept-file.js'),
-  ]);
+  const [{ writeFileAtomic }, { compareExportFiles }, { renderedText, utf8Chunks }] =
+    await Promise.all([
+      import('../io/atomic-write.js'),
+      import('../export/kept-file.js'),
+      import('../render/chunks.js'),
+    ]);
   for (const file of files) {
     if (file.path === null) {
       await io.deliver(file.text);
       continue;
     }
     const kept = overwrite ? null : await readIfExists(file.path);
-    const verdict = kept === null ? null : compareExportFiles(kept, file.text, measures);
+    // Only a kept file needs the new text whole, to be compared with it.
+    let text = file.text;
+    let verdict: KeptFileVerdict | null = null;
+    if (kept !== null) {
+      const whole = renderedText(file.text);
+      text = whole;
+      verdict = compareExportFiles(kept, whole, measures);
+    }
     if (verdict?.kind === 'same') {
       process.stderr.write(`ml-cost: kept existing ${file.path} (unchanged)\n`);
       continue;
@@ -366,7 +377,7 @@ async function writeFiles(
       );
       continue;
     }
-    await writeFileAtomic(file.path, file.text);
+    await writeFileAtomic(file.path, utf8Chunks(text));
     process.stderr.write(
       verdict?.kind === 'more-usage'
         ? `ml-cost: replaced ${file.path}: this run read more usage (${verdict.changes.join(', ')})\n`
