@@ -13,6 +13,7 @@ import type { Table } from '../export/table.js';
 import { fileProblem } from '../file-errors.js';
 import { isoUtc } from '../iso-time.js';
 import type { Rendered } from '../render/chunks.js';
+import { addCostBasisOption } from './cost-basis.js';
 import { io } from './io.js';
 import {
   addCsvOptions,
@@ -98,6 +99,7 @@ export function exportCommand(): Command {
   );
   addCsvOptions(command);
   addSourceOptions(command);
+  addCostBasisOption(command);
   command.addHelpText(
     'after',
     `

@@ -6,6 +6,7 @@
 // within their period: a report of 7 million rows never holds more than one period's rows.
 
 import type { CellStore, SumChunk } from './cell-store.js';
+import { gpuTimeSplit, pricedSums } from './gpu-time.js';
 import type { Ledger } from './ledger.js';
 import { CELL_LAYOUT, COST_MEASURE, MEASURES, type Metric } from './measures.js';
 import { compareText } from './order.js';
@@ -25,6 +26,10 @@ export interface SummariseOptions {
    * inferences and tokens cannot follow, so per-row unit costs would be meaningless.
    */
   readonly rowUnitCosts?: boolean;
+  /** The measure whose cost is the rows' cost (default COST_MEASURE, allocated GPU time). */
+  readonly costMeasure?: Metric;
+  /** Split GPU time into busy and idle in every row and the totals (busy GPU time was read). */
+  readonly gpuTime?: boolean;
 }
 
 export interface Summary {
@@ -64,7 +69,11 @@ export function summarise(ledger: Ledger, options: SummariseOptions): Summary {
     if (rows > 0) groups.push(ledger.groups[group] as Labels);
     rowCount += rows;
   }
-  const totals = toTotals(total);
+  const pricing: Pricing = {
+    measure: options.costMeasure ?? COST_MEASURE,
+    gpuTime: options.gpuTime === true,
+  };
+  const totals = toTotals(total, pricing);
 
   // Most rows share their list of versions: name each distinct list once.
   const namesByKey = new Map<string, string[]>();
@@ -81,7 +90,7 @@ export function summarise(ledger: Ledger, options: SummariseOptions): Summary {
 
   const unitCosts = options.rowUnitCosts !== false;
   const makeRow = (group: Labels, period: Period | undefined, versions: Set<number>): UsageRow => {
-    const own = toTotals(row);
+    const own = toTotals(row, pricing);
     return {
       group,
       ...(period ? { period } : {}),
@@ -97,10 +106,12 @@ export function summarise(ledger: Ledger, options: SummariseOptions): Summary {
       tokensPerCost: unitCosts ? own.tokensPerCost : null,
       ...(unitCosts && own.unitCosts ? { unitCosts: own.unitCosts } : {}),
       costShare: own.cost !== null && totals.cost ? own.cost / totals.cost : null,
+      ...(own.gpuTime ? { gpuTime: own.gpuTime } : {}),
+      ...(own.basisGpuHours !== undefined ? { basisGpuHours: own.basisGpuHours } : {}),
     };
   };
 
-  const order = new RowOrder(ledger.groups, cells, options.versions);
+  const order = new RowOrder(ledger.groups, cells, options.versions, pricing.measure);
   const rows: UsageRows = {
     length: rowCount,
     *[Symbol.iterator]() {
@@ -124,7 +135,7 @@ export function summarise(ledger: Ledger, options: SummariseOptions): Summary {
   return {
     rows,
     totals,
-    unpricedShare: unpricedShare(total),
+    unpricedShare: unpricedShare(total, pricing.measure),
     versionsUsed: versionNames(allVersions),
     groups,
   };
@@ -232,21 +243,15 @@ function addSums(into: SumCell, from: SumCell): void {
   }
 }
 
-const COST_QUANTITY = CELL_LAYOUT.quantity[COST_MEASURE];
-const COST_SUM = CELL_LAYOUT.cost[COST_MEASURE];
-const COST_UNPRICED = CELL_LAYOUT.unpriced[COST_MEASURE];
-
-/** A row's cost as toTotals gives it: null when its GPU time has no price at all. */
-function costOf(cell: SumCell): number | null {
-  const { sums } = cell;
-  const unpricedSeconds = (sums[COST_UNPRICED] as number) + 0;
-  const pricedSeconds = (sums[COST_QUANTITY] as number) - unpricedSeconds;
-  return unpricedSeconds > 0 && pricedSeconds <= 0 ? null : (sums[COST_SUM] as number) + 0;
+/** What a row's cost is the cost of, and whether rows split GPU time into busy and idle. */
+interface Pricing {
+  readonly measure: Metric;
+  readonly gpuTime: boolean;
 }
 
-function unpricedShare(total: SumCell): number {
-  const quantity = total.sums[COST_QUANTITY] as number;
-  return quantity > 0 ? (total.sums[COST_UNPRICED] as number) / quantity : 0;
+function unpricedShare(total: SumCell, measure: Metric): number {
+  const quantity = total.sums[CELL_LAYOUT.quantity[measure]] as number;
+  return quantity > 0 ? (total.sums[CELL_LAYOUT.unpriced[measure]] as number) / quantity : 0;
 }
 
 /** Each measure's quantity in the unit outputs show it in (GPU-seconds as hours). */
@@ -260,23 +265,26 @@ function quantities(sums: Float64Array): Record<Metric, number> {
   return out;
 }
 
-function toTotals(cell: SumCell): UsageTotals {
+function toTotals(cell: SumCell, pricing: Pricing): UsageTotals {
   const { sums } = cell;
   const quantity = quantities(sums);
-  const unpricedSeconds = (sums[COST_UNPRICED] as number) + 0;
   // A row whose GPU time could not be priced at all has no cost, not a zero cost.
-  const cost = costOf(cell);
+  const basis = pricedSums(sums, pricing.measure);
+  const ownBasis = pricing.measure !== COST_MEASURE;
   const measures = {
     gpuHours: quantity.gpu_seconds,
     inferences: quantity.inferences,
     tokens: quantity.tokens,
-    cost,
-    unpricedGpuHours: unpricedSeconds / SECONDS_PER_HOUR,
+    cost: basis.cost,
+    unpricedGpuHours: basis.unpricedSeconds / SECONDS_PER_HOUR,
   };
+  // The unit-cost rule judges the basis' GPU time: "no GPU time" is none busy, under busy.
+  const basisHours = basis.seconds / SECONDS_PER_HOUR + 0;
+  const judged = ownBasis ? { ...measures, gpuHours: basisHours } : measures;
   // The unit-cost rule: exact figures go in the number fields, bounds only in unitCosts.
   const unitCosts = {
-    costPerInference: costPerInference(measures),
-    tokensPerCost: tokensPerCost(measures),
+    costPerInference: costPerInference(judged),
+    tokensPerCost: tokensPerCost(judged),
   };
   return {
     ...measures,
@@ -285,6 +293,8 @@ function toTotals(cell: SumCell): UsageTotals {
     costPerInference: exactValue(unitCosts.costPerInference),
     tokensPerCost: exactValue(unitCosts.tokensPerCost),
     unitCosts,
+    ...(pricing.gpuTime ? { gpuTime: gpuTimeSplit(sums) } : {}),
+    ...(ownBasis ? { basisGpuHours: basisHours } : {}),
   };
 }
 
@@ -300,6 +310,7 @@ class RowOrder {
     private readonly groups: readonly Labels[],
     private readonly cells: RowCells,
     private readonly versions: readonly PriceVersion[],
+    private readonly measure: Metric,
   ) {}
 
   /** The period's rows (group * rowsPerGroup + row), in order. */
@@ -314,7 +325,7 @@ class RowOrder {
       for (let r = first; r < end; r++) {
         if (!cells.sum(group, r, sums, ignored)) continue;
         found.push(group * cells.rowsPerGroup + r);
-        costs.push(costOf(sums) ?? -1);
+        costs.push(pricedSums(sums.sums, this.measure).cost ?? -1);
       }
     }
     const byIndex = Int32Array.from(found, (_, i) => i).sort((a, b) => {

@@ -103,8 +103,9 @@ export function selector(names: StoredNames, filters: readonly LabelFilter[]): s
   const list = storedNames(names).map(checkMetricName);
   if (list.length === 0) throw new UsageError('a metric needs at least one stored name');
   // A measure's own matches come first: `{__name__="m", gen_ai.token.type="input", ...filters}`.
-  const own = storedMatch(names).map(({ label, values }) => {
+  const own = storedMatch(names).map(({ label, values, regex }) => {
     checkLabelName(label);
+    if (regex !== undefined) return `${label}=~${quote(regex)}`;
     if (values.length === 0) throw new UsageError(`a match on ${label} needs at least one value`);
     if (values.length === 1) return `${label}=${quote(values[0] as string)}`;
     return `${label}=~${quote(values.map(regexLiteral).join('|'))}`;
@@ -168,29 +169,14 @@ function rollupOf(kind: MeasureKind, range: string): string {
 const HALF_OPEN = 'offset 1ms';
 
 /**
- * Evidence of one stored name's sample interval over the window of `windowMs` before the
- * point (sample-interval.ts): three results told apart by a `tier` label, each present only
- * when it has a value — `window`, the smallest average interval (seconds) of a series with
- * `minSamples` samples in the window; `wide`, the same for 2 samples in the window widened
- * by `lookBackMs`; `samples`, the samples in the window. One name per query: the arithmetic
- * between rollups would find series of two names with the same labels duplicates.
+ * Per series of a measure, its samples in the `rangeMs` before the point ([t - range, t)):
+ * how many, and the first's and last's timestamps (seconds), told apart by the `rollup` label
+ * VictoriaMetrics adds. One pass over the samples (aggr_over_time); the evidence of the
+ * measure's sample interval is worked out from it by ml-cost (sample-interval.ts).
  */
-export function intervalQuery(
-  names: StoredNames,
-  windowMs: number,
-  lookBackMs: number,
-  minSamples: number,
-): string {
-  if (storedNames(names).length !== 1) throw new RangeError('one stored name per interval query');
-  const sel = selector(names, []);
-  const over = (fn: string, ms: number) => `${fn}(${sel}[${rangeText(ms)}] ${HALF_OPEN})`;
-  const average = (ms: number, least: number) =>
-    `min((${over('tlast_over_time', ms)} - ${over('tfirst_over_time', ms)}) / (${over('count_over_time', ms)} - 1) and ${over('count_over_time', ms)} >= ${least})`;
-  return [
-    `label_set(${average(windowMs, minSamples)}, "tier", "window")`,
-    `label_set(${average(windowMs + lookBackMs, 2)}, "tier", "wide")`,
-    `label_set(sum(${over('count_over_time', windowMs)}), "tier", "samples")`,
-  ].join(' or ');
+export function sampleStatsQuery(names: StoredNames, rangeMs: number): string {
+  const keep = storedNames(names).length > 1 ? ' keep_metric_names' : '';
+  return `aggr_over_time(("count_over_time", "tfirst_over_time", "tlast_over_time"), ${selector(names, [])}[${rangeText(rangeMs)}] ${HALF_OPEN})${keep}`;
 }
 
 /** A lookbehind of any whole number of milliseconds: readable units where it has them. */
