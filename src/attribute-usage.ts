@@ -94,7 +94,7 @@ export function planAttribution(
       request.ledger.add(labels === series.labels ? series : { ...series, labels });
     },
     unattributed(reportGpuHours, pricing = {}) {
-      const { totals } = summarise(apart.entries(), {
+      const { totals } = summarise(apart, {
         ...pricing,
         periods: request.periods,
         versions: request.versions,

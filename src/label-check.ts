@@ -1,7 +1,7 @@
 // Says which name made a report empty or flat: a metric, a --filter label or value, or a
 // --by label that no series has. A typo must not look like a free month.
-import type { Note, UsageRow } from './core/report.js';
-import type { Metric } from './core/types.js';
+import type { Note } from './core/report.js';
+import type { Labels, Metric } from './core/types.js';
 import {
   type FetchInfo,
   type LabelFilter,
@@ -92,10 +92,10 @@ async function emptyWith(
  * Notes for --by labels that no row has a value for: every row then falls under "(none)",
  * which looks like a report that worked.
  */
-export function unmatchedGroupNotes(rows: readonly UsageRow[], by: readonly string[]): Note[] {
-  if (rows.length === 0) return [];
+export function unmatchedGroupNotes(groups: readonly Labels[], by: readonly string[]): Note[] {
+  if (groups.length === 0) return [];
   return by
-    .filter((label) => rows.every((row) => (row.group[label] ?? '') === ''))
+    .filter((label) => groups.every((group) => (group[label] ?? '') === ''))
     .map((label) => ({
       text: `no series in the window has the label ${label} (--by): every row is grouped under (none); check the label name`,
     }));

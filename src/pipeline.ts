@@ -19,7 +19,7 @@ import {
   type Period,
   splitsGpuTime,
   type UsageReport,
-  type UsageRow,
+  type UsageRows,
 } from './core/report.js';
 import { summarise } from './core/summarise.js';
 import type { Metric, Window } from './core/types.js';
@@ -107,7 +107,7 @@ export async function buildUsageReport(
   const measured = queriedMetrics(query);
   const gpuTime = splitsGpuTime({ measured });
   const pricing = { costMeasure: costMeasureOf(context.costBasis), gpuTime };
-  const summary = summarise(ledger.entries(), {
+  const summary = summarise(ledger, {
     ...pricing,
     rowUnitCosts: !splitByGpuType,
     periods,
@@ -135,7 +135,7 @@ export async function buildUsageReport(
   // Usage with no use case is named by the unattributed note instead.
   notes.push(
     ...unmatchedGroupNotes(
-      summary.rows,
+      summary.groups,
       by.filter((label) => label !== migProfile && label !== context.labels.useCase),
     ),
   );
@@ -201,10 +201,10 @@ export async function buildUsageReport(
  * the rows are kept as they are.
  */
 function nameVersions(
-  rows: readonly UsageRow[],
+  rows: UsageRows,
   prices: readonly EffectiveVersion[],
 ): {
-  rows: readonly UsageRow[];
+  rows: UsageRows;
   provenance: (names: readonly string[]) => ReturnType<typeof provenanceOf>;
 } {
   const byName = new Map(prices.map((price) => [price.version, price]));
@@ -216,14 +216,19 @@ function nameVersions(
   const memo = new Map<readonly string[], ReturnType<typeof provenanceOf>>();
   return {
     provenance,
-    rows: rows.map((row) => {
-      let named = memo.get(row.versions);
-      if (!named) {
-        named = provenance(row.versions);
-        memo.set(row.versions, named);
-      }
-      return { ...row, versions: named.catalogue, fxVersions: named.fx };
-    }),
+    rows: {
+      length: rows.length,
+      *[Symbol.iterator]() {
+        for (const row of rows) {
+          let named = memo.get(row.versions);
+          if (!named) {
+            named = provenance(row.versions);
+            memo.set(row.versions, named);
+          }
+          yield { ...row, versions: named.catalogue, fxVersions: named.fx };
+        }
+      },
+    },
   };
 }
 

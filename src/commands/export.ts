@@ -8,10 +8,11 @@ import { Command, Option } from 'commander';
 import type { UsageReport } from '../core/report.js';
 import { CatalogueError, SourceError, UsageError } from '../errors.js';
 import { FOCUS_VERSIONS, type FocusVersion } from '../export/focus-values.js';
-import type { ExportMeasures } from '../export/kept-file.js';
+import type { ExportMeasures, KeptFileVerdict } from '../export/kept-file.js';
 import type { Table } from '../export/table.js';
 import { fileProblem } from '../file-errors.js';
 import { isoUtc } from '../iso-time.js';
+import type { Rendered } from '../render/chunks.js';
 import { addCostBasisOption } from './cost-basis.js';
 import { io } from './io.js';
 import {
@@ -120,7 +121,8 @@ Examples:
 interface ExportFile {
   /** null for stdout. */
   readonly path: string | null;
-  readonly text: string;
+  /** Made as it is written; joined only to compare it with a kept file. Read it once. */
+  readonly text: Rendered;
   readonly rows: number;
 }
 
@@ -211,7 +213,11 @@ function refuseUnpriced(report: UsageReport): void {
     );
   }
   const versions = [
-    ...new Set(report.rows.filter((r) => r.unpricedGpuHours > 0).flatMap((r) => r.versions)),
+    ...new Set(
+      Array.from(report.rows)
+        .filter((r) => r.unpricedGpuHours > 0)
+        .flatMap((r) => r.versions),
+    ),
   ];
   throw new CatalogueError(
     `FOCUS needs a cost on every row, but ${report.totals.unpricedGpuHours.toFixed(2)} GPU-hours of ${report.totals.unpricedGpuTypes.join(', ')} have no rate in catalogue version ${versions.join(', ') || '(none in force)'}: add the rates to the catalogue, or export --schema ml-cost, which marks them unpriced`,
@@ -275,12 +281,12 @@ async function renderFile(
   context: CommandContext,
   path: string | null,
 ): Promise<ExportFile> {
-  const { renderTableCsv, STANDARD_CSV } = await import('../render/csv.js');
+  const { tableCsvPieces, STANDARD_CSV } = await import('../render/csv.js');
   const table = await tableOf(report, flags, context);
   return {
     path: path === '-' ? null : path,
     // FOCUS is read by programs: its numbers always have "." decimals.
-    text: renderTableCsv(
+    text: tableCsvPieces(
       table,
       flags.schema === 'focus' ? STANDARD_CSV : csvStyle(flags, context.config),
     ),
@@ -313,6 +319,7 @@ async function renderDays(
     );
   }
   const files: ExportFile[] = [];
+  const allRows = Array.from(report.rows);
   for (let day = localDay(window.fromMs); day.startMs < requestedEnd; day = localDay(day.endMs)) {
     if (day.endMs > window.toMs) {
       io.warn(
@@ -320,7 +327,7 @@ async function renderDays(
       );
       continue;
     }
-    const rows = report.rows.filter(
+    const rows = allRows.filter(
       (row) =>
         row.period !== undefined &&
         row.period.startMs >= day.startMs &&
@@ -342,17 +349,26 @@ async function writeFiles(
   overwrite: boolean,
   measures: ExportMeasures,
 ): Promise<void> {
-  const [{ writeFileAtomic }, { compareExportFiles }] = await Promise.all([
-    import('../io/atomic-write.js'),
-    import('../export/kept-file.js'),
-  ]);
+  const [{ writeFileAtomic }, { compareExportFiles }, { renderedText, utf8Chunks }] =
+    await Promise.all([
+      import('../io/atomic-write.js'),
+      import('../export/kept-file.js'),
+      import('../render/chunks.js'),
+    ]);
   for (const file of files) {
     if (file.path === null) {
       await io.deliver(file.text);
       continue;
     }
     const kept = overwrite ? null : await readIfExists(file.path);
-    const verdict = kept === null ? null : compareExportFiles(kept, file.text, measures);
+    // Only a kept file needs the new text whole, to be compared with it.
+    let text = file.text;
+    let verdict: KeptFileVerdict | null = null;
+    if (kept !== null) {
+      const whole = renderedText(file.text);
+      text = whole;
+      verdict = compareExportFiles(kept, whole, measures);
+    }
     if (verdict?.kind === 'same') {
       process.stderr.write(`ml-cost: kept existing ${file.path} (unchanged)\n`);
       continue;
@@ -363,7 +379,7 @@ async function writeFiles(
       );
       continue;
     }
-    await writeFileAtomic(file.path, file.text);
+    await writeFileAtomic(file.path, utf8Chunks(text));
     process.stderr.write(
       verdict?.kind === 'more-usage'
         ? `ml-cost: replaced ${file.path}: this run read more usage (${verdict.changes.join(', ')})\n`

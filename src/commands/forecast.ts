@@ -185,7 +185,7 @@ export async function buildForecastReport(
     label: month,
   });
   const byName = new Map(versions.map((version) => [version.version, version]));
-  const forecast = (rows: readonly UsageRow[], budget?: number): ForecastResult => {
+  const forecast = (rows: Iterable<UsageRow>, budget?: number): ForecastResult => {
     const result = forecastMonth({
       monthStartMs,
       monthEndMs,
@@ -241,7 +241,7 @@ export async function buildForecastReport(
 /** The whole local days from the fit start to the month end, with each day's closed usage. */
 function forecastDays(
   periods: readonly { startMs: number; endMs: number }[],
-  rows: readonly UsageRow[],
+  rows: Iterable<UsageRow>,
   gpuTypeLabel: string,
   migProfileLabel: string | undefined,
 ): ForecastDay[] {

@@ -85,7 +85,7 @@ async function runRank(flags: RankFlags): Promise<void> {
   });
 
   const valueSources: Record<string, 'config' | 'flag'> = {};
-  const inputs: RankInput[] = usage.rows.map((row) => {
+  const inputs: RankInput[] = Array.from(usage.rows, (row) => {
     const useCase = row.group[useCaseLabel] ?? '';
     const configured = context.config.use_cases?.[useCase]?.value_per_inference;
     const value = flagValues.get(useCase) ?? configured;

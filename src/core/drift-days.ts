@@ -25,7 +25,7 @@ interface DayAccumulator {
  * rows come with an empty GPU type and add to the day's sums, not to its GPU mix.
  */
 export function driftDays(
-  rows: readonly UsageRow[],
+  rows: Iterable<UsageRow>,
   by: readonly string[],
   gpuTypeLabel: string,
   periods: readonly DriftPeriod[],

@@ -240,9 +240,8 @@ export function scopeUsage(
   useCaseLabel: string,
   useCase: string | undefined,
 ): ScopeUsage {
+  const all = Array.from(report.rows);
   const rows =
-    useCase === undefined
-      ? report.rows
-      : report.rows.filter((row) => row.group[useCaseLabel] === useCase);
+    useCase === undefined ? all : all.filter((row) => row.group[useCaseLabel] === useCase);
   return sumScope(rows);
 }

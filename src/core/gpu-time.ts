@@ -61,7 +61,7 @@ const NAMED_GROUPS = 5;
  * The warning for groups busier than allocated (a DCGM pod whose GPU request kube-state-metrics
  * never showed): summed over each group's periods, the idle kept negative in every output.
  */
-export function negativeIdleNote(rows: readonly UsageRow[], by: readonly string[]): Note | null {
+export function negativeIdleNote(rows: Iterable<UsageRow>, by: readonly string[]): Note | null {
   const byGroup = new Map<string, { group: Labels; idle: number }>();
   for (const row of rows) {
     if (!row.gpuTime || row.gpuTime.idleGpuHours >= -NOISE_HOURS) continue;

@@ -90,6 +90,15 @@ export interface UsageRow extends UsageTotals {
   readonly costShare: number | null;
 }
 
+/**
+ * A report's rows, in period order (time order; within a period, as the report sorts them).
+ * Large reports make them as they are read, a period at a time, so read them in order (for
+ * of) rather than by index; reading them again makes them again. An array is UsageRows too.
+ */
+export interface UsageRows extends Iterable<UsageRow> {
+  readonly length: number;
+}
+
 export interface CatalogueUse {
   readonly origin: string;
   readonly hash: string;
@@ -155,7 +164,7 @@ export interface UsageReport {
   readonly by: readonly string[];
   readonly source: string;
   readonly catalogue: CatalogueUse;
-  readonly rows: readonly UsageRow[];
+  readonly rows: UsageRows;
   readonly totals: UsageTotals;
   /** Share of GPU-hours that could not be priced, 0..1 (0 when there was no GPU usage). */
   readonly unpricedShare: number;

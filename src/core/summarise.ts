@@ -1,11 +1,16 @@
 // Turns ledger cells into report rows and totals: unit costs, shares, and the unpriced part,
 // kept raw (unrounded) so that rounding happens once, in the renderer.
+//
+// The totals come first, summed straight from the ledger's cells: every row's cost share needs
+// the report's cost. The rows are then made a period at a time, as they are read, and sorted
+// within their period: a report of 7 million rows never holds more than one period's rows.
 
+import type { CellStore, SumChunk } from './cell-store.js';
 import { gpuTimeSplit, pricedSums } from './gpu-time.js';
-import { addCell, emptyCell, type LedgerEntry, type SumCell } from './ledger.js';
+import type { Ledger } from './ledger.js';
 import { CELL_LAYOUT, COST_MEASURE, MEASURES, type Metric } from './measures.js';
 import { compareText } from './order.js';
-import type { Period, UsageRow, UsageTotals } from './report.js';
+import type { Period, UsageRow, UsageRows, UsageTotals } from './report.js';
 import type { Labels, PriceVersion } from './types.js';
 import { costPerInference, exactValue, tokensPerCost } from './unit-costs.js';
 
@@ -28,55 +33,42 @@ export interface SummariseOptions {
 }
 
 export interface Summary {
-  readonly rows: UsageRow[];
+  /** Made as they are read, in period order (see UsageRows). */
+  readonly rows: UsageRows;
   readonly totals: UsageTotals;
   readonly unpricedShare: number;
   /** Versions that priced at least one hour of usage, in effective order. */
   readonly versionsUsed: string[];
+  /** The groups that have at least one row, in the order their usage was first read. */
+  readonly groups: readonly Labels[];
 }
 
-interface Bucket {
-  readonly group: Labels;
-  readonly period: number;
-  /** Indexes of the versions that priced the bucket's usage (few: usually one). */
-  readonly versions: number[];
-  readonly cell: SumCell;
+/** The sums of a row or of the totals, at CELL_LAYOUT's slots. */
+interface SumCell {
+  readonly sums: Float64Array;
+  unpricedGpuTypes: Set<string> | null;
 }
 
 const NO_TYPES: readonly string[] = Object.freeze([]);
+const SLOTS = CELL_LAYOUT.size;
 
-/** Entries must come a group at a time, as Ledger.entries() hands them out. */
-export function summarise(entries: Iterable<LedgerEntry>, options: SummariseOptions): Summary {
-  const buckets: Bucket[] = [];
+export function summarise(ledger: Ledger, options: SummariseOptions): Summary {
+  const cells = new RowCells(ledger, options.splitVersions);
+  const total: SumCell = { sums: new Float64Array(SLOTS), unpricedGpuTypes: null };
+  const row: SumCell = { sums: new Float64Array(SLOTS), unpricedGpuTypes: null };
   const allVersions = new Set<number>();
-  const versionSlots = options.versions.length + 1;
-  // The ledger hands out a group's entries together: one map of its buckets at a time,
-  // reused, instead of a map per group (10,000 groups made 10,000 maps).
-  let group: Labels | undefined;
-  const groupBuckets = new Map<number, Bucket>();
-  for (const entry of entries) {
-    if (entry.group !== group) {
-      group = entry.group;
-      groupBuckets.clear();
+  const groups: Labels[] = [];
+  let rowCount = 0;
+  for (let group = 0; group < ledger.groups.length; group++) {
+    let rows = 0;
+    for (let r = 0; r < cells.rowsPerGroup; r++) {
+      if (!cells.sum(group, r, row, allVersions)) continue;
+      rows++;
+      addSums(total, row);
     }
-    // One bucket per period, or per period and version (-1, none in force, is slot 0).
-    const versionSlot = options.splitVersions ? entry.version + 1 : 0;
-    const key = entry.period * versionSlots + versionSlot;
-    let bucket = groupBuckets.get(key);
-    if (!bucket) {
-      bucket = { group, period: entry.period, versions: [], cell: emptyCell() };
-      groupBuckets.set(key, bucket);
-      buckets.push(bucket);
-    }
-    if (entry.version >= 0) {
-      if (!bucket.versions.includes(entry.version)) bucket.versions.push(entry.version);
-      allVersions.add(entry.version);
-    }
-    addCell(bucket.cell, entry);
+    if (rows > 0) groups.push(ledger.groups[group] as Labels);
+    rowCount += rows;
   }
-
-  const total = emptyCell();
-  for (const bucket of buckets) addCell(total, bucket.cell);
   const pricing: Pricing = {
     measure: options.costMeasure ?? COST_MEASURE,
     gpuTime: options.gpuTime === true,
@@ -96,14 +88,13 @@ export function summarise(entries: Iterable<LedgerEntry>, options: SummariseOpti
     return names;
   };
 
-  const rows = buckets.map((bucket): UsageRow => {
-    const own = toTotals(bucket.cell, pricing);
-    const unitCosts = options.rowUnitCosts !== false;
-    const period = options.periods ? options.periods[bucket.period] : undefined;
+  const unitCosts = options.rowUnitCosts !== false;
+  const makeRow = (group: Labels, period: Period | undefined, versions: Set<number>): UsageRow => {
+    const own = toTotals(row, pricing);
     return {
-      group: bucket.group,
+      group,
       ...(period ? { period } : {}),
-      versions: versionNames(bucket.versions),
+      versions: versionNames(versions),
       gpuHours: own.gpuHours,
       inferences: own.inferences,
       tokens: own.tokens,
@@ -118,15 +109,138 @@ export function summarise(entries: Iterable<LedgerEntry>, options: SummariseOpti
       ...(own.gpuTime ? { gpuTime: own.gpuTime } : {}),
       ...(own.basisGpuHours !== undefined ? { basisGpuHours: own.basisGpuHours } : {}),
     };
-  });
-  sortRows(rows);
+  };
+
+  const order = new RowOrder(ledger.groups, cells, options.versions, pricing.measure);
+  const rows: UsageRows = {
+    length: rowCount,
+    *[Symbol.iterator]() {
+      const versions = new Set<number>();
+      for (let p = 0; p < cells.periodCount; p++) {
+        const period = options.periods ? options.periods[p] : undefined;
+        // Only which rows the period has and their costs are held while it is sorted; each
+        // row is made (summed again) just before it is handed out.
+        const found = order.period(p);
+        for (let i = 0; i < found.length; i++) {
+          const at = found[i] as number;
+          const group = Math.floor(at / cells.rowsPerGroup);
+          versions.clear();
+          cells.sum(group, at % cells.rowsPerGroup, row, versions);
+          yield makeRow(ledger.groups[group] as Labels, period, versions);
+        }
+      }
+    },
+  };
 
   return {
     rows,
     totals,
     unpricedShare: unpricedShare(total, pricing.measure),
     versionsUsed: versionNames(allVersions),
+    groups,
   };
+}
+
+/**
+ * Which ledger cells make each row of a group: a period's cells together, or (split by version)
+ * each cell alone. Sums them the way rows and totals are summed: from 0, cell after cell.
+ */
+class RowCells {
+  readonly rowsPerGroup: number;
+  readonly periodCount: number;
+  /** Cells of a group's row r are [rowCells[r], rowCells[r + 1]). */
+  private readonly rowCells: Int32Array;
+  /** A group's rows of period p are [periodRows[p], periodRows[p + 1]). */
+  private readonly periodRows: Int32Array;
+  private readonly store: CellStore;
+  /** The columns of the chunk last read (most rows in a row lie in it). */
+  private chunk = -1;
+  private columns: (SumChunk | undefined)[] = [];
+
+  constructor(
+    private readonly ledger: Ledger,
+    split: boolean,
+  ) {
+    const { plan } = ledger;
+    this.store = ledger.store;
+    this.periodCount = plan.periodCells.length - 1;
+    if (split) {
+      this.rowCells = Int32Array.from({ length: plan.cellsPerGroup + 1 }, (_, i) => i);
+      this.periodRows = plan.periodCells;
+    } else {
+      this.rowCells = plan.periodCells;
+      this.periodRows = Int32Array.from({ length: this.periodCount + 1 }, (_, i) => i);
+    }
+    this.rowsPerGroup = this.rowCells.length - 1;
+  }
+
+  /** A group's rows of period p are [first, end). */
+  rowsOfPeriod(p: number): { first: number; end: number } {
+    return { first: this.periodRows[p] as number, end: this.periodRows[p + 1] as number };
+  }
+
+  /** The first (lowest) version of a row's cells (-1 when none had one), for the row order. */
+  firstVersion(group: number, r: number): number {
+    const present = this.store.presenceOf(this.store.chunkOf(group));
+    const base = this.store.baseOf(group);
+    let first = -1;
+    for (let cell = this.rowCells[r] as number; cell < (this.rowCells[r + 1] as number); cell++) {
+      const version = this.ledger.plan.version[cell] as number;
+      if (present[base + cell] !== 0 && version >= 0 && (first < 0 || version < first)) {
+        first = version;
+      }
+    }
+    return first;
+  }
+
+  /**
+   * Sums a group's row r into `into` (from 0) and adds the versions of its cells (-1 left out)
+   * to `versions`. False when no cell of the row was given a value: there is no such row.
+   */
+  sum(group: number, r: number, into: SumCell, versions: Set<number>): boolean {
+    const { store, ledger } = this;
+    const { plan } = ledger;
+    const chunk = store.chunkOf(group);
+    if (chunk !== this.chunk) {
+      this.chunk = chunk;
+      this.columns = Array.from({ length: SLOTS }, (_, slot) => store.read(slot, chunk));
+    }
+    const present = store.presenceOf(chunk);
+    const base = store.baseOf(group);
+    const from = this.rowCells[r] as number;
+    const to = this.rowCells[r + 1] as number;
+    let found = false;
+    for (let cell = from; cell < to; cell++) {
+      if (present[base + cell] === 0) continue;
+      if (!found) {
+        into.sums.fill(0);
+        into.unpricedGpuTypes = null;
+        found = true;
+      }
+      const version = plan.version[cell] as number;
+      if (version >= 0) versions.add(version);
+      for (let slot = 0; slot < SLOTS; slot++) {
+        const sums = this.columns[slot];
+        if (sums) into.sums[slot] = (into.sums[slot] as number) + (sums[base + cell] as number);
+      }
+      const types = ledger.unpricedTypesOf(group * plan.cellsPerGroup + cell);
+      if (types) {
+        into.unpricedGpuTypes ??= new Set();
+        for (const type of types) into.unpricedGpuTypes.add(type);
+      }
+    }
+    return found;
+  }
+}
+
+function addSums(into: SumCell, from: SumCell): void {
+  for (let slot = 0; slot < SLOTS; slot++) {
+    into.sums[slot] = (into.sums[slot] as number) + (from.sums[slot] as number);
+  }
+  if (from.unpricedGpuTypes) {
+    into.unpricedGpuTypes ??= new Set();
+    for (const type of from.unpricedGpuTypes) into.unpricedGpuTypes.add(type);
+  }
 }
 
 /** What a row's cost is the cost of, and whether rows split GPU time into busy and idle. */
@@ -184,25 +298,61 @@ function toTotals(cell: SumCell, pricing: Pricing): UsageTotals {
   };
 }
 
-/** Periods in time order; within one, the most expensive first; then by labels, for stable output. */
-function sortRows(rows: UsageRow[]): void {
-  // Each group's label text once, not twice per comparison.
-  const labelKeys = new Map<Labels, string>();
-  const labelKey = (group: Labels) => {
-    let key = labelKeys.get(group);
+/**
+ * Within one period: the most expensive first; then by labels, for stable output (and, split by
+ * version, by the row's version).
+ */
+class RowOrder {
+  /** Each group's label text, made once. */
+  private readonly keys: (string | undefined)[] = [];
+
+  constructor(
+    private readonly groups: readonly Labels[],
+    private readonly cells: RowCells,
+    private readonly versions: readonly PriceVersion[],
+    private readonly measure: Metric,
+  ) {}
+
+  /** The period's rows (group * rowsPerGroup + row), in order. */
+  period(p: number): Float64Array {
+    const { cells } = this;
+    const { first, end } = cells.rowsOfPeriod(p);
+    const sums: SumCell = { sums: new Float64Array(SLOTS), unpricedGpuTypes: null };
+    const ignored = new Set<number>();
+    const found: number[] = [];
+    const costs: number[] = [];
+    for (let group = 0; group < this.groups.length; group++) {
+      for (let r = first; r < end; r++) {
+        if (!cells.sum(group, r, sums, ignored)) continue;
+        found.push(group * cells.rowsPerGroup + r);
+        costs.push(pricedSums(sums.sums, this.measure).cost ?? -1);
+      }
+    }
+    const byIndex = Int32Array.from(found, (_, i) => i).sort((a, b) => {
+      const cost = (costs[b] as number) - (costs[a] as number);
+      if (cost !== 0) return cost;
+      const at = found[a] as number;
+      const bt = found[b] as number;
+      const labels = compareText(this.key(at), this.key(bt));
+      if (labels !== 0) return labels;
+      return compareText(this.versionName(at), this.versionName(bt));
+    });
+    return Float64Array.from(byIndex, (i) => found[i] as number);
+  }
+
+  private key(at: number): string {
+    const group = Math.floor(at / this.cells.rowsPerGroup);
+    let key = this.keys[group];
     if (key === undefined) {
-      key = JSON.stringify(group);
-      labelKeys.set(group, key);
+      key = JSON.stringify(this.groups[group]);
+      this.keys[group] = key;
     }
     return key;
-  };
-  rows.sort((a, b) => {
-    const period = (a.period?.startMs ?? 0) - (b.period?.startMs ?? 0);
-    if (period !== 0) return period;
-    const cost = (b.cost ?? -1) - (a.cost ?? -1);
-    if (cost !== 0) return cost;
-    const labels = compareText(labelKey(a.group), labelKey(b.group));
-    if (labels !== 0) return labels;
-    return compareText(a.versions[0] ?? '', b.versions[0] ?? '');
-  });
+  }
+
+  private versionName(at: number): string {
+    const { rowsPerGroup } = this.cells;
+    const version = this.cells.firstVersion(Math.floor(at / rowsPerGroup), at % rowsPerGroup);
+    return version < 0 ? '' : (this.versions[version]?.version ?? '?');
+  }
 }

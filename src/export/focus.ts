@@ -336,7 +336,7 @@ export function focusTable(report: UsageReport, options: FocusLayoutOptions): Fo
     return columns.map((column) => cells[column.name] ?? null);
   };
   const { charges, unattached } = attachUsageToCharges(
-    report.rows,
+    Array.from(report.rows),
     labels.gpuType,
     labels.migProfile,
   );

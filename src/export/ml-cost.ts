@@ -2,7 +2,7 @@
 import { extraMeasures, type Metric } from '../core/measures.js';
 import { splitsGpuTime, type UsageReport, type UsageRow } from '../core/report.js';
 import { periodTexts } from '../render/format.js';
-import { basisCells, basisColumns, convertsCurrency, sortRows, versionsCell } from './rows.js';
+import { basisCells, basisColumns, convertsCurrency, sortedRows, versionsCell } from './rows.js';
 import { type Cell, type Column, DECIMALS, number, type Table, text } from './table.js';
 
 export interface MlCostLayoutOptions {
@@ -102,6 +102,11 @@ export function mlCostTable(report: UsageReport, options: MlCostLayoutOptions): 
   ];
   return {
     columns: mlCostColumns(report, options),
-    records: sortRows(report.rows, report.by).map(record),
+    records: {
+      length: report.rows.length,
+      *[Symbol.iterator]() {
+        for (const row of sortedRows(report.rows, report.by)) yield record(row);
+      },
+    },
   };
 }

@@ -1,14 +1,14 @@
 // Deterministic row order and timestamp text shared by the export layouts.
 import { compareText } from '../core/order.js';
-import type { UsageReport, UsageRow } from '../core/report.js';
+import type { UsageReport, UsageRow, UsageRows } from '../core/report.js';
 import { type Column, text } from './table.js';
 
 /**
  * Orders rows by period start, then by each --by label in order, then by catalogue version and
  * exchange-rate version.
  */
-export function sortRows(rows: readonly UsageRow[], by: readonly string[]): UsageRow[] {
-  return [...rows].sort((a, b) => {
+export function sortRows(rows: Iterable<UsageRow>, by: readonly string[]): UsageRow[] {
+  return Array.from(rows).sort((a, b) => {
     const period = (a.period?.startMs ?? 0) - (b.period?.startMs ?? 0);
     if (period !== 0) return period;
     for (const label of by) {
@@ -22,7 +22,30 @@ export function sortRows(rows: readonly UsageRow[], by: readonly string[]): Usag
   });
 }
 
-/** "2026-11-27T00:00:00Z": the FOCUS date/time format (UTC, seconds, no fraction). */
+/**
+ * The rows in sortRows' order, made a period at a time: rows made as they are read come in
+ * period order already and only each period's rows are sorted, so a report of millions of rows
+ * is never held whole. An array of rows (already in memory) is put in period order first.
+ */
+export function* sortedRows(rows: UsageRows, by: readonly string[]): Generator<UsageRow> {
+  const inOrder = Array.isArray(rows) ? [...rows].sort((a, b) => startOf(a) - startOf(b)) : rows;
+  let run: UsageRow[] = [];
+  for (const row of inOrder) {
+    const start = startOf(row);
+    const last = run[run.length - 1];
+    if (last && startOf(last) !== start) {
+      if (start < startOf(last)) throw new Error('report rows out of period order');
+      yield* sortRows(run, by);
+      run = [];
+    }
+    run.push(row);
+  }
+  yield* sortRows(run, by);
+}
+
+function startOf(row: UsageRow): number {
+  return row.period?.startMs ?? 0;
+}
 
 /** Catalogue versions as one cell: "2026-07" or, for a row priced by several, "2026-06;2026-07". */
 export function versionsCell(versions: readonly string[]): string {

@@ -21,9 +21,14 @@ export type Column =
  */
 export type Cell = string | number | null;
 
+/** An array, or records made as they are read (read them once, in order). */
+export interface TableRecords extends Iterable<readonly Cell[]> {
+  readonly length: number;
+}
+
 export interface Table {
   readonly columns: readonly Column[];
-  readonly records: readonly (readonly Cell[])[];
+  readonly records: TableRecords;
 }
 
 export function text(name: string): Column {

@@ -85,20 +85,26 @@ export function* tableCsvPieces(
   const { columns, records } = marks.partial ? withPartialColumn(table) : table;
   const options = { ...CSV_OPTIONS, delimiter: style.decimalComma ? ';' : ',' };
   yield stringify([columns.map((column) => column.name)], options);
-  for (let start = 0; start < records.length; start += RECORDS_PER_SLICE) {
-    const lines = records
-      .slice(start, start + RECORDS_PER_SLICE)
-      .map((record) =>
-        columns.map((column, index) => cellText(column, record[index] ?? null, style)),
-      );
-    yield stringify(lines, options);
+  let lines: string[][] = [];
+  for (const record of records) {
+    lines.push(columns.map((column, index) => cellText(column, record[index] ?? null, style)));
+    if (lines.length === RECORDS_PER_SLICE) {
+      yield stringify(lines, options);
+      lines = [];
+    }
   }
+  if (lines.length > 0) yield stringify(lines, options);
 }
 
 function withPartialColumn(table: Table): Table {
   return {
     columns: [...table.columns, { name: 'partial', kind: 'text' }],
-    records: table.records.map((record) => [...record, 'true']),
+    records: {
+      length: table.records.length,
+      *[Symbol.iterator]() {
+        for (const record of table.records) yield [...record, 'true'];
+      },
+    },
   };
 }
 

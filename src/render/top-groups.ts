@@ -28,7 +28,7 @@ export function groupKey(row: Pick<UsageRow, 'group'>, by: readonly string[]): s
 
 /** Rows (of any granularity) summed per group, costliest first, beyond `max` folded. */
 export function topGroups(
-  rows: readonly UsageRow[],
+  rows: Iterable<UsageRow>,
   by: readonly string[],
   max = MAX_NAMED_GROUPS,
 ): ChartGroup[] {

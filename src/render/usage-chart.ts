@@ -11,16 +11,15 @@ const LABEL_WIDTH = 24;
 
 export function dailyChartLines(report: UsageReport): string[] {
   if (report.granularity !== 'day' || report.rows.length === 0) return [];
-  const starts = [...new Set(report.rows.map((row) => row.period?.startMs ?? 0))].sort(
-    (a, b) => a - b,
-  );
+  const rows = Array.from(report.rows);
+  const starts = [...new Set(rows.map((row) => row.period?.startMs ?? 0))].sort((a, b) => a - b);
   const column = new Map(starts.map((start, index) => [start, index]));
-  const groups = topGroups(report.rows, report.by);
+  const groups = topGroups(rows, report.by);
   const named = new Map(groups.filter((g) => g.members === 1).map((g, index) => [g.key, index]));
   const otherIndex = groups.findIndex((group) => group.members > 1);
   const costs = groups.map(() => starts.map(() => 0));
   const unpriced = groups.map(() => starts.map(() => false));
-  for (const row of report.rows) {
+  for (const row of rows) {
     const index = named.get(groupKey(row, report.by)) ?? otherIndex;
     const at = column.get(row.period?.startMs ?? 0) ?? 0;
     const line = costs[index];
@@ -30,8 +29,8 @@ export function dailyChartLines(report: UsageReport): string[] {
   }
   const max = Math.max(0, ...costs.flat());
   const textsOf = periodTexts(report.window.tz);
-  const first = report.rows.find((row) => row.period?.startMs === starts[0])?.period;
-  const last = report.rows.find((row) => row.period?.startMs === starts[starts.length - 1])?.period;
+  const first = rows.find((row) => row.period?.startMs === starts[0])?.period;
+  const last = rows.find((row) => row.period?.startMs === starts[starts.length - 1])?.period;
   const span = first && last ? `${textsOf(first).label} … ${textsOf(last).label}` : '';
   const width = Math.min(LABEL_WIDTH, Math.max(...groups.map((group) => group.label.length)));
   const { currency } = report.catalogue;

@@ -60,14 +60,16 @@ export function* usageJsonPieces(report: UsageReport): Generator<string> {
   const writeRow = rowWriter(currency, tz, extras, split);
   yield `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "rows": [`;
   let piece = '';
-  for (let i = 0; i < report.rows.length; i++) {
-    piece += `${i === 0 ? '\n    ' : ',\n    '}${writeRow(report.rows[i] as UsageRow)}`;
+  let first = true;
+  for (const row of report.rows) {
+    piece += `${first ? '\n    ' : ',\n    '}${writeRow(row)}`;
+    first = false;
     if (piece.length >= PIECE_CHARS) {
       yield piece;
       piece = '';
     }
   }
-  yield `${piece}${report.rows.length === 0 ? ']' : '\n  ]'}`;
+  yield `${piece}${first ? ']' : '\n  ]'}`;
   const tail = {
     totals: measures(report.totals, currency, extras, split),
     unpriced: {

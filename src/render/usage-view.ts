@@ -64,7 +64,7 @@ export function usageView(report: UsageReport, options: { chart?: boolean } = {}
   const tz = report.window.tz;
   const extras = extraMeasures(report.measured ?? []);
   const split = splitsGpuTime(report);
-  const { shown, folded } = foldSmallRows(report.rows, split);
+  const { shown, folded } = foldSmallRows(Array.from(report.rows), split);
   const listed = [...shown, ...(folded ? [folded.row] : [])];
   // The totals row shows report.totals.cost rounded: the rows must add up to exactly that.
   const roundedCosts = roundToTotal(

@@ -202,7 +202,7 @@ describe('planAttribution', () => {
     made.deliver(gpu({ pod: '' }, 900));
     const groups = [...ledger.entries()].map((e) => [
       e.group.use_case,
-      e.sums[e.at + CELL_LAYOUT.quantity.gpu_seconds],
+      e.sums[CELL_LAYOUT.quantity.gpu_seconds],
     ]);
     expect(groups).toEqual([
       ['chat', 5400],
@@ -309,11 +309,13 @@ describe('attributed + unattributed = all, for generated clusters', () => {
         values: Float64Array.from(seconds),
       });
     }
-    const { rows, totals } = summarise(ledger.entries(), {
+    const summary = summarise(ledger, {
       periods: null,
       versions: [version],
       splitVersions: false,
     });
+    const { totals } = summary;
+    const rows = [...summary.rows];
     const apart = made.unattributed(totals.gpuHours);
     const unattributedRow = rows.find((row) => row.group.use_case === '');
     expect(totals.gpuHours).toBeCloseTo(all / 3600, 9);

@@ -77,7 +77,7 @@ describe('ml-cost layout', () => {
       period: { startMs: NOV_27 + HOUR, endMs: NOV_27 + 2 * HOUR },
     });
     const r = report([lateB, early, lateA], { by: ['use_case'], granularity: 'hour' });
-    const order = mlCostTable(r, { costShare: false }).records.map((rec) => rec[2]);
+    const order = Array.from(mlCostTable(r, { costShare: false }).records, (rec) => rec[2]);
     expect(order).toEqual(['zeta', 'alpha', 'beta']);
   });
 

@@ -86,7 +86,7 @@ describe('FOCUS columns', () => {
     const by = ['use_case', 'model_name', 'gpu_type', 'environment'];
     const table = focusTable(report([withEnv], { by }), options());
     expect(table.columns.at(-1)?.name).toBe('x_LabelEnvironment');
-    expect(table.records[0]?.at(-1)).toBe('prod');
+    expect([...table.records][0]?.at(-1)).toBe('prod');
     const clash = report([chatA100], { by: [...by.slice(0, 3), 'team.name', 'team_name'] });
     expect(() => focusTable(clash, options())).toThrow(
       /"team.name" and "team_name" would both be the FOCUS column x_LabelTeamName/,

@@ -42,7 +42,7 @@ function report(
     versions: [version],
   });
   for (const one of input) ledger.add(one);
-  return summarise(ledger.entries(), {
+  const summary = summarise(ledger, {
     periods: byPeriod
       ? Array.from({ length: hours }, (_, i) => ({
           startMs: i * 3_600_000,
@@ -54,6 +54,7 @@ function report(
     costMeasure: costMeasureOf(basis),
     gpuTime: true,
   });
+  return { ...summary, rows: [...summary.rows] };
 }
 
 const HOUR = 3600;
@@ -175,11 +176,13 @@ describe('busy and idle GPU time', () => {
       versions: [version],
     });
     for (const one of handCase) ledger.add(one);
-    const { rows, totals } = summarise(ledger.entries(), {
+    const summary = summarise(ledger, {
       periods: null,
       versions: [version],
       splitVersions: false,
     });
+    const { totals } = summary;
+    const rows = [...summary.rows];
     expect(Object.keys(totals)).not.toContain('gpuTime');
     expect(Object.keys(rows[0] as object)).not.toContain('gpuTime');
     expect(Object.keys(rows[0] as object)).not.toContain('basisGpuHours');

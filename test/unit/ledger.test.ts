@@ -75,12 +75,13 @@ function run(
     versions: catalogue.versions,
   });
   for (const s of series) ledger.add(s);
-  return summarise(ledger.entries(), {
+  const summary = summarise(ledger, {
     periods,
     versions: catalogue.versions,
     splitVersions,
     rowUnitCosts,
   });
+  return { ...summary, rows: [...summary.rows] };
 }
 
 describe('pricing hourly usage', () => {
@@ -201,7 +202,7 @@ describe('pricing hourly usage', () => {
     });
     ledger.add(early);
     ledger.add({ ...early, offset: 1 });
-    const summary = summarise(ledger.entries(), {
+    const summary = summarise(ledger, {
       periods: null,
       versions: catalogue.versions,
       splitVersions: false,

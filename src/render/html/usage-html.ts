@@ -125,7 +125,7 @@ function timeChart(report: UsageReport, allGroups: readonly ChartGroup[]): strin
   const groups = allGroups.filter((group) => group.cost !== null);
   const { currency } = report.catalogue;
   const textsOf = periodTexts(report.window.tz);
-  const starts = [...new Set(report.rows.map((row) => row.period?.startMs ?? 0))].sort(
+  const starts = [...new Set(Array.from(report.rows, (row) => row.period?.startMs ?? 0))].sort(
     (a, b) => a - b,
   );
   const column = new Map(starts.map((start, index) => [start, index]));
