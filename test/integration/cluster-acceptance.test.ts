@@ -4,6 +4,8 @@
 // UTC and in Europe/Paris), and checked per use case and day against an oracle that works from
 // the ground truth alone: allocated, busy, idle and unattributed GPU-hours to 1e-6 and their
 // costs to the cent, allocated = busy + idle per row, and no GPU time lost on the way.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -61,6 +63,7 @@ const catalogue = readCatalogue(fileURLToPath(new URL('../../pricing', import.me
 
 let vm: Victoria;
 let cwd: string;
+let exportFile: string;
 const clusters = new Map<number, Cluster>();
 
 beforeAll(async () => {
@@ -73,6 +76,12 @@ beforeAll(async () => {
     clusters.set(seed, cluster);
     await vm.import(clusterSeries(cluster));
   }
+  // The first data set again, as an export file: the other source ml-cost reads.
+  const first = DATA_SETS[0]?.windows[0] as Window;
+  const range = `start=${at(first.from) / 1000 - 86_400}&end=${at(first.to) / 1000 + 86_400}`;
+  const res = await fetch(`${vm.url}/api/v1/export?match[]={__name__=~"DCGM_.*|kube_.*"}&${range}`);
+  exportFile = join(cwd, 'cluster.jsonl');
+  await writeFile(exportFile, await res.text());
 }, 120_000);
 
 afterAll(async () => {
@@ -81,12 +90,12 @@ afterAll(async () => {
 
 type Row = Record<string, unknown>;
 
-async function report(preset: ClusterPreset, window: Window) {
+async function report(preset: ClusterPreset, window: Window, source = vm.url) {
   const result = await runCli(
     [
       'report',
       '--source',
-      vm.url,
+      source,
       '--metrics-preset',
       preset,
       '--by',
@@ -264,6 +273,22 @@ describe.each(
       // (kube-state-metrics) is in some row, attributed or not.
       const all = preset === 'dcgm' ? expected.deviceHours : expected.requestedHours;
       expect(figuresOf(json.totals).allocatedHours).toBeCloseTo(all, 6);
+    },
+  );
+});
+
+describe('the same cluster from an export file', () => {
+  it.each(PRESETS)(
+    '--metrics-preset %s matches the oracle per use case and day',
+    async (preset) => {
+      const { seed, windows } = DATA_SETS[0] as (typeof DATA_SETS)[number];
+      const window = windows[0] as Window;
+      const expected = expectedReport(clusters.get(seed) as Cluster, catalogue, preset, {
+        from: at(window.from),
+        to: at(window.to),
+        tz: window.tz,
+      });
+      expect(compare(expected, await report(preset, window, exportFile))).toEqual([]);
     },
   );
 });
