@@ -272,3 +272,106 @@ describe('generated clusters', () => {
     expect(dcgm.deviceHours).toBeCloseTo(19 * 48, 9);
   });
 });
+
+describe('the sampled figures against the continuous truth', () => {
+  it.each([21, 22, 23])(
+    'seed %i: each pod edge moves a namespace by less than one scrape',
+    (seed) => {
+      const window = {
+        from: at('2026-08-03T00:00:00Z'),
+        to: at('2026-08-05T00:00:00Z'),
+        tz: 'UTC',
+      };
+      const cluster = generateCluster(seed, window);
+      const sampled = expectedReport(cluster, shipped, 'kubernetes-gpu', window);
+      const exact = new Map<string, { seconds: number; edges: number }>();
+      for (const pod of cluster.pods) {
+        const from = Math.max(pod.start, window.from);
+        const to = Math.min(pod.end, window.to);
+        if (to <= from) continue;
+        const gpus = pod.containers.flatMap((c) => c.devices).length;
+        const entry = exact.get(pod.namespace) ?? { seconds: 0, edges: 0 };
+        entry.seconds += (gpus * (to - from)) / 1000;
+        entry.edges += gpus * 2;
+        exact.set(pod.namespace, entry);
+      }
+      for (const [namespace, { seconds, edges }] of exact) {
+        let hours = 0;
+        for (const row of sampled.cells.values()) hours += row.get(namespace)?.allocatedHours ?? 0;
+        expect(Math.abs(hours * 3600 - seconds), namespace).toBeLessThanOrEqual(edges * 30);
+      }
+    },
+  );
+});
+
+describe('series shaped like the exporters', () => {
+  const cluster = generateCluster(3, {
+    from: at('2026-07-14T00:00:00Z'),
+    to: at('2026-07-15T00:00:00Z'),
+  });
+  const lines = clusterSeries(cluster);
+
+  it('labels a held GPU as dcgm-exporter does, a slice with its GPU instance, a free GPU without a pod', () => {
+    const held = lines.find((l) => l.metric.__name__ === ENGINE_ACTIVE && l.metric.pod);
+    expect(Object.keys(held?.metric ?? {}).sort()).toEqual(
+      [
+        '__name__',
+        'gpu',
+        'UUID',
+        'pci_bus_id',
+        'device',
+        'modelName',
+        'Hostname',
+        'DCGM_FI_DRIVER_VERSION',
+        'namespace',
+        'pod',
+        'container',
+        'job',
+        'instance',
+      ].sort(),
+    );
+    const slice = lines.find((l) => l.metric.GPU_I_PROFILE === '3g.40gb');
+    expect(slice?.metric).toMatchObject({ modelName: A100, GPU_I_ID: '1', gpu: '3' });
+    expect(lines.some((l) => l.metric.GPU_I_PROFILE && l.metric.__name__ !== ENGINE_ACTIVE)).toBe(
+      false,
+    );
+    const free = lines.find((l) => l.metric.__name__ === ENGINE_ACTIVE && !l.metric.pod);
+    expect(free?.metric.namespace).toBeUndefined();
+  });
+
+  it('scrapes every 30 s at a constant offset per target, not on the :00 and :30', () => {
+    for (const line of lines) {
+      const offsets = new Set(line.timestamps.map((t) => t % 30_000));
+      expect(offsets.size).toBe(1);
+      expect([...offsets][0]).not.toBe(0);
+      // A free GPU's series pauses while a pod holds it: steps are whole scrapes.
+      for (let i = 1; i < line.timestamps.length; i++)
+        expect(((line.timestamps[i] as number) - (line.timestamps[i - 1] as number)) % 30_000).toBe(
+          0,
+        );
+    }
+  });
+
+  it('writes kube-state-metrics requests per container, GPUs and CPU apart', () => {
+    const gpu = lines.find(
+      (l) => l.metric.__name__ === REQUESTS && l.metric.resource === 'nvidia_com_gpu',
+    );
+    expect(Object.keys(gpu?.metric ?? {}).sort()).toEqual(
+      [
+        '__name__',
+        'namespace',
+        'pod',
+        'uid',
+        'container',
+        'node',
+        'resource',
+        'unit',
+        'job',
+        'instance',
+      ].sort(),
+    );
+    expect(gpu?.metric.unit).toBe('integer');
+    expect(lines.some((l) => l.metric.resource === 'nvidia_com_mig_1g_10gb')).toBe(true);
+    expect(lines.some((l) => l.metric.resource === 'cpu' && l.metric.unit === 'core')).toBe(true);
+  });
+});
