@@ -7,11 +7,12 @@ import { attributionSchema } from './attribution-config.js';
 import { ISO_4217_CURRENCIES } from './catalogue/currencies.js';
 import { parseJsonText } from './catalogue/json-text.js';
 import { unknownFieldMessage } from './catalogue/unknown-field.js';
-import { METRICS, type Metric } from './core/measures.js';
+import { METRICS, type Metric, measureOf, readsSamples } from './core/measures.js';
 import { UsageError } from './errors.js';
 import { FOCUS_AI_SUBCATEGORIES } from './export/focus-values.js';
 import { isPresetName, PRESET_NAMES } from './presets.js';
 import { isLabelName, isMetricName } from './sources/promql.js';
+import { parseDuration } from './sources/sample-interval.js';
 import './zod-messages.js';
 import { fileProblem } from './file-errors.js';
 
@@ -64,18 +65,42 @@ const storedNames = () =>
     }),
   ]);
 
+/** A Prometheus duration of more than 0: "30s", "1m", "1m30s", "500ms". */
+const scrapeInterval = () =>
+  z.string().check(
+    z.refine((text) => parseDuration(text) !== null, {
+      error: (issue) =>
+        `${JSON.stringify(issue.input)} is not a scrape interval: give a duration of more than 0 such as "30s", "1m" or "1m30s"`,
+    }),
+  );
+
 /**
  * A measure's metric: its stored name(s), or an object that also says how to read it — a
- * gauge integrated over time, or a counter — and a scale (0.01 for a percentage read as a ratio).
+ * counter, a gauge (each sample worth its value for one scrape interval) or a presence (each
+ * sample worth one scrape interval) — a scale (0.01 for a percentage read as a ratio) and, for
+ * a gauge or presence, the scrape interval (detected from the data when not given).
  */
-const metricSetting = () =>
+const metricSetting = (measure: Metric) =>
   z.union([
     storedNames(),
-    z.strictObject({
-      name: storedNames(),
-      kind: z.optional(z.enum(['counter', 'gauge'])),
-      scale: z.optional(z.number().check(z.positive())),
-    }),
+    z
+      .strictObject({
+        name: storedNames(),
+        kind: z.optional(z.enum(['counter', 'gauge', 'presence'])),
+        scale: z.optional(z.number().check(z.positive())),
+        scrape_interval: z.optional(scrapeInterval()),
+      })
+      .check(
+        z.refine(
+          (setting) =>
+            setting.scrape_interval === undefined ||
+            readsSamples(setting.kind ?? measureOf(measure).kind),
+          {
+            error: 'a counter has no scrape interval: scrape_interval is for a gauge or presence',
+            path: ['scrape_interval'],
+          },
+        ),
+      ),
   ]);
 
 export type MetricSetting = z.infer<ReturnType<typeof metricSetting>>;
@@ -145,7 +170,7 @@ const configSchema = z.strictObject({
   metrics: z.optional(
     z.partial(
       z.strictObject(
-        Object.fromEntries(METRICS.map((name) => [name, metricSetting()])) as Record<
+        Object.fromEntries(METRICS.map((name) => [name, metricSetting(name)])) as Record<
           Metric,
           ReturnType<typeof metricSetting>
         >,

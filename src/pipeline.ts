@@ -8,14 +8,26 @@ import type { CommandContext } from './commands/options.js';
 import { planBuckets } from './core/buckets.js';
 import { type EffectiveVersion, provenanceOf } from './core/effective-prices.js';
 import { Ledger } from './core/ledger.js';
-import { measureOf } from './core/measures.js';
 import { dayPeriods, hourPeriods } from './core/periods.js';
-import type { Granularity, Note, Period, UsageReport, UsageRow } from './core/report.js';
+import type {
+  Granularity,
+  MeasureSampling,
+  Note,
+  Period,
+  UsageReport,
+  UsageRow,
+} from './core/report.js';
 import { summarise } from './core/summarise.js';
 import type { Metric, Window } from './core/types.js';
 import { isoUtc } from './iso-time.js';
 import { emptyMetricNotes, unmatchedGroupNotes } from './label-check.js';
-import { type LabelFilter, queriedMetrics, type UsageQuery } from './sources/types.js';
+import {
+  type FetchInfo,
+  type LabelFilter,
+  queriedMetrics,
+  readingOf,
+  type UsageQuery,
+} from './sources/types.js';
 
 export interface UsageRequest {
   readonly window: Window;
@@ -43,12 +55,8 @@ export async function buildUsageReport(
     forcedFx: context.forcedFx,
   });
   const periods = periodsOf(window, granularity);
-  const buckets = planBuckets({
-    window,
-    periods,
-    versions: prices,
-    ...(readsGauges(context, request) ? { maxBucketMs: GAUGE_BUCKET_MS } : {}),
-  });
+  // No extra cuts for gauges: a sample counts in the one bucket it falls in (sample-interval.ts).
+  const buckets = planBuckets({ window, periods, versions: prices });
   const ledgerOptions = {
     buckets,
     gpuTypeLabel: context.labels.gpuType,
@@ -156,6 +164,7 @@ export async function buildUsageReport(
     notes,
     partial: info.partial,
     measured: queriedMetrics(query),
+    ...samplingOfReport(query, info),
     noSeries:
       queriedMetrics(query).length > 0 && info.emptyMetrics.length === queriedMetrics(query).length,
     ...(unattributed ? { unattributed } : {}),
@@ -231,25 +240,20 @@ function missingRates(
   );
 }
 
+/** How each gauge or presence was read, for the report's provenance; nothing for counters only. */
+function samplingOfReport(query: UsageQuery, info: FetchInfo): { sampling?: MeasureSampling[] } {
+  const sampling = queriedMetrics(query).flatMap((metric): MeasureSampling[] => {
+    const interval = info.sampling?.[metric];
+    if (!interval) return [];
+    const { kind } = readingOf(query, metric);
+    return [{ measure: metric, kind: kind === 'presence' ? 'presence' : 'gauge', interval }];
+  });
+  return sampling.length > 0 ? { sampling } : {};
+}
+
 function migLabel(context: CommandContext): { migProfileLabel?: string } {
   const label = context.labels.migProfile;
   return label === undefined ? {} : { migProfileLabel: label };
-}
-
-/**
- * Bucket length when a gauge is read. VictoriaMetrics 1.79.5's integrate() holds a series' last
- * value to the end of the window it falls in (measured: a pod gone at 12:00 is still counted to
- * midnight in a one-day window), so gauges are read in 5-minute buckets: a stopped series is
- * then counted at most 5 minutes past its last sample. Counters add up exactly over any cuts.
- */
-const GAUGE_BUCKET_MS = 5 * 60_000;
-
-function readsGauges(context: CommandContext, request: UsageRequest): boolean {
-  const read = request.metrics ?? (Object.keys(context.metrics) as Metric[]);
-  return read.some((metric) => {
-    const kind = context.readings?.[metric]?.kind ?? measureOf(metric).kind;
-    return kind === 'gauge' && context.metrics[metric] !== undefined;
-  });
 }
 
 /** The versions in force in some bucket of the window, in effective order. */

@@ -9,6 +9,7 @@ import { UsageError } from '../errors.js';
 import type { Preset } from '../presets.js';
 import type { CsvStyle } from '../render/csv.js';
 import { isLabelName } from '../sources/promql.js';
+import { parseDuration } from '../sources/sample-interval.js';
 import type {
   LabelFilter,
   MetricNames,
@@ -101,10 +102,16 @@ function metricSettings(
       metrics[name] = setting as StoredNames;
       continue;
     }
-    const { name: stored, kind, scale } = setting;
+    const { name: stored, kind, scale, scrape_interval } = setting;
     metrics[name] = stored as StoredNames;
-    if (kind !== undefined || scale !== undefined) {
-      readings[name] = { kind: kind ?? measureOf(name).kind, scale: scale ?? 1 };
+    if (kind !== undefined || scale !== undefined || scrape_interval !== undefined) {
+      readings[name] = {
+        kind: kind ?? measureOf(name).kind,
+        scale: scale ?? 1,
+        ...(scrape_interval === undefined
+          ? {}
+          : { intervalMs: parseDuration(scrape_interval) as number }),
+      };
     }
   }
   return { metrics, readings };

@@ -12,11 +12,6 @@ export interface BucketRequest {
   readonly versions: readonly PriceVersion[];
   /** Index into versions of a version that prices the whole window (--catalogue-version). */
   readonly forcedVersion?: number;
-  /**
-   * Also cut at every multiple of this (from the epoch) inside the window: gauges need short
-   * buckets, since integrate() holds a series' last value to the end of its bucket.
-   */
-  readonly maxBucketMs?: number;
 }
 
 /**
@@ -34,16 +29,6 @@ export function planBuckets(request: BucketRequest): Buckets {
   }
   if (forcedVersion === undefined) {
     for (const version of versions) cuts.add(clip(version.effectiveFromMs, window));
-  }
-  const { maxBucketMs } = request;
-  if (maxBucketMs !== undefined) {
-    for (
-      let ms = Math.ceil(window.fromMs / maxBucketMs) * maxBucketMs;
-      ms < window.toMs;
-      ms += maxBucketMs
-    ) {
-      cuts.add(ms);
-    }
   }
   const edges = Float64Array.from(cuts).sort();
   const count = edges.length - 1;

@@ -4,16 +4,24 @@
 
 /**
  * How a source turns a metric's samples into a bucket's usage: a counter's increase over the
- * bucket, or a gauge integrated over the bucket's time (value x seconds).
+ * bucket; a gauge's samples in the bucket, each worth its value for one sample interval
+ * (value x seconds); or a series' presence, each sample worth one sample interval whatever its
+ * value (the seconds a series exists: DCGM's "this GPU is held by this pod"). See
+ * sources/sample-interval.ts for the rule and why.
  */
-export type MeasureKind = 'counter' | 'gauge';
+export type MeasureKind = 'counter' | 'gauge' | 'presence';
+
+/** Whether a kind counts samples times the sample interval (gauge, presence), not increases. */
+export function readsSamples(kind: MeasureKind): boolean {
+  return kind !== 'counter';
+}
 
 export interface MeasureDefinition {
   /** The key in presets, the config's `metrics` and messages, e.g. `gpu_seconds`. */
   readonly name: string;
   /** How the metric is read unless a preset or the config says otherwise. */
   readonly kind: MeasureKind;
-  /** What one unit of a bucket's usage is, after increase or integration. */
+  /** What one unit of a bucket's usage is, after increase or sampling. */
   readonly unit: 'second' | 'token' | 'inference';
   /**
    * Priced per GPU-type hour: grouped by the GPU-type label as well as the report's labels,

@@ -130,4 +130,16 @@ export interface UsageReport {
   readonly measured: readonly Metric[];
   /** Present when attribution rules are set or some usage has no use case. */
   readonly unattributed?: Unattributed;
+  /** How each gauge or presence read was sampled (absent when only counters were read). */
+  readonly sampling?: readonly MeasureSampling[];
+}
+
+/** A gauge's or presence's sample interval, as the report's provenance names it. */
+export interface MeasureSampling {
+  readonly measure: Metric;
+  readonly kind: 'gauge' | 'presence';
+  readonly interval: {
+    readonly ms: number;
+    readonly how: 'configured' | 'detected' | 'sparse' | 'assumed';
+  };
 }

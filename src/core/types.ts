@@ -25,8 +25,8 @@ export interface Buckets {
 }
 
 /**
- * Usage of one measure for one group of labels, bucket by bucket: a counter's increases or a
- * gauge's integral over each bucket.
+ * Usage of one measure for one group of labels, bucket by bucket: a counter's increases, or a
+ * gauge's (or presence's) samples in each bucket times the sample interval.
  * values[i] belongs to bucket (offset + i); NaN means no data for that bucket.
  * A source may deliver one group in several pieces (per query, some of them negative: a
  * look-back taken off again); pieces add up.

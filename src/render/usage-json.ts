@@ -44,6 +44,7 @@ export function* usageJsonPieces(report: UsageReport): Generator<string> {
     source: report.source,
     currency,
     catalogue: catalogueJson(report),
+    ...samplingJson(report),
     partial: report.partial,
   };
   // One line per row: a report of 100,000 groups stays greppable.
@@ -71,6 +72,19 @@ export function* usageJsonPieces(report: UsageReport): Generator<string> {
     notes: report.notes.map((note) => note.text),
   };
   yield `,${JSON.stringify(tail, null, 2).slice(1)}\n`;
+}
+
+/** How each gauge or presence was read (only when one was): its sample interval and its origin. */
+export function samplingJson(report: Pick<UsageReport, 'sampling'>) {
+  if (!report.sampling || report.sampling.length === 0) return {};
+  return {
+    sampling: report.sampling.map(({ measure, kind, interval }) => ({
+      measure,
+      kind,
+      interval_seconds: interval.ms / 1000,
+      interval_from: interval.how,
+    })),
+  };
 }
 
 export function windowJson(report: Pick<UsageReport, 'window'>) {

@@ -1,7 +1,7 @@
 // The usage report laid out for people: header lines, columns, rounded cells, a totals row
 // and footnotes. The table and Markdown renderers draw this same view.
 import { extraMeasures, METRICS, type MeasureDefinition, type Metric } from '../core/measures.js';
-import type { UsageReport, UsageRow, UsageTotals } from '../core/report.js';
+import type { MeasureSampling, UsageReport, UsageRow, UsageTotals } from '../core/report.js';
 import type { Figure } from '../core/unit-costs.js';
 import {
   fixed,
@@ -167,7 +167,7 @@ function unitCostText(figure: Figure | undefined, format: (value: number) => str
 }
 
 export function contextLines(
-  report: Pick<UsageReport, 'window' | 'source' | 'catalogue' | 'partial'>,
+  report: Pick<UsageReport, 'window' | 'source' | 'catalogue' | 'partial' | 'sampling'>,
 ): string[] {
   const { window, catalogue } = report;
   const versions = catalogue.forcedVersion
@@ -178,7 +178,28 @@ export function contextLines(
     `source  ${report.source}${report.partial ? '  [PARTIAL DATA]' : ''}`,
     `prices  catalogue ${versions} · ${catalogue.currency} · hash ${catalogue.hash}`,
     ...fxLines(catalogue, 'window'),
+    ...samplingLines(report.sampling),
   ];
+}
+
+const HOW_SAMPLED: Readonly<Record<MeasureSampling['interval']['how'], string>> = {
+  configured: 'configured',
+  detected: 'detected',
+  sparse: 'detected from few samples',
+  assumed: 'assumed: no series had two samples; set scrape_interval',
+};
+
+/**
+ * How each gauge or presence was read, "reads   gpu_seconds as a gauge, a sample per 30 s
+ * (detected)": its usage is its samples times that interval. Nothing when only counters were.
+ */
+export function samplingLines(sampling: UsageReport['sampling']): string[] {
+  if (!sampling || sampling.length === 0) return [];
+  const parts = sampling.map(
+    ({ measure, kind, interval }) =>
+      `${measure} as a ${kind}, a sample per ${interval.ms / 1000} s (${HOW_SAMPLED[interval.how]})`,
+  );
+  return [`reads   ${parts.join(' · ')}`];
 }
 
 /**

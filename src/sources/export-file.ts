@@ -1,26 +1,41 @@
 // The offline source: a VictoriaMetrics /api/v1/export file (plain or gzipped) read as if the
-// server answered the query plan's `sum by (...) (increase(m{filters}[L]))` requests.
+// server answered the query plan's `sum by (...) (increase(m{filters}[L]))` requests (for a
+// gauge or presence, sum_over_time or count_over_time; their sample interval is found from
+// the same file, as the server source finds it: sample-interval.ts).
+
+import { readsSamples } from '../core/measures.js';
 import type { BucketSeries, Labels, Metric } from '../core/types.js';
 import { METRICS } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import { type IncreaseWindows, SeriesIncrease } from './export-file-increase.js';
-import { SeriesIntegral } from './export-file-integral.js';
 import { readLines } from './export-file-read.js';
+import { SeriesSamples } from './export-file-samples.js';
 import { BadLine, LineScanner } from './export-file-scan.js';
 import { DEFAULT_POINTS_PER_QUERY, type PlannedQuery, planQueries } from './query-plan.js';
 import {
+  combineEvidence,
+  IntervalMemo,
+  intervalFrom,
+  type SampleInterval,
+  SampleTally,
+} from './sample-interval.js';
+import {
   type FetchInfo,
+  intervalKey,
   type LabelFilter,
   labelsFor,
   passesMatch,
   queriedMetrics,
   readingOf,
   type StoredNames,
+  samplingInfo,
+  samplingOf,
   scaled,
   storedMatch,
   storedNames,
   type UsageQuery,
   type UsageSource,
+  usageFactor,
 } from './types.js';
 
 interface Group {
@@ -30,13 +45,20 @@ interface Group {
   readonly points: Float64Array[];
 }
 
-/** One walk per metric kind and planned query a series feeds; null for series not wanted. */
-type SeriesEntry = (SeriesIncrease | SeriesIntegral)[] | null;
+type Walk = SeriesIncrease | SeriesSamples;
+
+/**
+ * A series the query wants: one walk per metric and planned query it feeds (none when the
+ * report's filters leave it out), and a tally per metric whose sample interval it is evidence
+ * of. null for series neither wants.
+ */
+type SeriesEntry = { readonly walks: Walk[]; readonly tallies: SampleTally[] } | null;
 
 export function createExportFileSource(path: string): UsageSource {
+  const intervals = new IntervalMemo();
   return {
     description: path,
-    fetch: (query, onSeries) => fetchFromFile(path, query, onSeries),
+    fetch: (query, onSeries) => fetchFromFile(path, query, onSeries, intervals),
     async inspect(probe) {
       const { inspectExportFile } = await import('./export-file-inspect.js');
       return inspectExportFile(path, probe);
@@ -48,9 +70,20 @@ async function fetchFromFile(
   path: string,
   query: UsageQuery,
   onSeries: (series: BucketSeries) => void,
+  intervals: IntervalMemo,
 ): Promise<FetchInfo> {
   // The same plan as the server source's, so that both answer alike to the last point.
   const plan = planQueries(query.edges, DEFAULT_POINTS_PER_QUERY);
+  // Gauges and presences whose interval this run has not found yet: found from this read,
+  // over the window, from every series of the measure (the report's filters aside).
+  const fromMs = query.edges[0] as number;
+  const toMs = query.edges.at(-1) as number;
+  const tallies = new Map<Metric, SampleTally[]>();
+  for (const metric of queriedMetrics(query)) {
+    const reading = readingOf(query, metric);
+    if (!readsSamples(reading.kind) || reading.intervalMs !== undefined) continue;
+    if (intervals.known(intervalKey(query, metric)) === undefined) tallies.set(metric, []);
+  }
   const metricsByName = new Map<string, Metric[]>();
   for (const metric of queriedMetrics(query)) {
     for (const name of new Set(storedNames(query.metrics[metric] as StoredNames))) {
@@ -95,38 +128,56 @@ async function fetchFromFile(
         ?.filter((metric) =>
           passesMatch(labels, storedMatch(query.metrics[metric] as StoredNames)),
         );
-      entry =
-        metrics && metrics.length > 0 && matchesFilters(labels, query.filters)
-          ? metrics.flatMap((metric) => {
-              const { points } = groupFor(metric, labels);
-              const Walk =
-                readingOf(query, metric).kind === 'gauge' ? SeriesIntegral : SeriesIncrease;
-              return plan.map(
-                (planned, q) => new Walk(windowsOf(planned), points[q] as Float64Array),
-              );
-            })
-          : null;
+      const wanted = metrics && metrics.length > 0 && matchesFilters(labels, query.filters);
+      const walks = wanted ? metrics.flatMap((metric) => walksFor(metric, labels)) : [];
+      const own: SampleTally[] = [];
+      for (const metric of metrics ?? []) {
+        const tally = tallies.get(metric) && new SampleTally(fromMs, toMs);
+        if (tally) {
+          tallies.get(metric)?.push(tally);
+          own.push(tally);
+        }
+      }
+      entry = walks.length > 0 || own.length > 0 ? { walks, tallies: own } : null;
       seriesByCanonical.set(canonical, entry);
     }
     seriesByRaw.set(rawMetric, entry);
     return entry;
   };
 
+  const walksFor = (metric: Metric, labels: Record<string, string>): Walk[] => {
+    const { points } = groupFor(metric, labels);
+    const { kind } = readingOf(query, metric);
+    return plan.map((planned, q) => {
+      const into = points[q] as Float64Array;
+      if (kind === 'counter') return new SeriesIncrease(windowsOf(planned), into);
+      return new SeriesSamples(windowsOf(planned), into, kind === 'presence');
+    });
+  };
+
   const scanner = new LineScanner();
   await readLines(path, (buf, start, end, lineNumber) => {
     if (isBlank(buf, start, end)) return;
-    let scanned: ReturnType<typeof scanner.scan<(SeriesIncrease | SeriesIntegral)[]>>;
+    let scanned: ReturnType<typeof scanner.scan<NonNullable<SeriesEntry>>>;
     try {
       scanned = scanner.scan(buf, start, end, seriesFor);
     } catch (error) {
       if (error instanceof BadLine) throw new UsageError(`${path}:${lineNumber}: ${error.message}`);
       throw error;
     }
-    const walks = scanned.handle;
-    if (walks === null || scanned.count === 0) return;
-    const impossible = impossibleSample(scanner.values, scanned.count);
-    if (impossible) throw new UsageError(`${path}:${lineNumber}: ${impossible}`);
+    const entry = scanned.handle;
+    if (entry === null || scanned.count === 0) return;
+    const { walks } = entry;
+    if (walks.length > 0) {
+      const impossible = impossibleSample(scanner.values, scanned.count);
+      if (impossible) throw new UsageError(`${path}:${lineNumber}: ${impossible}`);
+    }
     const order = sampleOrder(scanner.timestamps, scanner.values, scanned.count);
+    for (const tally of entry.tallies) {
+      for (let k = 0; k < scanned.count; k++) {
+        tally.add(scanner.timestamps[order === null ? k : (order[k] as number)] as number);
+      }
+    }
     for (const walk of walks) {
       for (let k = 0; k < scanned.count; k++) {
         const i = order === null ? k : (order[k] as number);
@@ -141,16 +192,29 @@ async function fetchFromFile(
   });
 
   for (const entry of seriesByCanonical.values()) {
-    if (entry) for (const walk of entry) walk.finish();
+    if (entry) for (const walk of entry.walks) walk.finish();
   }
+  const sampling = await samplingOf(query, (metric) =>
+    intervals.get(intervalKey(query, metric), async () =>
+      intervalFrom(combineEvidence((tallies.get(metric) ?? []).map((t) => t.evidence()))),
+    ),
+  );
+  const factors = new Map(
+    queriedMetrics(query).map((metric) => [
+      metric,
+      factorOf(readingOf(query, metric), sampling.get(metric)),
+    ]),
+  );
   const seen = new Set<Metric>();
   for (const group of groups.values()) {
+    const factor = factors.get(group.metric);
+    if (factor === null || factor === undefined) continue;
     plan.forEach((planned, q) => {
       const { skip, count, bucket } = planned;
       const values = (group.points[q] as Float64Array).slice(skip, skip + count);
       if (!values.some((value) => !Number.isNaN(value))) return;
       seen.add(group.metric);
-      const own = scaled(values, readingOf(query, group.metric));
+      const own = scaled(values, factor);
       onSeries({ metric: group.metric, labels: group.labels, offset: bucket, values: own });
     });
   }
@@ -158,7 +222,16 @@ async function fetchFromFile(
     requests: 0,
     emptyMetrics: queriedMetrics(query).filter((metric) => !seen.has(metric)),
     partial: false,
+    ...(sampling.size > 0 ? { sampling: samplingInfo(sampling) } : {}),
   };
+}
+
+/** A metric's factor (usageFactor), or null for a gauge or presence without samples. */
+function factorOf(
+  reading: ReturnType<typeof readingOf>,
+  interval: SampleInterval | null | undefined,
+): number | null {
+  return interval === null ? null : usageFactor(reading, interval);
 }
 
 /**

@@ -133,7 +133,11 @@ function regexLiteral(value: string): string {
   return value.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
 }
 
-/** Increases of one counter (or integrals of one gauge) over windows of `windowMs`, summed per group: the one query shape ml-cost runs. */
+/**
+ * The one query shape ml-cost runs for usage, summed per group over windows of `windowMs`: a
+ * counter's increase over (t - L, t]; a gauge's sum of samples, or a presence's count of them,
+ * over [t - L, t) (sample-interval.ts says why; ml-cost multiplies them by the interval).
+ */
 export function usageQuery(
   names: StoredNames,
   by: readonly string[],
@@ -142,13 +146,59 @@ export function usageQuery(
   kind: MeasureKind = 'counter',
 ): string {
   const labels = by.map(checkLabelName);
-  // A counter's increase over each window; a gauge integrated over it (value x seconds, the
-  // sample-and-hold sum export-file-integral.ts describes).
-  const rollup = kind === 'gauge' ? 'integrate' : 'increase';
-  // Series of two names can be alike once increase() drops the name: VictoriaMetrics then
+  const range = `${selector(names, filters)}[${duration(windowMs)}]`;
+  // Series of two names can be alike once a rollup drops the name: VictoriaMetrics then
   // refuses the query ("duplicate output timeseries") unless the names are kept to the sum.
   const keep = storedNames(names).length > 1 ? ' keep_metric_names' : '';
-  return `sum by (${labels.join(', ')}) (${rollup}(${selector(names, filters)}[${duration(windowMs)}])${keep})`;
+  return `sum by (${labels.join(', ')}) (${rollupOf(kind, range)}${keep})`;
+}
+
+function rollupOf(kind: MeasureKind, range: string): string {
+  switch (kind) {
+    case 'counter':
+      return `increase(${range})`;
+    case 'gauge':
+      return `sum_over_time(${range} ${HALF_OPEN})`;
+    case 'presence':
+      return `count_over_time(${range} ${HALF_OPEN})`;
+  }
+}
+
+/** Turns the server's (t - L, t] windows into [t - L, t): timestamps are whole milliseconds. */
+const HALF_OPEN = 'offset 1ms';
+
+/**
+ * Evidence of one stored name's sample interval over the window of `windowMs` before the
+ * point (sample-interval.ts): three results told apart by a `tier` label, each present only
+ * when it has a value — `window`, the smallest average interval (seconds) of a series with
+ * `minSamples` samples in the window; `wide`, the same for 2 samples in the window widened
+ * by `lookBackMs`; `samples`, the samples in the window. One name per query: the arithmetic
+ * between rollups would find series of two names with the same labels duplicates.
+ */
+export function intervalQuery(
+  names: StoredNames,
+  windowMs: number,
+  lookBackMs: number,
+  minSamples: number,
+): string {
+  if (storedNames(names).length !== 1) throw new RangeError('one stored name per interval query');
+  const sel = selector(names, []);
+  const over = (fn: string, ms: number) => `${fn}(${sel}[${rangeText(ms)}] ${HALF_OPEN})`;
+  const average = (ms: number, least: number) =>
+    `min((${over('tlast_over_time', ms)} - ${over('tfirst_over_time', ms)}) / (${over('count_over_time', ms)} - 1) and ${over('count_over_time', ms)} >= ${least})`;
+  return [
+    `label_set(${average(windowMs, minSamples)}, "tier", "window")`,
+    `label_set(${average(windowMs + lookBackMs, 2)}, "tier", "wide")`,
+    `label_set(sum(${over('count_over_time', windowMs)}), "tier", "samples")`,
+  ].join(' or ');
+}
+
+/** A lookbehind of any whole number of milliseconds: readable units where it has them. */
+function rangeText(ms: number): string {
+  if (!Number.isInteger(ms) || ms < 1) {
+    throw new RangeError(`a lookbehind must be a positive whole number of ms, got ${ms}`);
+  }
+  return ms % 1000 === 0 ? duration(ms) : `${ms}ms`;
 }
 
 /** A MetricsQL duration: whole hours or minutes where it has them (readable in logs), else seconds. */

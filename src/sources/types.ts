@@ -1,8 +1,9 @@
 // The one interface every usage source (VictoriaMetrics over HTTP, an export file) implements.
 
 import type { InspectProbe, Observations } from '../core/inspection.js';
-import { type MeasureKind, measureOf } from '../core/measures.js';
+import { type MeasureKind, measureOf, readsSamples } from '../core/measures.js';
 import { type BucketSeries, METRICS, type Metric } from '../core/types.js';
+import type { SampleInterval } from './sample-interval.js';
 
 /**
  * Where a measure is stored: one name, or several whose usage adds up (vLLM's prompt and
@@ -84,13 +85,17 @@ export function queriedMetrics(query: Pick<UsageQuery, 'metrics'>): Metric[] {
 }
 
 /**
- * How a measure's metric is read when it differs from the measure's definition: a gauge where
- * a counter is usual (or the other way), or a scale for a metric in other units (a percentage
- * read as a ratio: 0.01). Both sources multiply each bucket's sum by the scale.
+ * How a measure's metric is read when it differs from the measure's definition: a gauge or a
+ * presence where a counter is usual (or the other way), a scale for a metric in other units (a
+ * percentage read as a ratio: 0.01), and for a gauge or presence the sample interval each
+ * sample stands for (sample-interval.ts; detected from the data when not given). Both sources
+ * multiply each bucket's sum by the scale (and the interval in seconds).
  */
 export interface MetricReading {
   readonly kind: MeasureKind;
   readonly scale: number;
+  /** The scrape interval in ms, for a gauge or presence; absent: detected. */
+  readonly intervalMs?: number;
 }
 
 /** How the query reads `metric`: its reading if given, else the measure's kind, unscaled. */
@@ -98,11 +103,55 @@ export function readingOf(query: Pick<UsageQuery, 'readings'>, metric: Metric): 
   return query.readings?.[metric] ?? { kind: measureOf(metric).kind, scale: 1 };
 }
 
-/** Multiplies a bucket array by a reading's scale, in place; a scale of 1 leaves it untouched. */
-export function scaled(values: Float64Array, reading: MetricReading): Float64Array {
-  if (reading.scale !== 1)
-    for (let i = 0; i < values.length; i++) values[i] = (values[i] as number) * reading.scale;
+/**
+ * What a bucket's sum of a metric is multiplied by: the scale, and for a gauge or presence
+ * (a sum of sample values or a count of samples) the seconds each sample stands for.
+ */
+export function usageFactor(reading: MetricReading, interval?: SampleInterval | null): number {
+  return interval ? reading.scale * (interval.ms / 1000) : reading.scale;
+}
+
+/** Multiplies a bucket array by a factor, in place; a factor of 1 leaves it untouched. */
+export function scaled(values: Float64Array, factor: number): Float64Array {
+  if (factor !== 1)
+    for (let i = 0; i < values.length; i++) values[i] = (values[i] as number) * factor;
   return values;
+}
+
+/**
+ * The sample interval of every gauge or presence metric the query reads: its reading's when
+ * configured, else what detect() finds (null: the metric has no sample in the window).
+ */
+export async function samplingOf(
+  query: UsageQuery,
+  detect: (metric: Metric) => Promise<SampleInterval | null>,
+): Promise<Map<Metric, SampleInterval | null>> {
+  const sampling = new Map<Metric, SampleInterval | null>();
+  for (const metric of queriedMetrics(query)) {
+    const reading = readingOf(query, metric);
+    if (!readsSamples(reading.kind)) continue;
+    sampling.set(
+      metric,
+      reading.intervalMs === undefined
+        ? await detect(metric)
+        : { ms: reading.intervalMs, how: 'configured' },
+    );
+  }
+  return sampling;
+}
+
+/** The intervals found, for FetchInfo: metrics without samples left out. */
+export function samplingInfo(
+  sampling: ReadonlyMap<Metric, SampleInterval | null>,
+): Partial<Record<Metric, SampleInterval>> {
+  const info: Partial<Record<Metric, SampleInterval>> = {};
+  for (const [metric, interval] of sampling) if (interval) info[metric] = interval;
+  return info;
+}
+
+/** The key a measure's sample interval is found once per run under: its metric and names. */
+export function intervalKey(query: Pick<UsageQuery, 'metrics'>, metric: Metric): string {
+  return `${metric}\u0000${JSON.stringify(query.metrics[metric])}`;
 }
 
 export interface LabelFilter {
@@ -112,7 +161,10 @@ export interface LabelFilter {
 }
 
 export interface UsageQuery {
-  /** Bucket edges (ms, ascending): bucket i is the increase over (edges[i], edges[i+1]]. */
+  /**
+   * Bucket edges (ms, ascending): bucket i is a counter's increase over (edges[i], edges[i+1]],
+   * a gauge's or presence's samples in [edges[i], edges[i+1]).
+   */
   readonly edges: Float64Array;
   /** Labels to group by. */
   readonly by: readonly string[];
@@ -137,6 +189,8 @@ export interface FetchInfo {
   readonly emptyMetrics: readonly Metric[];
   /** True when the source said the answer may be incomplete (and the caller allowed it). */
   readonly partial: boolean;
+  /** Per gauge or presence metric read, the sample interval it was read with (none: no samples). */
+  readonly sampling?: Readonly<Partial<Record<Metric, SampleInterval>>>;
 }
 
 export interface UsageSource {

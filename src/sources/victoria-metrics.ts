@@ -7,17 +7,21 @@ import { createHttpClient, type HttpAnswer, type HttpClient } from './http.js';
 import { usageQuery } from './promql.js';
 import { DEFAULT_POINTS_PER_QUERY, type PlannedQuery, planQueries } from './query-plan.js';
 import { redactSecrets, redactUrl } from './redact.js';
+import { IntervalMemo, type SampleInterval } from './sample-interval.js';
 import {
   type FetchInfo,
+  intervalKey,
   labelsFor,
-  type MetricReading,
   namesText,
   queriedMetrics,
   readingOf,
   type StoredNames,
+  samplingInfo,
+  samplingOf,
   scaled,
   type UsageQuery,
   type UsageSource,
+  usageFactor,
 } from './types.js';
 import { AnswerReader, MalformedAnswer } from './victoria-answer.js';
 import { type Connection, connect, readCa } from './victoria-connect.js';
@@ -86,6 +90,7 @@ export function createVictoriaSource(options: VictoriaSourceOptions): VictoriaSo
   const warnings = options.insecure
     ? [`TLS certificate verification is off for ${connection.target}`]
     : [];
+  const intervals = new IntervalMemo();
 
   const openClient = async (): Promise<HttpClient> => {
     const ca = options.caFile ? await readCa(options.caFile) : undefined;
@@ -122,17 +127,41 @@ export function createVictoriaSource(options: VictoriaSourceOptions): VictoriaSo
       }
     },
     async fetch(query, onSeries) {
-      const jobs = planJobs(query, planQueries(query.edges, pointsPerQuery));
-      if (jobs.length === 0) return { requests: 0, emptyMetrics: [], partial: false };
+      const plan = planQueries(query.edges, pointsPerQuery);
+      if (plan.length === 0 || queriedMetrics(query).length === 0) {
+        return { requests: 0, emptyMetrics: [], partial: false };
+      }
       const client = await openClient();
       const seen = new Set<Metric>();
       const deliver = (job: Job) => (labels: Record<string, string>, values: Float64Array) => {
         seen.add(job.metric);
-        const own = scaled(values, job.reading);
+        const own = scaled(values, job.factor);
         onSeries({ metric: job.metric, labels, offset: job.planned.bucket, values: own });
       };
       let partial = false;
+      let sampling = new Map<Metric, SampleInterval | null>();
       try {
+        sampling = await samplingOf(query, (metric) =>
+          intervals.get(intervalKey(query, metric), async () => {
+            const { detectInterval } = await import('./victoria-interval.js');
+            return detectInterval(
+              {
+                metric,
+                names: query.metrics[metric] as StoredNames,
+                fromMs: query.edges[0] as number,
+                toMs: query.edges.at(-1) as number,
+              },
+              {
+                client,
+                connection,
+                allowPartial: options.allowPartial === true,
+                signal: new AbortController().signal,
+                ...(options.log ? { log: options.log } : {}),
+              },
+            );
+          }),
+        );
+        const jobs = planJobs(query, plan, sampling);
         await runInOrder(
           jobs,
           concurrency,
@@ -153,6 +182,7 @@ export function createVictoriaSource(options: VictoriaSourceOptions): VictoriaSo
         requests: client.requests,
         emptyMetrics: queriedMetrics(query).filter((metric) => !seen.has(metric)),
         partial,
+        ...(sampling.size > 0 ? { sampling: samplingInfo(sampling) } : {}),
       };
       return info;
     },
@@ -165,18 +195,27 @@ interface Job {
   readonly by: readonly string[];
   readonly query: string;
   readonly planned: PlannedQuery;
-  readonly reading: MetricReading;
+  /** What each bucket's sum is multiplied by: the scale, and a gauge's sample interval. */
+  readonly factor: number;
 }
 
-function planJobs(query: UsageQuery, plan: readonly PlannedQuery[]): Job[] {
+/** Every request, per metric; a gauge or presence without a sample in the window has none. */
+function planJobs(
+  query: UsageQuery,
+  plan: readonly PlannedQuery[],
+  sampling: ReadonlyMap<Metric, SampleInterval | null>,
+): Job[] {
   const jobs: Job[] = [];
   for (const metric of queriedMetrics(query)) {
+    const interval = sampling.get(metric);
+    if (interval === null) continue;
     const by = labelsFor(query, metric);
     const reading = readingOf(query, metric);
+    const factor = usageFactor(reading, interval);
     const metricName = query.metrics[metric] as StoredNames;
     for (const planned of plan) {
       const promql = usageQuery(metricName, by, query.filters, planned.windowMs, reading.kind);
-      jobs.push({ metric, metricName, by, query: promql, planned, reading });
+      jobs.push({ metric, metricName, by, query: promql, planned, factor });
     }
   }
   return jobs;

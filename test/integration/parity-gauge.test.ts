@@ -1,83 +1,50 @@
-// Gauges read with `integrate`: the export file source must answer what VictoriaMetrics 1.79.5
-// answers to the query plan, on hand-made edge cases (whose integrals are also checked by hand)
-// and on generated series of several seeds (scrape intervals from 15 s to an hour, jitter,
-// gaps, series that start and stop mid-bucket, steps, single samples).
+// Gauges and presences: a sample stands for one sample interval I after it, so a bucket
+// [a, b) gets Σ value × I over the samples with a ≤ t < b. The same generated series go
+// through a real VictoriaMetrics 1.79.5 and through the export file source; both must give
+// what an independent computation from the raw samples gives (here, below), to the bit: the
+// values are quarters, so every sum is exact whatever its order. Scenarios: regular 15 s,
+// 30 s and 60 s scrapes, series starting and stopping mid-bucket, gaps mid-day, samples right
+// on bucket edges, the Europe/Paris DST day (25 hours) and a price change at 13:00 UTC.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BucketSeries } from '../../src/core/types.js';
-import { HOUR_MS } from '../../src/core/types.js';
+import type { BucketSeries, Metric } from '../../src/core/types.js';
 import { type ExportLine, formatExportLine } from '../../src/example/generate.js';
 import { createExportFileSource } from '../../src/sources/export-file.js';
-import type { UsageQuery } from '../../src/sources/types.js';
+import type { FetchInfo, MetricReading, UsageQuery } from '../../src/sources/types.js';
 import { createVictoriaSource } from '../../src/sources/victoria-metrics.js';
 import { tempDir } from '../helpers/temp.js';
 import { startVictoria, type Victoria } from '../helpers/victoria.js';
 
-const H = HOUR_MS;
-const M = 60_000;
-const T0 = Date.UTC(2026, 8, 10);
-const GAUGE = 'kube_pod_container_resource_requests';
-
-function ramp(from: number, to: number, stepMs: number, value: (t: number) => number) {
-  const points: [number, number][] = [];
-  for (let t = from; t <= to; t += stepMs) points.push([t, value(t)]);
-  return points;
-}
-
-function line(pod: string, points: [number, number][]): ExportLine {
-  return {
-    metric: { __name__: GAUGE, pod, resource: 'nvidia_com_gpu' },
-    values: points.map(([, v]) => v),
-    timestamps: points.map(([t]) => t),
-  };
-}
-
-/** Hand-made cases, and what integrate() gives for the hours T0..T0+4h (GPU-seconds). */
-const CASES: { pod: string; points: [number, number][]; hours: (number | null)[] }[] = [
-  // 2 GPUs all along: 2 x 3600 an hour.
-  {
-    pod: 'const',
-    points: ramp(T0 - 3 * H, T0 + 5 * H, 30_000, () => 2),
-    hours: [7200, 7200, 7200, 7200],
-  },
-  // Scrapes at :05, :15, ...: each hour starts with the value of the sample 5 min before it.
-  {
-    pod: 'sparse',
-    points: ramp(T0 - 3 * H + 5 * M, T0 + 5 * H, 10 * M, () => 1),
-    hours: [3600, 3600, 3600, 3600],
-  },
-  // A pod started at T0+30m: counted from its first sample.
-  {
-    pod: 'late',
-    points: ramp(T0 + 30 * M, T0 + 5 * H, 30_000, () => 1),
-    hours: [1800, 3600, 3600, 3600],
-  },
-  // A pod gone at T0+1h30m: its last value is held to the end of that hour, then nothing.
-  {
-    pod: 'gone',
-    points: ramp(T0 - 3 * H, T0 + 90 * M, 30_000, () => 1),
-    hours: [3600, 3600, null, null],
-  },
-  // Samples stop at T0+1h and resume at T0+2h30m: the hour after the last sample is held at it
-  // (its previous value sits right at its start), the next starts at the first new sample.
-  {
-    pod: 'gap',
-    points: [
-      ...ramp(T0 - 3 * H, T0 + H, 30_000, () => 1),
-      ...ramp(T0 + 150 * M, T0 + 5 * H, 30_000, () => 1),
-    ],
-    hours: [3600, 3600, 1800, 3600],
-  },
-  // 1 GPU, then 3 from T0+1h30m: sample and hold, not a trapezoid (which would give 7800).
-  {
-    pod: 'step',
-    points: ramp(T0 - 3 * H, T0 + 5 * H, 10 * M, (t) => (t < T0 + 90 * M ? 1 : 3)),
-    hours: [3600, 7200, 10800, 10800],
-  },
-  // One sample of 5 at T0+30m: held to the end of its hour.
-  { pod: 'single', points: [[T0 + 30 * M, 5]], hours: [9000, null, null, null] },
+const S = 1000;
+const M = 60 * S;
+const H = 60 * M;
+// Europe/Paris: 24, 25 (DST ends on 2026-10-25) and 24 hours; the window is their three days.
+const PARIS_MIDNIGHTS = [
+  Date.UTC(2026, 9, 23, 22),
+  Date.UTC(2026, 9, 24, 22),
+  Date.UTC(2026, 9, 25, 23),
+  Date.UTC(2026, 9, 26, 23),
 ];
+const FROM = PARIS_MIDNIGHTS[0] as number;
+const TO = PARIS_MIDNIGHTS[3] as number;
+const PRICE_CHANGE = Date.UTC(2026, 9, 25, 13);
+
+function sorted(edges: Iterable<number>): Float64Array {
+  return Float64Array.from(new Set(edges)).sort();
+}
+
+function hours(fromMs: number, toMs: number): number[] {
+  return Array.from({ length: (toMs - fromMs) / H + 1 }, (_, i) => fromMs + i * H);
+}
+
+/** The report cuts: the window whole, its Paris days, its hours; each cut at the price change. */
+const CUTS: Record<string, Float64Array> = {
+  total: sorted([FROM, PRICE_CHANGE, TO]),
+  days: sorted([...PARIS_MIDNIGHTS, PRICE_CHANGE]),
+  hours: sorted([...hours(FROM, TO), PRICE_CHANGE]),
+  'half-past hours': sorted([FROM, ...hours(FROM + 30 * M, TO - 30 * M), TO]),
+};
 
 function random(seed: number): () => number {
   let state = seed >>> 0;
@@ -90,65 +57,129 @@ function random(seed: number): () => number {
   };
 }
 
-/** Gauge series with the ways real scrapes go wrong, reproducible by seed. */
-function generated(seed: number): ExportLine[] {
-  const next = random(seed);
-  const intervals = [15_000, 30_000, 60_000, 10 * M, H];
-  return Array.from({ length: 12 }, (_, s) => {
-    const interval = intervals[Math.floor(next() * intervals.length)] as number;
-    const from = T0 - 6 * H + Math.floor(next() * 8 * H);
-    const to = from + Math.floor(next() * 40 * H);
-    const gapFrom = from + Math.floor(next() * 30 * H);
-    const gapTo = gapFrom + Math.floor(next() * 3 * H);
-    let value = Math.floor(next() * 4);
-    const points: [number, number][] = [];
-    for (let t = from; t <= to; t += interval) {
-      const jittered = t + Math.floor(next() * 2000) - 1000;
-      if (jittered > gapFrom && jittered < gapTo) continue;
-      if (next() < 0.05) value = Math.floor(next() * 8) / (next() < 0.5 ? 1 : 4);
-      points.push([jittered, value]);
-    }
-    return line(`seed${seed}-${s}`, points);
-  });
+interface Scenario {
+  readonly name: string;
+  readonly metric: string;
+  readonly intervalMs: number;
+  readonly seed: number;
 }
 
-type Answer = Map<string, Float64Array>;
+const SCENARIOS: Scenario[] = [
+  { name: '30 s scrapes', metric: 'kube_pod_gpu_requests_30', intervalMs: 30 * S, seed: 1 },
+  { name: '15 s scrapes', metric: 'dcgm_gr_engine_active_15', intervalMs: 15 * S, seed: 2 },
+  { name: '60 s scrapes', metric: 'kube_pod_gpu_requests_60', intervalMs: 60 * S, seed: 3 },
+  { name: '30 s, other seed', metric: 'kube_pod_gpu_requests_30b', intervalMs: 30 * S, seed: 4 },
+];
+
+/**
+ * Pods on the scrape grid of the scenario (so some samples lie right on hour and day edges,
+ * and others, of pods scraped at an offset, never do), starting and stopping mid-bucket, some
+ * with a gap mid-day, values in quarters that change now and then; and one pod scraped all
+ * along, whose average interval is the scrape interval itself.
+ */
+function generated(scenario: Scenario): ExportLine[] {
+  const next = random(scenario.seed);
+  const I = scenario.intervalMs;
+  const lines: ExportLine[] = [];
+  const add = (pod: string, points: [number, number][]) =>
+    lines.push({
+      metric: { __name__: scenario.metric, pod, gpu_type: pod.length % 2 ? 'H100' : 'A100' },
+      values: points.map(([, v]) => v),
+      timestamps: points.map(([t]) => t),
+    });
+  const steady: [number, number][] = [];
+  for (let t = FROM - 2 * H; t <= TO + 2 * H; t += I) steady.push([t, 1]);
+  add('steady', steady);
+  for (let p = 0; p < 9; p++) {
+    const phase = p % 3 === 0 ? Math.floor(next() * (I / S)) * S + 7 : 0;
+    const start = FROM - 3 * H + Math.floor((next() * 70 * H) / I) * I + phase;
+    const stop = start + H + Math.floor(next() * 50 * H);
+    const gapFrom = p % 2 === 0 ? start + Math.floor(next() * 20 * H) : Number.POSITIVE_INFINITY;
+    const gapTo = gapFrom + 10 * M + Math.floor(next() * 3 * H);
+    let value = 1 + Math.floor(next() * 4);
+    const points: [number, number][] = [];
+    for (let t = start; t <= stop; t += I) {
+      if (t >= gapFrom && t < gapTo) continue;
+      if (next() < 0.02) value = Math.floor(next() * 16) / 4;
+      points.push([t, value]);
+    }
+    add(`pod-${scenario.seed}-${p}`, points);
+  }
+  return lines;
+}
+
+/** A stopped pod counts exactly one interval past its last sample: 2 GPUs, 08:00:00 to 11:59:30. */
+const STOPPED: ExportLine = {
+  metric: { __name__: 'kube_pod_gpu_requests_stopped', pod: 'stopped', gpu_type: 'H100' },
+  values: Array.from({ length: 480 }, () => 2),
+  timestamps: Array.from({ length: 480 }, (_, i) => Date.UTC(2026, 9, 24, 8) + i * 30 * S),
+};
+
+/** A second name of the 30 s measure with the very same labels, and a series with a label match. */
+function twin(lines: readonly ExportLine[], name: string): ExportLine[] {
+  return lines.map((line) => ({ ...line, metric: { ...line.metric, __name__: name } }));
+}
+
+/** Measures priced per GPU-hour are grouped by the GPU type as well. */
+const POD_GPU = ['pod', 'gpu_type'];
+const H100 = '{"gpu_type":"H100"}';
+
+type Answer = Map<string, (number | null)[]>;
+
+/** By hand: per group of `by`, Σ value × I (× scale) over the samples in each bucket. */
+function expected(
+  lines: readonly ExportLine[],
+  edges: Float64Array,
+  by: readonly string[],
+  intervalMs: number,
+  options: { scale?: number; presence?: boolean } = {},
+): Answer {
+  const answer: Answer = new Map();
+  const buckets = edges.length - 1;
+  for (const line of lines) {
+    const key = JSON.stringify(
+      Object.fromEntries(by.map((label) => [label, line.metric[label] ?? ''])),
+    );
+    const row = answer.get(key) ?? Array.from({ length: buckets }, () => null);
+    line.timestamps.forEach((t, i) => {
+      let b = 0;
+      while (b < buckets && !((edges[b] as number) <= t && t < (edges[b + 1] as number))) b++;
+      if (b === buckets) return;
+      const value = options.presence ? 1 : (line.values[i] as number);
+      row[b] = (row[b] ?? 0) + value * (intervalMs / 1000) * (options.scale ?? 1);
+    });
+    if (row.some((v) => v !== null)) answer.set(key, row);
+  }
+  return answer;
+}
 
 function collector(query: UsageQuery, answer: Answer) {
   return (series: BucketSeries) => {
     const key = JSON.stringify(series.labels);
-    let values = answer.get(key);
-    if (!values) {
-      values = new Float64Array(query.edges.length - 1).fill(Number.NaN);
-      answer.set(key, values);
-    }
+    const row = answer.get(key) ?? Array.from({ length: query.edges.length - 1 }, () => null);
     series.values.forEach((v, i) => {
       if (Number.isNaN(v)) return;
-      const before = values[series.offset + i] as number;
-      values[series.offset + i] = Number.isNaN(before) ? v : before + v;
+      row[series.offset + i] = (row[series.offset + i] ?? 0) + v;
     });
+    answer.set(key, row);
   };
 }
 
-function steps(startMs: number, stepMs: number, count: number): Float64Array {
-  return Float64Array.from({ length: count + 1 }, (_, i) => startMs + i * stepMs);
+function sortedAnswer(answer: Answer): [string, (number | null)[]][] {
+  return [...answer.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
-const EDGES: Record<string, Float64Array> = {
-  'hours T0..T0+4h': steps(T0, H, 4),
-  'hours over all the data': steps(T0 - 8 * H, H, 60),
-  'half-past hours': steps(T0 + 30 * M, H, 40),
-  'odd offset': steps(T0 + 17 * M + 3_000, H, 20),
-  days: steps(T0 - 24 * H, 24 * H, 4),
-  'a total in three spans': Float64Array.from([T0 - 8 * H, T0 + 2 * H, T0 + 30 * H, T0 + 52 * H]),
-};
-
-describe('gauges integrated, export file source against VictoriaMetrics 1.79.5', () => {
+describe('gauges and presences read per sample, VictoriaMetrics 1.79.5 and the export file alike', () => {
   let vm: Victoria;
   let file: string;
+  const data = new Map<string, ExportLine[]>();
 
   beforeAll(async () => {
-    const lines = [...CASES.map((c) => line(c.pod, c.points)), ...[1, 2, 3].flatMap(generated)];
+    for (const scenario of SCENARIOS) data.set(scenario.metric, generated(scenario));
+    const first = data.get(SCENARIOS[0]?.metric as string) as ExportLine[];
+    data.set('twin', twin(first, 'kube_pod_gpu_requests_30_twin'));
+    data.set(STOPPED.metric.__name__ as string, [STOPPED]);
+    const lines = [...data.values()].flat();
     vm = await startVictoria();
     const text = `${lines.map(formatExportLine).join('\n')}\n`;
     await vm.import(text);
@@ -160,63 +191,157 @@ describe('gauges integrated, export file source against VictoriaMetrics 1.79.5',
     await vm?.stop();
   });
 
-  const queryFor = (edges: Float64Array, by: string[], scale = 1): UsageQuery => ({
+  const queryOf = (
+    edges: Float64Array,
+    by: string[],
+    names: UsageQuery['metrics'][Metric],
+    reading: MetricReading,
+    filters: UsageQuery['filters'] = [],
+  ): UsageQuery => ({
     edges,
     by,
-    filters: [],
-    metrics: { tokens: GAUGE },
-    readings: { tokens: { kind: 'gauge', scale } },
+    filters,
+    metrics: { gpu_seconds: names },
+    readings: { gpu_seconds: reading },
     gpuTypeLabel: 'gpu_type',
   });
 
   const ask = async (query: UsageQuery) => {
     const fromFile: Answer = new Map();
     const fromServer: Answer = new Map();
-    await createExportFileSource(file).fetch(query, collector(query, fromFile));
-    await createVictoriaSource({ url: vm.url }).fetch(query, collector(query, fromServer));
-    return { fromFile, fromServer };
+    const fileInfo = await createExportFileSource(file).fetch(query, collector(query, fromFile));
+    const serverInfo = await createVictoriaSource({ url: vm.url }).fetch(
+      query,
+      collector(query, fromServer),
+    );
+    return { fromFile, fromServer, fileInfo, serverInfo };
   };
 
-  it('integrates the hand-made cases as worked out by hand, both sources alike', async () => {
-    const { fromFile, fromServer } = await ask(
-      queryFor(EDGES['hours T0..T0+4h'] as Float64Array, ['pod']),
-    );
-    for (const { pod, hours } of CASES) {
-      const expected = hours.map((h) => (h === null ? Number.NaN : h));
-      expect([...(fromServer.get(JSON.stringify({ pod })) ?? [])], `server, ${pod}`).toEqual(
-        expected,
-      );
-      expect([...(fromFile.get(JSON.stringify({ pod })) ?? [])], `file, ${pod}`).toEqual(expected);
-    }
-  });
+  const interval = (info: FetchInfo) => info.sampling?.gpu_seconds;
 
-  for (const [edgesName, edges] of Object.entries(EDGES)) {
-    for (const by of [['pod'], []]) {
-      it(`agrees on generated series: ${edgesName}, by ${by.join(',') || 'nothing'}`, async () => {
-        const { fromFile, fromServer } = await ask(queryFor(edges, by));
-        expect(fromServer.size).toBeGreaterThan(0);
-        expect([...fromFile.keys()].sort()).toEqual([...fromServer.keys()].sort());
-        const mismatches: string[] = [];
-        for (const [key, want] of fromServer) {
-          const got = fromFile.get(key) as Float64Array;
-          want.forEach((w, i) => {
-            const g = got[i] as number;
-            const same =
-              (Number.isNaN(w) && Number.isNaN(g)) ||
-              Math.abs(g - w) <= 1e-9 * Math.max(Math.abs(g), Math.abs(w));
-            if (!same) mismatches.push(`${key} bucket ${i}: file ${g}, victoria ${w}`);
-          });
-        }
-        expect(mismatches.slice(0, 10)).toEqual([]);
-      });
+  for (const scenario of SCENARIOS) {
+    for (const [cut, edges] of Object.entries(CUTS)) {
+      for (const by of [['pod', 'gpu_type'], ['gpu_type']]) {
+        it(`${scenario.name}, ${cut}, by ${by.join(',')}: Σ value × I, I detected`, async () => {
+          const lines = data.get(scenario.metric) as ExportLine[];
+          const gauge = { kind: 'gauge', scale: 1 } as const;
+          const got = await ask(queryOf(edges, by, scenario.metric, gauge));
+          const want = { ms: scenario.intervalMs, how: 'detected' };
+          expect(interval(got.serverInfo)).toEqual(want);
+          expect(interval(got.fileInfo)).toEqual(want);
+          const hand = sortedAnswer(expected(lines, edges, by, scenario.intervalMs));
+          expect(sortedAnswer(got.fromServer)).toEqual(hand);
+          expect(sortedAnswer(got.fromFile)).toEqual(hand);
+        });
+      }
     }
   }
 
-  it('scales a percentage to a ratio in both sources', async () => {
-    const { fromFile, fromServer } = await ask(
-      queryFor(EDGES['hours T0..T0+4h'] as Float64Array, ['pod'], 0.01),
+  it('counts a stopped pod exactly one interval past its last sample, in a day bucket', async () => {
+    const got = await ask(
+      queryOf(CUTS.days as Float64Array, ['pod', 'gpu_type'], 'kube_pod_gpu_requests_stopped', {
+        kind: 'gauge',
+        scale: 1,
+      }),
     );
-    expect([...(fromServer.get(JSON.stringify({ pod: 'const' })) ?? [])]).toEqual([72, 72, 72, 72]);
-    expect([...(fromFile.get(JSON.stringify({ pod: 'const' })) ?? [])]).toEqual([72, 72, 72, 72]);
+    // 2 GPUs from 08:00 to 12:00 UTC on the first Paris day: 2 x 4 h (integrate() gave 2 x 16 h).
+    const want = [['{"pod":"stopped","gpu_type":"H100"}', [28_800, null, null, null]]];
+    expect(sortedAnswer(got.fromServer)).toEqual(want);
+    expect(sortedAnswer(got.fromFile)).toEqual(want);
+  });
+
+  it('reads a presence as I per sample, and a configured interval and scale as given', async () => {
+    const scenario = SCENARIOS[1] as Scenario;
+    const lines = data.get(scenario.metric) as ExportLine[];
+    const edges = CUTS.days as Float64Array;
+    const presence = await ask(
+      queryOf(edges, POD_GPU, scenario.metric, { kind: 'presence', scale: 1 }),
+    );
+    const byHand = sortedAnswer(expected(lines, edges, POD_GPU, 15 * S, { presence: true }));
+    expect(sortedAnswer(presence.fromServer)).toEqual(byHand);
+    expect(sortedAnswer(presence.fromFile)).toEqual(byHand);
+
+    const configured = await ask(
+      queryOf(edges, POD_GPU, scenario.metric, { kind: 'gauge', scale: 0.25, intervalMs: 20 * S }),
+    );
+    expect(interval(configured.serverInfo)).toEqual({ ms: 20 * S, how: 'configured' });
+    expect(interval(configured.fileInfo)).toEqual({ ms: 20 * S, how: 'configured' });
+    const scaled = sortedAnswer(expected(lines, edges, POD_GPU, 20 * S, { scale: 0.25 }));
+    expect(sortedAnswer(configured.fromServer)).toEqual(scaled);
+    expect(sortedAnswer(configured.fromFile)).toEqual(scaled);
+  });
+
+  it('adds two names with the same labels, and detects I over series the filters leave out', async () => {
+    const scenario = SCENARIOS[0] as Scenario;
+    const lines = [
+      ...(data.get(scenario.metric) as ExportLine[]),
+      ...(data.get('twin') as ExportLine[]),
+    ];
+    const edges = CUTS.hours as Float64Array;
+    const names = [scenario.metric, 'kube_pod_gpu_requests_30_twin'];
+    const both = await ask(queryOf(edges, POD_GPU, names, { kind: 'gauge', scale: 1 }));
+    const hand = sortedAnswer(expected(lines, edges, POD_GPU, 30 * S));
+    expect(sortedAnswer(both.fromServer)).toEqual(hand);
+    expect(sortedAnswer(both.fromFile)).toEqual(hand);
+
+    // Without the steady pod, every series left has a gap or stops: I is still the measure's.
+    const filters = [{ label: 'pod', op: '!=', value: 'steady' }] as const;
+    const matched = { names: scenario.metric, match: { gpu_type: ['H100', 'A100'] } };
+    const filtered = await ask(
+      queryOf(edges, POD_GPU, matched, { kind: 'gauge', scale: 1 }, filters),
+    );
+    expect(interval(filtered.serverInfo)).toEqual({ ms: 30 * S, how: 'detected' });
+    expect(interval(filtered.fileInfo)).toEqual({ ms: 30 * S, how: 'detected' });
+    const rest = lines.filter(
+      (l) => l.metric.pod !== 'steady' && l.metric.__name__ === scenario.metric,
+    );
+    const handFiltered = sortedAnswer(expected(rest, edges, POD_GPU, 30 * S));
+    expect(sortedAnswer(filtered.fromServer)).toEqual(handFiltered);
+    expect(sortedAnswer(filtered.fromFile)).toEqual(handFiltered);
+  });
+
+  it('finds I in the day before a short window of sparse samples, assumes 60 s with one sample, and nothing without', async () => {
+    const gauge = { kind: 'gauge', scale: 1 } as const;
+    // The stopped pod's samples 08:00-08:04:30 are ten; 08:00-08:02 has four: the day before has none, so sparse comes from the window.
+    const sparse = await ask(
+      queryOf(
+        Float64Array.of(Date.UTC(2026, 9, 24, 8), Date.UTC(2026, 9, 24, 8, 2)),
+        [],
+        'kube_pod_gpu_requests_stopped',
+        gauge,
+      ),
+    );
+    expect(interval(sparse.serverInfo)).toEqual({ ms: 30 * S, how: 'sparse' });
+    expect(interval(sparse.fileInfo)).toEqual({ ms: 30 * S, how: 'sparse' });
+    expect(sortedAnswer(sparse.fromServer)).toEqual([[H100, [4 * 2 * 30]]]);
+    expect(sortedAnswer(sparse.fromFile)).toEqual([[H100, [4 * 2 * 30]]]);
+
+    const lone = await ask(
+      queryOf(
+        Float64Array.of(Date.UTC(2026, 9, 24, 7, 59, 30), Date.UTC(2026, 9, 24, 8, 0, 30)),
+        [],
+        'kube_pod_gpu_requests_stopped',
+        gauge,
+      ),
+    );
+    // One sample in the window and none in the day before it but itself.
+    expect(interval(lone.serverInfo)).toEqual({ ms: 60 * S, how: 'assumed' });
+    expect(interval(lone.fileInfo)).toEqual({ ms: 60 * S, how: 'assumed' });
+    expect(sortedAnswer(lone.fromServer)).toEqual([[H100, [2 * 60]]]);
+    expect(sortedAnswer(lone.fromFile)).toEqual([[H100, [2 * 60]]]);
+
+    const none = await ask(
+      queryOf(
+        Float64Array.of(Date.UTC(2026, 9, 24, 13), Date.UTC(2026, 9, 24, 14)),
+        [],
+        'kube_pod_gpu_requests_stopped',
+        gauge,
+      ),
+    );
+    for (const info of [none.serverInfo, none.fileInfo]) {
+      expect(interval(info)).toBeUndefined();
+      expect(info.emptyMetrics).toEqual(['gpu_seconds']);
+    }
+    expect(none.fromServer.size + none.fromFile.size).toBe(0);
   });
 });

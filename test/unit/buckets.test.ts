@@ -154,23 +154,3 @@ describe('planBuckets', () => {
     }
   });
 });
-
-describe('buckets for gauges', () => {
-  it('are cut at every multiple of maxBucketMs as well as at periods and prices', () => {
-    const window = {
-      fromMs: Date.UTC(2026, 8, 1, 0, 2),
-      toMs: Date.UTC(2026, 8, 1, 0, 17),
-      tz: 'UTC',
-      label: 't',
-    };
-    const buckets = planBuckets({ window, periods: null, versions: [], maxBucketMs: 5 * 60_000 });
-    expect([...buckets.edges].map((ms) => new Date(ms).toISOString().slice(11, 16))).toEqual([
-      '00:02',
-      '00:05',
-      '00:10',
-      '00:15',
-      '00:17',
-    ]);
-    expect([...buckets.period]).toEqual([0, 0, 0, 0]);
-  });
-});
