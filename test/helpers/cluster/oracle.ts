@@ -11,7 +11,7 @@
 //   a MIG slice <N>g.<M>gb N/7 of it (the catalogue's mig rule when it has one).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { activityAt, type Cluster, holderAt, holdersOf, type Ms, scrapeInstants } from './truth.js';
+import { activityAt, type Cluster, holdersOf, type Ms, type Pod, scrapeInstants } from './truth.js';
 
 export type ClusterPreset = 'dcgm' | 'kubernetes-gpu';
 
@@ -132,18 +132,48 @@ export function expectedReport(
   // Samples are only stored inside the data range: nothing before or after it.
   const from = Math.max(window.from, cluster.dataFrom);
   const to = Math.min(window.to, cluster.dataTo);
+  let lastDay = days[0] as Day;
+  // A device's rate changes only with the catalogue version: one lookup per version.
+  const rateOf = (modelName: string, profile: string, t: Ms) => {
+    let version = -1;
+    for (const v of catalogue.versions) if (v.from <= t) version++;
+    let byVersion = rates.get(modelName)?.get(profile);
+    if (!byVersion) {
+      byVersion = [];
+      const byProfile = rates.get(modelName) ?? new Map<string, number[]>();
+      byProfile.set(profile, byVersion);
+      rates.set(modelName, byProfile);
+    }
+    let rate = byVersion[version];
+    if (rate === undefined) {
+      rate = hourlyRate(catalogue, modelName, profile, t);
+      byVersion[version] = rate;
+    }
+    return rate;
+  };
+  const rates = new Map<string, Map<string, number[]>>();
   const add = (t: Ms, useCase: string, field: 'allocated' | 'busy', secs: number, rate: number) => {
-    const day = days.find((d) => d.start <= t && t < d.end) as Day;
+    if (!(lastDay.start <= t && t < lastDay.end))
+      lastDay = days.find((d) => d.start <= t && t < d.end) as Day;
+    const day = lastDay;
     const row = cells.get(day.start) as Map<string, Figures>;
     let figures = row.get(useCase);
     if (!figures) {
       figures = zero();
       row.set(useCase, figures);
     }
-    for (const target of useCase === '' ? [figures, totals, unattributed] : [figures, totals]) {
-      target[`${field}Hours`] += secs;
-      target[`${field}Cost`] += secs * rate;
-    }
+    const bump = (target: Figures) => {
+      if (field === 'allocated') {
+        target.allocatedHours += secs;
+        target.allocatedCost += secs * rate;
+      } else {
+        target.busyHours += secs;
+        target.busyCost += secs * rate;
+      }
+    };
+    bump(figures);
+    bump(totals);
+    if (useCase === '') bump(unattributed);
   };
   let deviceHours = 0;
   let requestedHours = 0;
@@ -151,10 +181,15 @@ export function expectedReport(
     const node = cluster.nodes.find((n) => n.name === device.node);
     if (!node) continue;
     const profile = device.mig?.profile ?? '';
+    const pods = holders.get(device.id) ?? [];
+    let next = 0;
     for (const t of scrapeInstants(cluster, node.scrapeOffsetMs, from, to)) {
-      const holder = holderAt(holders.get(device.id), t);
+      // Instants ascend and a device's pods do not overlap: walk them in step.
+      while (next < pods.length && (pods[next] as Pod).end <= t) next++;
+      const candidate = pods[next];
+      const holder = candidate && candidate.start <= t ? candidate : undefined;
       const useCase = holder?.namespace ?? '';
-      const rate = hourlyRate(catalogue, device.modelName, profile, t);
+      const rate = rateOf(device.modelName, profile, t);
       deviceHours += seconds;
       if (preset === 'dcgm') add(t, useCase, 'allocated', seconds, rate);
       add(t, useCase, 'busy', activityAt(cluster, holder, device.id, t) * seconds, rate);
@@ -173,7 +208,7 @@ export function expectedReport(
     for (const t of instants) {
       requestedHours += held.length * seconds;
       if (preset === 'kubernetes-gpu') {
-        const rate = hourlyRate(catalogue, first.modelName, first.mig?.profile ?? '', t);
+        const rate = rateOf(first.modelName, first.mig?.profile ?? '', t);
         add(t, pod.namespace, 'allocated', held.length * seconds, rate);
       }
     }
