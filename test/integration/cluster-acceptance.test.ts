@@ -89,8 +89,14 @@ afterAll(async () => {
 });
 
 type Row = Record<string, unknown>;
+type Report = { rows: Row[]; totals: Row; unattributed?: Row; cost_basis?: string };
 
-async function report(preset: ClusterPreset, window: Window, source = vm.url) {
+async function report(
+  preset: ClusterPreset,
+  window: Window,
+  source = vm.url,
+  extra: readonly string[] = [],
+) {
   const result = await runCli(
     [
       'report',
@@ -110,11 +116,12 @@ async function report(preset: ClusterPreset, window: Window, source = vm.url) {
       window.to,
       '--tz',
       window.tz,
+      ...extra,
     ],
     { cwd, env: { ML_COST_NOW: '2026-12-01T00:00:00Z' } },
   );
   expect(result.code, result.stderr).toBe(0);
-  return JSON.parse(result.stdout) as { rows: Row[]; totals: Row; unattributed?: Row };
+  return JSON.parse(result.stdout) as Report;
 }
 
 /** A row's figures as the contract names them (costs in EUR, the catalogue's currency). */
@@ -162,7 +169,7 @@ const ZERO: Figures = {
   idleCost: 0,
 };
 
-function compare(expected: Expected, json: { rows: Row[]; totals: Row; unattributed?: Row }) {
+function compare(expected: Expected, json: Report) {
   const out: string[] = [];
   const actual = new Map<string, Figures>();
   for (const row of json.rows) {
@@ -268,6 +275,7 @@ describe.each(
         tz: window.tz,
       });
       const json = await report(preset, window);
+      expect(json.cost_basis).toBe('allocated');
       expect(compare(expected, json)).toEqual([]);
       // No GPU time disappears: every device's sampled time (dcgm) or every request's
       // (kube-state-metrics) is in some row, attributed or not.
@@ -291,4 +299,33 @@ describe('the same cluster from an export file', () => {
       expect(compare(expected, await report(preset, window, exportFile))).toEqual([]);
     },
   );
+});
+
+describe('--cost-basis busy', () => {
+  it('makes the busy cost the report cost, row by row, and changes no GPU-hours', async () => {
+    const { seed, windows } = DATA_SETS[2] as (typeof DATA_SETS)[number];
+    const window = windows[0] as Window;
+    const expected = expectedReport(clusters.get(seed) as Cluster, catalogue, 'dcgm', {
+      from: at(window.from),
+      to: at(window.to),
+      tz: window.tz,
+    });
+    const json = await report('dcgm', window, vm.url, ['--cost-basis', 'busy']);
+    expect(json.cost_basis).toBe('busy');
+    // The basis swaps which cost is cost_eur; the oracle's figures are the same otherwise.
+    const swapped = (row: Row): Row => ({
+      ...row,
+      cost_eur: row.busy_cost_eur === null ? null : sumCosts(row),
+    });
+    const sumCosts = (row: Row) => (row.busy_cost_eur as number) + (row.idle_cost_eur as number);
+    const out = compare(expected, {
+      ...json,
+      rows: json.rows.map(swapped),
+      totals: swapped(json.totals),
+      ...(json.unattributed ? { unattributed: swapped(json.unattributed) } : {}),
+    });
+    expect(out).toEqual([]);
+    for (const row of json.rows)
+      expect(row.cost_eur as number).toBeCloseTo(row.busy_cost_eur as number, 6);
+  });
 });
