@@ -373,7 +373,9 @@ async function measureReport(scenario, catalogue, nodeMs) {
     ratio: wallMs / (vmMs + nodeMs),
     native: scenario.native ?? null,
     native_ms: native ? median(nativeMs) : null,
-    native_ratio: native ? wallMs / (scenario.native === 'raw' ? vmMs : median(nativeMs)) : null,
+    // 'raw' compares with the replay of ml-cost's own requests (no native requests are built).
+    native_ratio:
+      scenario.native === 'raw' ? wallMs / vmMs : native ? wallMs / median(nativeMs) : null,
     peak_rss_mb: median(rss),
     peak_rss_mb_max: Math.max(...rss),
     wall_ms_all: wall,

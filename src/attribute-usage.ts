@@ -107,7 +107,9 @@ export function planAttribution(
     notes(unattributed, currency) {
       const notes: Note[] = [];
       if (unattributed && hasUsage(unattributed.totals)) {
-        notes.push({ text: unattributedText(unattributed, currency, useCaseLabel) });
+        notes.push({
+          text: unattributedText(unattributed, currency, useCaseLabel, rules?.unmatchedReason),
+        });
       }
       if (waiting.length > 0 && seen > 0 && kept === 0) {
         const filters = waiting.map((f) => `--filter ${f.label}${f.op}${f.value}`).join(' ');
@@ -124,7 +126,12 @@ function hasUsage(totals: UsageTotals): boolean {
   return totals.gpuHours > 0 || totals.inferences > 0 || totals.tokens > 0;
 }
 
-function unattributedText(usage: Unattributed, currency: string, useCaseLabel: string): string {
+function unattributedText(
+  usage: Unattributed,
+  currency: string,
+  useCaseLabel: string,
+  reason: string | undefined,
+): string {
   const { totals } = usage;
   const cost =
     totals.cost === null
@@ -134,6 +141,9 @@ function unattributedText(usage: Unattributed, currency: string, useCaseLabel: s
   const named = usage.examples.map(labelText).join('; ');
   const more =
     usage.labelSets > usage.examples.length ? `; ${usage.labelSets} label sets in all` : '';
+  if (usage.byRules && reason !== undefined) {
+    return `unattributed: ${amounts} ${reason} (${named}${more})`;
+  }
   return usage.byRules
     ? `unattributed: ${amounts} match no attribution rule (${named}${more}): add a rule to attribution.rules in the config`
     : `unattributed: ${amounts} come from series without a ${useCaseLabel} label (${named}${more}): set it in the services, or map cluster labels to use cases with attribution.rules in the config`;

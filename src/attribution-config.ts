@@ -8,7 +8,7 @@ import './zod-messages.js';
 const MATCHER_RULE =
   'must be a string (the exact value), { "prefix": "..." } or { "regex": "..." }';
 
-const labelName = () =>
+export const labelName = () =>
   z.string().check(
     z.refine(isLabelName, {
       error: (issue) =>
@@ -16,7 +16,8 @@ const labelName = () =>
     }),
   );
 
-const matcherSchema = z.union(
+/** One label's matcher, as attribution rules and gpu_types rules write it. */
+export const matcherSchema = z.union(
   [
     z.string(),
     z.strictObject({ prefix: z.string() }),
@@ -88,7 +89,10 @@ export function compileAttribution(config: AttributionConfig): Attribution {
   );
 }
 
-function toMatcher(matcher: AttributionConfig['rules'][number]['match'][string]): LabelMatcher {
+/** A matcher as the core runs it. The schema has checked every regex compiles. */
+export function toMatcher(
+  matcher: AttributionConfig['rules'][number]['match'][string],
+): LabelMatcher {
   if (typeof matcher === 'string') return { kind: 'equals', value: matcher };
   if ('prefix' in matcher) return { kind: 'prefix', value: matcher.prefix };
   return { kind: 'regex', value: anchoredRegex(matcher.regex) };

@@ -10,6 +10,7 @@ import { unknownFieldMessage } from './catalogue/unknown-field.js';
 import { METRICS, type Metric, measureOf, readsSamples } from './core/measures.js';
 import { UsageError } from './errors.js';
 import { FOCUS_AI_SUBCATEGORIES } from './export/focus-values.js';
+import { gpuTypesSchema } from './gpu-types-config.js';
 import { isPresetName, PRESET_NAMES } from './presets.js';
 import { isLabelName, isMetricName } from './sources/promql.js';
 import { parseDuration } from './sources/sample-interval.js';
@@ -221,6 +222,7 @@ const configSchema = z.strictObject({
   export: z.optional(exportSchema),
   csv: z.optional(csvSchema),
   attribution: z.optional(attributionSchema),
+  gpu_types: z.optional(gpuTypesSchema),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -2,6 +2,7 @@
 // edges and price changes), fetch each bucket's usage from the source into the ledger, price
 // it, summarise it.
 
+import { planGpuTypes } from './assign-gpu-types.js';
 import { planAttribution } from './attribute-usage.js';
 import { pricesInCurrency } from './catalogue/resolve.js';
 import type { CommandContext } from './commands/options.js';
@@ -21,6 +22,7 @@ import { summarise } from './core/summarise.js';
 import type { Metric, Window } from './core/types.js';
 import { isoUtc } from './iso-time.js';
 import { emptyMetricNotes, unmatchedGroupNotes } from './label-check.js';
+import { readingNotes } from './presets-cluster.js';
 import {
   type FetchInfo,
   type LabelFilter,
@@ -73,18 +75,28 @@ export async function buildUsageReport(
     versions: prices,
   });
 
+  const metrics = request.metrics
+    ? Object.fromEntries(request.metrics.map((metric) => [metric, context.metrics[metric]]))
+    : context.metrics;
+  const gpuTypes = await planGpuTypes(context, {
+    edges: buckets.edges,
+    reads: queriedMetrics({ metrics }),
+  });
+
   const query: UsageQuery = {
     edges: buckets.edges,
-    by: attribution.fetchBy,
+    by: gpuTypes
+      ? [...new Set([...attribution.fetchBy, ...gpuTypes.labelsRead])]
+      : attribution.fetchBy,
     filters: attribution.sourceFilters,
-    metrics: request.metrics
-      ? Object.fromEntries(request.metrics.map((metric) => [metric, context.metrics[metric]]))
-      : context.metrics,
+    metrics,
     ...(context.readings ? { readings: context.readings } : {}),
     gpuTypeLabel: context.labels.gpuType,
     ...migLabel(context),
   };
-  const info = await source.fetch(query, (series) => attribution.deliver(series));
+  const info = await source.fetch(query, (series) =>
+    attribution.deliver(gpuTypes ? gpuTypes.assign(series) : series),
+  );
 
   const { gpuType, migProfile } = context.labels;
   const splitByGpuType =
@@ -110,6 +122,8 @@ export async function buildUsageReport(
     });
   }
   notes.push(...(await emptyMetricNotes(source, query, info)));
+  notes.push(...readingNotes(query.metrics).map((text) => ({ text })));
+  if (gpuTypes) notes.push(...gpuTypes.notes());
   // A window without MIG slices is normal: the MIG profile label read to price them is no typo.
   // Usage with no use case is named by the unattributed note instead.
   notes.push(

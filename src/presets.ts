@@ -2,8 +2,18 @@
 // instruments end up stored in VictoriaMetrics (DESIGN.md §2). A new convention is a new entry,
 // not a code fork; a preset names only the measures its convention has.
 
+import type { AttributionRule } from './core/attribution.js';
 import type { Metric } from './core/measures.js';
 import { UsageError } from './errors.js';
+import {
+  type ClusterPresetParts,
+  DCGM,
+  DCGM_LABELS,
+  DCGM_UTIL,
+  KUBE_STATE_METRICS,
+  KUBERNETES_GPU,
+  type NodeGpuTypes,
+} from './presets-cluster.js';
 import type { MetricNames, MetricReading } from './sources/types.js';
 
 /** The stored label names ml-cost needs, whatever the convention calls them. */
@@ -27,6 +37,22 @@ export interface Preset {
    * semantic conventions 1.37). Doctor says which one the series carry.
    */
   readonly alternativeLabels?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Where the use case comes from when the config has no attribution rules: cluster series
+   * carry no use-case label, so cluster presets take it from the namespace.
+   */
+  readonly attribution?: {
+    readonly rules: readonly AttributionRule[];
+    /** Why usage no rule claims is unattributed, and the fix, for the note. */
+    readonly unmatched: string;
+  };
+  /** How series without a GPU type (kube-state-metrics') get one from the node they run on. */
+  readonly gpuTypeByNode?: NodeGpuTypes;
+  /**
+   * The labels doctor expects on a measure's series where they are not the use-case, model and
+   * GPU-type labels (a cluster's namespace, kube-state-metrics' node).
+   */
+  readonly neededLabels?: Readonly<Partial<Record<Metric, readonly string[]>>>;
 }
 
 export const PRESET_NAMES = [
@@ -37,6 +63,11 @@ export const PRESET_NAMES = [
   'otel-genai-underscores',
   'otel-genai-dots',
   'vllm',
+  // Before dcgm: on a cluster with both exporters, doctor's tie goes to reading both.
+  'kubernetes-gpu',
+  'dcgm',
+  'dcgm-util',
+  'kube-state-metrics',
 ] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
@@ -126,6 +157,64 @@ const OTEL_GENAI_PRESETS = {
   ),
 } as const;
 
+/**
+ * Cluster series: the use case is made (from the namespace, or the config's rules) into
+ * use_case; reports group by it and by the GPU model dcgm-exporter writes (modelName), which
+ * also prices them through the catalogue's gpu_aliases.
+ */
+const CLUSTER_LABELS: PresetLabels = {
+  useCase: 'use_case',
+  modelName: DCGM_LABELS.modelName,
+  gpuType: DCGM_LABELS.modelName,
+};
+
+function clusterPreset(name: PresetName, description: string, parts: ClusterPresetParts): Preset {
+  const { metrics, readings, attribution, gpuTypeByNode, neededLabels } = parts;
+  return {
+    name,
+    description,
+    metrics,
+    readings,
+    labels: CLUSTER_LABELS,
+    attribution,
+    ...(gpuTypeByNode ? { gpuTypeByNode } : {}),
+    neededLabels,
+  };
+}
+
+const CLUSTER_PRESETS = {
+  dcgm: clusterPreset(
+    'dcgm',
+    'NVIDIA dcgm-exporter with profiling metrics: allocated GPU time is the time a GPU (or MIG ' +
+      'slice) series of DCGM_FI_PROF_GR_ENGINE_ACTIVE exists, busy time its value (0-1) x time; ' +
+      'use case from the namespace of the pod holding the GPU, GPU type from modelName (gpu_aliases), ' +
+      'MIG slice from GPU_I_PROFILE',
+    DCGM,
+  ),
+  'dcgm-util': clusterPreset(
+    'dcgm-util',
+    'NVIDIA dcgm-exporter without profiling metrics: as dcgm, from DCGM_FI_DEV_GPU_UTIL (%, read ' +
+      'x 0.01), which says the GPU was occupied (a kernel ran), not busy: busy is an upper bound. ' +
+      'Not reported for MIG slices',
+    DCGM_UTIL,
+  ),
+  'kube-state-metrics': clusterPreset(
+    'kube-state-metrics',
+    'kube-state-metrics: allocated GPU time is kube_pod_container_resource_requests' +
+      '{resource="nvidia_com_gpu"} x time, use case from namespace; no busy time. Series carry ' +
+      'the node, not the GPU model: give nodes a GPU type with gpu_types in the config',
+    KUBE_STATE_METRICS,
+  ),
+  'kubernetes-gpu': clusterPreset(
+    'kubernetes-gpu',
+    'kube-state-metrics and dcgm-exporter together: allocated = GPUs requested x time ' +
+      '(kube_pod_container_resource_requests{resource="nvidia_com_gpu"}), busy = ' +
+      'DCGM_FI_PROF_GR_ENGINE_ACTIVE x time, idle = allocated - busy; use case from namespace; ' +
+      "a request's GPU type from the DCGM series of its node (Hostname -> modelName), or gpu_types in the config",
+    KUBERNETES_GPU,
+  ),
+} as const;
+
 export const PRESETS: Readonly<Record<PresetName, Preset>> = {
   'otel-collector': {
     name: 'otel-collector',
@@ -179,6 +268,7 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
     },
     labels: SERVICE_LABELS,
   },
+  ...CLUSTER_PRESETS,
 };
 
 /** Looks a preset up by the name a user typed in --metrics-preset or the config file. */

@@ -4,6 +4,7 @@ import type { InspectProbe, ProbeGroup } from '../core/inspection.js';
 import { METRICS, type Metric, type PriceVersion, type Window } from '../core/types.js';
 import type { Naming } from '../doctor/match.js';
 import { ProblemsFound, UsageError } from '../errors.js';
+import type { Preset } from '../presets.js';
 import { storedNames } from '../sources/types.js';
 import { io } from './io.js';
 import {
@@ -14,6 +15,7 @@ import {
   commandWindow,
   createContext,
   type OutputFlags,
+  presetFlag,
   type SourceFlags,
   type WindowFlags,
 } from './options.js';
@@ -51,6 +53,7 @@ export function doctorCommand(): Command {
 Examples:
   $ ml-cost doctor --source http://victoria:8428
   $ ml-cost doctor --source http://victoria:8428 --metrics-preset vllm --period yesterday
+  $ ml-cost doctor --source http://vm:8428 --preset kubernetes-gpu --period yesterday
   $ ml-cost doctor --source export.jsonl.gz --from 2026-07-01 --to 2026-08-01 --format json`,
   );
   return command.action(async (flags: DoctorFlags) => {
@@ -63,7 +66,7 @@ async function runDoctor(flags: DoctorFlags): Promise<void> {
   const context = await createContext(flags);
   const window = await commandWindow(flags, context, DEFAULT_PERIOD);
   const [
-    { PRESETS, PRESET_NAMES, DEFAULT_PRESET },
+    { PRESETS, PRESET_NAMES, DEFAULT_PRESET, resolvePreset },
     { diagnose, looksLikeMeasure, LOOK_ALIKES },
     { renderDoctor },
   ] = await Promise.all([
@@ -71,7 +74,7 @@ async function runDoctor(flags: DoctorFlags): Promise<void> {
     import('../doctor/diagnose.js'),
     import('../render/doctor.js'),
   ]);
-  const presetName = flags.metricsPreset ?? context.config.preset ?? DEFAULT_PRESET;
+  const presetName = presetFlag(flags) ?? context.config.preset ?? DEFAULT_PRESET;
   const current: Naming = {
     name:
       context.config.metrics || context.config.labels
@@ -79,11 +82,13 @@ async function runDoctor(flags: DoctorFlags): Promise<void> {
         : presetName,
     metrics: namesOf(context.metrics),
     labels: context.labels,
+    ...neededOf(resolvePreset(presetName), context.config),
   };
   const candidates: Naming[] = PRESET_NAMES.map((name) => ({
     name,
     metrics: namesOf(PRESETS[name].metrics),
     labels: PRESETS[name].labels,
+    ...neededOf(PRESETS[name], {}),
   }));
   const probe: InspectProbe = {
     ...probeFor(window, context, current, candidates),
@@ -133,6 +138,18 @@ async function runDoctor(flags: DoctorFlags): Promise<void> {
       `doctor found ${problems} problem${problems === 1 ? '' : 's'}; each names its fix`,
     );
   }
+}
+
+/**
+ * A cluster preset's labels to check, unless the config renames labels or replaces the
+ * attribution (then the usual use-case, model and GPU-type labels are what it reads).
+ */
+function neededOf(
+  preset: Preset,
+  config: Pick<CommandContext['config'], 'labels' | 'attribution'>,
+): Pick<Naming, 'neededLabels'> {
+  if (!preset.neededLabels || config.labels || config.attribution) return {};
+  return { neededLabels: preset.neededLabels };
 }
 
 function namesOf(metrics: CommandContext['metrics']): Record<Metric, readonly string[]> {

@@ -1,6 +1,7 @@
 // Options every usage command shares (source, catalogue, window, grouping, output) and the
 // context they resolve to. Heavy modules are imported here lazily, when a command runs.
 import { type Command, Option } from 'commander';
+import type { GpuTypeLookup } from '../assign-gpu-types.js';
 import type { Config, MetricSetting } from '../config.js';
 import type { Attribution } from '../core/attribution.js';
 import { measureOf } from '../core/measures.js';
@@ -27,6 +28,8 @@ export interface SourceFlags {
   currency?: string;
   fxVersion?: string[];
   metricsPreset?: string;
+  /** The same as metricsPreset, shorter. */
+  preset?: string;
   timeout?: string;
   deadline?: string;
   header?: string[];
@@ -77,8 +80,13 @@ export interface CommandContext {
     /** The label naming a MIG slice's profile, which prices the slice (absent: none read). */
     readonly migProfile?: string;
   };
-  /** The config's attribution rules, compiled; absent: the use-case label as series carry it. */
+  /**
+   * The config's attribution rules, compiled, else the preset's (cluster presets: the use case
+   * is the namespace); absent: the use-case label as series carry it.
+   */
   readonly attribution?: Attribution;
+  /** How usage whose series carry no GPU type gets one by node (config gpu_types, preset). */
+  readonly gpuTypes?: GpuTypeLookup;
   readonly tz: string;
   readonly now: number;
   /** How far behind now data is trusted to be complete (config settle_minutes). */
@@ -117,6 +125,19 @@ function metricSettings(
   return { metrics, readings };
 }
 
+/** --metrics-preset or --preset (one name, if both are given). */
+export function presetFlag(
+  flags: Pick<SourceFlags, 'metricsPreset' | 'preset'>,
+): string | undefined {
+  const { metricsPreset, preset } = flags;
+  if (metricsPreset !== undefined && preset !== undefined && metricsPreset !== preset) {
+    throw new UsageError(
+      `--metrics-preset ${metricsPreset} and --preset ${preset} name different presets; give one`,
+    );
+  }
+  return metricsPreset ?? preset;
+}
+
 /** For repeatable options: each use adds to the list. */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -146,8 +167,9 @@ export function addSourceOptions(command: Command): Command {
     )
     .option(
       '--metrics-preset <name>',
-      'metric and label naming: otel-collector (default), victoriametrics-otlp, otel-js-prometheus, otel-genai, otel-genai-underscores, otel-genai-dots, vllm (ml-cost doctor says which fits)',
+      'metric and label naming: otel-collector (default), victoriametrics-otlp, otel-js-prometheus, otel-genai, otel-genai-underscores, otel-genai-dots, vllm; for a Kubernetes cluster: kubernetes-gpu (kube-state-metrics GPU requests = allocated, DCGM engine activity = busy), dcgm, dcgm-util (no profiling metrics: "occupied", not busy), kube-state-metrics (ml-cost doctor says which fits)',
     )
+    .option('--preset <name>', 'the same as --metrics-preset')
     .addOption(
       new Option(
         '--timeout <seconds>',
@@ -329,7 +351,7 @@ export async function createContext(
   const now = io.now();
   const tz = flags.tz ?? config.tz ?? 'UTC';
 
-  const preset = resolvePreset(flags.metricsPreset ?? config.preset ?? DEFAULT_PRESET);
+  const preset = resolvePreset(presetFlag(flags) ?? config.preset ?? DEFAULT_PRESET);
   const { metrics, readings } = metricSettings(preset, config.metrics);
   const labels = {
     useCase: config.labels?.use_case ?? preset.labels.useCase,
@@ -354,7 +376,16 @@ export async function createContext(
     config.settle_minutes === undefined ? DEFAULT_SETTLE_MS : config.settle_minutes * 60_000;
   const attribution = config.attribution
     ? (await import('../attribution-config.js')).compileAttribution(config.attribution)
-    : undefined;
+    : preset.attribution
+      ? new (await import('../core/attribution.js')).Attribution(
+          preset.attribution.rules,
+          preset.attribution.unmatched,
+        )
+      : undefined;
+  const gpuTypes =
+    config.gpu_types || preset.gpuTypeByNode
+      ? await gpuTypeLookup(config.gpu_types, preset)
+      : undefined;
   return {
     config,
     configPath,
@@ -366,9 +397,19 @@ export async function createContext(
     readings,
     labels,
     ...(attribution ? { attribution } : {}),
+    ...(gpuTypes ? { gpuTypes } : {}),
     tz,
     now,
     settleMs,
+  };
+}
+
+async function gpuTypeLookup(config: Config['gpu_types'], preset: Preset): Promise<GpuTypeLookup> {
+  const { compileGpuTypes } = await import('../gpu-types-config.js');
+  const from = preset.gpuTypeByNode?.fromMeasure;
+  return {
+    settings: compileGpuTypes(config, preset.gpuTypeByNode?.nodeLabel),
+    ...(from ? { fromMeasure: from } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 // ml-cost report: usage and cost by group over a window.
 import { Command, Option } from 'commander';
+import { measureOf } from '../core/measures.js';
 import type { Granularity } from '../core/report.js';
 import { publish, renderOptions } from './io.js';
 import {
@@ -48,6 +49,14 @@ Examples:
   $ ml-cost report --source http://victoria:8428 --from 2026-10-01 --to 2026-10-08 --tz Europe/Paris --granularity day --format csv --output week.csv
   $ ml-cost report --source http://victoria:8428 --period last-month --filter environment=prod --catalogue-version 2026-10
   $ ml-cost report --source example --period 2026-09 --granularity day --format html --output 2026-09.html
+  $ ml-cost report --source http://vm:8428 --preset kubernetes-gpu --by use_case
+
+A Kubernetes cluster with dcgm-exporter and kube-state-metrics needs no metric names:
+--preset kubernetes-gpu reads GPUs requested as allocated GPU time and DCGM engine activity as
+busy time (idle = allocated - busy), the use case from the namespace (or the config's
+attribution.rules), a request's GPU type from the DCGM series of its node (or the config's
+gpu_types). Also: --preset dcgm, dcgm-util (no profiling metrics: "occupied", not busy),
+kube-state-metrics. ml-cost doctor says which fits; README "GPU time from a Kubernetes cluster".
 
 --format html writes one self-contained page (inline SVG charts, no script, nothing fetched):
 cost by group, and by day or hour with --granularity, above the same table as --format table.
@@ -75,14 +84,19 @@ async function runReport(flags: ReportFlags): Promise<void> {
     catalogueVersion: flags.catalogueVersion,
   });
   const gpuType = context.labels.gpuType;
-  const notes = by.includes(gpuType)
-    ? [
-        ...report.notes,
-        {
-          text: `inferences and tokens carry no ${gpuType} label: they are grouped under an empty ${gpuType}, and per-row unit costs are left out`,
-        },
-      ]
-    : report.notes;
+  // Only where tokens or inferences were read: a cluster's report has GPU time alone.
+  const readsUnpricedMeasures = (report.measured ?? []).some(
+    (metric) => !measureOf(metric).pricedPerGpuHour,
+  );
+  const notes =
+    by.includes(gpuType) && readsUnpricedMeasures
+      ? [
+          ...report.notes,
+          {
+            text: `inferences and tokens carry no ${gpuType} label: they are grouped under an empty ${gpuType}, and per-row unit costs are left out`,
+          },
+        ]
+      : report.notes;
   const text = await render({ ...report, notes }, usageRenderers, flags.format, {
     ...renderOptions(flags),
     csv: csvStyle(flags, context.config),

@@ -23,7 +23,14 @@ export class Attribution {
   // One answer per distinct combination of the labels read: a pod's series share theirs.
   private readonly answers = new Map<string, string | undefined>();
 
-  constructor(readonly rules: readonly AttributionRule[]) {
+  constructor(
+    readonly rules: readonly AttributionRule[],
+    /**
+     * Why usage no rule claims is unattributed, and what to do, where the rules are a preset's
+     * default rather than the config's: "come from series without a namespace label (...)".
+     */
+    readonly unmatchedReason?: string,
+  ) {
     const read = new Set<string>();
     for (const rule of rules) {
       for (const { label } of rule.match) read.add(label);
@@ -59,7 +66,8 @@ export class Attribution {
   }
 }
 
-function matches(matcher: LabelMatcher, value: string): boolean {
+/** Whether a label's value ("" when the series lacks it) passes a matcher. */
+export function matches(matcher: LabelMatcher, value: string): boolean {
   switch (matcher.kind) {
     case 'equals':
       return value === matcher.value;

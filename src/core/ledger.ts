@@ -1,7 +1,7 @@
 // Folds usage into cells per (group, period, catalogue version) and prices GPU time bucket by
 // bucket with the version in force in each bucket.
 import { CELL_LAYOUT, measureOf } from './measures.js';
-import { priceName } from './mig.js';
+import { NO_GPU_TYPE, priceName } from './mig.js';
 import { rateOf } from './prices.js';
 import type { BucketSeries, Buckets, Labels, PriceVersion } from './types.js';
 
@@ -93,7 +93,9 @@ export class Ledger {
       if (!priced) continue;
       if (rate === undefined) {
         store[at + unpricedSlot] = (store[at + unpricedSlot] as number) + value;
-        if (value !== 0) this.unpricedType(at, priceName(gpuType, migProfile));
+        if (value !== 0) {
+          this.unpricedType(at, priceName(gpuType === '' ? NO_GPU_TYPE : gpuType, migProfile));
+        }
       } else {
         store[at + costSlot] = (store[at + costSlot] as number) + (value / SECONDS_PER_HOUR) * rate;
       }

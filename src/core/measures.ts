@@ -53,6 +53,14 @@ export const MEASURES = [
     output: { field: 'gpu_hours', title: 'GPU-hours', divideBy: SECONDS_PER_HOUR },
   },
   {
+    name: 'gpu_busy_seconds',
+    kind: 'gauge',
+    unit: 'second',
+    pricedPerGpuHour: true,
+    words: 'busy GPU-seconds',
+    output: { field: 'busy_gpu_hours', title: 'busy GPU-hours', divideBy: SECONDS_PER_HOUR },
+  },
+  {
     name: 'tokens',
     kind: 'counter',
     unit: 'token',

@@ -40,6 +40,12 @@ export function priceName(gpuType: string, migProfile: string): string {
 }
 
 /**
+ * How unpriced usage whose series carry no GPU type is named (a kube-state-metrics request on
+ * a node no mapping gives a type): named, not an empty string in a list.
+ */
+export const NO_GPU_TYPE = '(no GPU type)';
+
+/**
  * One string per GPU type and MIG profile, for maps keyed by what prices usage (the forecast's
  * GPU types): the GPU type itself for a whole GPU, "type\0profile" for a slice. The split is at
  * the last NUL, so every key reads back as it was made; a GPU type holding a NUL (no catalogue

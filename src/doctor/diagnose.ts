@@ -4,6 +4,12 @@
 import type { LabelCardinality, Observations } from '../core/inspection.js';
 import { measureOf } from '../core/measures.js';
 import { METRICS, type Metric, type PriceVersion } from '../core/types.js';
+import {
+  busyFallback,
+  checkScrapeLabels,
+  clusterLabelAdvice,
+  clusterPresetFix,
+} from './cluster.js';
 import { closestNaming, fitNaming, type MeasureFit, type Naming, type NamingFit } from './match.js';
 import { checkPrices } from './prices.js';
 
@@ -87,6 +93,7 @@ export function looksLikeMeasure(name: string): boolean {
 /** Stored names that look like a measure, to point at when none of its names exists. */
 const LOOKS_LIKE: Readonly<Record<Metric, RegExp>> = {
   gpu_seconds: /gpu/i,
+  gpu_busy_seconds: /gpu.*util|engine_active/i,
   tokens: /token/i,
   input_tokens: /prompt|input/i,
   output_tokens: /generation|completion|output/i,
@@ -134,7 +141,7 @@ export function diagnose(input: DoctorInput): DoctorReport {
         'problem',
         subject,
         'no series in the window',
-        missingFix(measure.metric, closest, seen.allNames, field),
+        missingFix(measure.metric, current, closest, seen.allNames, field),
       );
       continue;
     }
@@ -149,6 +156,7 @@ export function diagnose(input: DoctorInput): DoctorReport {
     checkTiming(measure, subject, add);
   }
   checkDoubleCount(measures, add);
+  checkScrapeLabels(measures, current, add);
   const cardinality = checkCardinality(input, add);
   checkLimits(input, measures, add);
   const gpuTypes = checkPrices(input, add);
@@ -171,10 +179,13 @@ export type Add = (severity: Severity, subject: string, text: string, fix?: stri
 
 function missingFix(
   metric: Metric,
+  current: Naming,
   closest: NamingFit | null,
   allNames: readonly string[],
   field: string,
 ): string {
+  const fallback = busyFallback(metric, current, allNames) ?? clusterPresetFix(metric, closest);
+  if (fallback) return fallback;
   const there = closest?.measures.find((m) => m.metric === metric)?.found ?? [];
   if (closest && there.length > 0) {
     return `use --metrics-preset ${closest.naming.name} (it reads ${there.map((f) => `${f.name}: ${f.series} series`).join(', ')})`;
@@ -186,6 +197,8 @@ function missingFix(
 }
 
 function labelConsequence(label: string, current: Naming): string {
+  const cluster = clusterLabelAdvice(label, current);
+  if (cluster) return cluster.consequence;
   if (label === current.labels.gpuType) return 'GPU time cannot be priced (all of it unpriced)';
   if (label === current.labels.useCase)
     return 'every row falls under (none), and rank has no use cases';
@@ -198,6 +211,7 @@ function labelFix(
   current: Naming,
   closest: NamingFit | null,
 ): string {
+  const cluster = clusterLabelAdvice(label, current);
   const key =
     label === current.labels.useCase
       ? 'use_case'
@@ -213,6 +227,7 @@ function labelFix(
   ) {
     return `use --metrics-preset ${closest.naming.name}`;
   }
+  if (cluster) return cluster.fix;
   const others = measure.labels.filter((l) => !['le', 'vmrange'].includes(l)).join(', ') || 'none';
   return `set labels.${key} in ml-cost.config.json to the label that holds it (labels seen: ${others}), or add ${label} where the series are made (OTel attribute, scrape relabel_configs)`;
 }

@@ -15,10 +15,21 @@ export interface Naming {
   /** Stored names by measure; a measure left out (or with none) is not read. */
   readonly metrics: Readonly<Partial<Record<Metric, readonly string[]>>>;
   readonly labels: NamingLabels;
+  /**
+   * The labels each measure's series must carry where not the three above: a cluster's
+   * namespace (the use case), kube-state-metrics' node (the GPU type).
+   */
+  readonly neededLabels?: Readonly<Partial<Record<Metric, readonly string[]>>>;
 }
 
 /** The labels a measure's series must carry: use case and model to group, GPU type to price. */
-export function neededLabels(metric: Metric, labels: NamingLabels): string[] {
+export function neededLabels(
+  metric: Metric,
+  naming: Pick<Naming, 'labels' | 'neededLabels'>,
+): string[] {
+  const listed = naming.neededLabels?.[metric];
+  if (listed) return [...listed];
+  const { labels } = naming;
   const needed = [labels.useCase, labels.modelName];
   if (metric === 'gpu_seconds') needed.push(labels.gpuType);
   return [...new Set(needed)];
@@ -48,7 +59,7 @@ export function fitNaming(naming: Naming, names: Readonly<Record<string, NameSta
       return stats ? [{ name, series: stats.series }] : [];
     });
     const labels = [...new Set(found.flatMap(({ name }) => names[name]?.labels ?? []))].sort();
-    const needed = neededLabels(metric, naming.labels);
+    const needed = neededLabels(metric, naming);
     const missingLabels =
       found.length === 0 ? [] : needed.filter((label) => !labels.includes(label));
     if (found.length > 0) score += 10 + needed.length - missingLabels.length;

@@ -271,6 +271,7 @@ describe('a ledger of more cells than its first store holds', () => {
     expect(last[1]?.cost).toBeCloseTo(180 * 4 + 180 * 3, 6);
     expect(last[0]?.quantities).toEqual({
       gpu_seconds: 360,
+      gpu_busy_seconds: 0,
       tokens: 1499 * 24,
       input_tokens: 0,
       output_tokens: 0,

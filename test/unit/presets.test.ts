@@ -78,9 +78,12 @@ describe('presets', () => {
     const preset = PRESETS[name];
     expect(preset.name).toBe(name);
     expect(preset.description).not.toBe('');
-    // Every preset names GPU-seconds, tokens and inferences; input and output tokens where told apart.
+    // Every service preset names GPU-seconds, tokens and inferences; input and output tokens
+    // where told apart. A cluster keeps GPU time only.
     expect(Object.keys(preset.metrics)).toEqual(
-      expect.arrayContaining(['gpu_seconds', 'tokens', 'inferences']),
+      expect.arrayContaining(
+        preset.attribution ? ['gpu_seconds'] : ['gpu_seconds', 'tokens', 'inferences'],
+      ),
     );
     for (const key of Object.keys(preset.metrics)) expect(METRICS).toContain(key);
     for (const metric of Object.values(preset.metrics).flatMap(storedNames))
@@ -92,7 +95,7 @@ describe('presets', () => {
     const attempt = () => resolvePreset('prometheus');
     expect(attempt).toThrow(UsageError);
     expect(attempt).toThrow(
-      'unknown metrics preset "prometheus"; valid presets: otel-collector, victoriametrics-otlp, otel-js-prometheus, otel-genai, otel-genai-underscores, otel-genai-dots, vllm',
+      'unknown metrics preset "prometheus"; valid presets: otel-collector, victoriametrics-otlp, otel-js-prometheus, otel-genai, otel-genai-underscores, otel-genai-dots, vllm, kubernetes-gpu, dcgm, dcgm-util, kube-state-metrics',
     );
     try {
       attempt();
