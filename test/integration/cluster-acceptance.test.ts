@@ -275,8 +275,8 @@ describe.each(
         tz: window.tz,
       });
       const json = await report(preset, window);
-      expect(json.cost_basis).toBe('allocated');
       expect(compare(expected, json)).toEqual([]);
+      expect(json.cost_basis).toBe('allocated');
       // No GPU time disappears: every device's sampled time (dcgm) or every request's
       // (kube-state-metrics) is in some row, attributed or not.
       const all = preset === 'dcgm' ? expected.deviceHours : expected.requestedHours;
