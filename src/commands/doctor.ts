@@ -82,6 +82,9 @@ async function runDoctor(flags: DoctorFlags): Promise<void> {
         : presetName,
     metrics: namesOf(context.metrics),
     labels: context.labels,
+    kinds: Object.fromEntries(
+      Object.entries(context.readings ?? {}).map(([metric, reading]) => [metric, reading.kind]),
+    ),
     ...neededOf(resolvePreset(presetName), context.config),
   };
   const candidates: Naming[] = PRESET_NAMES.map((name) => ({

@@ -221,6 +221,7 @@ export async function buildDriftReport(
     source: usage.source,
     catalogue: usage.catalogue,
     partial: usage.partial,
+    ...(usage.sampling ? { sampling: usage.sampling } : {}),
     // The usage notes speak of the fetch; a note on the GPU-type label the drift added is noise.
     // The drift's table does not name unpriced GPU types, so that note goes to stderr always.
     notes: [

@@ -228,6 +228,7 @@ export async function buildForecastReport(
     source: usage.source,
     catalogue: usage.catalogue,
     partial: usage.partial,
+    ...(usage.sampling ? { sampling: usage.sampling } : {}),
     notes,
     total: forecast(usage.rows, request.budget),
     groups,

@@ -109,6 +109,7 @@ async function runRank(flags: RankFlags): Promise<void> {
     source: usage.source,
     catalogue: usage.catalogue,
     partial: usage.partial,
+    ...(usage.sampling ? { sampling: usage.sampling } : {}),
     notes,
     ranking: rankUseCases(inputs, flagFactor ?? context.config.marginal_factor),
     valueSources,

@@ -60,7 +60,11 @@ kube-state-metrics. ml-cost doctor says which fits; README "GPU time from a Kube
 
 --format html writes one self-contained page (inline SVG charts, no script, nothing fetched):
 cost by group, and by day or hour with --granularity, above the same table as --format table.
-On a terminal, --granularity day ends with a sparkline per group (not with NO_COLOR).`,
+On a terminal, --granularity day ends with a sparkline per group (not with NO_COLOR).
+
+A gauge (GPUs requested, DCGM activity) counts each sample for one scrape interval after it:
+config metrics.<measure>.scrape_interval ("30s"), else found from the data; the header's
+"reads" line names it. Any cut of the window (total, days, hours) adds up to the same usage.`,
   );
   return command.action(async (flags: ReportFlags) => {
     await runReport(flags);

@@ -1,5 +1,5 @@
 // The shapes of unit-cost drift (drift.ts, drift-cause.ts) and its documented constants.
-import type { CatalogueUse, Note } from './report.js';
+import type { CatalogueUse, MeasureSampling, Note } from './report.js';
 import type { Labels, Window } from './types.js';
 
 export const DRIFT_METRICS = [
@@ -173,6 +173,8 @@ export interface DriftReport {
   readonly source: string;
   readonly catalogue: CatalogueUse;
   readonly partial: boolean;
+  /** How each gauge or presence was read (UsageReport.sampling). */
+  readonly sampling?: readonly MeasureSampling[];
   readonly notes: readonly Note[];
   readonly groups: readonly GroupDrift[];
 }

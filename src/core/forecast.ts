@@ -41,7 +41,7 @@
 
 import { type ProjectedUsage, remainingPrices, runRateForecast } from './forecast-projection.js';
 import { trendForecast } from './forecast-trend.js';
-import type { CatalogueUse, Note } from './report.js';
+import type { CatalogueUse, MeasureSampling, Note } from './report.js';
 import { sum } from './stats.js';
 import { HOUR_MS, type Labels, type PriceVersion } from './types.js';
 
@@ -294,6 +294,8 @@ export interface ForecastReport {
   readonly source: string;
   readonly catalogue: CatalogueUse;
   readonly partial: boolean;
+  /** How each gauge or presence was read (UsageReport.sampling). */
+  readonly sampling?: readonly MeasureSampling[];
   readonly notes: readonly Note[];
   readonly total: ForecastResult;
   readonly groups: readonly { readonly group: Labels; readonly result: ForecastResult }[];

@@ -19,7 +19,7 @@
 // - Cumulative cost share runs down the rows in that order.
 
 import { compareText } from './order.js';
-import type { CatalogueUse, Note } from './report.js';
+import type { CatalogueUse, MeasureSampling, Note } from './report.js';
 import { sum } from './stats.js';
 import type { Window } from './types.js';
 import {
@@ -199,6 +199,8 @@ export interface RankReport {
   readonly source: string;
   readonly catalogue: CatalogueUse;
   readonly partial: boolean;
+  /** How each gauge or presence was read (UsageReport.sampling). */
+  readonly sampling?: readonly MeasureSampling[];
   readonly notes: readonly Note[];
   readonly ranking: Ranking;
   /** Where each value per inference came from. */

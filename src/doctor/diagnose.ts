@@ -2,7 +2,7 @@
 // every problem found, each with the fix (the preset or the config field to use). Pure.
 
 import type { LabelCardinality, Observations } from '../core/inspection.js';
-import { measureOf } from '../core/measures.js';
+import { measureOf, readsSamples } from '../core/measures.js';
 import { METRICS, type Metric, type PriceVersion } from '../core/types.js';
 import {
   busyFallback,
@@ -153,7 +153,9 @@ export function diagnose(input: DoctorInput): DoctorReport {
         labelFix(label, measure, current, closest),
       );
     }
-    checkTiming(measure, subject, add);
+    const kind = current.kinds?.[measure.metric] ?? measureOf(measure.metric).kind;
+    if (readsSamples(kind)) checkSampledTiming(measure, subject, add);
+    else checkTiming(measure, subject, add);
   }
   checkDoubleCount(measures, add);
   checkScrapeLabels(measures, current, add);
@@ -232,6 +234,26 @@ function labelFix(
   return `set labels.${key} in ml-cost.config.json to the label that holds it (labels seen: ${others}), or add ${label} where the series are made (OTel attribute, scrape relabel_configs)`;
 }
 
+/**
+ * A gauge or presence is read per sample (each worth one scrape interval): no look-back, no
+ * resets; a gap is time nothing was scraped, counted as nothing.
+ */
+function checkSampledTiming(measure: MeasureReport, subject: string, add: Add): void {
+  if (
+    measure.maxGapS !== null &&
+    measure.intervalS !== null &&
+    measure.maxGapS > 10 * measure.intervalS
+  ) {
+    add(
+      'info',
+      subject,
+      `a gap of ${duration(measure.maxGapS)} between samples (one every ${duration(measure.intervalS)} otherwise): each sample counts one scrape interval, so the gap counts nothing`,
+      'if the series held GPUs through the gap, find why the scrape stopped',
+    );
+  }
+  checkStale(measure, subject, add);
+}
+
 function checkTiming(measure: MeasureReport, subject: string, add: Add): void {
   if (measure.intervalS !== null && measure.intervalS > SPARSE_INTERVAL_S) {
     const lumpy = measure.intervalS > 3600 ? ', but hourly rows are lumpy' : '';
@@ -265,6 +287,10 @@ function checkTiming(measure: MeasureReport, subject: string, add: Add): void {
       `${round(measure.resetsPerDay)} counter resets per day over ${measure.series} series (restarts); ml-cost counts across resets`,
     );
   }
+  checkStale(measure, subject, add);
+}
+
+function checkStale(measure: MeasureReport, subject: string, add: Add): void {
   if (measure.stale > 0) {
     const all = measure.stale >= measure.series;
     add(

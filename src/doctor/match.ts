@@ -1,6 +1,7 @@
 // Which naming convention fits the stored series best: every candidate (preset) is scored by
 // the measures it would find and the labels ml-cost needs that those series carry. Pure.
 import type { NameStats } from '../core/inspection.js';
+import type { MeasureKind } from '../core/measures.js';
 import { METRICS, type Metric } from '../core/types.js';
 
 export interface NamingLabels {
@@ -15,6 +16,8 @@ export interface Naming {
   /** Stored names by measure; a measure left out (or with none) is not read. */
   readonly metrics: Readonly<Partial<Record<Metric, readonly string[]>>>;
   readonly labels: NamingLabels;
+  /** How each measure is read where that is not a counter (gauge, presence): timing means otherwise. */
+  readonly kinds?: Readonly<Partial<Record<Metric, MeasureKind>>>;
   /**
    * The labels each measure's series must carry where not the three above: a cluster's
    * namespace (the use case), kube-state-metrics' node (the GPU type).

@@ -35,7 +35,21 @@ export function mlCostColumns(report: UsageReport, options: MlCostLayoutOptions)
     text('catalogue_versions'),
     ...(convertsCurrency(report) ? [text('fx_versions')] : []),
     text('catalogue_hash'),
+    ...(samplingCell(report) === undefined ? [] : [text('sampling')]),
   ];
+}
+
+/**
+ * How each gauge or presence was read, "gpu_seconds gauge 30s detected" (';' between
+ * measures); undefined when only counters were, and the column is left out.
+ */
+function samplingCell(report: UsageReport): string | undefined {
+  if (!report.sampling || report.sampling.length === 0) return undefined;
+  return report.sampling
+    .map(
+      ({ measure, kind, interval }) => `${measure} ${kind} ${interval.ms / 1000}s ${interval.how}`,
+    )
+    .join(';');
 }
 
 /**
@@ -50,6 +64,7 @@ export function mlCostTable(report: UsageReport, options: MlCostLayoutOptions): 
   const whole = textsOf({ startMs: window.fromMs, endMs: window.toMs });
   const fx = convertsCurrency(report);
   const extras = extraMeasures(report.measured ?? []).map((measure) => measure.name as Metric);
+  const sampling = samplingCell(report);
   const record = (row: UsageRow): Cell[] => [
     (row.period ? textsOf(row.period) : whole).start,
     (row.period ? textsOf(row.period) : whole).end,
@@ -67,6 +82,7 @@ export function mlCostTable(report: UsageReport, options: MlCostLayoutOptions): 
     versionsCell(row.versions),
     ...(fx ? [versionsCell(row.fxVersions ?? [])] : []),
     report.catalogue.hash,
+    ...(sampling === undefined ? [] : [sampling]),
   ];
   return {
     columns: mlCostColumns(report, options),

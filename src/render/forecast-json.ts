@@ -4,7 +4,7 @@ import { dayFigures, fitDayCost, forecastFigures, isUnpriced } from '../core/for
 import { exactValue, type Figure } from '../core/unit-costs.js';
 import { localDate } from './forecast-view.js';
 import { currencyField, isoInZone, round } from './format.js';
-import { fxJson, JSON_SCHEMA_VERSION } from './usage-json.js';
+import { fxJson, JSON_SCHEMA_VERSION, samplingJson } from './usage-json.js';
 
 const MONEY = 6;
 const RATIO = 10;
@@ -33,6 +33,7 @@ export function renderForecastJson(report: ForecastReport): string {
         ? { remaining_fx_versions: report.total.remainingFxVersions }
         : {}),
     },
+    ...samplingJson(report),
     partial: report.partial,
     ...resultJson(report.total, currency, tz),
     groups: report.groups.map(({ group, result }) => ({

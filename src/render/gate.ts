@@ -5,7 +5,13 @@ import type { UsageReport } from '../core/report.js';
 import { metricField } from './drift-view.js';
 import { isoInZone, periodLabel, round } from './format.js';
 import type { GateReport } from './gate-view.js';
-import { catalogueJson, JSON_DECIMALS, JSON_SCHEMA_VERSION, windowJson } from './usage-json.js';
+import {
+  catalogueJson,
+  JSON_DECIMALS,
+  JSON_SCHEMA_VERSION,
+  samplingJson,
+  windowJson,
+} from './usage-json.js';
 
 /** Each measure at the decimals the usage JSON gives it, so the two agree on a figure. */
 const DECIMALS: Readonly<Record<GateMetric, number>> = {
@@ -32,6 +38,7 @@ export function renderGateJson(report: GateReport): string {
     source: usage.source,
     currency: usage.catalogue.currency,
     catalogue: catalogueJson(usage),
+    ...samplingJson(usage),
     checks: result.results.map((r) => ({
       check: r.check.metric,
       basis: r.check.metric === 'cost' ? r.check.basis : 'actual',

@@ -2,7 +2,7 @@
 import type { RankReport } from '../core/rank.js';
 import { currencyField, round } from './format.js';
 import { summarySentence } from './rank-view.js';
-import { catalogueJson, JSON_SCHEMA_VERSION, windowJson } from './usage-json.js';
+import { catalogueJson, JSON_SCHEMA_VERSION, samplingJson, windowJson } from './usage-json.js';
 
 const MONEY = 6;
 const UNIT = 10;
@@ -21,6 +21,7 @@ export function renderRankJson(report: RankReport): string {
     source: report.source,
     currency,
     catalogue: catalogueJson(report),
+    ...samplingJson(report),
     partial: report.partial,
     marginal_factor: ranking.factor,
     rows: ranking.rows.map((row, index) => ({

@@ -11,9 +11,14 @@ import { type IncreaseWindows, SeriesIncrease } from './export-file-increase.js'
 import { readLines } from './export-file-read.js';
 import { SeriesSamples } from './export-file-samples.js';
 import { BadLine, LineScanner } from './export-file-scan.js';
-import { DEFAULT_POINTS_PER_QUERY, type PlannedQuery, planQueries } from './query-plan.js';
 import {
-  combineEvidence,
+  DEFAULT_POINTS_PER_QUERY,
+  lookAroundOf,
+  type PlannedQuery,
+  planQueries,
+} from './query-plan.js';
+import {
+  evidenceOf,
   IntervalMemo,
   intervalFrom,
   type SampleInterval,
@@ -41,6 +46,8 @@ import {
 interface Group {
   readonly metric: Metric;
   readonly labels: Labels;
+  /** The queries its metric is read with (plans differ by kind: query-plan.ts). */
+  readonly plan: readonly PlannedQuery[];
   /** Per planned query, the group's sum of every point it reads (looked-around ones too). */
   readonly points: Float64Array[];
 }
@@ -72,8 +79,17 @@ async function fetchFromFile(
   onSeries: (series: BucketSeries) => void,
   intervals: IntervalMemo,
 ): Promise<FetchInfo> {
-  // The same plan as the server source's, so that both answer alike to the last point.
-  const plan = planQueries(query.edges, DEFAULT_POINTS_PER_QUERY);
+  // The same plans as the server source's, so that both answer alike to the last point.
+  const plans = new Map<number, PlannedQuery[]>();
+  const planOf = (metric: Metric): PlannedQuery[] => {
+    const lookAround = lookAroundOf(readingOf(query, metric).kind);
+    let plan = plans.get(lookAround);
+    if (!plan) {
+      plan = planQueries(query.edges, DEFAULT_POINTS_PER_QUERY, lookAround);
+      plans.set(lookAround, plan);
+    }
+    return plan;
+  };
   // Gauges and presences whose interval this run has not found yet: found from this read,
   // over the window, from every series of the measure (the report's filters aside).
   const fromMs = query.edges[0] as number;
@@ -105,9 +121,11 @@ async function fetchFromFile(
       names.forEach((name, i) => {
         groupLabelsObject[name] = groupValues[i] as string;
       });
+      const plan = planOf(metric);
       group = {
         metric,
         labels: groupLabelsObject,
+        plan,
         points: plan.map((planned) => new Float64Array(windowsRead(planned)).fill(Number.NaN)),
       };
       groups.set(key, group);
@@ -146,7 +164,7 @@ async function fetchFromFile(
   };
 
   const walksFor = (metric: Metric, labels: Record<string, string>): Walk[] => {
-    const { points } = groupFor(metric, labels);
+    const { plan, points } = groupFor(metric, labels);
     const { kind } = readingOf(query, metric);
     return plan.map((planned, q) => {
       const into = points[q] as Float64Array;
@@ -196,7 +214,7 @@ async function fetchFromFile(
   }
   const sampling = await samplingOf(query, (metric) =>
     intervals.get(intervalKey(query, metric), async () =>
-      intervalFrom(combineEvidence((tallies.get(metric) ?? []).map((t) => t.evidence()))),
+      intervalFrom(evidenceOf(tallies.get(metric) ?? [])),
     ),
   );
   const factors = new Map(
@@ -209,7 +227,7 @@ async function fetchFromFile(
   for (const group of groups.values()) {
     const factor = factors.get(group.metric);
     if (factor === null || factor === undefined) continue;
-    plan.forEach((planned, q) => {
+    group.plan.forEach((planned, q) => {
       const { skip, count, bucket } = planned;
       const values = (group.points[q] as Float64Array).slice(skip, skip + count);
       if (!values.some((value) => !Number.isNaN(value))) return;

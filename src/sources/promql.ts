@@ -168,29 +168,14 @@ function rollupOf(kind: MeasureKind, range: string): string {
 const HALF_OPEN = 'offset 1ms';
 
 /**
- * Evidence of one stored name's sample interval over the window of `windowMs` before the
- * point (sample-interval.ts): three results told apart by a `tier` label, each present only
- * when it has a value — `window`, the smallest average interval (seconds) of a series with
- * `minSamples` samples in the window; `wide`, the same for 2 samples in the window widened
- * by `lookBackMs`; `samples`, the samples in the window. One name per query: the arithmetic
- * between rollups would find series of two names with the same labels duplicates.
+ * Per series of a measure, its samples in the `rangeMs` before the point ([t - range, t)):
+ * how many, and the first's and last's timestamps (seconds), told apart by the `rollup` label
+ * VictoriaMetrics adds. One pass over the samples (aggr_over_time); the evidence of the
+ * measure's sample interval is worked out from it by ml-cost (sample-interval.ts).
  */
-export function intervalQuery(
-  names: StoredNames,
-  windowMs: number,
-  lookBackMs: number,
-  minSamples: number,
-): string {
-  if (storedNames(names).length !== 1) throw new RangeError('one stored name per interval query');
-  const sel = selector(names, []);
-  const over = (fn: string, ms: number) => `${fn}(${sel}[${rangeText(ms)}] ${HALF_OPEN})`;
-  const average = (ms: number, least: number) =>
-    `min((${over('tlast_over_time', ms)} - ${over('tfirst_over_time', ms)}) / (${over('count_over_time', ms)} - 1) and ${over('count_over_time', ms)} >= ${least})`;
-  return [
-    `label_set(${average(windowMs, minSamples)}, "tier", "window")`,
-    `label_set(${average(windowMs + lookBackMs, 2)}, "tier", "wide")`,
-    `label_set(sum(${over('count_over_time', windowMs)}), "tier", "samples")`,
-  ].join(' or ');
+export function sampleStatsQuery(names: StoredNames, rangeMs: number): string {
+  const keep = storedNames(names).length > 1 ? ' keep_metric_names' : '';
+  return `aggr_over_time(("count_over_time", "tfirst_over_time", "tlast_over_time"), ${selector(names, [])}[${rangeText(rangeMs)}] ${HALF_OPEN})${keep}`;
 }
 
 /** A lookbehind of any whole number of milliseconds: readable units where it has them. */

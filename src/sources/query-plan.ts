@@ -16,6 +16,13 @@
 // - A bucket longer than the look-around is not worth extra points of its own length: it is
 //   one point whose step is its length plus the look-around, which makes the server read
 //   that much further back.
+// - Gauges and presences (sum_over_time, count_over_time: sample-interval.ts) need none of
+//   this: a point counts only the samples inside its own window. Their plan has no
+//   look-around (planQueries with lookAroundMs 0): each run of equal buckets is one request
+//   of exactly its points, whatever the bucket length, so an hourly day reads one day of
+//   samples (plus the server's 5 minutes), not three.
+
+import { type MeasureKind, readsSamples } from '../core/measures.js';
 
 /**
  * Buckets one request delivers at most, unless the source is told otherwise. A 31-day month
@@ -26,8 +33,13 @@
  */
 export const DEFAULT_POINTS_PER_QUERY = 1_000;
 
-/** How far every query reads before its first bucket and after its last. */
+/** How far every counter's query reads before its first bucket and after its last. */
 export const LOOK_AROUND_MS = 24 * 3_600_000;
+
+/** How far a query of a metric of this kind looks around: counters only need to. */
+export function lookAroundOf(kind: MeasureKind): number {
+  return readsSamples(kind) ? 0 : LOOK_AROUND_MS;
+}
 
 export interface PlannedQuery {
   /** The increase window of each point. */
@@ -51,7 +63,8 @@ function assertPointsPerQuery(pointsPerQuery: number): void {
 
 /**
  * The requests, per metric, that deliver every bucket's increase exactly once.
- * `pointsPerQuery` bounds the points a request delivers.
+ * `pointsPerQuery` bounds the points a request delivers; a `lookAroundMs` of 0 plans without
+ * looking around (for metrics read per sample).
  */
 export function planQueries(
   edges: ArrayLike<number>,
@@ -67,7 +80,7 @@ export function planQueries(
     while (end < buckets && (edges[end + 1] as number) - (edges[end] as number) === lengthMs) {
       end++;
     }
-    if (lengthMs > lookAroundMs) {
+    if (lookAroundMs > 0 && lengthMs > lookAroundMs) {
       for (let bucket = first; bucket < end; bucket++) {
         queries.push(longBucket(edges[bucket] as number, lengthMs, bucket, lookAroundMs));
       }

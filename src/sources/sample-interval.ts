@@ -26,7 +26,9 @@
 // 4. no sample in the window: the measure has no usage there.
 // Not the server's scrape_interval(): it measures from the sample before the window when it is
 // recent, which the export-file source could only guess; tfirst/tlast/count_over_time read
-// only the window, on both sources alike. Rounded to the millisecond, timestamps' precision.
+// only the window, on both sources alike (the server in one pass: aggr_over_time, one request,
+// a second only for the widened window when no series has enough samples). Rounded to the
+// millisecond, timestamps' precision.
 
 /** The I a gauge or presence was read with, and where it came from. */
 export interface SampleInterval {
@@ -70,40 +72,43 @@ function toMs(seconds: number): number {
 }
 
 /**
- * A series' average sample interval in seconds, computed exactly as the server's
- * `(tlast_over_time - tfirst_over_time) / (count_over_time - 1)` does (timestamps in seconds
- * first), so that both sources round to the same millisecond.
+ * One series' samples in a span of time: how many, the first's and the last's timestamps in
+ * seconds, as VictoriaMetrics' count_over_time, tfirst_over_time and tlast_over_time give them
+ * (a timestamp in ms / 1e3), so that both sources work the average out to the same bits.
  */
-export function averageIntervalSeconds(firstMs: number, lastMs: number, samples: number): number {
-  return (lastMs / 1e3 - firstMs / 1e3) / (samples - 1);
+export interface SampleSpan {
+  readonly count: number;
+  readonly firstS: number;
+  readonly lastS: number;
 }
 
-/** Evidence of several parts (stored names, series) as one: smallest intervals, all samples. */
-export function combineEvidence(parts: readonly IntervalEvidence[]): IntervalEvidence {
-  let window: number | undefined;
-  let wide: number | undefined;
-  let samples = 0;
-  for (const part of parts) {
-    if (part.window !== undefined) window = Math.min(window ?? part.window, part.window);
-    if (part.wide !== undefined) wide = Math.min(wide ?? part.wide, part.wide);
-    samples += part.samples;
+/** The smallest average interval (seconds) among spans of at least `least` samples. */
+export function smallestAverage(spans: Iterable<SampleSpan>, least: number): number | undefined {
+  let smallest: number | undefined;
+  for (const { count, firstS, lastS } of spans) {
+    if (count < least) continue;
+    const average = (lastS - firstS) / (count - 1);
+    smallest = smallest === undefined ? average : Math.min(smallest, average);
   }
-  return {
-    ...(window === undefined ? {} : { window }),
-    ...(wide === undefined ? {} : { wide }),
-    samples,
-  };
+  return smallest;
 }
 
-/** One series' samples as interval evidence: feed timestamps in order, then read evidence(). */
+/** Samples of all spans. */
+export function samplesOf(spans: Iterable<SampleSpan>): number {
+  let samples = 0;
+  for (const span of spans) samples += span.count;
+  return samples;
+}
+
+/** One series' samples as spans of the window and the widened window: feed timestamps, in order or not. */
 export class SampleTally {
   private readonly wideFromMs: number;
   private count = 0;
-  private firstMs = 0;
-  private lastMs = 0;
+  private firstMs = Number.POSITIVE_INFINITY;
+  private lastMs = Number.NEGATIVE_INFINITY;
   private wideCount = 0;
-  private wideFirstMs = 0;
-  private wideLastMs = 0;
+  private wideFirstMs = Number.POSITIVE_INFINITY;
+  private wideLastMs = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly fromMs: number,
@@ -114,24 +119,39 @@ export class SampleTally {
 
   add(timestampMs: number): void {
     if (timestampMs < this.wideFromMs || timestampMs >= this.toMs) return;
-    if (this.wideCount++ === 0) this.wideFirstMs = timestampMs;
-    this.wideLastMs = timestampMs;
+    this.wideCount++;
+    this.wideFirstMs = Math.min(this.wideFirstMs, timestampMs);
+    this.wideLastMs = Math.max(this.wideLastMs, timestampMs);
     if (timestampMs < this.fromMs) return;
-    if (this.count++ === 0) this.firstMs = timestampMs;
-    this.lastMs = timestampMs;
+    this.count++;
+    this.firstMs = Math.min(this.firstMs, timestampMs);
+    this.lastMs = Math.max(this.lastMs, timestampMs);
   }
 
-  evidence(): IntervalEvidence {
-    return {
-      ...(this.count >= MIN_SAMPLES
-        ? { window: averageIntervalSeconds(this.firstMs, this.lastMs, this.count) }
-        : {}),
-      ...(this.wideCount >= 2
-        ? { wide: averageIntervalSeconds(this.wideFirstMs, this.wideLastMs, this.wideCount) }
-        : {}),
-      samples: this.count,
-    };
+  /** The samples in [from, to). */
+  window(): SampleSpan {
+    return { count: this.count, firstS: this.firstMs / 1e3, lastS: this.lastMs / 1e3 };
   }
+
+  /** The samples in [from - WIDE_LOOK_BACK_MS, to). */
+  wide(): SampleSpan {
+    return { count: this.wideCount, firstS: this.wideFirstMs / 1e3, lastS: this.wideLastMs / 1e3 };
+  }
+}
+
+/** A measure's evidence from the tallies of all its series. */
+export function evidenceOf(tallies: readonly SampleTally[]): IntervalEvidence {
+  const windows = tallies.map((tally) => tally.window());
+  const window = smallestAverage(windows, MIN_SAMPLES);
+  const wide = smallestAverage(
+    tallies.map((tally) => tally.wide()),
+    2,
+  );
+  return {
+    ...(window === undefined ? {} : { window }),
+    ...(wide === undefined ? {} : { wide }),
+    samples: samplesOf(windows),
+  };
 }
 
 /**

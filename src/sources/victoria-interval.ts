@@ -1,21 +1,23 @@
-// Finds a gauge's or presence's sample interval on VictoriaMetrics: one small query per stored
-// name over the window (promql.ts intervalQuery), the evidence combined as sample-interval.ts
-// says. Answers are a few points, read whole.
+// Finds a gauge's or presence's sample interval on VictoriaMetrics: per series, its samples
+// in the window (count, first and last timestamps; promql.ts sampleStatsQuery, one pass over
+// the data), reduced here as sample-interval.ts says. A second request, over the window
+// widened by a day, only when no series has enough samples in the window itself.
 import { measureOf } from '../core/measures.js';
 import type { Metric } from '../core/types.js';
 import { SourceError } from '../errors.js';
 import type { HttpClient } from './http.js';
-import { intervalQuery } from './promql.js';
+import { sampleStatsQuery } from './promql.js';
 import { redactSecrets } from './redact.js';
 import {
-  combineEvidence,
-  type IntervalEvidence,
   intervalFrom,
   MIN_SAMPLES,
   type SampleInterval,
+  type SampleSpan,
+  samplesOf,
+  smallestAverage,
   WIDE_LOOK_BACK_MS,
 } from './sample-interval.js';
-import { namesText, type StoredNames, storedNames } from './types.js';
+import { namesText, type StoredNames } from './types.js';
 import type { Connection } from './victoria-connect.js';
 import { describeStatus } from './victoria-errors.js';
 
@@ -34,49 +36,54 @@ export interface IntervalDeps {
   readonly log?: (line: string) => void;
 }
 
-/** A detection answer is three points; anything near this is not one. */
-const ANSWER_LIMIT = 1 << 20;
+/** Three points per series: about 100 bytes plus its labels. Past this, configure it instead. */
+const ANSWER_LIMIT = 256 << 20;
 
 /** The interval of a measure's series over [fromMs, toMs), or null when it has no sample there. */
 export async function detectInterval(
   request: IntervalRequest,
   deps: IntervalDeps,
 ): Promise<SampleInterval | null> {
-  const parts: IntervalEvidence[] = [];
-  for (const name of new Set(storedNames(request.names))) {
-    parts.push(await evidenceOf(request, oneName(request.names, name), deps));
-  }
-  return intervalFrom(combineEvidence(parts));
-}
-
-/** One of the stored names, with the measure's own label matches. */
-function oneName(names: StoredNames, name: string): StoredNames {
-  return typeof names === 'object' && 'match' in names ? { names: name, match: names.match } : name;
-}
-
-async function evidenceOf(
-  request: IntervalRequest,
-  names: StoredNames,
-  deps: IntervalDeps,
-): Promise<IntervalEvidence> {
-  const { client, connection } = deps;
   const windowMs = request.toMs - request.fromMs;
-  const query = intervalQuery(names, windowMs, WIDE_LOOK_BACK_MS, MIN_SAMPLES);
+  const spans = await spansOf(request, windowMs, deps);
+  const samples = samplesOf(spans);
+  const window = smallestAverage(spans, MIN_SAMPLES);
+  if (samples === 0 || window !== undefined) {
+    return intervalFrom({ ...(window === undefined ? {} : { window }), samples });
+  }
+  const wide = smallestAverage(await spansOf(request, windowMs + WIDE_LOOK_BACK_MS, deps), 2);
+  return intervalFrom({ ...(wide === undefined ? {} : { wide }), samples });
+}
+
+interface Answer {
+  status?: unknown;
+  isPartial?: unknown;
+  data?: { result?: { metric?: Record<string, unknown>; values?: unknown[][] }[] };
+}
+
+/** Each series' samples in the `rangeMs` before the window's end. */
+async function spansOf(
+  request: IntervalRequest,
+  rangeMs: number,
+  deps: IntervalDeps,
+): Promise<SampleSpan[]> {
+  const { client, connection } = deps;
+  const query = sampleStatsQuery(request.names, rangeMs);
   const at = String(request.toMs / 1000);
-  // One point at the window's end: the lookbehinds in the query say what it reads.
+  // One point at the window's end: the lookbehind in the query says what it reads.
   const form = new URLSearchParams({ query, start: at, end: at, step: '60s', nocache: '1' });
-  const what = `${measureOf(request.metric).words} (${namesText(names)}) sample interval`;
+  const what = `${measureOf(request.metric).words} (${namesText(request.names)}) sample interval`;
+  const redact = (text: string) => redactSecrets(text, connection.secrets);
   const started = Date.now();
   const answer = await client.post(connection.endpoint, form, deps.signal);
   deps.log?.(
-    redactSecrets(
+    redact(
       `POST ${connection.target} query_range start=${at} end=${at} step=60s: ${answer.status} in ${Date.now() - started} ms (headers; ${answer.attempts} attempt${answer.attempts === 1 ? '' : 's'}) ${query}`,
-      connection.secrets,
     ),
   );
   if (answer.status !== 200) {
     throw new SourceError(
-      redactSecrets(
+      redact(
         describeStatus(
           connection.target,
           what,
@@ -85,7 +92,6 @@ async function evidenceOf(
           answer.attempts,
           connection.credential,
         ),
-        connection.secrets,
       ),
     );
   }
@@ -96,7 +102,9 @@ async function evidenceOf(
     (chunk) => {
       length += chunk.length;
       if (length > ANSWER_LIMIT) {
-        throw new SourceError(`${connection.target} sent more than 1 MB to the ${what} query`);
+        throw new SourceError(
+          `${connection.target} sent more than ${ANSWER_LIMIT >> 20} MB to the ${what} query: too many series to find it; set metrics.${request.metric}.scrape_interval in ml-cost.config.json`,
+        );
       }
       chunks.push(chunk);
     },
@@ -104,36 +112,39 @@ async function evidenceOf(
   );
   const unusable = (why: string) =>
     new SourceError(`${connection.target} sent an unusable answer to the ${what} query: ${why}`);
-  let json: {
-    status?: unknown;
-    isPartial?: unknown;
-    data?: { result?: { metric?: { tier?: unknown }; values?: unknown[][] }[] };
-  };
+  let json: Answer;
   try {
     json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch (error) {
     throw unusable(`not JSON (${(error as Error).message})`);
   }
-  if (json.status !== 'success' || !Array.isArray(json.data?.result)) {
-    throw unusable('no result');
-  }
+  const result = json.data?.result;
+  if (json.status !== 'success' || !Array.isArray(result)) throw unusable('no result');
   if (json.isPartial === true && !deps.allowPartial) {
     throw new SourceError(
       `${connection.target} marked the ${what} answer isPartial: some vmstorage nodes did not answer; retry later, or pass --allow-partial`,
     );
   }
-  const tiers: Record<string, number> = {};
-  for (const series of json.data.result) {
-    const tier = series.metric?.tier;
-    const value = Number(series.values?.at(-1)?.[1]);
-    if (typeof tier !== 'string' || !(value >= 0 && value < Number.POSITIVE_INFINITY)) {
-      throw unusable('a result is not a tier with a finite value');
-    }
-    tiers[tier] = value;
+  // A series is its labels but the `rollup` one the server added.
+  const bySeries = new Map<string, { count?: number; firstS?: number; lastS?: number }>();
+  for (const { metric, values } of result) {
+    const value = Number(values?.at(-1)?.[1]);
+    const { rollup, ...labels } = metric ?? {};
+    if (!(value >= 0 && value < Number.POSITIVE_INFINITY)) throw unusable('a value is not finite');
+    const key = JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+    const span = bySeries.get(key) ?? {};
+    if (rollup === 'count_over_time') span.count = value;
+    else if (rollup === 'tfirst_over_time') span.firstS = value;
+    else if (rollup === 'tlast_over_time') span.lastS = value;
+    else throw unusable(`unexpected rollup ${JSON.stringify(rollup)}`);
+    bySeries.set(key, span);
   }
-  return {
-    ...(tiers.window === undefined ? {} : { window: tiers.window }),
-    ...(tiers.wide === undefined ? {} : { wide: tiers.wide }),
-    samples: tiers.samples ?? 0,
-  };
+  const spans: SampleSpan[] = [];
+  for (const { count, firstS, lastS } of bySeries.values()) {
+    if (count === undefined || firstS === undefined || lastS === undefined) {
+      throw unusable('a series lacks its count, first or last sample');
+    }
+    spans.push({ count, firstS, lastS });
+  }
+  return spans;
 }

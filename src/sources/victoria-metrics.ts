@@ -5,7 +5,12 @@ import type { Metric } from '../core/types.js';
 import { SourceError, UsageError } from '../errors.js';
 import { createHttpClient, type HttpAnswer, type HttpClient } from './http.js';
 import { usageQuery } from './promql.js';
-import { DEFAULT_POINTS_PER_QUERY, type PlannedQuery, planQueries } from './query-plan.js';
+import {
+  DEFAULT_POINTS_PER_QUERY,
+  lookAroundOf,
+  type PlannedQuery,
+  planQueries,
+} from './query-plan.js';
 import { redactSecrets, redactUrl } from './redact.js';
 import { IntervalMemo, type SampleInterval } from './sample-interval.js';
 import {
@@ -127,8 +132,7 @@ export function createVictoriaSource(options: VictoriaSourceOptions): VictoriaSo
       }
     },
     async fetch(query, onSeries) {
-      const plan = planQueries(query.edges, pointsPerQuery);
-      if (plan.length === 0 || queriedMetrics(query).length === 0) {
+      if (query.edges.length < 2 || queriedMetrics(query).length === 0) {
         return { requests: 0, emptyMetrics: [], partial: false };
       }
       const client = await openClient();
@@ -161,7 +165,7 @@ export function createVictoriaSource(options: VictoriaSourceOptions): VictoriaSo
             );
           }),
         );
-        const jobs = planJobs(query, plan, sampling);
+        const jobs = planJobs(query, pointsPerQuery, sampling);
         await runInOrder(
           jobs,
           concurrency,
@@ -202,9 +206,10 @@ interface Job {
 /** Every request, per metric; a gauge or presence without a sample in the window has none. */
 function planJobs(
   query: UsageQuery,
-  plan: readonly PlannedQuery[],
+  pointsPerQuery: number,
   sampling: ReadonlyMap<Metric, SampleInterval | null>,
 ): Job[] {
+  const plans = new Map<number, PlannedQuery[]>();
   const jobs: Job[] = [];
   for (const metric of queriedMetrics(query)) {
     const interval = sampling.get(metric);
@@ -213,6 +218,12 @@ function planJobs(
     const reading = readingOf(query, metric);
     const factor = usageFactor(reading, interval);
     const metricName = query.metrics[metric] as StoredNames;
+    const lookAround = lookAroundOf(reading.kind);
+    let plan = plans.get(lookAround);
+    if (!plan) {
+      plan = planQueries(query.edges, pointsPerQuery, lookAround);
+      plans.set(lookAround, plan);
+    }
     for (const planned of plan) {
       const promql = usageQuery(metricName, by, query.filters, planned.windowMs, reading.kind);
       jobs.push({ metric, metricName, by, query: promql, planned, factor });

@@ -87,6 +87,9 @@ describe('a metric read as a gauge', () => {
 
     const table = await run({ name: NAME, kind: 'gauge' }, 'table');
     expect(table.stdout).toContain('reads   gpu_seconds as a gauge, a sample per 30 s (detected)');
+    const csv = (await run({ name: NAME, kind: 'gauge' }, 'csv')).stdout.trim().split('\n');
+    expect(csv[0]).toMatch(/,catalogue_hash,sampling$/);
+    expect(csv[1]).toMatch(/,gpu_seconds gauge 30s detected$/);
     const markdown = await run({ name: NAME, kind: 'gauge' }, 'markdown');
     // Markdown escapes the underscore.
     expect(markdown.stdout).toContain('gpu\\_seconds as a gauge, a sample per 30 s (detected)');

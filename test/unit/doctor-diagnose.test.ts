@@ -130,6 +130,28 @@ describe('diagnose', () => {
     );
   });
 
+  it('judges a gauge by what a gauge is: no look-back or reset findings, a long gap named as counting nothing', () => {
+    const sparseGappy = stats({ intervalS: 900, maxGapS: 3 * 86_400, resets: 40 });
+    const asCounter = diagnose(
+      input({ gpu_total: sparseGappy, tok_total: stats(), req_total: stats() }),
+    );
+    expect(asCounter.findings.map((f) => f.text).join('\n')).toMatch(/look-back[\s\S]*resets/);
+    const current = {
+      ...naming('current', ['tok_total']),
+      kinds: { gpu_seconds: 'gauge' as const },
+    };
+    const asGauge = diagnose(
+      input({ gpu_total: sparseGappy, tok_total: stats(), req_total: stats() }, {}, { current }),
+    );
+    const texts = asGauge.findings
+      .filter((f) => f.subject.includes('gpu_total'))
+      .map((f) => f.text);
+    expect(texts).toEqual([
+      'a gap of 3 d between samples (one every 15 min otherwise): each sample counts one scrape interval, so the gap counts nothing',
+    ]);
+    expect(asGauge.findings.find((f) => f.subject.includes('gpu_total'))?.severity).toBe('info');
+  });
+
   it('compares the series of a measure with -search.maxUniqueTimeseries', () => {
     const report = diagnose(
       input(

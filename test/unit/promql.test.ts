@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { isLabelName, quote, selector, usageQuery } from '../../src/sources/promql.js';
+import {
+  isLabelName,
+  quote,
+  sampleStatsQuery,
+  selector,
+  usageQuery,
+} from '../../src/sources/promql.js';
 
 describe('quote', () => {
   it.each([
@@ -160,6 +166,36 @@ describe('usageQuery', () => {
     expect(usageQuery('m', [], [], 90_500 * 1000)).toBe('sum by () (increase(m[90500s]))');
     expect(() => usageQuery('m', [], [], 1500)).toThrow(RangeError);
     expect(() => usageQuery('m', [], [], 0)).toThrow(RangeError);
+  });
+});
+
+describe('usageQuery of gauges and presences', () => {
+  it('sums or counts the samples of [t - L, t): the window shifted back by 1 ms', () => {
+    const filters = [{ label: 'namespace', op: '=', value: 'ml' }] as const;
+    expect(usageQuery('kube_pod_gpu', ['namespace'], filters, 86_400_000, 'gauge')).toBe(
+      'sum by (namespace) (sum_over_time(kube_pod_gpu{namespace="ml"}[24h] offset 1ms))',
+    );
+    expect(usageQuery('DCGM_FI_DEV_GPU_UTIL', ['pod'], [], 3_600_000, 'presence')).toBe(
+      'sum by (pod) (count_over_time(DCGM_FI_DEV_GPU_UTIL[1h] offset 1ms))',
+    );
+  });
+
+  it("keeps metric names of several stored names, with the measure's match", () => {
+    const names = { names: ['a', 'b'], match: { resource: 'nvidia_com_gpu' } };
+    expect(usageQuery(names, [], [], 3_600_000, 'gauge')).toBe(
+      'sum by () (sum_over_time({__name__=~"a|b", resource="nvidia_com_gpu"}[1h] offset 1ms) keep_metric_names)',
+    );
+  });
+});
+
+describe('sampleStatsQuery', () => {
+  it('asks each series for its count, first and last sample in [t - range, t), in one pass', () => {
+    expect(sampleStatsQuery({ names: 'g', match: { resource: 'gpu' } }, 86_400_000)).toBe(
+      'aggr_over_time(("count_over_time", "tfirst_over_time", "tlast_over_time"), g{resource="gpu"}[24h] offset 1ms)',
+    );
+    expect(sampleStatsQuery(['a', 'b'], 1500)).toBe(
+      'aggr_over_time(("count_over_time", "tfirst_over_time", "tlast_over_time"), {__name__=~"a|b"}[1500ms] offset 1ms) keep_metric_names',
+    );
   });
 });
 

@@ -50,6 +50,32 @@ describe('planQueries', () => {
     ]);
   });
 
+  it('plans metrics read per sample without looking around: exactly the points of each run', () => {
+    expect(planQueries(hourly(24), 1000, 0)).toEqual([
+      {
+        windowMs: H,
+        stepMs: H,
+        startMs: T0 + H,
+        endMs: T0 + 24 * H,
+        skip: 0,
+        count: 24,
+        bucket: 0,
+      },
+    ]);
+    // A month in one bucket is one point of its own length, not a longer step.
+    expect(planQueries(edgesOf([0, 720]), 1000, 0)).toEqual([
+      {
+        windowMs: 720 * H,
+        stepMs: 720 * H,
+        startMs: T0 + 720 * H,
+        endMs: T0 + 720 * H,
+        skip: 0,
+        count: 1,
+        bucket: 0,
+      },
+    ]);
+  });
+
   it('cuts a long run into requests of at most pointsPerQuery buckets', () => {
     const plan = planQueries(hourly(2500), 1000);
     expect(plan.map((q) => [q.bucket, q.count])).toEqual([
