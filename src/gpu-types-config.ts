@@ -44,14 +44,18 @@ export const gpuTypesSchema = z
 
 export type GpuTypesConfig = z.infer<typeof gpuTypesSchema>;
 
-/** The settings as the core runs them; the node label is the config's, else the preset's. */
+/**
+ * The settings as the core runs them; the node label is the config's, else the preset's. The
+ * preset says which label names the resource requested, where MIG slices are read from it.
+ */
 export function compileGpuTypes(
   config: GpuTypesConfig | undefined,
-  presetNodeLabel: string | undefined,
+  preset: { readonly nodeLabel?: string; readonly resourceLabel?: string } = {},
 ): GpuTypeSettings {
   const whole = (type: string): GpuTypeAnswer => ({ gpuType: type, migProfile: '' });
   return {
-    nodeLabel: config?.node_label ?? presetNodeLabel ?? DEFAULT_NODE_LABEL,
+    nodeLabel: config?.node_label ?? preset.nodeLabel ?? DEFAULT_NODE_LABEL,
+    ...(preset.resourceLabel ? { resourceLabel: preset.resourceLabel } : {}),
     byNode: new Map(
       Object.entries(config?.by_node ?? {}).map(([node, type]) => [node, whole(type)]),
     ),

@@ -29,6 +29,8 @@ export const DCGM_LABELS = {
 
 /** The label kube-state-metrics names a pod's node with (empty while the pod is pending). */
 export const KSM_NODE_LABEL = 'node';
+/** The label naming the resource requested, sanitised: nvidia.com/gpu is nvidia_com_gpu. */
+export const KSM_RESOURCE_LABEL = 'resource';
 
 /**
  * The workload's namespace where a scrape did not honour the exporter's labels (Prometheus
@@ -55,6 +57,8 @@ export const NAMESPACE_ATTRIBUTION = {
 export interface NodeGpuTypes {
   /** The label naming the node on those series. */
   readonly nodeLabel: string;
+  /** The label naming the resource requested: a MIG slice's profile is read from it. */
+  readonly resourceLabel?: string;
   /**
    * The measure whose series say which GPUs each node has (DCGM's modelName and GPU_I_PROFILE),
    * and the labels naming their node, first non-empty wins: one extra query per report.
@@ -113,14 +117,21 @@ export const DCGM_UTIL: ClusterPresetParts = {
   neededLabels: { gpu_seconds: dcgmNeeds, gpu_busy_seconds: dcgmNeeds },
 };
 
-const ksmGpuRequests = { names: KSM_REQUESTS, match: { resource: 'nvidia_com_gpu' } };
+/**
+ * Whole GPUs (nvidia.com/gpu) and, with the device plugin's "mixed" MIG strategy, MIG slices
+ * (nvidia.com/mig-1g.10gb, written nvidia_com_mig_1g_10gb; "+me" profiles end in _me).
+ */
+const ksmGpuRequests = {
+  names: KSM_REQUESTS,
+  match: { [KSM_RESOURCE_LABEL]: { regex: 'nvidia_com_gpu|nvidia_com_mig_.+' } },
+};
 
 /** kube-state-metrics: GPUs requested x time is allocated GPU time; it knows no activity. */
 export const KUBE_STATE_METRICS: ClusterPresetParts = {
   metrics: { gpu_seconds: ksmGpuRequests },
   readings: { gpu_seconds: ratio },
   attribution: NAMESPACE_ATTRIBUTION,
-  gpuTypeByNode: { nodeLabel: KSM_NODE_LABEL },
+  gpuTypeByNode: { nodeLabel: KSM_NODE_LABEL, resourceLabel: KSM_RESOURCE_LABEL },
   neededLabels: { gpu_seconds: [DCGM_LABELS.namespace, KSM_NODE_LABEL] },
 };
 
@@ -134,6 +145,7 @@ export const KUBERNETES_GPU: ClusterPresetParts = {
   attribution: NAMESPACE_ATTRIBUTION,
   gpuTypeByNode: {
     nodeLabel: KSM_NODE_LABEL,
+    resourceLabel: KSM_RESOURCE_LABEL,
     fromMeasure: { metric: 'gpu_busy_seconds', nodeLabels: DCGM_LABELS.hostname },
   },
   neededLabels: {

@@ -201,14 +201,15 @@ const CLUSTER_PRESETS = {
   'kube-state-metrics': clusterPreset(
     'kube-state-metrics',
     'kube-state-metrics: allocated GPU time is kube_pod_container_resource_requests' +
-      '{resource="nvidia_com_gpu"} x time, use case from namespace; no busy time. Series carry ' +
-      'the node, not the GPU model: give nodes a GPU type with gpu_types in the config',
+      '{resource="nvidia_com_gpu", or a MIG slice nvidia_com_mig_<profile>} x time, use case from ' +
+      'namespace; no busy time. Series carry the node, not the GPU model: give nodes a GPU type ' +
+      'with gpu_types in the config',
     KUBE_STATE_METRICS,
   ),
   'kubernetes-gpu': clusterPreset(
     'kubernetes-gpu',
     'kube-state-metrics and dcgm-exporter together: allocated = GPUs requested x time ' +
-      '(kube_pod_container_resource_requests{resource="nvidia_com_gpu"}), busy = ' +
+      '(kube_pod_container_resource_requests{resource="nvidia_com_gpu" or nvidia_com_mig_<profile>}), busy = ' +
       'DCGM_FI_PROF_GR_ENGINE_ACTIVE x time, idle = allocated - busy; use case from namespace; ' +
       "a request's GPU type from the DCGM series of its node (Hostname -> modelName), or gpu_types in the config",
     KUBERNETES_GPU,

@@ -408,7 +408,7 @@ async function gpuTypeLookup(config: Config['gpu_types'], preset: Preset): Promi
   const { compileGpuTypes } = await import('../gpu-types-config.js');
   const from = preset.gpuTypeByNode?.fromMeasure;
   return {
-    settings: compileGpuTypes(config, preset.gpuTypeByNode?.nodeLabel),
+    settings: compileGpuTypes(config, preset.gpuTypeByNode),
     ...(from ? { fromMeasure: from } : {}),
   };
 }

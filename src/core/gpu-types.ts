@@ -17,10 +17,8 @@ export interface GpuTypeRule {
   readonly answer: GpuTypeAnswer;
 }
 
-/** What the DCGM series of one node say: its GPU type, or that it has several. */
-export type NodeFinding =
-  | { readonly kind: 'one'; readonly answer: GpuTypeAnswer }
-  | { readonly kind: 'several'; readonly types: readonly string[] };
+/** The GPU kinds the DCGM series of one node report: types, and MIG slices by profile. */
+export type NodeFinding = readonly GpuTypeAnswer[];
 
 export interface GpuTypeSettings {
   /** The label naming the node on series without a GPU type. */
@@ -29,19 +27,42 @@ export interface GpuTypeSettings {
   readonly byNode: ReadonlyMap<string, GpuTypeAnswer>;
   /** The config's rules, after the table; first match wins. */
   readonly rules: readonly GpuTypeRule[];
+  /**
+   * The label naming the resource requested, when a MIG slice's profile is read from it:
+   * kube-state-metrics writes the device plugin's nvidia.com/mig-1g.10gb as nvidia_com_mig_1g_10gb.
+   */
+  readonly resourceLabel?: string;
+}
+
+/** The device plugin's MIG resources ("mixed" strategy) as kube-state-metrics names them. */
+const MIG_RESOURCE = /^nvidia_com_mig_([0-9]+g)_([0-9]+gb)(?:_([a-z0-9_]+))?$/;
+
+/**
+ * The MIG profile a kube-state-metrics resource requests: nvidia_com_mig_1g_10gb -> 1g.10gb,
+ * nvidia_com_mig_1g_10gb_me -> 1g.10gb+me (the plugin writes "+" as "."; both become "_");
+ * "" for a whole GPU (nvidia_com_gpu) or another resource.
+ */
+export function migProfileOfResource(resource: string): string {
+  const parts = MIG_RESOURCE.exec(resource);
+  if (!parts) return '';
+  const suffix = parts[3] ? `+${parts[3].replaceAll('_', '+')}` : '';
+  return `${parts[1]}.${parts[2]}${suffix}`;
 }
 
 export class GpuTypes {
   /** The labels the sources must group by to tell a series' type: the node's, the rules'. */
   readonly labelsRead: readonly string[];
   private readonly answers = new Map<string, GpuTypeAnswer | undefined>();
+  /** Nodes whose DCGM series could not tell which of several kinds a request is. */
+  private readonly ambiguous = new Map<string, readonly string[]>();
 
   constructor(
     private readonly settings: GpuTypeSettings,
-    /** By node, what its DCGM series say (kubernetes-gpu); absent: no such lookup. */
+    /** By node, what its DCGM series say (kubernetes-gpu); empty: no such lookup. */
     private readonly fromNodes: ReadonlyMap<string, NodeFinding> = new Map(),
   ) {
     const read = new Set([settings.nodeLabel]);
+    if (settings.resourceLabel) read.add(settings.resourceLabel);
     for (const rule of settings.rules) for (const { label } of rule.match) read.add(label);
     this.labelsRead = [...read];
   }
@@ -59,24 +80,54 @@ export class GpuTypes {
     return answer;
   }
 
-  /** What the node lookup found for a node it could not give one type to. */
+  /** The kinds a node has when they left a request of it without a type. */
   severalTypes(node: string): readonly string[] | undefined {
-    const found = this.fromNodes.get(node);
-    return found?.kind === 'several' ? found.types : undefined;
+    return this.ambiguous.get(node);
   }
 
   private find(labels: Labels): GpuTypeAnswer | undefined {
-    const node = labels[this.settings.nodeLabel] ?? '';
-    const listed = node === '' ? undefined : this.settings.byNode.get(node);
-    if (listed) return listed;
-    for (const rule of this.settings.rules) {
+    const { resourceLabel, nodeLabel, byNode, rules } = this.settings;
+    const slice = resourceLabel ? migProfileOfResource(labels[resourceLabel] ?? '') : '';
+    const asRequested = (answer: GpuTypeAnswer): GpuTypeAnswer =>
+      slice === '' ? answer : { gpuType: answer.gpuType, migProfile: slice };
+    const node = labels[nodeLabel] ?? '';
+    const listed = node === '' ? undefined : byNode.get(node);
+    if (listed) return asRequested(listed);
+    for (const rule of rules) {
       if (rule.match.every(({ label, matcher }) => matches(matcher, labels[label] ?? ''))) {
-        return rule.answer;
+        return asRequested(rule.answer);
       }
     }
-    const found = node === '' ? undefined : this.fromNodes.get(node);
-    return found?.kind === 'one' ? found.answer : undefined;
+    const kinds = node === '' ? undefined : this.fromNodes.get(node);
+    if (!kinds) return undefined;
+    const candidates = slice === '' ? wholeRequest(kinds) : sliceRequest(kinds, slice);
+    if (candidates.length === 1) return candidates[0];
+    if (candidates.length > 1) this.ambiguous.set(node, candidates.map(kindName).sort());
+    return undefined;
   }
+}
+
+/**
+ * What a request of nvidia.com/gpu on a node is: one of its whole GPUs; on a node with only
+ * MIG slices of one profile (the device plugin's "single" strategy), one such slice.
+ */
+function wholeRequest(kinds: NodeFinding): GpuTypeAnswer[] {
+  const whole = kinds.filter((kind) => kind.migProfile === '');
+  return whole.length > 0 ? whole : [...kinds];
+}
+
+/** A request of a MIG resource: a slice of that profile, of the node's GPU model. */
+function sliceRequest(kinds: NodeFinding, profile: string): GpuTypeAnswer[] {
+  const models = new Set(
+    kinds.filter((kind) => kind.migProfile === profile).map((kind) => kind.gpuType),
+  );
+  // No slice of that profile reported (yet): the node's one model, if it has one.
+  const from = models.size > 0 ? models : new Set(kinds.map((kind) => kind.gpuType));
+  return [...from].map((gpuType) => ({ gpuType, migProfile: profile }));
+}
+
+function kindName(kind: GpuTypeAnswer): string {
+  return kind.migProfile ? `${kind.gpuType} (MIG ${kind.migProfile})` : kind.gpuType;
 }
 
 /** One series of the node lookup: a node's GPUs of one type and profile, and their seconds. */
@@ -87,12 +138,7 @@ export interface NodeGpuUsage {
   readonly seconds: number;
 }
 
-/**
- * Each node's GPU type from the GPU series seen on it. GPUs requested whole (nvidia.com/gpu)
- * are the node's whole GPUs: one type, or several (then the requests cannot tell which). A
- * node with only MIG slices of one profile is the device plugin's "single" strategy, where
- * each nvidia.com/gpu is such a slice.
- */
+/** Each node's GPU kinds (type and MIG profile) from the GPU series seen on it in the window. */
 export function nodeFindings(usage: Iterable<NodeGpuUsage>): Map<string, NodeFinding> {
   const byNode = new Map<string, Map<string, GpuTypeAnswer>>();
   for (const { node, gpuType, migProfile, seconds } of usage) {
@@ -104,23 +150,5 @@ export function nodeFindings(usage: Iterable<NodeGpuUsage>): Map<string, NodeFin
     }
     kinds.set(JSON.stringify([gpuType, migProfile]), { gpuType, migProfile });
   }
-  const out = new Map<string, NodeFinding>();
-  for (const [node, kinds] of byNode) {
-    const all = [...kinds.values()];
-    const whole = all.filter((kind) => kind.migProfile === '');
-    const candidates = whole.length > 0 ? whole : all;
-    const only = candidates.length === 1 ? candidates[0] : undefined;
-    out.set(
-      node,
-      only
-        ? { kind: 'one', answer: only }
-        : {
-            kind: 'several',
-            types: candidates
-              .map((c) => (c.migProfile ? `${c.gpuType} (MIG ${c.migProfile})` : c.gpuType))
-              .sort(),
-          },
-    );
-  }
-  return out;
+  return new Map([...byNode].map(([node, kinds]) => [node, [...kinds.values()]]));
 }

@@ -103,8 +103,9 @@ export function selector(names: StoredNames, filters: readonly LabelFilter[]): s
   const list = storedNames(names).map(checkMetricName);
   if (list.length === 0) throw new UsageError('a metric needs at least one stored name');
   // A measure's own matches come first: `{__name__="m", gen_ai.token.type="input", ...filters}`.
-  const own = storedMatch(names).map(({ label, values }) => {
+  const own = storedMatch(names).map(({ label, values, regex }) => {
     checkLabelName(label);
+    if (regex !== undefined) return `${label}=~${quote(regex)}`;
     if (values.length === 0) throw new UsageError(`a match on ${label} needs at least one value`);
     if (values.length === 1) return `${label}=${quote(values[0] as string)}`;
     return `${label}=~${quote(values.map(regexLiteral).join('|'))}`;

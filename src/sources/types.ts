@@ -16,13 +16,22 @@ export type StoredNames =
   | readonly string[]
   | {
       readonly names: string | readonly string[];
-      readonly match: Readonly<Record<string, string | readonly string[]>>;
+      readonly match: Readonly<Record<string, MatchValues>>;
     };
 
-/** A label a measure's series must have, with one of these values. */
+/**
+ * The values a label must have: one, any of a list, or (presets only) a regular expression
+ * matched against the whole value, as PromQL's =~ (kube-state-metrics' GPU resources:
+ * nvidia_com_gpu or a MIG slice's nvidia_com_mig_1g_10gb).
+ */
+export type MatchValues = string | readonly string[] | { readonly regex: string };
+
+/** A label a measure's series must have, with one of these values or matching the regex. */
 export interface LabelMatch {
   readonly label: string;
   readonly values: readonly string[];
+  /** Set instead of values: a regex both sources anchor at both ends. */
+  readonly regex?: string;
 }
 
 /**
@@ -41,10 +50,23 @@ export function storedNames(names: StoredNames): readonly string[] {
 /** The label matches a measure's series must pass, besides their names. */
 export function storedMatch(names: StoredNames): readonly LabelMatch[] {
   if (typeof names === 'string' || !('match' in names)) return [];
-  return Object.entries(names.match).map(([label, values]) => ({
-    label,
-    values: typeof values === 'string' ? [values] : values,
-  }));
+  return Object.entries(names.match).map(([label, values]) => {
+    if (typeof values === 'string') return { label, values: [values] };
+    if ('regex' in values) return { label, values: [], regex: values.regex };
+    return { label, values: values as readonly string[] };
+  });
+}
+
+const compiled = new Map<string, RegExp>();
+
+/** A match's regex as VictoriaMetrics applies it: the whole value. */
+function anchored(regex: string): RegExp {
+  let re = compiled.get(regex);
+  if (!re) {
+    re = new RegExp(`^(?:${regex})$`, 'u');
+    compiled.set(regex, re);
+  }
+  return re;
 }
 
 /** Whether a series' labels pass the matches (a missing label is the empty string, as in PromQL). */
@@ -52,13 +74,21 @@ export function passesMatch(
   labels: Readonly<Record<string, string>>,
   match: readonly LabelMatch[],
 ): boolean {
-  return match.every(({ label, values }) => values.includes(labels[label] ?? ''));
+  return match.every(({ label, values, regex }) =>
+    regex === undefined
+      ? values.includes(labels[label] ?? '')
+      : anchored(regex).test(labels[label] ?? ''),
+  );
 }
 
 /** The stored names for messages: `a` or `a|b`, then any match: `a{t="input"}`. */
 export function namesText(names: StoredNames): string {
   const match = storedMatch(names)
-    .map(({ label, values }) => `${label}=${JSON.stringify(values.join('|'))}`)
+    .map(({ label, values, regex }) =>
+      regex === undefined
+        ? `${label}=${JSON.stringify(values.join('|'))}`
+        : `${label}=~${JSON.stringify(regex)}`,
+    )
     .join(',');
   return `${storedNames(names).join('|')}${match ? `{${match}}` : ''}`;
 }

@@ -75,6 +75,8 @@ const UTIL = 'DCGM_FI_DEV_GPU_UTIL';
 const n1g0 = dcgmGpu('gpu-node-1', '0', H100);
 const n1g1 = dcgmGpu('gpu-node-1', '1', H100);
 const n2g0 = dcgmGpu('gpu-node-2', '0', A100);
+const n4g0 = dcgmGpu('gpu-node-4', '0', A100);
+const n4g1 = dcgmGpu('gpu-node-4', '1', A100);
 
 // The window is 00:00-06:00; series run an hour past each end, so the window cuts them.
 const fixture: ExportLine[] = [
@@ -92,6 +94,25 @@ const fixture: ExportLine[] = [
   // no GPU_UTIL for MIG instances. Instance 7 held by batch/job-1 at 0.25, instance 8 free.
   gauge(ACTIVE, { ...n2g0, ...mig('7'), ...held('batch', 'job-1') }, 0.25, -1, 7),
   gauge(ACTIVE, { ...n2g0, ...mig('8') }, 0, -1, 7),
+  // gpu-node-4: the "mixed" strategy: GPU 0 whole (no pod holds it), GPU 1 in MIG mode with a
+  // 3g.40gb instance that notebooks/nb-0 holds 00:00-03:00 at 0.5, requested as a MIG resource.
+  gauge(ACTIVE, n4g0, 0, -1, 7),
+  gauge(UTIL, n4g0, 0, -1, 7),
+  gauge(
+    ACTIVE,
+    { ...n4g1, GPU_I_PROFILE: '3g.40gb', GPU_I_ID: '2', ...held('notebooks', 'nb-0') },
+    0.5,
+    -1,
+    3,
+  ),
+  gauge(ACTIVE, { ...n4g1, GPU_I_PROFILE: '3g.40gb', GPU_I_ID: '2' }, 0, 3, 7),
+  gauge(
+    KSM,
+    request('notebooks', 'nb-0', 'gpu-node-4', 'nvidia_com_mig_3g_40gb', 'integer'),
+    1,
+    -1,
+    3,
+  ),
   // kube-state-metrics: GPUs requested, and CPU, which is not GPU time.
   gpus('search', 'search-0', 'gpu-node-1', 1, -1, 7),
   gauge(KSM, request('search', 'search-0', 'gpu-node-1', 'cpu', 'core'), 8, -1, 7),
@@ -105,13 +126,15 @@ const fixture: ExportLine[] = [
 
 let vm: Victoria;
 let dir: string;
+let exportFile: string;
 
 beforeAll(async () => {
   vm = await startVictoria();
   await vm.import(fixture);
   dir = await tempDir('ml-cost-cluster-');
   await mkdir(join(dir, 'pricing'));
-  // H100 4.00, A100 2.00 EUR per GPU-hour; a 1g.10gb slice of an A100 is 0.125 of it: 0.25.
+  // H100 4.00, A100 2.00 EUR per GPU-hour; a 1g.10gb slice of an A100 is 0.125 of it (0.25),
+  // a 3g.40gb slice 0.5 (1.00).
   await writeFile(
     join(dir, 'pricing', 'v1.json'),
     JSON.stringify({
@@ -120,16 +143,25 @@ beforeAll(async () => {
       currency: 'EUR',
       gpu_hour: { 'H100-80GB': 4, 'A100-80GB': 2 },
       gpu_aliases: { [H100]: 'H100-80GB', [A100]: 'A100-80GB' },
-      mig: { 'A100-80GB': { share: { '1g.10gb': 0.125 } } },
+      mig: { 'A100-80GB': { share: { '1g.10gb': 0.125, '3g.40gb': 0.5 } } },
     }),
   );
+  // The same series as the other source ml-cost reads: an export file.
+  exportFile = join(dir, 'cluster.jsonl');
+  const res = await fetch(`${vm.url}/api/v1/export?match[]={__name__=~"DCGM_.*|${KSM}"}`);
+  await writeFile(exportFile, await res.text());
 });
 
 afterAll(async () => {
   await vm?.stop();
 });
 
-async function report(preset: string, config: Record<string, unknown> = {}, args: string[] = []) {
+async function report(
+  preset: string,
+  config: Record<string, unknown> = {},
+  args: string[] = [],
+  source = vm.url,
+) {
   const cwd = await tempDir('ml-cost-cluster-run-');
   await writeFile(
     join(cwd, 'ml-cost.config.json'),
@@ -139,7 +171,7 @@ async function report(preset: string, config: Record<string, unknown> = {}, args
     [
       'report',
       '--source',
-      vm.url,
+      source,
       '--preset',
       preset,
       '--by',
@@ -163,14 +195,30 @@ const rowsOf = (json: { rows: Row[] }) =>
   Object.fromEntries(json.rows.map((row) => [row.use_case, row]));
 const notesOf = (json: { notes: string[] }) => json.notes.join('\n');
 
-describe('kubernetes-gpu: allocated from kube-state-metrics, busy from DCGM', () => {
+const SOURCES = [
+  ['VictoriaMetrics', () => vm.url],
+  ['an export file of the same series', () => exportFile],
+] as const;
+
+describe.each(SOURCES)('kubernetes-gpu from %s', (_name, source) => {
   it('prices requests by the GPU type DCGM reports on their node, busy by DCGM, by namespace', async () => {
-    const { json, code, stderr } = await report('kubernetes-gpu', {
-      gpu_types: { by_node: { 'gpu-node-3': 'H100-80GB' } },
-    });
+    const { json, code, stderr } = await report(
+      'kubernetes-gpu',
+      { gpu_types: { by_node: { 'gpu-node-3': 'H100-80GB' } } },
+      [],
+      source(),
+    );
     expect(code, stderr).toBe(0);
     const rows = rowsOf(json);
-    expect(Object.keys(rows).sort()).toEqual(['', 'batch', 'burst', 'queue', 'search', 'training']);
+    expect(Object.keys(rows).sort()).toEqual([
+      '',
+      'batch',
+      'burst',
+      'notebooks',
+      'queue',
+      'search',
+      'training',
+    ]);
     // search-0: 1 GPU x 6 h on gpu-node-1, whose DCGM series say H100: 6 x 4.00.
     expect(rows.search).toMatchObject({ gpu_hours: 6, cost_eur: 24 });
     expect(rows.search?.busy_gpu_hours).toBeCloseTo(3, 9);
@@ -180,19 +228,24 @@ describe('kubernetes-gpu: allocated from kube-state-metrics, busy from DCGM', ()
     // job-1 on gpu-node-2, which has only 1g.10gb slices: each GPU requested is one, 6 x 0.25.
     expect(rows.batch).toMatchObject({ gpu_hours: 6, cost_eur: 1.5 });
     expect(rows.batch?.busy_gpu_hours).toBeCloseTo(1.5, 9);
+    // nb-0 asks for nvidia.com/mig-3g.40gb on gpu-node-4 (an A100): 3 h x 1.00, busy 0.5 of it.
+    expect(rows.notebooks).toMatchObject({ gpu_hours: 3, cost_eur: 3 });
+    expect(rows.notebooks?.busy_gpu_hours).toBeCloseTo(1.5, 9);
     // burst-0: 2 GPUs x 2 h on gpu-node-3, no DCGM there, H100 by the config: 4 x 4.00.
     expect(rows.burst).toMatchObject({ gpu_hours: 4, cost_eur: 16, busy_gpu_hours: 0 });
     // waiting-0 has no node: its hour is counted, unpriced, and named.
     expect(rows.queue).toMatchObject({ gpu_hours: 1, cost_eur: null });
     // GPUs no pod holds are DCGM series without a namespace: unattributed, not busy here.
     expect(rows['']).toMatchObject({ gpu_hours: 0, busy_gpu_hours: 0 });
-    expect(json.totals.gpu_hours).toBeCloseTo(6 + 2 + 6 + 4 + 1, 9);
-    expect(json.totals.busy_gpu_hours).toBeCloseTo(3 + 2 + 1.5, 9);
+    expect(json.totals.gpu_hours).toBeCloseTo(6 + 2 + 6 + 3 + 4 + 1, 9);
+    expect(json.totals.busy_gpu_hours).toBeCloseTo(3 + 2 + 1.5 + 1.5, 9);
     expect(notesOf(json)).toContain(
       'no GPU type for 1.00 GPU-hours of GPU-seconds (unpriced): neither gpu_types in the config nor the DCGM series of the node give it one (no node (pods not scheduled))',
     );
   });
+});
 
+describe('kubernetes-gpu', () => {
   it('names the nodes it cannot type, and a mapping overrides what DCGM says', async () => {
     const { json, code } = await report('kubernetes-gpu', {
       gpu_types: { by_node: { 'gpu-node-1': 'A100-80GB' } },
@@ -217,14 +270,14 @@ describe('kubernetes-gpu: allocated from kube-state-metrics, busy from DCGM', ()
     const rows = rowsOf(json);
     expect(rows['ml-platform']).toMatchObject({ gpu_hours: 8, cost_eur: 32 });
     expect(rows['ml-platform']?.busy_gpu_hours).toBeCloseTo(5, 9);
-    expect(rows['']?.gpu_hours).toBeCloseTo(6 + 4 + 1, 9);
+    expect(rows['']?.gpu_hours).toBeCloseTo(6 + 4 + 1 + 3, 9);
     expect(notesOf(json)).toContain('match no attribution rule');
   });
 });
 
-describe('dcgm: allocated is the time a GPU series exists', () => {
+describe.each(SOURCES)('dcgm from %s', (_name, source) => {
   it('counts every GPU and MIG slice the exporter sees; those no pod holds are unattributed', async () => {
-    const { json, code, stderr } = await report('dcgm');
+    const { json, code, stderr } = await report('dcgm', {}, [], source());
     expect(code, stderr).toBe(0);
     const rows = rowsOf(json);
     expect(rows.search).toMatchObject({ gpu_hours: 6, cost_eur: 24 });
@@ -232,15 +285,19 @@ describe('dcgm: allocated is the time a GPU series exists', () => {
     expect(rows.training).toMatchObject({ gpu_hours: 2, cost_eur: 8 });
     expect(rows.batch).toMatchObject({ gpu_hours: 6, cost_eur: 1.5 });
     expect(rows.batch?.busy_gpu_hours).toBeCloseTo(1.5, 9);
-    // GPU 1 free 4 h (H100, 16.00) and slice 8 free 6 h (0.25 x 6 = 1.50).
-    expect(rows['']).toMatchObject({ gpu_hours: 10, cost_eur: 17.5, busy_gpu_hours: 0 });
-    expect(json.totals).toMatchObject({ gpu_hours: 24, cost_eur: 51 });
-    expect(json.unattributed).toMatchObject({ gpu_hours: 10, cost_eur: 17.5 });
+    expect(rows.notebooks).toMatchObject({ gpu_hours: 3, cost_eur: 3 });
+    // Free: H100 GPU 1 for 4 h (16.00), A100 slice 8 for 6 h (1.50), gpu-node-4's whole A100
+    // for 6 h (12.00) and its 3g.40gb slice for 3 h (3.00).
+    expect(rows['']).toMatchObject({ gpu_hours: 19, cost_eur: 32.5, busy_gpu_hours: 0 });
+    expect(json.totals).toMatchObject({ gpu_hours: 36, cost_eur: 69 });
+    expect(json.unattributed).toMatchObject({ gpu_hours: 19, cost_eur: 32.5 });
     expect(notesOf(json)).toContain(
-      'unattributed: 10.00 GPU-hours (17.50 EUR), 0 inferences and 0 tokens come from series without a namespace label',
+      'unattributed: 19.00 GPU-hours (32.50 EUR), 0 inferences and 0 tokens come from series without a namespace label',
     );
   });
+});
 
+describe('dcgm-util', () => {
   it('dcgm-util reads GPU_UTIL in percent and says it is occupied; MIG slices have none', async () => {
     const { json, code, stderr } = await report('dcgm-util');
     expect(code, stderr).toBe(0);
@@ -249,7 +306,8 @@ describe('dcgm: allocated is the time a GPU series exists', () => {
     expect(rows.search?.busy_gpu_hours).toBeCloseTo(0.6 * 6, 9);
     expect(rows.training?.busy_gpu_hours).toBeCloseTo(2, 9);
     expect(rows.batch).toBeUndefined();
-    expect(rows['']).toMatchObject({ gpu_hours: 4, cost_eur: 16 });
+    expect(rows.notebooks).toBeUndefined();
+    expect(rows['']).toMatchObject({ gpu_hours: 10, cost_eur: 28 });
     expect(notesOf(json)).toContain(
       'busy GPU time is read from DCGM_FI_DEV_GPU_UTIL, the share of each sample period in which a kernel ran: it says the GPU was occupied',
     );
@@ -260,7 +318,7 @@ describe('kube-state-metrics alone', () => {
   it('prices requests by the config mapping (node table and rules, a MIG slice), no busy time', async () => {
     const { json, code, stderr } = await report('kube-state-metrics', {
       gpu_types: {
-        by_node: { 'gpu-node-1': H100, 'gpu-node-3': 'H100-80GB' },
+        by_node: { 'gpu-node-1': H100, 'gpu-node-3': 'H100-80GB', 'gpu-node-4': 'A100-80GB' },
         rules: [
           {
             match: { node: { prefix: 'gpu-node-2' } },
@@ -276,18 +334,20 @@ describe('kube-state-metrics alone', () => {
     expect(rows.training).toMatchObject({ gpu_hours: 2, cost_eur: 8 });
     expect(rows.batch).toMatchObject({ gpu_hours: 6, cost_eur: 1.5 });
     expect(rows.burst).toMatchObject({ gpu_hours: 4, cost_eur: 16 });
+    // The MIG resource's profile prices the mapped node's request as a 3g.40gb slice.
+    expect(rows.notebooks).toMatchObject({ gpu_hours: 3, cost_eur: 3 });
     expect(rows.queue).toMatchObject({ gpu_hours: 1, cost_eur: null });
     expect(json.rows[0]).not.toHaveProperty('busy_gpu_hours');
-    expect(json.totals.gpu_hours).toBeCloseTo(19, 9);
+    expect(json.totals.gpu_hours).toBeCloseTo(22, 9);
   });
 
   it('without a mapping, counts every request unpriced and names the nodes', async () => {
     const { json, code } = await report('kube-state-metrics');
     expect(code).toBe(0);
-    expect(json.totals.gpu_hours).toBeCloseTo(19, 9);
+    expect(json.totals.gpu_hours).toBeCloseTo(22, 9);
     expect(json.totals.cost_eur).toBeNull();
     expect(notesOf(json)).toContain(
-      'no GPU type for 19.00 GPU-hours of GPU-seconds (unpriced): the series name their node, not the GPU, and gpu_types in the config gives none (node="gpu-node-1"; node="gpu-node-2"; node="gpu-node-3"; no node (pods not scheduled))',
+      'no GPU type for 22.00 GPU-hours of GPU-seconds (unpriced): the series name their node, not the GPU, and gpu_types in the config gives none (node="gpu-node-1"; node="gpu-node-2"; node="gpu-node-3"; node="gpu-node-4"; no node (pods not scheduled))',
     );
   });
 

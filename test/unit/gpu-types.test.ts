@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planGpuTypes } from '../../src/assign-gpu-types.js';
 import { loadConfig } from '../../src/config.js';
-import { GpuTypes, nodeFindings } from '../../src/core/gpu-types.js';
+import { GpuTypes, migProfileOfResource, nodeFindings } from '../../src/core/gpu-types.js';
 import type { BucketSeries } from '../../src/core/types.js';
 import { compileGpuTypes } from '../../src/gpu-types-config.js';
 import { resolvePreset } from '../../src/presets.js';
@@ -84,7 +84,7 @@ describe('GPU type of a series without one', () => {
         { match: { namespace: 'burst', node: '' }, gpu_type: 'L4' },
       ],
     },
-    'node',
+    { nodeLabel: 'node' },
   );
 
   it('takes the node table first, then the first rule that matches, then the DCGM lookup', () => {
@@ -111,17 +111,14 @@ describe('GPU type of a series without one', () => {
   });
 
   it('treats hostile node names as plain text', () => {
-    const types = new GpuTypes(compileGpuTypes({ by_node: { 'a.*': 'L4' } }, 'node'));
+    const types = new GpuTypes(compileGpuTypes({ by_node: { 'a.*': 'L4' } }));
     expect(types.typeOf({ node: 'a.*' })).toEqual({ gpuType: 'L4', migProfile: '' });
     expect(types.typeOf({ node: 'abc' })).toBeUndefined();
     expect(types.typeOf({ node: '__proto__' })).toBeUndefined();
     expect(types.typeOf({ node: 'constructor' })).toBeUndefined();
     // The memo key cannot confuse "1:a" + "" with "" + "1:a".
     const two = new GpuTypes(
-      compileGpuTypes(
-        { rules: [{ match: { node: '1:a', namespace: '' }, gpu_type: 'L4' }] },
-        'node',
-      ),
+      compileGpuTypes({ rules: [{ match: { node: '1:a', namespace: '' }, gpu_type: 'L4' }] }),
     );
     expect(two.typeOf({ node: '', namespace: '1:a' })).toBeUndefined();
     expect(two.typeOf({ node: '1:a', namespace: '' })).toEqual({ gpuType: 'L4', migProfile: '' });
@@ -145,16 +142,58 @@ describe('GPU type of a series without one', () => {
       { node: 'n6', gpuType: '', migProfile: '', seconds: 30 },
       { node: 'n7', gpuType: H100, migProfile: '', seconds: 0 },
     ]);
+    const whole = (gpuType: string) => ({ gpuType, migProfile: '' });
+    const slice = (gpuType: string, migProfile: string) => ({ gpuType, migProfile });
     expect(Object.fromEntries(found)).toEqual({
-      n1: { kind: 'one', answer: { gpuType: H100, migProfile: '' } },
-      n2: { kind: 'one', answer: { gpuType: H100, migProfile: '' } },
-      n3: { kind: 'one', answer: { gpuType: A100, migProfile: '1g.10gb' } },
-      n4: { kind: 'several', types: [A100, H100] },
-      n5: { kind: 'several', types: [`${A100} (MIG 1g.10gb)`, `${A100} (MIG 3g.40gb)`] },
+      n1: [whole(H100)],
+      n2: [whole(H100), slice(H100, '3g.40gb')],
+      n3: [slice(A100, '1g.10gb')],
+      n4: [whole(H100), whole(A100)],
+      n5: [slice(A100, '1g.10gb'), slice(A100, '3g.40gb')],
     });
-    const types = new GpuTypes(compileGpuTypes(undefined, 'node'), found);
-    expect(types.typeOf({ node: 'n4' })).toBeUndefined();
+    const types = new GpuTypes(compileGpuTypes(undefined, { resourceLabel: 'resource' }), found);
+    const gpu = (node: string) => types.typeOf({ node, resource: 'nvidia_com_gpu' });
+    const mig = (node: string, resource: string) => types.typeOf({ node, resource });
+    expect(gpu('n1')).toEqual(whole(H100));
+    // Mixed strategy: nvidia.com/gpu is a whole GPU, nvidia.com/mig-3g.40gb one slice.
+    expect(gpu('n2')).toEqual(whole(H100));
+    expect(mig('n2', 'nvidia_com_mig_3g_40gb')).toEqual(slice(H100, '3g.40gb'));
+    // A profile no slice of the node reported yet: the node's one model.
+    expect(mig('n2', 'nvidia_com_mig_1g_10gb')).toEqual(slice(H100, '1g.10gb'));
+    // Single strategy: every nvidia.com/gpu is a slice.
+    expect(gpu('n3')).toEqual(slice(A100, '1g.10gb'));
+    // Two models: neither a whole GPU request nor a slice of an unseen profile can be told.
+    expect(gpu('n4')).toBeUndefined();
     expect(types.severalTypes('n4')).toEqual([A100, H100]);
+    expect(mig('n4', 'nvidia_com_mig_1g_10gb')).toBeUndefined();
+    expect(gpu('n5')).toBeUndefined();
+    expect(types.severalTypes('n5')).toEqual([`${A100} (MIG 1g.10gb)`, `${A100} (MIG 3g.40gb)`]);
+    expect(mig('n5', 'nvidia_com_mig_3g_40gb')).toEqual(slice(A100, '3g.40gb'));
+    expect(gpu('n9')).toBeUndefined();
+  });
+
+  it("reads the MIG profile of a kube-state-metrics resource, and prices a mapped node's slice", () => {
+    expect(migProfileOfResource('nvidia_com_mig_1g_10gb')).toBe('1g.10gb');
+    expect(migProfileOfResource('nvidia_com_mig_3g_40gb')).toBe('3g.40gb');
+    expect(migProfileOfResource('nvidia_com_mig_7g_141gb')).toBe('7g.141gb');
+    // The device plugin writes 1g.10gb+me as mig-1g.10gb.me; kube-state-metrics _ for both.
+    expect(migProfileOfResource('nvidia_com_mig_1g_10gb_me')).toBe('1g.10gb+me');
+    for (const other of ['nvidia_com_gpu', 'cpu', 'nvidia_com_mig_', 'nvidia_com_mig_1g', ''])
+      expect(migProfileOfResource(other)).toBe('');
+    const types = new GpuTypes(
+      compileGpuTypes(
+        { by_node: { n1: 'A100-80GB' } },
+        { nodeLabel: 'node', resourceLabel: 'resource' },
+      ),
+    );
+    expect(types.typeOf({ node: 'n1', resource: 'nvidia_com_mig_2g_20gb' })).toEqual({
+      gpuType: 'A100-80GB',
+      migProfile: '2g.20gb',
+    });
+    expect(types.typeOf({ node: 'n1', resource: 'nvidia_com_gpu' })).toEqual({
+      gpuType: 'A100-80GB',
+      migProfile: '',
+    });
   });
 });
 
@@ -212,7 +251,7 @@ describe('planGpuTypes', () => {
     const plan = await planGpuTypes(
       {
         gpuTypes: {
-          settings: compileGpuTypes({ by_node: { 'gpu-node-3': 'L4' } }, 'node'),
+          settings: compileGpuTypes({ by_node: { 'gpu-node-3': 'L4' } }, preset.gpuTypeByNode),
           ...(preset.gpuTypeByNode?.fromMeasure
             ? { fromMeasure: preset.gpuTypeByNode.fromMeasure }
             : {}),
@@ -233,7 +272,7 @@ describe('planGpuTypes', () => {
     expect(query.gpuTypeLabel).toBe('modelName');
     expect(query.migProfileLabel).toBe('GPU_I_PROFILE');
     if (!plan) throw new Error('no plan');
-    expect(plan.labelsRead).toEqual(['node']);
+    expect(plan.labelsRead).toEqual(['node', 'resource']);
 
     const typed = (l: Record<string, string>) => plan.assign(series('gpu_seconds', l, 3600)).labels;
     expect(typed({ node: 'gpu-node-1', modelName: '' })).toEqual({
@@ -271,7 +310,7 @@ describe('planGpuTypes', () => {
     const { source, queries } = fakeSource([]);
     const plan = await planGpuTypes(
       {
-        gpuTypes: { settings: compileGpuTypes(undefined, preset.gpuTypeByNode?.nodeLabel) },
+        gpuTypes: { settings: compileGpuTypes(undefined, preset.gpuTypeByNode) },
         labels,
         metrics: preset.metrics,
         readings: preset.readings,
@@ -292,7 +331,7 @@ describe('planGpuTypes', () => {
     expect(await planGpuTypes(base, { edges, reads: ['gpu_seconds'] })).toBeUndefined();
     expect(
       await planGpuTypes(
-        { ...base, gpuTypes: { settings: compileGpuTypes(undefined, 'node') } },
+        { ...base, gpuTypes: { settings: compileGpuTypes(undefined) } },
         { edges, reads: ['tokens'] },
       ),
     ).toBeUndefined();

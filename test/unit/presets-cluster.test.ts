@@ -51,12 +51,12 @@ describe('cluster presets', () => {
     expect(ksm.metrics).toEqual({
       gpu_seconds: {
         names: 'kube_pod_container_resource_requests',
-        match: { resource: 'nvidia_com_gpu' },
+        match: { resource: { regex: 'nvidia_com_gpu|nvidia_com_mig_.+' } },
       },
     });
     expect(ksm.readings).toEqual({ gpu_seconds: { kind: 'gauge', scale: 1 } });
     expect(ksm.metrics.gpu_busy_seconds).toBeUndefined();
-    expect(ksm.gpuTypeByNode).toEqual({ nodeLabel: 'node' });
+    expect(ksm.gpuTypeByNode).toEqual({ nodeLabel: 'node', resourceLabel: 'resource' });
     expect(ksm.neededLabels?.gpu_seconds).toEqual(['namespace', 'node']);
   });
 
@@ -65,7 +65,7 @@ describe('cluster presets', () => {
     expect(k8s.metrics).toEqual({
       gpu_seconds: {
         names: 'kube_pod_container_resource_requests',
-        match: { resource: 'nvidia_com_gpu' },
+        match: { resource: { regex: 'nvidia_com_gpu|nvidia_com_mig_.+' } },
       },
       gpu_busy_seconds: 'DCGM_FI_PROF_GR_ENGINE_ACTIVE',
     });
@@ -76,6 +76,7 @@ describe('cluster presets', () => {
     // dcgm-exporter writes Hostname up to 4.5.3-4.8.2, hostname after (its #655).
     expect(k8s.gpuTypeByNode).toEqual({
       nodeLabel: 'node',
+      resourceLabel: 'resource',
       fromMeasure: { metric: 'gpu_busy_seconds', nodeLabels: ['Hostname', 'hostname'] },
     });
   });
@@ -108,5 +109,30 @@ describe('--preset', () => {
     expect(() => presetFlag({ metricsPreset: 'dcgm', preset: 'kubernetes-gpu' })).toThrow(
       '--metrics-preset dcgm and --preset kubernetes-gpu name different presets; give one',
     );
+  });
+});
+
+describe('kube-state-metrics GPU resources', () => {
+  it('select whole GPUs and MIG resources, anchored, on both sources', async () => {
+    const { selector } = await import('../../src/sources/promql.js');
+    const { passesMatch, storedMatch } = await import('../../src/sources/types.js');
+    const names = resolvePreset('kubernetes-gpu').metrics.gpu_seconds;
+    if (names === undefined) throw new Error('no gpu_seconds');
+    expect(selector(names, [])).toBe(
+      'kube_pod_container_resource_requests{resource=~"nvidia_com_gpu|nvidia_com_mig_.+"}',
+    );
+    const passes = (resource: string) => passesMatch({ resource }, storedMatch(names));
+    expect(passes('nvidia_com_gpu')).toBe(true);
+    expect(passes('nvidia_com_mig_1g_10gb')).toBe(true);
+    expect(passes('nvidia_com_mig_1g_10gb_me')).toBe(true);
+    for (const other of [
+      'cpu',
+      'memory',
+      'nvidia_com_gpu_shared',
+      'xnvidia_com_gpu',
+      'nvidia_com_mig_',
+      '',
+    ])
+      expect(passes(other)).toBe(false);
   });
 });
