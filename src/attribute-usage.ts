@@ -7,7 +7,7 @@
 import type { CommandContext } from './commands/options.js';
 import { Ledger, type LedgerOptions } from './core/ledger.js';
 import type { Note, Period, Unattributed, UsageTotals } from './core/report.js';
-import { summarise } from './core/summarise.js';
+import { type SummariseOptions, summarise } from './core/summarise.js';
 import type { BucketSeries, Labels, PriceVersion } from './core/types.js';
 import type { LabelFilter } from './sources/types.js';
 
@@ -27,7 +27,11 @@ export interface AttributionPlan {
    * The usage no rule claimed, against the report's GPU-hours; undefined without rules when
    * every series had a use case.
    */
-  unattributed(reportGpuHours: number): Unattributed | undefined;
+  /** Priced as the report is: the same cost basis, busy and idle split when the report has it. */
+  unattributed(
+    reportGpuHours: number,
+    pricing?: Pick<SummariseOptions, 'costMeasure' | 'gpuTime'>,
+  ): Unattributed | undefined;
   /** Notes on what the rules and the waiting filters left out. */
   notes(unattributed: Unattributed | undefined, currency: string): Note[];
 }
@@ -89,8 +93,9 @@ export function planAttribution(
       }
       request.ledger.add(labels === series.labels ? series : { ...series, labels });
     },
-    unattributed(reportGpuHours) {
+    unattributed(reportGpuHours, pricing = {}) {
       const { totals } = summarise(apart.entries(), {
+        ...pricing,
         periods: request.periods,
         versions: request.versions,
         splitVersions: false,

@@ -214,6 +214,8 @@ const configSchema = z.strictObject({
     ),
   ),
   settle_minutes: z.optional(nonNegative()),
+  /** What cost is the cost of: allocated GPU time (default) or busy GPU time. */
+  cost_basis: z.optional(z.enum(['allocated', 'busy'])),
   use_cases: z.optional(
     z.record(z.string(), z.strictObject({ value_per_inference: z.optional(money) })),
   ),

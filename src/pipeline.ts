@@ -8,15 +8,18 @@ import { pricesInCurrency } from './catalogue/resolve.js';
 import type { CommandContext } from './commands/options.js';
 import { planBuckets } from './core/buckets.js';
 import { type EffectiveVersion, provenanceOf } from './core/effective-prices.js';
+import { negativeIdleNote } from './core/gpu-time.js';
 import { Ledger } from './core/ledger.js';
+import { costMeasureOf } from './core/measures.js';
 import { dayPeriods, hourPeriods } from './core/periods.js';
-import type {
-  Granularity,
-  MeasureSampling,
-  Note,
-  Period,
-  UsageReport,
-  UsageRow,
+import {
+  type Granularity,
+  type MeasureSampling,
+  type Note,
+  type Period,
+  splitsGpuTime,
+  type UsageReport,
+  type UsageRow,
 } from './core/report.js';
 import { summarise } from './core/summarise.js';
 import type { Metric, Window } from './core/types.js';
@@ -101,7 +104,11 @@ export async function buildUsageReport(
   const { gpuType, migProfile } = context.labels;
   const splitByGpuType =
     by.includes(gpuType) || (migProfile !== undefined && by.includes(migProfile));
+  const measured = queriedMetrics(query);
+  const gpuTime = splitsGpuTime({ measured });
+  const pricing = { costMeasure: costMeasureOf(context.costBasis), gpuTime };
   const summary = summarise(ledger.entries(), {
+    ...pricing,
     rowUnitCosts: !splitByGpuType,
     periods,
     versions: prices,
@@ -132,8 +139,10 @@ export async function buildUsageReport(
       by.filter((label) => label !== migProfile && label !== context.labels.useCase),
     ),
   );
-  const unattributed = attribution.unattributed(summary.totals.gpuHours);
+  const unattributed = attribution.unattributed(summary.totals.gpuHours, pricing);
   notes.push(...attribution.notes(unattributed, context.currency));
+  const busier = gpuTime ? negativeIdleNote(summary.rows, by) : null;
+  if (busier) notes.push(busier);
   if (info.partial) {
     notes.push({ text: 'PARTIAL: the source answered with partial data; totals may be low' });
   }
@@ -168,6 +177,8 @@ export async function buildUsageReport(
       ...(request.catalogueVersion !== undefined
         ? { forcedVersion: request.catalogueVersion }
         : {}),
+      // Named where busy GPU time could be the basis; without it outputs stay as they were.
+      ...(context.metrics.gpu_busy_seconds !== undefined ? { costBasis: context.costBasis } : {}),
       ...(context.forcedFx.length > 0
         ? { forcedFxVersions: context.forcedFx.map((rate) => rate.version) }
         : {}),
@@ -177,10 +188,9 @@ export async function buildUsageReport(
     unpricedShare: summary.unpricedShare,
     notes,
     partial: info.partial,
-    measured: queriedMetrics(query),
+    measured,
     ...samplingOfReport(query, info),
-    noSeries:
-      queriedMetrics(query).length > 0 && info.emptyMetrics.length === queriedMetrics(query).length,
+    noSeries: measured.length > 0 && info.emptyMetrics.length === measured.length,
     ...(unattributed ? { unattributed } : {}),
   };
 }

@@ -4,6 +4,7 @@ import type { DriftOptions, DriftReport } from '../core/drift-types.js';
 import type { Window } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import type { LabelFilter } from '../sources/types.js';
+import { addCostBasisOption } from './cost-basis.js';
 import { publish, renderOptions } from './io.js';
 import {
   addFilterOption,
@@ -69,6 +70,7 @@ export function driftCommand(): Command {
     );
   addOutputOptions(command, DRIFT_FORMATS);
   addSourceOptions(command);
+  addCostBasisOption(command);
   command.addHelpText(
     'after',
     `

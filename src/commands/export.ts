@@ -12,6 +12,7 @@ import type { ExportMeasures } from '../export/kept-file.js';
 import type { Table } from '../export/table.js';
 import { fileProblem } from '../file-errors.js';
 import { isoUtc } from '../iso-time.js';
+import { addCostBasisOption } from './cost-basis.js';
 import { io } from './io.js';
 import {
   addCsvOptions,
@@ -97,6 +98,7 @@ export function exportCommand(): Command {
   );
   addCsvOptions(command);
   addSourceOptions(command);
+  addCostBasisOption(command);
   command.addHelpText(
     'after',
     `

@@ -3,14 +3,16 @@
 import { Command, Option } from 'commander';
 import { provenanceOf } from '../core/effective-prices.js';
 import type { ForecastDay, ForecastReport, ForecastResult, GpuUsage } from '../core/forecast.js';
+import { costMeasureOf } from '../core/measures.js';
 import { priceKey } from '../core/mig.js';
 import { compareText } from '../core/order.js';
-import type { UsageReport, UsageRow } from '../core/report.js';
+import { costGpuHours, type UsageReport, type UsageRow } from '../core/report.js';
 import type { Labels } from '../core/types.js';
 import { HOUR_MS } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import { isoUtc } from '../iso-time.js';
 import type { LabelFilter } from '../sources/types.js';
+import { addCostBasisOption } from './cost-basis.js';
 import { publish, renderOptions } from './io.js';
 import {
   addFilterOption,
@@ -74,6 +76,7 @@ export function forecastCommand(): Command {
     'a forecast covers one month; use --month YYYY-MM (and --as-of for a past point in time)',
   );
   addSourceOptions(command);
+  addCostBasisOption(command);
   command.addHelpText(
     'after',
     `
@@ -165,8 +168,8 @@ export async function buildForecastReport(
     filters: request.filters,
     granularity: 'day',
     catalogueVersion: request.catalogueVersion,
-    // The forecast prices GPU time only: tokens and inferences would be read for nothing.
-    metrics: ['gpu_seconds'],
+    // The forecast prices GPU time only, of the cost basis: the rest would be read for nothing.
+    metrics: [costMeasureOf(context.costBasis)],
   });
 
   // The rest of the month is priced by the same effective versions as the closed hours: the
@@ -250,10 +253,12 @@ function forecastDays(
       day = { usage: new Map(), cost: 0, unpriced: 0 };
       byDay.set(row.period.startMs, day);
     }
-    if (row.gpuHours !== 0) {
+    // The basis' GPU time (busy under --cost-basis busy) is what the rest of the month is priced on.
+    const hours = costGpuHours(row);
+    if (hours !== 0) {
       const profile = migProfileLabel ? (row.group[migProfileLabel] ?? '') : '';
       const type = priceKey(row.group[gpuTypeLabel] ?? '', profile);
-      day.usage.set(type, (day.usage.get(type) ?? 0) + row.gpuHours);
+      day.usage.set(type, (day.usage.get(type) ?? 0) + hours);
     }
     day.cost += row.cost ?? 0;
     day.unpriced += row.unpricedGpuHours;

@@ -8,6 +8,7 @@ import type { GateBasis, GateResult, ScopeUsage } from '../core/gate.js';
 import type { GateRequest, ScopeLimits } from '../core/gate-plan.js';
 import { GateBreach, UsageError } from '../errors.js';
 import type { GateReport } from '../render/gate-view.js';
+import { addCostBasisOption } from './cost-basis.js';
 import { parseSigmas } from './drift.js';
 import { io, publish, useColor } from './io.js';
 import {
@@ -91,6 +92,7 @@ export function gateCommand(): Command {
   addWindowOptions(command, 'this-month');
   addOutputOptions(command, GATE_FORMATS);
   addSourceOptions(command);
+  addCostBasisOption(command);
   command.addHelpText(
     'after',
     `

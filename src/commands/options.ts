@@ -4,7 +4,7 @@ import { type Command, Option } from 'commander';
 import type { GpuTypeLookup } from '../assign-gpu-types.js';
 import type { Config, MetricSetting } from '../config.js';
 import type { Attribution } from '../core/attribution.js';
-import { measureOf } from '../core/measures.js';
+import { type CostBasis, measureOf } from '../core/measures.js';
 import type { Catalogue, FxRate, Metric, Window } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import type { Preset } from '../presets.js';
@@ -18,9 +18,11 @@ import type {
   StoredNames,
   UsageSource,
 } from '../sources/types.js';
+import { type CostBasisFlags, costBasisOf } from './cost-basis.js';
 import { io } from './io.js';
 
-export interface SourceFlags {
+/** --cost-basis only on the commands that price usage (addCostBasisOption). */
+export interface SourceFlags extends CostBasisFlags {
   source?: string;
   config?: string;
   catalogue?: string;
@@ -91,6 +93,8 @@ export interface CommandContext {
   readonly now: number;
   /** How far behind now data is trusted to be complete (config settle_minutes). */
   readonly settleMs: number;
+  /** What a report's cost is the cost of: allocated GPU time, or busy GPU time. */
+  readonly costBasis: CostBasis;
 }
 
 /**
@@ -353,6 +357,7 @@ export async function createContext(
 
   const preset = resolvePreset(presetFlag(flags) ?? config.preset ?? DEFAULT_PRESET);
   const { metrics, readings } = metricSettings(preset, config.metrics);
+  const costBasis = costBasisOf(flags, config, configPath, metrics);
   const labels = {
     useCase: config.labels?.use_case ?? preset.labels.useCase,
     modelName: config.labels?.model_name ?? preset.labels.modelName,
@@ -401,6 +406,7 @@ export async function createContext(
     tz,
     now,
     settleMs,
+    costBasis,
   };
 }
 

@@ -1,7 +1,9 @@
 // ml-cost rank: use cases ranked by margin (value - cost), marginal ones flagged.
 import { Command } from 'commander';
 import type { RankInput, RankReport } from '../core/rank.js';
+import { costGpuHours } from '../core/report.js';
 import { UsageError } from '../errors.js';
+import { addCostBasisOption } from './cost-basis.js';
 import { publish, renderOptions } from './io.js';
 import {
   addFilterOption,
@@ -47,6 +49,7 @@ export function rankCommand(): Command {
     );
   addOutputOptions(command, RANK_FORMATS);
   addSourceOptions(command);
+  addCostBasisOption(command);
   command.addHelpText(
     'after',
     `
@@ -90,7 +93,8 @@ async function runRank(flags: RankFlags): Promise<void> {
     return {
       useCase,
       cost: row.cost,
-      gpuHours: row.gpuHours,
+      // The basis' GPU time: under busy, a use case with no busy time has no GPU time to judge.
+      gpuHours: costGpuHours(row),
       unpricedGpuHours: row.unpricedGpuHours,
       inferences: row.inferences,
       ...(value !== undefined ? { valuePerInference: value } : {}),

@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { measureOf } from '../core/measures.js';
 import type { Granularity } from '../core/report.js';
+import { addCostBasisOption } from './cost-basis.js';
 import { publish, renderOptions } from './io.js';
 import {
   addGroupOptions,
@@ -40,6 +41,7 @@ export function reportCommand(): Command {
   );
   addOutputOptions(command, REPORT_FORMATS);
   addSourceOptions(command);
+  addCostBasisOption(command);
   command.addHelpText(
     'after',
     `

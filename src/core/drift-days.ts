@@ -2,7 +2,7 @@
 // per group, every day of the fetch present, days without usage included. Pure.
 import type { DriftDay, DriftGpuUsage } from './drift-types.js';
 import { compareText } from './order.js';
-import type { Period, UsageRow } from './report.js';
+import { costGpuHours, type Period, type UsageRow } from './report.js';
 import type { Labels } from './types.js';
 
 export interface DriftPeriod extends Period {
@@ -57,7 +57,9 @@ export function driftDays(
       };
       entry.days.set(row.period.startMs, day);
     }
-    day.gpuHours += row.gpuHours;
+    // The basis' GPU time, which the cost is of: rates and the GPU mix come out of the two.
+    const hours = costGpuHours(row);
+    day.gpuHours += hours;
     day.unpricedGpuHours += row.unpricedGpuHours;
     day.inferences += row.inferences;
     day.tokens += row.tokens;
@@ -67,10 +69,10 @@ export function driftDays(
       day.fxVersions ??= new Set();
       for (const version of row.fxVersions) day.fxVersions.add(version);
     }
-    if (row.gpuHours > 0) {
+    if (hours > 0) {
       const type = row.group[gpuTypeLabel] ?? '';
       const gpu = day.gpu.get(type) ?? { gpuHours: 0, cost: 0 };
-      gpu.gpuHours += row.gpuHours;
+      gpu.gpuHours += hours;
       gpu.cost += row.cost ?? 0;
       day.gpu.set(type, gpu);
     }

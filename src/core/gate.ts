@@ -8,7 +8,7 @@ import {
   type OverrunOdds,
   overrunOdds,
 } from './gate-odds.js';
-import type { UsageReport, UsageRow } from './report.js';
+import { costGpuHours, type UsageReport, type UsageRow } from './report.js';
 import {
   costPerInference,
   type Figure,
@@ -213,7 +213,8 @@ export function sumScope(rows: readonly UsageRow[]): ScopeUsage {
   let tokens = 0;
   let cost = 0;
   for (const row of rows) {
-    gpuHours += row.gpuHours;
+    // The basis' GPU time, which the cost and its unpriced hours are of.
+    gpuHours += costGpuHours(row);
     unpricedGpuHours += row.unpricedGpuHours;
     inferences += row.inferences;
     tokens += row.tokens;

@@ -53,6 +53,8 @@ export const MEASURES = [
     output: { field: 'gpu_hours', title: 'GPU-hours', divideBy: SECONDS_PER_HOUR },
   },
   {
+    // GPU time doing work (DCGM engine activity x time), beside the allocated gpu_seconds:
+    // idle = allocated - busy. Read only when a preset or the config names it.
     name: 'gpu_busy_seconds',
     kind: 'gauge',
     unit: 'second',
@@ -149,13 +151,37 @@ function layout(): CellLayout {
 export const CELL_LAYOUT: CellLayout = layout();
 
 /**
- * The measure whose cost is a report's cost: GPU time consumed. (Allocated or busy GPU time,
- * by a cost-basis choice, once those measures exist.)
+ * What a report's cost is the cost of (--cost-basis, config cost_basis): the GPU time
+ * allocated (held by a workload, busy or not) or the GPU time busy.
  */
-export const COST_MEASURE: Metric = 'gpu_seconds';
+export type CostBasis = 'allocated' | 'busy';
 
-/** The measures rows carry a field of their own for (gpuHours, tokens, inferences). */
-const OWN_FIELD: ReadonlySet<string> = new Set(['gpu_seconds', 'tokens', 'inferences']);
+export const COST_BASES: readonly CostBasis[] = ['allocated', 'busy'];
+
+/** The measure each cost basis prices. */
+const BASIS_MEASURE: Readonly<Record<CostBasis, Metric>> = {
+  allocated: 'gpu_seconds',
+  busy: 'gpu_busy_seconds',
+};
+
+/** The measure whose cost is a report's cost under a cost basis. */
+export function costMeasureOf(basis: CostBasis): Metric {
+  return BASIS_MEASURE[basis];
+}
+
+/** The measure whose cost is a report's cost by default: allocated GPU time. */
+export const COST_MEASURE: Metric = costMeasureOf('allocated');
+
+/**
+ * The measures rows carry a field of their own for (gpuHours, tokens, inferences), and busy
+ * GPU time, which outputs show beside idle GPU time and both costs (report.ts GpuTimeSplit).
+ */
+const OWN_FIELD: ReadonlySet<string> = new Set([
+  'gpu_seconds',
+  'gpu_busy_seconds',
+  'tokens',
+  'inferences',
+]);
 
 /**
  * The measures a report read beyond those with a field of their own, in MEASURES order: outputs

@@ -1,4 +1,5 @@
 // The usage report: what `report`, `export`, `forecast`, `rank` and `gate` are all built from.
+import type { CostBasis } from './measures.js';
 import type { Labels, Metric, Window } from './types.js';
 import type { Figure } from './unit-costs.js';
 
@@ -25,7 +26,10 @@ export interface UsageTotals {
    * priced: unpriced usage is never shown as zero.
    */
   readonly cost: number | null;
-  /** GPU-hours of types the catalogue version in force had no rate for (or no version at all). */
+  /**
+   * GPU-hours (of the cost basis) of types the catalogue version in force had no rate for (or
+   * no version at all).
+   */
   readonly unpricedGpuHours: number;
   readonly unpricedGpuTypes: readonly string[];
   /**
@@ -37,6 +41,35 @@ export interface UsageTotals {
   readonly tokensPerCost: number | null;
   /** Both unit costs by the unit-cost rule, bounds included; absent where rows have none. */
   readonly unitCosts?: UnitCosts;
+  /** Busy and idle GPU time and their costs: present when busy GPU time was read. */
+  readonly gpuTime?: GpuTimeSplit;
+  /**
+   * GPU-hours of the cost basis when that is not the allocated GPU time (gpuHours): what cost
+   * and unpricedGpuHours are of. Absent under the allocated basis (costGpuHours() reads it).
+   */
+  readonly basisGpuHours?: number;
+}
+
+/**
+ * Allocated GPU time split into busy and idle, priced per GPU type. Idle = allocated - busy,
+ * never clamped: a negative idle is busy time with no allocation behind it (warned about).
+ */
+export interface GpuTimeSplit {
+  readonly busyGpuHours: number;
+  readonly idleGpuHours: number;
+  /** Cost of the allocated GPU time, by the rule for cost (null: none of it priced). */
+  readonly allocatedCost: number | null;
+  /** Cost of the busy GPU time, by the rule for cost (null: none of it priced). */
+  readonly busyCost: number | null;
+  /** allocatedCost - busyCost; null when any allocated or busy GPU time is unpriced (no bound). */
+  readonly idleCost: number | null;
+  readonly unpricedAllocatedGpuHours: number;
+  readonly unpricedBusyGpuHours: number;
+}
+
+/** The GPU-hours a row's cost is the cost of: busy under the busy basis, else allocated. */
+export function costGpuHours(row: Pick<UsageTotals, 'gpuHours' | 'basisGpuHours'>): number {
+  return row.basisGpuHours ?? row.gpuHours;
 }
 
 export interface UnitCosts {
@@ -84,6 +117,11 @@ export interface CatalogueUse {
   readonly versions: readonly string[];
   /** Set when --catalogue-version forced one version over the whole window. */
   readonly forcedVersion?: string;
+  /**
+   * What every cost is the cost of: allocated or busy GPU time. Set (and named by every output,
+   * beside the versions) when busy GPU time is configured; without it the basis is allocated.
+   */
+  readonly costBasis?: CostBasis;
 }
 
 /** Something to tell with a result: on stderr, never in stdout's result (JSON lists them too). */
@@ -142,4 +180,13 @@ export interface MeasureSampling {
     readonly ms: number;
     readonly how: 'configured' | 'detected' | 'sparse' | 'assumed';
   };
+}
+
+/**
+ * Whether a report read allocated and busy GPU time: rows then split it into busy and idle, and
+ * outputs show their columns (as they show input_tokens only when read).
+ */
+export function splitsGpuTime(report: Partial<Pick<UsageReport, 'measured'>>): boolean {
+  const measured = report.measured ?? [];
+  return measured.includes('gpu_seconds') && measured.includes('gpu_busy_seconds');
 }

@@ -1,6 +1,7 @@
 // Turns ledger cells into report rows and totals: unit costs, shares, and the unpriced part,
 // kept raw (unrounded) so that rounding happens once, in the renderer.
 
+import { gpuTimeSplit, pricedSums } from './gpu-time.js';
 import { addCell, emptyCell, type LedgerEntry, type SumCell } from './ledger.js';
 import { CELL_LAYOUT, COST_MEASURE, MEASURES, type Metric } from './measures.js';
 import { compareText } from './order.js';
@@ -20,6 +21,10 @@ export interface SummariseOptions {
    * inferences and tokens cannot follow, so per-row unit costs would be meaningless.
    */
   readonly rowUnitCosts?: boolean;
+  /** The measure whose cost is the rows' cost (default COST_MEASURE, allocated GPU time). */
+  readonly costMeasure?: Metric;
+  /** Split GPU time into busy and idle in every row and the totals (busy GPU time was read). */
+  readonly gpuTime?: boolean;
 }
 
 export interface Summary {
@@ -72,7 +77,11 @@ export function summarise(entries: Iterable<LedgerEntry>, options: SummariseOpti
 
   const total = emptyCell();
   for (const bucket of buckets) addCell(total, bucket.cell);
-  const totals = toTotals(total);
+  const pricing: Pricing = {
+    measure: options.costMeasure ?? COST_MEASURE,
+    gpuTime: options.gpuTime === true,
+  };
+  const totals = toTotals(total, pricing);
 
   // Most rows share their list of versions: name each distinct list once.
   const namesByKey = new Map<string, string[]>();
@@ -88,7 +97,7 @@ export function summarise(entries: Iterable<LedgerEntry>, options: SummariseOpti
   };
 
   const rows = buckets.map((bucket): UsageRow => {
-    const own = toTotals(bucket.cell);
+    const own = toTotals(bucket.cell, pricing);
     const unitCosts = options.rowUnitCosts !== false;
     const period = options.periods ? options.periods[bucket.period] : undefined;
     return {
@@ -106,6 +115,8 @@ export function summarise(entries: Iterable<LedgerEntry>, options: SummariseOpti
       tokensPerCost: unitCosts ? own.tokensPerCost : null,
       ...(unitCosts && own.unitCosts ? { unitCosts: own.unitCosts } : {}),
       costShare: own.cost !== null && totals.cost ? own.cost / totals.cost : null,
+      ...(own.gpuTime ? { gpuTime: own.gpuTime } : {}),
+      ...(own.basisGpuHours !== undefined ? { basisGpuHours: own.basisGpuHours } : {}),
     };
   });
   sortRows(rows);
@@ -113,18 +124,20 @@ export function summarise(entries: Iterable<LedgerEntry>, options: SummariseOpti
   return {
     rows,
     totals,
-    unpricedShare: unpricedShare(total),
+    unpricedShare: unpricedShare(total, pricing.measure),
     versionsUsed: versionNames(allVersions),
   };
 }
 
-const COST_QUANTITY = CELL_LAYOUT.quantity[COST_MEASURE];
-const COST_SUM = CELL_LAYOUT.cost[COST_MEASURE];
-const COST_UNPRICED = CELL_LAYOUT.unpriced[COST_MEASURE];
+/** What a row's cost is the cost of, and whether rows split GPU time into busy and idle. */
+interface Pricing {
+  readonly measure: Metric;
+  readonly gpuTime: boolean;
+}
 
-function unpricedShare(total: SumCell): number {
-  const quantity = total.sums[COST_QUANTITY] as number;
-  return quantity > 0 ? (total.sums[COST_UNPRICED] as number) / quantity : 0;
+function unpricedShare(total: SumCell, measure: Metric): number {
+  const quantity = total.sums[CELL_LAYOUT.quantity[measure]] as number;
+  return quantity > 0 ? (total.sums[CELL_LAYOUT.unpriced[measure]] as number) / quantity : 0;
 }
 
 /** Each measure's quantity in the unit outputs show it in (GPU-seconds as hours). */
@@ -138,26 +151,26 @@ function quantities(sums: Float64Array): Record<Metric, number> {
   return out;
 }
 
-function toTotals(cell: SumCell): UsageTotals {
+function toTotals(cell: SumCell, pricing: Pricing): UsageTotals {
   const { sums } = cell;
   const quantity = quantities(sums);
-  const costSeconds = sums[COST_QUANTITY] as number;
-  const unpricedSeconds = (sums[COST_UNPRICED] as number) + 0;
-  const pricedSeconds = costSeconds - unpricedSeconds;
-  const hasUnpriced = unpricedSeconds > 0;
   // A row whose GPU time could not be priced at all has no cost, not a zero cost.
-  const cost = hasUnpriced && pricedSeconds <= 0 ? null : (sums[COST_SUM] as number) + 0;
+  const basis = pricedSums(sums, pricing.measure);
+  const ownBasis = pricing.measure !== COST_MEASURE;
   const measures = {
     gpuHours: quantity.gpu_seconds,
     inferences: quantity.inferences,
     tokens: quantity.tokens,
-    cost,
-    unpricedGpuHours: unpricedSeconds / SECONDS_PER_HOUR,
+    cost: basis.cost,
+    unpricedGpuHours: basis.unpricedSeconds / SECONDS_PER_HOUR,
   };
+  // The unit-cost rule judges the basis' GPU time: "no GPU time" is none busy, under busy.
+  const basisHours = basis.seconds / SECONDS_PER_HOUR + 0;
+  const judged = ownBasis ? { ...measures, gpuHours: basisHours } : measures;
   // The unit-cost rule: exact figures go in the number fields, bounds only in unitCosts.
   const unitCosts = {
-    costPerInference: costPerInference(measures),
-    tokensPerCost: tokensPerCost(measures),
+    costPerInference: costPerInference(judged),
+    tokensPerCost: tokensPerCost(judged),
   };
   return {
     ...measures,
@@ -166,6 +179,8 @@ function toTotals(cell: SumCell): UsageTotals {
     costPerInference: exactValue(unitCosts.costPerInference),
     tokensPerCost: exactValue(unitCosts.tokensPerCost),
     unitCosts,
+    ...(pricing.gpuTime ? { gpuTime: gpuTimeSplit(sums) } : {}),
+    ...(ownBasis ? { basisGpuHours: basisHours } : {}),
   };
 }
 

@@ -2,7 +2,7 @@
 // they arrive in rows of their own and are folded into the one charge of their group, or left
 // out and counted when no one charge can carry them.
 import { compareText } from '../core/order.js';
-import type { UsageRow } from '../core/report.js';
+import { costGpuHours, type UsageRow } from '../core/report.js';
 import { formatDecimal } from './decimal.js';
 import { DECIMALS } from './table.js';
 
@@ -69,9 +69,11 @@ export function attachUsageToCharges(
   const loose = new Map<string, UsageRow>();
   const unattached: Counts = { inferences: 0, tokens: 0, inputTokens: 0, outputTokens: 0 };
   for (const row of rows) {
-    if ((row.group[gpuTypeLabel] ?? '') === '' && row.gpuHours === 0) {
+    // A charge is GPU time of the cost basis (busy under --cost-basis busy).
+    const hours = costGpuHours(row);
+    if ((row.group[gpuTypeLabel] ?? '') === '' && hours === 0) {
       loose.set(keyOf(row), row);
-    } else if (row.gpuHours > 0) {
+    } else if (hours > 0) {
       gpuRows.set(keyOf(row), [...(gpuRows.get(keyOf(row)) ?? []), row]);
     } else {
       addCounts(unattached, countsOf(row));

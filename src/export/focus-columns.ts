@@ -103,6 +103,20 @@ export const TOKEN_SPLIT_COLUMNS: readonly Column[] = [
   number('x_OutputTokens', DECIMALS.count),
 ];
 
+/**
+ * Where busy GPU time was read: each charge's busy and idle GPU-hours (idle = allocated - busy,
+ * negative when busy exceeds the allocation) and their costs, before x_CatalogueVersion.
+ */
+export const GPU_TIME_COLUMNS: readonly Column[] = [
+  quantity('x_BusyGpuHours'),
+  quantity('x_IdleGpuHours'),
+  money('x_BusyCost'),
+  money('x_IdleCost'),
+];
+
+/** Where busy GPU time is configured: what the charge's cost is the cost of (allocated, busy). */
+export const COST_BASIS_COLUMN: Column = text('x_CostBasis');
+
 /** With a currency conversion: the exchange-rate version that converted the row. */
 export const FX_CUSTOM_COLUMN: Column = text('x_FxVersion');
 

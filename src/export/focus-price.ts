@@ -79,3 +79,36 @@ export function pricingCurrencyAmounts(
   const unitPrice = formatFixed(rate, UNIT_PRICE_DECIMALS);
   return { unitPrice, cost: textOf(units(unitPrice) * units(quantity), COST_DECIMALS) };
 }
+
+/** A signed count of a last decimal as text ("-2.400000000"). */
+function signedText(value: bigint, decimals: number): string {
+  return value < 0n ? `-${textOf(-value, decimals)}` : textOf(value, decimals);
+}
+
+export interface GpuTimeAmounts {
+  readonly busyQuantity: string;
+  readonly busyCost: string;
+  /** Allocated - busy as written, so the two add up to the allocated charge exactly; may be < 0. */
+  readonly idleQuantity: string;
+  readonly idleCost: string;
+}
+
+/**
+ * A charge's busy and idle GPU time at its rate (x_ columns): each written as chargeAmounts
+ * writes a charge, idle as the difference of the written allocated and busy figures, so that
+ * busy + idle is the allocated charge to the last decimal, in quantity and in cost.
+ */
+export function gpuTimeAmounts(
+  rate: number,
+  allocatedHours: number,
+  busyHours: number,
+): GpuTimeAmounts {
+  const allocated = chargeAmounts(rate, allocatedHours);
+  const busy = chargeAmounts(rate, busyHours);
+  return {
+    busyQuantity: busy.quantity,
+    busyCost: busy.cost,
+    idleQuantity: signedText(units(allocated.quantity) - units(busy.quantity), QUANTITY_DECIMALS),
+    idleCost: signedText(units(allocated.cost) - units(busy.cost), COST_DECIMALS),
+  };
+}

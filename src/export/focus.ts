@@ -7,20 +7,22 @@ import { addMonths, format, startOfMonth } from 'date-fns';
 import type { FocusIdentityConfig } from '../config.js';
 import { extraMeasures } from '../core/measures.js';
 import { priceName } from '../core/mig.js';
-import type { UsageReport, UsageRow } from '../core/report.js';
+import { costGpuHours, splitsGpuTime, type UsageReport, type UsageRow } from '../core/report.js';
 import { UsageError } from '../errors.js';
 import { isoInZone } from '../render/format.js';
 import { formatDecimal } from './decimal.js';
 import { attachUsageToCharges, type Charge, unattachedNote } from './focus-charges.js';
 import {
   assertDistinctLabelColumns,
+  COST_BASIS_COLUMN,
   customLabelColumn,
   FIXED_CUSTOM_COLUMNS,
   FX_CUSTOM_COLUMN,
   focusSpecColumns,
+  GPU_TIME_COLUMNS,
   TOKEN_SPLIT_COLUMNS,
 } from './focus-columns.js';
-import { chargeAmounts, pricingCurrencyAmounts } from './focus-price.js';
+import { chargeAmounts, gpuTimeAmounts, pricingCurrencyAmounts } from './focus-price.js';
 import {
   DEFAULT_SERVICE_SUBCATEGORY,
   FOCUS_PRICING_UNIT,
@@ -153,11 +155,16 @@ export function focusColumns(
   const converts = convertsCurrency(report);
   return [
     ...focusSpecColumns(version, converts),
-    ...FIXED_CUSTOM_COLUMNS.flatMap((column) =>
-      column.name === 'x_Tokens' && splitsTokens(report)
-        ? [column, ...TOKEN_SPLIT_COLUMNS]
-        : [column],
-    ),
+    ...FIXED_CUSTOM_COLUMNS.flatMap((column) => {
+      if (column.name === 'x_Tokens' && splitsTokens(report))
+        return [column, ...TOKEN_SPLIT_COLUMNS];
+      if (column.name !== 'x_CatalogueVersion') return [column];
+      return [
+        ...(splitsGpuTime(report) ? GPU_TIME_COLUMNS : []),
+        ...(report.catalogue.costBasis ? [COST_BASIS_COLUMN] : []),
+        column,
+      ];
+    }),
     ...(converts ? [FX_CUSTOM_COLUMN] : []),
     ...extras.map((label) => text(customLabelColumn(label))),
   ];
@@ -251,7 +258,11 @@ export function focusTable(report: UsageReport, options: FocusLayoutOptions): Fo
     const rate = pricedRate(row, row.group[labels.gpuType] ?? '', migProfile, options);
     // A MIG slice is its own SKU: "NVIDIA H100 80GB HBM3 (MIG 1g.10gb)".
     const gpuType = priceName(row.group[labels.gpuType] ?? '', migProfile);
-    const amounts = chargeAmounts(rate, row.gpuHours);
+    // The charge is the cost basis' GPU time: cost = its quantity x the rate.
+    const amounts = chargeAmounts(rate, costGpuHours(row));
+    const time = row.gpuTime
+      ? gpuTimeAmounts(rate, row.gpuHours, row.gpuTime.busyGpuHours)
+      : undefined;
     const version = versionsCell(row.versions);
     const rawType = row.group[labels.gpuType] ?? '';
     const sku = priceName(options.priceKeyOf?.(version, rawType) ?? rawType, migProfile);
@@ -311,6 +322,11 @@ export function focusTable(report: UsageReport, options: FocusLayoutOptions): Fo
       x_Tokens: counts?.tokens ?? null,
       x_InputTokens: counts?.inputTokens ?? null,
       x_OutputTokens: counts?.outputTokens ?? null,
+      x_BusyGpuHours: time?.busyQuantity ?? null,
+      x_IdleGpuHours: time?.idleQuantity ?? null,
+      x_BusyCost: time?.busyCost ?? null,
+      x_IdleCost: time?.idleCost ?? null,
+      x_CostBasis: catalogue.costBasis ?? null,
       x_CatalogueVersion: version,
       x_CatalogueHash: catalogue.hash,
       x_FxVersion: fxVersion ?? null,

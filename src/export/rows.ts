@@ -1,6 +1,7 @@
 // Deterministic row order and timestamp text shared by the export layouts.
 import { compareText } from '../core/order.js';
 import type { UsageReport, UsageRow } from '../core/report.js';
+import { type Column, text } from './table.js';
 
 /**
  * Orders rows by period start, then by each --by label in order, then by catalogue version and
@@ -26,6 +27,18 @@ export function sortRows(rows: readonly UsageRow[], by: readonly string[]): Usag
 /** Catalogue versions as one cell: "2026-07" or, for a row priced by several, "2026-06;2026-07". */
 export function versionsCell(versions: readonly string[]): string {
   return versions.join(';');
+}
+
+/**
+ * The cost_basis column, where busy GPU time is configured (catalogue.costBasis): every record
+ * says what its costs are the cost of, as it says which prices made them.
+ */
+export function basisColumns(report: Pick<UsageReport, 'catalogue'>): Column[] {
+  return report.catalogue.costBasis ? [text('cost_basis')] : [];
+}
+
+export function basisCells(report: Pick<UsageReport, 'catalogue'>): string[] {
+  return report.catalogue.costBasis ? [report.catalogue.costBasis] : [];
 }
 
 /**

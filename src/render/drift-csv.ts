@@ -1,6 +1,6 @@
 // The drift as CSV: one record per group, checked day and metric, the same columns every run.
 import { DRIFT_METRICS, type DriftReport } from '../core/drift-types.js';
-import { convertsCurrency, versionsCell } from '../export/rows.js';
+import { basisCells, basisColumns, convertsCurrency, versionsCell } from '../export/rows.js';
 import { type Cell, number, type Table, text } from '../export/table.js';
 import { type CsvStyle, renderTableCsv, STANDARD_CSV } from './csv.js';
 import { causeText, metricField } from './drift-view.js';
@@ -36,6 +36,7 @@ export function renderDriftCsv(report: DriftReport, style: CsvStyle = STANDARD_C
           check?.status === 'drift' ? (day.explanation?.cause ?? null) : null,
           check?.status === 'drift' ? causeText(day) : null,
           String(day.weekend),
+          ...basisCells(report),
           versionsCell(day.versions),
           ...(fx ? [versionsCell(report.catalogue.fxVersions ?? [])] : []),
           report.catalogue.hash,
@@ -61,6 +62,7 @@ export function renderDriftCsv(report: DriftReport, style: CsvStyle = STANDARD_C
       text('cause'),
       text('cause_text'),
       text('weekend'),
+      ...basisColumns(report),
       text('catalogue_versions'),
       // The exchange rates of the whole window, when figures are converted.
       ...(fx ? [text('fx_versions')] : []),

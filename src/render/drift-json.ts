@@ -2,7 +2,13 @@
 import type { DriftDayResult, DriftReport, MetricCheck } from '../core/drift-types.js';
 import { driftSummary, metricField } from './drift-view.js';
 import { isoInZone, periodLabel, round } from './format.js';
-import { catalogueJson, JSON_SCHEMA_VERSION, samplingJson, windowJson } from './usage-json.js';
+import {
+  catalogueJson,
+  costBasisJson,
+  JSON_SCHEMA_VERSION,
+  samplingJson,
+  windowJson,
+} from './usage-json.js';
 
 /** Unit costs are often fractions of a cent: ten decimals, as the usage JSON's cost per inference. */
 const VALUE_DECIMALS = 10;
@@ -91,6 +97,7 @@ export function renderDriftJson(report: DriftReport): string {
     by: report.by,
     source: report.source,
     currency: report.catalogue.currency,
+    ...costBasisJson(report),
     catalogue: catalogueJson(report),
     ...samplingJson(report),
     partial: report.partial,

@@ -2,7 +2,7 @@
 import type { ForecastReport, ForecastResult } from '../core/forecast.js';
 import { forecastFigures, isUnpriced } from '../core/forecast-figures.js';
 import type { Figure } from '../core/unit-costs.js';
-import { convertsCurrency, versionsCell } from '../export/rows.js';
+import { basisCells, basisColumns, convertsCurrency, versionsCell } from '../export/rows.js';
 import { type Cell, DECIMALS, number, type Table, text } from '../export/table.js';
 import { type CsvStyle, renderTableCsv, STANDARD_CSV } from './csv.js';
 import { localDate } from './forecast-view.js';
@@ -44,6 +44,7 @@ export function renderForecastCsv(report: ForecastReport, style: CsvStyle = STAN
       text('trend_kind'),
       number('run_rate_unpriced_gpu_hours', DECIMALS.gpuHours),
       number('trend_unpriced_gpu_hours', DECIMALS.gpuHours),
+      ...basisColumns(report),
       // Which prices made the figures: those to date and those the remaining hours are priced at.
       text('catalogue_versions'),
       text('remaining_versions'),
@@ -106,6 +107,7 @@ function record(
     kindOf(figures.trend?.total),
     result.runRate?.projectedUnpricedGpuHours ?? null,
     trend?.projectedUnpricedGpuHours ?? null,
+    ...basisCells(report),
     versionsCell(report.catalogue.versions),
     versionsCell(result.remainingVersions),
     ...(convertsCurrency(report)

@@ -4,7 +4,7 @@ import { dayFigures, fitDayCost, forecastFigures, isUnpriced } from '../core/for
 import { exactValue, type Figure } from '../core/unit-costs.js';
 import { localDate } from './forecast-view.js';
 import { currencyField, isoInZone, round } from './format.js';
-import { fxJson, JSON_SCHEMA_VERSION, samplingJson } from './usage-json.js';
+import { costBasisJson, fxJson, JSON_SCHEMA_VERSION, samplingJson } from './usage-json.js';
 
 const MONEY = 6;
 const RATIO = 10;
@@ -22,6 +22,7 @@ export function renderForecastJson(report: ForecastReport): string {
     by: report.by,
     source: report.source,
     currency,
+    ...costBasisJson(report),
     catalogue: {
       versions: report.catalogue.versions,
       remaining_versions: report.total.remainingVersions,

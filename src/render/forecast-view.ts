@@ -13,7 +13,7 @@ import type { Figure } from '../core/unit-costs.js';
 import { fixed, isoInZone, percent, roundToTotal, safeText } from './format.js';
 import { sparkMark } from './sparkline.js';
 import type { Column, View } from './usage-view.js';
-import { fxLines, MAX_TABLE_ROWS, samplingLines } from './usage-view.js';
+import { costBasisLines, fxLines, MAX_TABLE_ROWS, samplingLines } from './usage-view.js';
 
 const DASH = '–';
 
@@ -186,6 +186,7 @@ function contextLines(report: ForecastReport): string[] {
       'month',
     ),
     ...samplingLines(report.sampling),
+    ...costBasisLines(catalogue),
   ];
 }
 

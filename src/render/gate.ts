@@ -7,6 +7,7 @@ import { isoInZone, periodLabel, round } from './format.js';
 import type { GateReport } from './gate-view.js';
 import {
   catalogueJson,
+  costBasisJson,
   JSON_DECIMALS,
   JSON_SCHEMA_VERSION,
   samplingJson,
@@ -37,6 +38,7 @@ export function renderGateJson(report: GateReport): string {
     window: windowJson(usage),
     source: usage.source,
     currency: usage.catalogue.currency,
+    ...costBasisJson(usage),
     catalogue: catalogueJson(usage),
     ...samplingJson(usage),
     checks: result.results.map((r) => ({

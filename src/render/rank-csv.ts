@@ -1,6 +1,6 @@
 // The ranking as CSV: one record per use case in rank order, same columns every run.
 import type { RankReport } from '../core/rank.js';
-import { convertsCurrency, versionsCell } from '../export/rows.js';
+import { basisCells, basisColumns, convertsCurrency, versionsCell } from '../export/rows.js';
 import { DECIMALS, number, type Table, text } from '../export/table.js';
 import { type CsvStyle, renderTableCsv, STANDARD_CSV } from './csv.js';
 import { currencyField, isoInZone } from './format.js';
@@ -27,6 +27,7 @@ export function renderRankCsv(report: RankReport, style: CsvStyle = STANDARD_CSV
       // Every record says which window and which prices made it, as report CSV rows do.
       text('window_start'),
       text('window_end'),
+      ...basisColumns(report),
       text('catalogue_versions'),
       ...(fx ? [text('fx_versions')] : []),
       text('catalogue_hash'),
@@ -48,6 +49,7 @@ export function renderRankCsv(report: RankReport, style: CsvStyle = STANDARD_CSV
       String(row.costIsLowerBound),
       isoInZone(report.window.fromMs, report.window.tz),
       isoInZone(report.window.toMs, report.window.tz),
+      ...basisCells(report),
       versionsCell(report.catalogue.versions),
       ...(fx ? [versionsCell(report.catalogue.fxVersions ?? [])] : []),
       report.catalogue.hash,

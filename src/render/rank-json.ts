@@ -2,7 +2,13 @@
 import type { RankReport } from '../core/rank.js';
 import { currencyField, round } from './format.js';
 import { summarySentence } from './rank-view.js';
-import { catalogueJson, JSON_SCHEMA_VERSION, samplingJson, windowJson } from './usage-json.js';
+import {
+  catalogueJson,
+  costBasisJson,
+  JSON_SCHEMA_VERSION,
+  samplingJson,
+  windowJson,
+} from './usage-json.js';
 
 const MONEY = 6;
 const UNIT = 10;
@@ -20,6 +26,7 @@ export function renderRankJson(report: RankReport): string {
     window: windowJson(report),
     source: report.source,
     currency,
+    ...costBasisJson(report),
     catalogue: catalogueJson(report),
     ...samplingJson(report),
     partial: report.partial,

@@ -5,7 +5,14 @@ import {
   type Metric,
   noQuantities,
 } from '../core/measures.js';
-import type { Unattributed, UsageReport, UsageRow, UsageTotals } from '../core/report.js';
+import {
+  type GpuTimeSplit,
+  splitsGpuTime,
+  type Unattributed,
+  type UsageReport,
+  type UsageRow,
+  type UsageTotals,
+} from '../core/report.js';
 import { renderedText } from './chunks.js';
 import { currencyField, isoInZone, periodLabel, periodTexts, round } from './format.js';
 
@@ -35,6 +42,7 @@ export function* usageJsonPieces(report: UsageReport): Generator<string> {
   const { currency } = report.catalogue;
   const tz = report.window.tz;
   const extras = extraMeasures(report.measured ?? []);
+  const split = splitsGpuTime(report);
   const head = {
     schema_version: JSON_SCHEMA_VERSION,
     kind: 'usage_report',
@@ -43,12 +51,13 @@ export function* usageJsonPieces(report: UsageReport): Generator<string> {
     by: report.by,
     source: report.source,
     currency,
+    ...costBasisJson(report),
     catalogue: catalogueJson(report),
     ...samplingJson(report),
     partial: report.partial,
   };
   // One line per row: a report of 100,000 groups stays greppable.
-  const writeRow = rowWriter(currency, tz, extras);
+  const writeRow = rowWriter(currency, tz, extras, split);
   yield `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "rows": [`;
   let piece = '';
   for (let i = 0; i < report.rows.length; i++) {
@@ -60,14 +69,14 @@ export function* usageJsonPieces(report: UsageReport): Generator<string> {
   }
   yield `${piece}${report.rows.length === 0 ? ']' : '\n  ]'}`;
   const tail = {
-    totals: measures(report.totals, currency, extras),
+    totals: measures(report.totals, currency, extras, split),
     unpriced: {
       gpu_hours: round(report.totals.unpricedGpuHours, QUANTITY_DECIMALS),
       share: round(report.unpricedShare, JSON_DECIMALS.share),
       gpu_types: report.totals.unpricedGpuTypes,
     },
     ...(report.unattributed
-      ? { unattributed: unattributedJson(report.unattributed, currency, extras) }
+      ? { unattributed: unattributedJson(report.unattributed, currency, extras, split) }
       : {}),
     notes: report.notes.map((note) => note.text),
   };
@@ -98,6 +107,15 @@ export function windowJson(report: Pick<UsageReport, 'window'>) {
       ? { requested_to: isoInZone(window.cutFromMs, window.tz), cut_to_settled: true }
       : {}),
   };
+}
+
+/**
+ * What cost is the cost of, named where busy GPU time is configured (without it the only basis
+ * is the allocated GPU time, and outputs stay as they were).
+ */
+export function costBasisJson(report: Pick<UsageReport, 'catalogue'>): { cost_basis?: string } {
+  const basis = report.catalogue.costBasis;
+  return basis ? { cost_basis: basis } : {};
 }
 
 export function catalogueJson(report: Pick<UsageReport, 'catalogue'>) {
@@ -132,6 +150,7 @@ export function rowObject(
   currency: string,
   tz: string,
   extras: readonly MeasureDefinition[] = [],
+  split = false,
 ): Record<string, unknown> {
   return {
     ...row.group,
@@ -142,7 +161,7 @@ export function rowObject(
           period_end: isoInZone(row.period.endMs, tz),
         }
       : {}),
-    ...measures(row, currency, extras),
+    ...measures(row, currency, extras, split),
     cost_share: row.costShare === null ? null : round(row.costShare, JSON_DECIMALS.share),
     catalogue_versions: row.versions,
     ...(row.fxVersions ? { fx_versions: row.fxVersions } : {}),
@@ -158,8 +177,9 @@ export function rowWriter(
   currency: string,
   tz: string,
   extras: readonly MeasureDefinition[] = [],
+  split = false,
 ): (row: UsageRow) => string {
-  const fields = Object.keys(rowObject(EMPTY_ROW, currency, tz, extras));
+  const fields = Object.keys(rowObject(EMPTY_ROW, currency, tz, extras, split));
   const extraFields = extras.map(
     (measure) =>
       [
@@ -170,6 +190,12 @@ export function rowWriter(
   );
   const reserved = new Set([...fields, 'period', 'period_start', 'period_end', '__proto__']);
   const name = (field: string) => `,${JSON.stringify(field)}:`;
+  const [busyCost, idleCost] = [
+    name(currencyField('busy_cost', currency)),
+    name(currencyField('idle_cost', currency)),
+  ];
+  const money = (value: number | null | undefined) =>
+    value === null || value === undefined ? 'null' : number(round(value, MONEY_DECIMALS));
   const [cost, costPerInference, tokensPerCost] = [
     name(currencyField('cost', currency)),
     name(currencyField('cost_per_inference', currency)),
@@ -195,7 +221,9 @@ export function rowWriter(
     for (const label in row.group) {
       let key = labelKeys.get(label);
       if (key === undefined) {
-        if (reserved.has(label)) return JSON.stringify(rowObject(row, currency, tz, extras));
+        if (reserved.has(label)) {
+          return JSON.stringify(rowObject(row, currency, tz, extras, split));
+        }
         key = `${JSON.stringify(label)}:`;
         labelKeys.set(label, key);
       }
@@ -205,14 +233,20 @@ export function rowWriter(
       const period = textsOf(row.period);
       text += `"period":${JSON.stringify(period.label)},"period_start":"${period.start}","period_end":"${period.end}",`;
     }
+    const time = split ? (row.gpuTime ?? NO_GPU_TIME) : undefined;
     return (
       `${text}"gpu_hours":${number(round(row.gpuHours, QUANTITY_DECIMALS))}` +
+      (time
+        ? `,"busy_gpu_hours":${number(round(time.busyGpuHours, QUANTITY_DECIMALS))}` +
+          `,"idle_gpu_hours":${number(round(time.idleGpuHours, QUANTITY_DECIMALS))}`
+        : '') +
       `,"inferences":${number(round(row.inferences, QUANTITY_DECIMALS))}` +
       extraFields
         .map(([key, name]) => `${key}${number(round(row.quantities[name], QUANTITY_DECIMALS))}`)
         .join('') +
       `,"tokens":${number(round(row.tokens, QUANTITY_DECIMALS))}` +
-      `${cost}${row.cost === null ? 'null' : number(round(row.cost, MONEY_DECIMALS))}` +
+      `${cost}${money(row.cost)}` +
+      (time ? `${busyCost}${money(time.busyCost)}${idleCost}${money(time.idleCost)}` : '') +
       `${costPerInference}${row.costPerInference === null ? 'null' : number(round(row.costPerInference, JSON_DECIMALS.costPerInference))}` +
       `${tokensPerCost}${row.tokensPerCost === null ? 'null' : number(round(row.tokensPerCost, JSON_DECIMALS.tokensPerCost))}` +
       `,"unpriced_gpu_hours":${number(round(row.unpricedGpuHours, QUANTITY_DECIMALS))}` +
@@ -228,6 +262,17 @@ export function rowWriter(
 function number(value: number): string {
   return Number.isFinite(value) ? String(value) : 'null';
 }
+
+/** Rows built without the split (by hand): no busy time known, no costs. */
+const NO_GPU_TIME: GpuTimeSplit = {
+  busyGpuHours: 0,
+  idleGpuHours: 0,
+  allocatedCost: null,
+  busyCost: null,
+  idleCost: null,
+  unpricedAllocatedGpuHours: 0,
+  unpricedBusyGpuHours: 0,
+};
 
 const EMPTY_ROW: UsageRow = {
   group: {},
@@ -252,10 +297,11 @@ function unattributedJson(
   unattributed: Unattributed,
   currency: string,
   extras: readonly MeasureDefinition[],
+  split: boolean,
 ) {
   return {
     by: unattributed.byRules ? 'attribution_rules' : 'missing_use_case_label',
-    ...measures(unattributed.totals, currency, extras),
+    ...measures(unattributed.totals, currency, extras, split),
     gpu_share: round(unattributed.gpuShare, JSON_DECIMALS.share),
     label_sets: unattributed.labelSets,
     examples: unattributed.examples,
@@ -266,10 +312,18 @@ function measures(
   row: UsageRow | UsageTotals,
   currency: string,
   extras: readonly MeasureDefinition[],
+  split: boolean,
 ) {
   const money = (value: number | null) => (value === null ? null : round(value, MONEY_DECIMALS));
+  const time = split ? (row.gpuTime ?? NO_GPU_TIME) : undefined;
   return {
     gpu_hours: round(row.gpuHours, QUANTITY_DECIMALS),
+    ...(time
+      ? {
+          busy_gpu_hours: round(time.busyGpuHours, QUANTITY_DECIMALS),
+          idle_gpu_hours: round(time.idleGpuHours, QUANTITY_DECIMALS),
+        }
+      : {}),
     inferences: round(row.inferences, QUANTITY_DECIMALS),
     ...Object.fromEntries(
       extras.map((measure) => [
@@ -279,6 +333,12 @@ function measures(
     ),
     tokens: round(row.tokens, QUANTITY_DECIMALS),
     [currencyField('cost', currency)]: money(row.cost),
+    ...(time
+      ? {
+          [currencyField('busy_cost', currency)]: money(time.busyCost),
+          [currencyField('idle_cost', currency)]: money(time.idleCost),
+        }
+      : {}),
     [currencyField('cost_per_inference', currency)]:
       row.costPerInference === null
         ? null

@@ -1,7 +1,20 @@
 // The usage report laid out for people: header lines, columns, rounded cells, a totals row
 // and footnotes. The table and Markdown renderers draw this same view.
-import { extraMeasures, METRICS, type MeasureDefinition, type Metric } from '../core/measures.js';
-import type { MeasureSampling, UsageReport, UsageRow, UsageTotals } from '../core/report.js';
+import {
+  type CostBasis,
+  extraMeasures,
+  METRICS,
+  type MeasureDefinition,
+  type Metric,
+} from '../core/measures.js';
+import {
+  type GpuTimeSplit,
+  type MeasureSampling,
+  splitsGpuTime,
+  type UsageReport,
+  type UsageRow,
+  type UsageTotals,
+} from '../core/report.js';
 import type { Figure } from '../core/unit-costs.js';
 import {
   fixed,
@@ -45,44 +58,58 @@ export function usageView(report: UsageReport, options: { chart?: boolean } = {}
   const { currency } = report.catalogue;
   const tz = report.window.tz;
   const extras = extraMeasures(report.measured ?? []);
-  const measureCells = (row: UsageRow | UsageTotals, roundedCost: number) =>
-    cellsOf(row, roundedCost, extras);
+  const split = splitsGpuTime(report);
+  const { shown, folded } = foldSmallRows(report.rows, split);
+  const listed = [...shown, ...(folded ? [folded.row] : [])];
+  // The totals row shows report.totals.cost rounded: the rows must add up to exactly that.
+  const roundedCosts = roundToTotal(
+    listed.map((row) => row.cost ?? 0),
+    2,
+    report.totals.cost ?? 0,
+  );
+  const busyIdle = split ? roundedGpuTime(listed, report.totals) : undefined;
+  const measureCells = (row: UsageRow | UsageTotals, at: number) =>
+    cellsOf(row, at < 0 ? (row.cost ?? 0) : (roundedCosts[at] ?? 0), extras, busyIdle?.(row, at));
   const columns: Column[] = [
     ...(report.granularity === 'total' ? [] : [{ title: report.granularity, numeric: false }]),
     ...report.by.map((label) => ({ title: label, numeric: false })),
     { title: 'GPU-h', numeric: true },
+    ...(split ? GPU_TIME_COLUMNS.hours : []),
     { title: 'inferences', numeric: true },
     ...extras.map((measure) => ({ title: measure.output.title, numeric: true })),
     { title: 'tokens', numeric: true },
     { title: `cost ${currency}`, numeric: true },
+    ...(split ? GPU_TIME_COLUMNS.costs(currency) : []),
     { title: `${currency}/inference`, numeric: true },
     { title: `tokens/${currency}`, numeric: true },
     { title: 'share', numeric: true },
   ];
+  // Label (and period) columns: what the folded and totals rows leave blank after their name.
+  const blank = () =>
+    Array.from(
+      { length: (report.granularity === 'total' ? 0 : 1) + report.by.length - 1 },
+      () => '',
+    );
 
-  const { shown, folded } = foldSmallRows(report.rows);
-  const pricedCosts = [...shown, ...(folded ? [folded.row] : [])].map((row) => row.cost ?? 0);
-  // The totals row shows report.totals.cost rounded: the rows must add up to exactly that.
-  const roundedCosts = roundToTotal(pricedCosts, 2, report.totals.cost ?? 0);
   const textsOf = periodTexts(tz);
   const rows = shown.map((row, index) => [
     ...(row.period ? [textsOf(row.period).label] : []),
     ...report.by.map((label) => safeText(row.group[label] || '(none)')),
-    ...measureCells(row, roundedCosts[index] ?? 0),
+    ...measureCells(row, index),
     row.costShare === null ? '–' : percent(row.costShare),
   ]);
   if (folded) {
     rows.push([
       `(${fixed(folded.count, 0)} smaller rows)`,
-      ...Array.from({ length: columns.length - 8 - extras.length }, () => ''),
-      ...measureCells(folded.row, roundedCosts[shown.length] ?? 0),
+      ...blank(),
+      ...measureCells(folded.row, shown.length),
       folded.row.costShare === null ? '–' : percent(folded.row.costShare),
     ]);
   }
   const totals = [
     'total',
-    ...Array.from({ length: columns.length - 8 - extras.length }, () => ''),
-    ...measureCells(report.totals, report.totals.cost ?? 0),
+    ...blank(),
+    ...measureCells(report.totals, -1),
     report.totals.cost ? '100.0%' : '–', // shares of nothing are not 100%
   ];
 
@@ -104,8 +131,95 @@ export function usageView(report: UsageReport, options: { chart?: boolean } = {}
   };
 }
 
+/** The busy and idle columns, beside GPU-h and beside cost, where busy GPU time was read. */
+const GPU_TIME_COLUMNS = {
+  hours: [
+    { title: 'busy GPU-h', numeric: true },
+    { title: 'idle GPU-h', numeric: true },
+  ],
+  costs: (currency: string): Column[] => [
+    { title: `busy ${currency}`, numeric: true },
+    { title: `idle ${currency}`, numeric: true },
+  ],
+};
+
+/** A row's busy and idle cells: hours, then the costs rounded so the rows add up to the totals. */
+type GpuTimeCells = (row: UsageRow | UsageTotals, at: number) => GpuTimeCellTexts;
+
+interface GpuTimeCellTexts {
+  readonly hours: readonly string[];
+  readonly costs: readonly string[];
+}
+
+function roundedGpuTime(rows: readonly UsageRow[], totals: UsageTotals): GpuTimeCells {
+  const splitOf = (row: UsageRow | UsageTotals) => row.gpuTime ?? EMPTY_SPLIT;
+  const rounded = (pick: (split: GpuTimeSplit) => number | null) => {
+    const total = pick(splitOf(totals));
+    // A total that is unpriced reconciles nothing: each row is rounded on its own.
+    return total === null
+      ? rows.map((row) => pick(splitOf(row)) ?? 0)
+      : roundToTotal(
+          rows.map((row) => pick(splitOf(row)) ?? 0),
+          2,
+          total,
+        );
+  };
+  const busy = rounded((split) => split.busyCost);
+  const idle = rounded((split) => split.idleCost);
+  return (row, at) => {
+    const split = splitOf(row);
+    const money = (value: number | null, shown: number | undefined, unpriced: number) =>
+      value === null
+        ? 'unpriced'
+        : `${fixed(shown ?? value, 2)}${unpriced > 0 ? PARTLY_UNPRICED : ''}`;
+    return {
+      hours: [fixed(split.busyGpuHours, 2), fixed(split.idleGpuHours, 2)],
+      costs: [
+        money(split.busyCost, at < 0 ? undefined : busy[at], split.unpricedBusyGpuHours),
+        money(split.idleCost, at < 0 ? undefined : idle[at], 0),
+      ],
+    };
+  };
+}
+
+const EMPTY_SPLIT: GpuTimeSplit = {
+  busyGpuHours: 0,
+  idleGpuHours: 0,
+  allocatedCost: null,
+  busyCost: null,
+  idleCost: null,
+  unpricedAllocatedGpuHours: 0,
+  unpricedBusyGpuHours: 0,
+};
+
+/** The busy and idle parts of rows, added up: costs stay null where any part is null. */
+function sumGpuTime(rows: readonly UsageRow[]): GpuTimeSplit {
+  const sum = (pick: (split: GpuTimeSplit) => number) =>
+    rows.reduce((total, row) => total + pick(row.gpuTime ?? EMPTY_SPLIT), 0);
+  const cost = (pick: (split: GpuTimeSplit) => number | null, unpriced: number) => {
+    const values = rows.map((row) => pick(row.gpuTime ?? EMPTY_SPLIT));
+    const priced = values.filter((value): value is number => value !== null);
+    return priced.length > 0 || unpriced === 0 ? priced.reduce((a, b) => a + b, 0) : null;
+  };
+  const unpricedAllocated = sum((split) => split.unpricedAllocatedGpuHours);
+  const unpricedBusy = sum((split) => split.unpricedBusyGpuHours);
+  const idleKnown = rows.every((row) => (row.gpuTime ?? EMPTY_SPLIT).idleCost !== null);
+  return {
+    busyGpuHours: sum((split) => split.busyGpuHours),
+    idleGpuHours: sum((split) => split.idleGpuHours),
+    allocatedCost: cost((split) => split.allocatedCost, unpricedAllocated),
+    busyCost: cost((split) => split.busyCost, unpricedBusy),
+    idleCost: idleKnown ? sum((split) => split.idleCost ?? 0) : null,
+    unpricedAllocatedGpuHours: unpricedAllocated,
+    unpricedBusyGpuHours: unpricedBusy,
+  };
+}
+
 /** Keeps the MAX_TABLE_ROWS costliest rows in report order and sums the rest into one row. */
-function foldSmallRows(rows: readonly UsageRow[]): {
+function foldSmallRows(
+  rows: readonly UsageRow[],
+  split: boolean,
+): {
   shown: UsageRow[];
   folded?: { count: number; row: UsageRow };
 } {
@@ -137,6 +251,7 @@ function foldSmallRows(rows: readonly UsageRow[]): {
     tokensPerCost: null,
     costShare:
       shares.length > 0 ? shares.reduce((total, r) => total + (r.costShare ?? 0), 0) : null,
+    ...(split ? { gpuTime: sumGpuTime(rest) } : {}),
   };
   return { shown, folded: { count: rest.length, row } };
 }
@@ -145,14 +260,17 @@ function cellsOf(
   row: UsageRow | UsageTotals,
   roundedCost: number,
   extras: readonly MeasureDefinition[],
+  gpuTime: GpuTimeCellTexts | undefined,
 ): string[] {
   const mark = row.unpricedGpuHours > 0 ? PARTLY_UNPRICED : '';
   return [
     fixed(row.gpuHours, 2),
+    ...(gpuTime?.hours ?? []),
     fixed(row.inferences, 0),
     ...extras.map((measure) => fixed(row.quantities[measure.name as Metric], 0)),
     fixed(row.tokens, 0),
     row.cost === null ? 'unpriced' : `${fixed(roundedCost, 2)}${mark}`,
+    ...(gpuTime?.costs ?? []),
     unitCostText(row.unitCosts?.costPerInference, unitCost),
     unitCostText(row.unitCosts?.tokensPerCost, (value) => fixed(value, 0)),
   ];
@@ -179,6 +297,7 @@ export function contextLines(
     `prices  catalogue ${versions} · ${catalogue.currency} · hash ${catalogue.hash}`,
     ...fxLines(catalogue, 'window'),
     ...samplingLines(report.sampling),
+    ...costBasisLines(catalogue),
   ];
 }
 
@@ -200,6 +319,21 @@ export function samplingLines(sampling: UsageReport['sampling']): string[] {
       `${measure} as a ${kind}, a sample per ${interval.ms / 1000} s (${HOW_SAMPLED[interval.how]})`,
   );
   return [`reads   ${parts.join(' · ')}`];
+}
+
+/**
+ * What cost is the cost of, where busy GPU time is configured; without it the only basis is
+ * the allocated GPU time and views stay as they were.
+ */
+export function costBasisLines(catalogue: UsageReport['catalogue']): string[] {
+  const basis = catalogue.costBasis;
+  if (!basis) return [];
+  return [`basis   ${costBasisWords(basis)} (--cost-basis ${basis}); idle = allocated − busy`];
+}
+
+/** "cost of allocated GPU time" or "cost of busy GPU time". */
+export function costBasisWords(basis: CostBasis): string {
+  return `cost of ${basis} GPU time`;
 }
 
 /**
@@ -227,8 +361,9 @@ function footnotes(report: UsageReport): string[] {
   const notes: string[] = [];
   const { totals } = report;
   if (totals.unpricedGpuHours > 0) {
+    const busy = report.catalogue.costBasis === 'busy' ? 'busy ' : '';
     notes.push(
-      `${PARTLY_UNPRICED} cost excludes ${fixed(totals.unpricedGpuHours, 2)} unpriced GPU-hours (${percent(report.unpricedShare)} of GPU time) of ${totals.unpricedGpuTypes.map(safeText).join(', ')}: add their rates to the catalogue; unit costs there are bounds (≥, ≤)`,
+      `${PARTLY_UNPRICED} cost excludes ${fixed(totals.unpricedGpuHours, 2)} unpriced ${busy}GPU-hours (${percent(report.unpricedShare)} of ${busy}GPU time) of ${totals.unpricedGpuTypes.map(safeText).join(', ')}: add their rates to the catalogue; unit costs there are bounds (≥, ≤)`,
     );
   }
   const unattributed = report.unattributed?.totals;
