@@ -178,9 +178,11 @@ function compare(expected: Expected, json: Report) {
     actual.set(key, figuresOf(row));
     // Allocated = busy + idle, in hours and in money, on every row.
     const f = figuresOf(row);
-    if (!(Math.abs(f.allocatedHours - f.busyHours - f.idleHours) < HOURS_TOLERANCE))
-      out.push(`${row.period} "${row.use_case}": gpu_hours != busy + idle`);
-    if (!(Math.abs(f.allocatedCost - f.busyCost - f.idleCost) < 1e-5))
+    // Each of the three is rounded to 6 decimals on its own: they may differ by 1.5e-6.
+    const gap = f.allocatedHours - f.busyHours - f.idleHours;
+    if (!(Math.abs(gap) <= 1.5e-6 + 1e-12))
+      out.push(`${row.period} "${row.use_case}": gpu_hours - busy - idle = ${gap}`);
+    if (!(Math.abs(f.allocatedCost - f.busyCost - f.idleCost) <= 1.5e-6 + 1e-12))
       out.push(`${row.period} "${row.use_case}": cost != busy_cost + idle_cost`);
   }
   const wanted = new Map<string, Figures>();
