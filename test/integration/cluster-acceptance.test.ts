@@ -58,6 +58,14 @@ const DATA_SETS: readonly { seed: number; windows: readonly Window[] }[] = [
     ],
   },
 ];
+/**
+ * A cluster whose API also lists pods holding no GPU: Pending before they are scheduled
+ * (node=""), and Job pods that Succeeded, until deleted (kube-state-metrics#1051: by design).
+ */
+const LIFECYCLE = {
+  seed: 14,
+  window: { tz: 'UTC', from: '2026-08-10T00:00:00Z', to: '2026-08-12T00:00:00Z' } as Window,
+};
 const PRESETS: readonly ClusterPreset[] = ['dcgm', 'kubernetes-gpu'];
 const catalogue = readCatalogue(fileURLToPath(new URL('../../pricing', import.meta.url)));
 
@@ -76,6 +84,13 @@ beforeAll(async () => {
     clusters.set(seed, cluster);
     await vm.import(clusterSeries(cluster));
   }
+  const lifecycle = generateCluster(
+    LIFECYCLE.seed,
+    { from: at(LIFECYCLE.window.from), to: at(LIFECYCLE.window.to) },
+    { lifecycle: true },
+  );
+  clusters.set(LIFECYCLE.seed, lifecycle);
+  await vm.import(clusterSeries(lifecycle));
   // The first data set again, as an export file: the other source ml-cost reads.
   const first = DATA_SETS[0]?.windows[0] as Window;
   const range = `start=${at(first.from) / 1000 - 86_400}&end=${at(first.to) / 1000 + 86_400}`;
@@ -330,4 +345,19 @@ describe('--cost-basis busy', () => {
     for (const row of json.rows)
       expect(row.cost_eur as number).toBeCloseTo(row.busy_cost_eur as number, 6);
   });
+});
+
+describe('pods the API lists while they hold no GPU (Pending unscheduled, Job pods finished)', () => {
+  it.each(PRESETS)(
+    '--metrics-preset %s counts only GPUs held, per use case and day',
+    async (preset) => {
+      const { seed, window } = LIFECYCLE;
+      const expected = expectedReport(clusters.get(seed) as Cluster, catalogue, preset, {
+        from: at(window.from),
+        to: at(window.to),
+        tz: window.tz,
+      });
+      expect(compare(expected, await report(preset, window))).toEqual([]);
+    },
+  );
 });

@@ -375,3 +375,43 @@ describe('series shaped like the exporters', () => {
     expect(lines.some((l) => l.metric.resource === 'cpu' && l.metric.unit === 'core')).toBe(true);
   });
 });
+
+describe('pods as the Kubernetes API lists them', () => {
+  const window = { from: at('2026-08-10T00:00:00Z'), to: at('2026-08-12T00:00:00Z'), tz: 'UTC' };
+  const cluster = generateCluster(14, window, { lifecycle: true });
+  const lines = clusterSeries(cluster);
+
+  it('lists pods Pending unscheduled (node="") and finished Job pods still there, holding no GPU', () => {
+    expect(cluster.pods.some((p) => p.createdAt !== undefined)).toBe(true);
+    expect(cluster.pods.some((p) => p.deletedAt !== undefined)).toBe(true);
+    const pending = lines.filter(
+      (l) => l.metric.__name__ === REQUESTS && l.metric.node === '' && l.metric.resource !== 'cpu',
+    );
+    expect(pending.length).toBeGreaterThan(0);
+    const succeeded = lines.filter(
+      (l) => l.metric.__name__ === 'kube_pod_status_phase' && l.metric.phase === 'Succeeded',
+    );
+    expect(succeeded.some((l) => l.values.includes(1))).toBe(true);
+    // Each pod is in exactly one phase at every scrape.
+    const byPod = new Map<string, number[]>();
+    for (const l of lines.filter((x) => x.metric.__name__ === 'kube_pod_status_phase')) {
+      const sums = byPod.get(l.metric.uid ?? '') ?? l.values.map(() => 0);
+      byPod.set(
+        l.metric.uid ?? '',
+        sums.map((v, i) => v + (l.values[i] as number)),
+      );
+    }
+    for (const sums of byPod.values()) expect(new Set(sums)).toEqual(new Set([1]));
+  });
+
+  it('keeps the oracle on what was held: Running pods only', () => {
+    const kube = expectedReport(cluster, shipped, 'kubernetes-gpu', window);
+    let listed = 0;
+    for (const l of lines.filter((x) => x.metric.__name__ === REQUESTS)) {
+      if (!l.metric.resource?.startsWith('nvidia_com_')) continue;
+      for (const [i, t] of l.timestamps.entries())
+        if (window.from <= t && t < window.to) listed += ((l.values[i] as number) * 30) / 3600;
+    }
+    expect(listed).toBeGreaterThan(kube.requestedHours + 1);
+  });
+});

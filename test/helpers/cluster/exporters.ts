@@ -8,7 +8,9 @@
 // - kube-state-metrics (one target), kube_pod_container_resource_requests and _limits
 //   {namespace, pod, uid, container, node, resource, unit} for GPUs (nvidia_com_gpu, or a MIG
 //   resource such as nvidia_com_mig_1g_10gb) and for CPU (resource="cpu", unit="core"), which a
-//   GPU reading must leave out.
+//   GPU reading must leave out, for as long as the pod object exists (node="" while Pending
+//   unscheduled, and on after a Job's pod Succeeded); kube_pod_status_phase {namespace, pod,
+//   uid, phase} 1 for the pod's phase and 0 for the other four.
 import type { ExportLine } from '../victoria.js';
 import { type Cluster, type Device, type Pod, scrapeInstants, valueAt } from './truth.js';
 
@@ -102,35 +104,73 @@ function dcgmSeries(cluster: Cluster): ExportLine[] {
   return lines;
 }
 
+const KSM = { job: 'kube-state-metrics', instance: '10.0.2.5:8080' };
+const PHASES = ['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown'] as const;
+
 function kubeStateSeries(cluster: Cluster): ExportLine[] {
   const lines: ExportLine[] = [];
+  const instants = (from: number, to: number) =>
+    scrapeInstants(
+      cluster,
+      cluster.ksmOffsetMs,
+      Math.max(from, cluster.dataFrom),
+      Math.min(to, cluster.dataTo),
+    );
   for (const pod of cluster.pods) {
-    const from = Math.max(pod.start, cluster.dataFrom);
-    const to = Math.min(pod.end, cluster.dataTo);
-    const timestamps = scrapeInstants(cluster, cluster.ksmOffsetMs, from, to);
-    if (timestamps.length === 0) continue;
-    for (const container of pod.containers) {
-      const labels = {
-        namespace: pod.namespace,
-        pod: pod.name,
-        uid: pod.uid,
-        container: container.name,
-        node: pod.node,
-        job: 'kube-state-metrics',
-        instance: '10.0.2.5:8080',
-      };
-      for (const name of [REQUESTS, LIMITS]) {
+    const created = pod.createdAt ?? pod.start;
+    const deleted = pod.deletedAt ?? pod.end;
+    // kube_pod_status_phase: one series per phase, 1 for the pod's phase, 0 for the others.
+    const life = instants(created, deleted);
+    const phaseAt = (t: number) =>
+      t < pod.start ? 'Pending' : t < pod.end ? 'Running' : 'Succeeded';
+    for (const phase of PHASES)
+      if (life.length > 0)
         lines.push({
-          metric: { __name__: name, ...labels, resource: pod.resource, unit: 'integer' },
-          values: timestamps.map(() => container.devices.length),
-          timestamps,
+          metric: {
+            __name__: 'kube_pod_status_phase',
+            namespace: pod.namespace,
+            pod: pod.name,
+            uid: pod.uid,
+            phase,
+            ...KSM,
+          },
+          values: life.map((t) => (phaseAt(t) === phase ? 1 : 0)),
+          timestamps: life,
         });
-        lines.push({
-          metric: { __name__: name, ...labels, resource: 'cpu', unit: 'core' },
-          values: timestamps.map(() => 4),
-          timestamps,
-        });
-      }
+    // Requests while the pod object exists: node="" until it is scheduled.
+    const stretches = [
+      { node: '', timestamps: instants(created, pod.start) },
+      { node: pod.node, timestamps: instants(pod.start, deleted) },
+    ];
+    for (const { node, timestamps } of stretches) {
+      if (timestamps.length > 0) lines.push(...requestSeries(pod, node, timestamps));
+    }
+  }
+  return lines;
+}
+
+function requestSeries(pod: Pod, node: string, timestamps: number[]): ExportLine[] {
+  const lines: ExportLine[] = [];
+  for (const container of pod.containers) {
+    const labels = {
+      namespace: pod.namespace,
+      pod: pod.name,
+      uid: pod.uid,
+      container: container.name,
+      node,
+      ...KSM,
+    };
+    for (const name of [REQUESTS, LIMITS]) {
+      lines.push({
+        metric: { __name__: name, ...labels, resource: pod.resource, unit: 'integer' },
+        values: timestamps.map(() => container.devices.length),
+        timestamps,
+      });
+      lines.push({
+        metric: { __name__: name, ...labels, resource: 'cpu', unit: 'core' },
+        values: timestamps.map(() => 4),
+        timestamps,
+      });
     }
   }
   return lines;

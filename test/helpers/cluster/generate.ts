@@ -33,7 +33,19 @@ export function random(seed: number): () => number {
   };
 }
 
-export function generateCluster(seed: number, window: { from: Ms; to: Ms }): Cluster {
+export interface ClusterOptions {
+  /**
+   * Pods also wait unscheduled before they start (kube-state-metrics lists them, node=""), and
+   * finished Job pods (batch-eval) stay listed a while: what the API shows beside what is held.
+   */
+  readonly lifecycle?: boolean;
+}
+
+export function generateCluster(
+  seed: number,
+  window: { from: Ms; to: Ms },
+  options: ClusterOptions = {},
+): Cluster {
   const rnd = random(seed);
   const between = (lo: number, hi: number) => lo + rnd() * (hi - lo);
   const int = (lo: number, hi: number) => Math.floor(between(lo, hi + 1));
@@ -151,6 +163,12 @@ export function generateCluster(seed: number, window: { from: Ms; to: Ms }): Clu
         activity: perDevice,
         ...(restartedAt !== undefined ? { restartedAt } : {}),
         ...(replacing && previous ? { replaces: previous.name } : {}),
+        ...(options.lifecycle && !replacing && rnd() < 0.4
+          ? { createdAt: start - Math.round(between(MINUTE, 40 * MINUTE)) }
+          : {}),
+        ...(options.lifecycle && workload.namespace === 'batch-eval' && rnd() < 0.7
+          ? { deletedAt: end + Math.round(between(5 * MINUTE, 2 * HOUR)) }
+          : {}),
       });
       previous = { workload, app, name };
       t = end;
@@ -182,7 +200,12 @@ export function generateCluster(seed: number, window: { from: Ms; to: Ms }): Clu
   nodes[2] = { ...nodeC, drainedAt };
   const kept = pods
     .filter((p) => p.node !== nodeC.name || p.start < drainedAt)
-    .map((p) => (p.node === nodeC.name && p.end > drainedAt ? { ...p, end: drainedAt } : p));
+    .map((p) => {
+      if (p.node !== nodeC.name || p.end <= drainedAt) return p;
+      // Evicted by the drain: ended and deleted there.
+      const { deletedAt: _, ...evicted } = p;
+      return { ...evicted, end: drainedAt };
+    });
   pods.splice(0, pods.length, ...kept);
   const unheldActivity = {
     [h100[7] as string]: activity(dataFrom, dataTo, [0.05, 0.5], 0.5),

@@ -51,6 +51,16 @@ export interface Pod {
   readonly restartedAt?: Ms;
   /** The pod it replaced, seconds after that one ended (same workload, new name and uid). */
   readonly replaces?: string;
+  /**
+   * When the pod object appeared, if before `start`: Pending, not yet scheduled (kube-state-
+   * metrics lists its requests with node=""), holding no GPU.
+   */
+  readonly createdAt?: Ms;
+  /**
+   * When the pod object went away, if after `end`: a Job's pod that Succeeded stays listed
+   * (with its requests, kube-state-metrics#1051) until deleted, holding no GPU.
+   */
+  readonly deletedAt?: Ms;
 }
 
 export interface Node {
