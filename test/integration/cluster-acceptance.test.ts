@@ -33,7 +33,8 @@ interface Window {
 /**
  * Each data set has its own weeks, so they share one VictoriaMetrics: a July pair of days; the
  * catalogue's change of version on 1 October (at a UTC midnight, at 02:00 in Paris, inside a
- * Paris day); and the end of summer time in Paris on 25 October (a day of 25 hours).
+ * Paris day); the end of summer time in Paris on 25 October and in New York on 1 November
+ * (days of 25 hours).
  */
 const DATA_SETS: readonly { seed: number; windows: readonly Window[] }[] = [
   {
@@ -55,6 +56,13 @@ const DATA_SETS: readonly { seed: number; windows: readonly Window[] }[] = [
     windows: [
       { tz: 'Europe/Paris', from: '2026-10-23T22:00:00Z', to: '2026-10-26T23:00:00Z' },
       { tz: 'UTC', from: '2026-10-24T00:00:00Z', to: '2026-10-27T00:00:00Z' },
+    ],
+  },
+  {
+    // New York leaves summer time on 1 November (02:00 EDT = 06:00 UTC): a day of 25 hours.
+    seed: 15,
+    windows: [
+      { tz: 'America/New_York', from: '2026-10-31T04:00:00Z', to: '2026-11-03T05:00:00Z' },
     ],
   },
 ];

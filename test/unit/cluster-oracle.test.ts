@@ -415,3 +415,14 @@ describe('pods as the Kubernetes API lists them', () => {
     expect(listed).toBeGreaterThan(kube.requestedHours + 1);
   });
 });
+
+describe('days in New York', () => {
+  it('knows the day summer time ends there', () => {
+    const days = daysOf(at('2026-10-31T04:00:00Z'), at('2026-11-03T05:00:00Z'), 'America/New_York');
+    expect(days.map((d) => [d.label, (d.end - d.start) / 3_600_000])).toEqual([
+      ['2026-10-31', 24],
+      ['2026-11-01', 25],
+      ['2026-11-02', 24],
+    ]);
+  });
+});
