@@ -61,9 +61,7 @@ const DATA_SETS: readonly { seed: number; windows: readonly Window[] }[] = [
   {
     // New York leaves summer time on 1 November (02:00 EDT = 06:00 UTC): a day of 25 hours.
     seed: 15,
-    windows: [
-      { tz: 'America/New_York', from: '2026-10-31T04:00:00Z', to: '2026-11-03T05:00:00Z' },
-    ],
+    windows: [{ tz: 'America/New_York', from: '2026-10-31T04:00:00Z', to: '2026-11-03T05:00:00Z' }],
   },
 ];
 /**
