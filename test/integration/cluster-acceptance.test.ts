@@ -222,6 +222,20 @@ function compare(expected: Expected, json: Report) {
     out.push(...differences(label(key), a, wanted.get(key)));
   }
   out.push(...differences('totals', figuresOf(json.totals), expected.totals));
+  // The rows add up to the totals: nothing is left out between them.
+  const summed = { ...ZERO };
+  for (const row of json.rows) {
+    const f = figuresOf(row);
+    for (const key of Object.keys(ZERO) as (keyof Figures)[]) summed[key] += f[key];
+  }
+  const slack = json.rows.length * 1e-6;
+  for (const key of Object.keys(ZERO) as (keyof Figures)[]) {
+    const total = figuresOf(json.totals)[key];
+    // A null (partly unpriced) cost is reported against the oracle above, not here.
+    if (Number.isNaN(total) && Number.isNaN(summed[key])) continue;
+    if (!(Math.abs(summed[key] - total) <= slack))
+      out.push(`rows add up to ${summed[key]} ${key}, totals say ${total}`);
+  }
   out.push(
     ...differences(
       'unattributed',
