@@ -12,12 +12,11 @@ import {
 } from './cluster.js';
 import { closestNaming, fitNaming, type MeasureFit, type Naming, type NamingFit } from './match.js';
 import { checkPrices } from './prices.js';
+import { checkSampledTiming, checkTiming, duration, round } from './timing.js';
+
+export { duration };
 
 const DAY_MS = 86_400_000;
-/** Sparser than this, VictoriaMetrics' own 5-minute look-back misses window starts. */
-const SPARSE_INTERVAL_S = 300;
-/** ml-cost reads this far before every window (query-plan.ts LOOK_AROUND_MS). */
-export const LOOK_BACK_S = 86_400;
 /** Labels named like these hold one value per user or request, whatever their count today. */
 const PER_REQUEST_LABEL =
   /(^|[._])(user|session|request|trace|span|conversation|customer|client)[._]?id$/i;
@@ -234,76 +233,6 @@ function labelFix(
   return `set labels.${key} in ml-cost.config.json to the label that holds it (labels seen: ${others}), or add ${label} where the series are made (OTel attribute, scrape relabel_configs)`;
 }
 
-/**
- * A gauge or presence is read per sample (each worth one scrape interval): no look-back, no
- * resets; a gap is time nothing was scraped, counted as nothing.
- */
-function checkSampledTiming(measure: MeasureReport, subject: string, add: Add): void {
-  if (
-    measure.maxGapS !== null &&
-    measure.intervalS !== null &&
-    measure.maxGapS > 10 * measure.intervalS
-  ) {
-    add(
-      'info',
-      subject,
-      `a gap of ${duration(measure.maxGapS)} between samples (one every ${duration(measure.intervalS)} otherwise): each sample counts one scrape interval, so the gap counts nothing`,
-      'if the series held GPUs through the gap, find why the scrape stopped',
-    );
-  }
-  checkStale(measure, subject, add);
-}
-
-function checkTiming(measure: MeasureReport, subject: string, add: Add): void {
-  if (measure.intervalS !== null && measure.intervalS > SPARSE_INTERVAL_S) {
-    const lumpy = measure.intervalS > 3600 ? ', but hourly rows are lumpy' : '';
-    add(
-      'warning',
-      subject,
-      `sparse samples: one every ${duration(measure.intervalS)}, past VictoriaMetrics' own 5-minute look-back, so increase() in other tools loses the start of each window; ml-cost reads ${duration(LOOK_BACK_S)} before every window, so its totals stay whole${lumpy}`,
-      'scrape or export at least every 5 minutes (scrape_interval, or the OTel export interval)',
-    );
-  }
-  if (measure.maxGapS !== null && measure.maxGapS > LOOK_BACK_S) {
-    add(
-      'problem',
-      subject,
-      `a gap of ${duration(measure.maxGapS)} between samples: longer than ml-cost's ${duration(LOOK_BACK_S)} look-back, so a window starting inside it loses the increase up to the next sample`,
-      'find why the exporter or scrape stopped; windows that start outside the gap are not affected',
-    );
-  }
-  if (measure.future > 0) {
-    add(
-      'problem',
-      subject,
-      `${measure.future} series have samples after now`,
-      'fix the exporter clock (NTP) or its timestamps (milliseconds where seconds are expected?); usage is counted in the hour the sample claims',
-    );
-  }
-  if (measure.resetsPerDay > 0) {
-    add(
-      'info',
-      subject,
-      `${round(measure.resetsPerDay)} counter resets per day over ${measure.series} series (restarts); ml-cost counts across resets`,
-    );
-  }
-  checkStale(measure, subject, add);
-}
-
-function checkStale(measure: MeasureReport, subject: string, add: Add): void {
-  if (measure.stale > 0) {
-    const all = measure.stale >= measure.series;
-    add(
-      all ? 'warning' : 'info',
-      subject,
-      all
-        ? 'no series reported in the last 2 hours of the window'
-        : `${measure.stale} of ${measure.series} series stopped reporting more than 2 hours before the window's end (restarts, retired models)`,
-      all ? 'check that the exporter and the scrape still run' : '',
-    );
-  }
-}
-
 /** OTel GenAI requests are counted by client and server: a request seen by both counts twice. */
 function checkDoubleCount(measures: readonly MeasureReport[], add: Add): void {
   const inferences = measures.find((m) => m.metric === 'inferences');
@@ -399,15 +328,4 @@ function checkValues(input: DoctorInput, add: Add): void {
     `${without.length} without a value per inference, so rank cannot weigh them: ${without.slice(0, 10).join(', ')}${without.length > 10 ? ', ...' : ''}`,
     `add use_cases.<name>.value_per_inference to ml-cost.config.json, e.g. "${without[0]}": { "value_per_inference": 0.5 }`,
   );
-}
-
-export function duration(seconds: number): string {
-  if (seconds >= 2 * 86_400) return `${round(seconds / 86_400)} d`;
-  if (seconds >= 3600) return `${round(seconds / 3600)} h`;
-  if (seconds >= 60) return `${round(seconds / 60)} min`;
-  return `${round(seconds)} s`;
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
 }
