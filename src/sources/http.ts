@@ -364,3 +364,25 @@ function errorCode(error: unknown): string | undefined {
   if (record.cause !== undefined && record.cause !== error) return errorCode(record.cause);
   return undefined;
 }
+
+/**
+ * A small answer's whole body as text, for the requests whose answers are bounded (doctor's,
+ * the sample-interval detection): tooLarge() is thrown as soon as more than `limit` bytes came.
+ */
+export async function readWholeBody(
+  client: HttpClient,
+  answer: HttpAnswer,
+  limit: number,
+  tooLarge: () => Error,
+  signal: AbortSignal,
+): Promise<string> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  const keep = (chunk: Buffer) => {
+    length += chunk.length;
+    if (length > limit) throw tooLarge();
+    chunks.push(chunk);
+  };
+  await client.readBody(answer, keep, signal);
+  return Buffer.concat(chunks).toString('utf8');
+}

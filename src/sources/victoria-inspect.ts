@@ -17,7 +17,7 @@ import {
   withLookAlikes,
 } from '../core/inspection.js';
 import { SourceError } from '../errors.js';
-import type { HttpClient } from './http.js';
+import { type HttpClient, readWholeBody } from './http.js';
 import { checkLabelName, selector } from './promql.js';
 import { redactSecrets } from './redact.js';
 import type { Connection } from './victoria-connect.js';
@@ -211,24 +211,17 @@ function caller(deps: InspectDeps) {
         ),
       );
     }
-    const chunks: Buffer[] = [];
-    let length = 0;
-    await client.readBody(
+    const body = await readWholeBody(
+      client,
       answer,
-      (chunk) => {
-        length += chunk.length;
-        if (length > ANSWER_LIMIT) {
-          throw new SourceError(
-            `${connection.target} sent more than ${ANSWER_LIMIT >> 20} MB to ${path}`,
-          );
-        }
-        chunks.push(chunk);
-      },
+      ANSWER_LIMIT,
+      () =>
+        new SourceError(`${connection.target} sent more than ${ANSWER_LIMIT >> 20} MB to ${path}`),
       signal,
     );
     let json: { status?: unknown; data?: unknown; error?: unknown };
     try {
-      json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      json = JSON.parse(body);
     } catch (error) {
       throw new SourceError(
         `${connection.target} sent an unusable answer to ${path}: not JSON (${(error as Error).message})`,

@@ -5,7 +5,7 @@
 import { measureOf } from '../core/measures.js';
 import type { Metric } from '../core/types.js';
 import { SourceError } from '../errors.js';
-import type { HttpClient } from './http.js';
+import { type HttpClient, readWholeBody } from './http.js';
 import { sampleStatsQuery } from './promql.js';
 import { redactSecrets } from './redact.js';
 import {
@@ -95,26 +95,21 @@ async function spansOf(
       ),
     );
   }
-  const chunks: Buffer[] = [];
-  let length = 0;
-  await client.readBody(
+  const body = await readWholeBody(
+    client,
     answer,
-    (chunk) => {
-      length += chunk.length;
-      if (length > ANSWER_LIMIT) {
-        throw new SourceError(
-          `${connection.target} sent more than ${ANSWER_LIMIT >> 20} MB to the ${what} query: too many series to find it; set metrics.${request.metric}.scrape_interval in ml-cost.config.json`,
-        );
-      }
-      chunks.push(chunk);
-    },
+    ANSWER_LIMIT,
+    () =>
+      new SourceError(
+        `${connection.target} sent more than ${ANSWER_LIMIT >> 20} MB to the ${what} query: too many series to find it; set metrics.${request.metric}.scrape_interval in ml-cost.config.json`,
+      ),
     deps.signal,
   );
   const unusable = (why: string) =>
     new SourceError(`${connection.target} sent an unusable answer to the ${what} query: ${why}`);
   let json: Answer;
   try {
-    json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    json = JSON.parse(body);
   } catch (error) {
     throw unusable(`not JSON (${(error as Error).message})`);
   }
