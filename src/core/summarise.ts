@@ -12,7 +12,7 @@ import { CELL_LAYOUT, COST_MEASURE, MEASURES, type Metric } from './measures.js'
 import { compareText } from './order.js';
 import type { Period, UsageRow, UsageRows, UsageTotals } from './report.js';
 import type { Labels, PriceVersion } from './types.js';
-import { costPerInference, exactValue, tokensPerCost } from './unit-costs.js';
+import { costPerInference, exactValue, type GroupMeasures, tokensPerCost } from './unit-costs.js';
 
 const SECONDS_PER_HOUR = 3600;
 
@@ -91,9 +91,10 @@ export function summarise(ledger: Ledger, options: SummariseOptions): Summary {
   const unitCosts = options.rowUnitCosts !== false;
   const makeRow = (group: Labels, period: Period | undefined, versions: Set<number>): UsageRow => {
     const own = toTotals(row, pricing);
-    return {
+    // Written field by field, not spread: a row is made per group and period (millions of
+    // them by hour), and spreading into a literal costs V8 a slow copy each time.
+    const made: Mutable<UsageRow> = {
       group,
-      ...(period ? { period } : {}),
       versions: versionNames(versions),
       gpuHours: own.gpuHours,
       inferences: own.inferences,
@@ -104,11 +105,13 @@ export function summarise(ledger: Ledger, options: SummariseOptions): Summary {
       unpricedGpuTypes: own.unpricedGpuTypes,
       costPerInference: unitCosts ? own.costPerInference : null,
       tokensPerCost: unitCosts ? own.tokensPerCost : null,
-      ...(unitCosts && own.unitCosts ? { unitCosts: own.unitCosts } : {}),
       costShare: own.cost !== null && totals.cost ? own.cost / totals.cost : null,
-      ...(own.gpuTime ? { gpuTime: own.gpuTime } : {}),
-      ...(own.basisGpuHours !== undefined ? { basisGpuHours: own.basisGpuHours } : {}),
     };
+    if (period) made.period = period;
+    if (unitCosts && own.unitCosts) made.unitCosts = own.unitCosts;
+    if (own.gpuTime) made.gpuTime = own.gpuTime;
+    if (own.basisGpuHours !== undefined) made.basisGpuHours = own.basisGpuHours;
+    return made;
   };
 
   const order = new RowOrder(ledger.groups, cells, options.versions, pricing.measure);
@@ -271,32 +274,41 @@ function toTotals(cell: SumCell, pricing: Pricing): UsageTotals {
   // A row whose GPU time could not be priced at all has no cost, not a zero cost.
   const basis = pricedSums(sums, pricing.measure);
   const ownBasis = pricing.measure !== COST_MEASURE;
-  const measures = {
-    gpuHours: quantity.gpu_seconds,
+  const gpuHours = quantity.gpu_seconds;
+  const unpricedGpuHours = basis.unpricedSeconds / SECONDS_PER_HOUR;
+  // The unit-cost rule judges the basis' GPU time: "no GPU time" is none busy, under busy.
+  const basisHours = basis.seconds / SECONDS_PER_HOUR + 0;
+  const judged: GroupMeasures = {
+    gpuHours: ownBasis ? basisHours : gpuHours,
     inferences: quantity.inferences,
     tokens: quantity.tokens,
     cost: basis.cost,
-    unpricedGpuHours: basis.unpricedSeconds / SECONDS_PER_HOUR,
+    unpricedGpuHours,
   };
-  // The unit-cost rule judges the basis' GPU time: "no GPU time" is none busy, under busy.
-  const basisHours = basis.seconds / SECONDS_PER_HOUR + 0;
-  const judged = ownBasis ? { ...measures, gpuHours: basisHours } : measures;
   // The unit-cost rule: exact figures go in the number fields, bounds only in unitCosts.
   const unitCosts = {
     costPerInference: costPerInference(judged),
     tokensPerCost: tokensPerCost(judged),
   };
-  return {
-    ...measures,
+  const totals: Mutable<UsageTotals> = {
+    gpuHours,
+    inferences: quantity.inferences,
+    tokens: quantity.tokens,
+    cost: basis.cost,
+    unpricedGpuHours,
     quantities: quantity,
     unpricedGpuTypes: cell.unpricedGpuTypes ? [...cell.unpricedGpuTypes].sort() : NO_TYPES,
     costPerInference: exactValue(unitCosts.costPerInference),
     tokensPerCost: exactValue(unitCosts.tokensPerCost),
     unitCosts,
-    ...(pricing.gpuTime ? { gpuTime: gpuTimeSplit(sums) } : {}),
-    ...(ownBasis ? { basisGpuHours: basisHours } : {}),
   };
+  if (pricing.gpuTime) totals.gpuTime = gpuTimeSplit(sums);
+  if (ownBasis) totals.basisGpuHours = basisHours;
+  return totals;
 }
+
+/** A row or totals while it is being made: its optional fields are set only when present. */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * Within one period: the most expensive first; then by labels, for stable output (and, split by
