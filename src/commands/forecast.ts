@@ -6,7 +6,7 @@ import type { ForecastDay, ForecastReport, ForecastResult, GpuUsage } from '../c
 import { costMeasureOf } from '../core/measures.js';
 import { priceKey } from '../core/mig.js';
 import { compareText } from '../core/order.js';
-import { costGpuHours, type UsageReport, type UsageRow } from '../core/report.js';
+import { costGpuHours, type UsageRow } from '../core/report.js';
 import type { Labels } from '../core/types.js';
 import { HOUR_MS } from '../core/types.js';
 import { UsageError } from '../errors.js';
@@ -185,12 +185,12 @@ export async function buildForecastReport(
     label: month,
   });
   const byName = new Map(versions.map((version) => [version.version, version]));
-  const forecast = (rows: Iterable<UsageRow>, budget?: number): ForecastResult => {
+  const forecast = (closed: DayUsage, budget?: number): ForecastResult => {
     const result = forecastMonth({
       monthStartMs,
       monthEndMs,
       closedUntilMs,
-      days: forecastDays(dayPeriods, rows, gpuType, migProfile),
+      days: closed.days(dayPeriods),
       versions,
       ...(request.lookbackDays !== undefined ? { lookbackDays: request.lookbackDays } : {}),
       ...(budget !== undefined ? { budget } : {}),
@@ -207,11 +207,19 @@ export async function buildForecastReport(
         };
   };
 
-  // Without --by there are no groups: not even the one group of every row.
-  const groups =
-    request.by.length === 0
-      ? []
-      : groupRows(usage, request.by).map(({ group, rows }) => ({ group, result: forecast(rows) }));
+  // One pass over the rows, folded into days as they come: a forecast by 10,000 use cases
+  // keeps their daily sums, not their 300,000 rows. Without --by there are no groups: not
+  // even the one group of every row.
+  const newUsage = () => new DayUsage(gpuType, migProfile);
+  const total = newUsage();
+  const byGroup = new Map<string, { group: Labels; usage: DayUsage }>();
+  for (const row of usage.rows) {
+    total.add(row);
+    if (request.by.length > 0) groupOf(byGroup, row, request.by, newUsage).add(row);
+  }
+  const groups = [...byGroup.entries()]
+    .sort(([a], [b]) => compareText(a, b))
+    .map(([, { group, usage: closed }]) => ({ group, result: forecast(closed) }));
   const notes = [...usage.notes];
   if (closedUntilMs < Math.min(asOfMs, monthEndMs) && asOfMs > settledMs) {
     notes.push({
@@ -233,71 +241,78 @@ export async function buildForecastReport(
     partial: usage.partial,
     ...(usage.sampling ? { sampling: usage.sampling } : {}),
     notes,
-    total: forecast(usage.rows, request.budget),
+    total: forecast(total, request.budget),
     groups,
   };
 }
 
-/** The whole local days from the fit start to the month end, with each day's closed usage. */
-function forecastDays(
-  periods: readonly { startMs: number; endMs: number }[],
-  rows: Iterable<UsageRow>,
-  gpuTypeLabel: string,
-  migProfileLabel: string | undefined,
-): ForecastDay[] {
-  const byDay = new Map<number, { usage: Map<string, number>; cost: number; unpriced: number }>();
-  for (const row of rows) {
-    if (!row.period) continue;
-    let day = byDay.get(row.period.startMs);
+/** Each day's closed usage of the rows added, folded as they come (the rows are not kept). */
+class DayUsage {
+  private readonly byDay = new Map<
+    number,
+    { usage: Map<string, number>; cost: number; unpriced: number }
+  >();
+
+  constructor(
+    private readonly gpuTypeLabel: string,
+    private readonly migProfileLabel: string | undefined,
+  ) {}
+
+  add(row: UsageRow): void {
+    if (!row.period) return;
+    let day = this.byDay.get(row.period.startMs);
     if (!day) {
       day = { usage: new Map(), cost: 0, unpriced: 0 };
-      byDay.set(row.period.startMs, day);
+      this.byDay.set(row.period.startMs, day);
     }
     // The basis' GPU time (busy under --cost-basis busy) is what the rest of the month is priced on.
     const hours = costGpuHours(row);
     if (hours !== 0) {
-      const profile = migProfileLabel ? (row.group[migProfileLabel] ?? '') : '';
-      const type = priceKey(row.group[gpuTypeLabel] ?? '', profile);
+      const profile = this.migProfileLabel ? (row.group[this.migProfileLabel] ?? '') : '';
+      const type = priceKey(row.group[this.gpuTypeLabel] ?? '', profile);
       day.usage.set(type, (day.usage.get(type) ?? 0) + hours);
     }
     day.cost += row.cost ?? 0;
     day.unpriced += row.unpricedGpuHours;
   }
-  return periods.map((period) => {
-    const day = byDay.get(period.startMs);
-    const usage: GpuUsage[] = [...(day?.usage ?? [])].map(([gpuType, gpuHours]) => ({
-      gpuType,
-      gpuHours,
-    }));
-    return {
-      startMs: period.startMs,
-      endMs: period.endMs,
-      usage,
-      cost: day?.cost ?? 0,
-      unpricedGpuHours: day?.unpriced ?? 0,
-    };
-  });
+
+  /** The whole local days from the fit start to the month end, with each day's usage. */
+  days(periods: readonly { startMs: number; endMs: number }[]): ForecastDay[] {
+    return periods.map((period) => {
+      const day = this.byDay.get(period.startMs);
+      const usage: GpuUsage[] = [...(day?.usage ?? [])].map(([gpuType, gpuHours]) => ({
+        gpuType,
+        gpuHours,
+      }));
+      return {
+        startMs: period.startMs,
+        endMs: period.endMs,
+        usage,
+        cost: day?.cost ?? 0,
+        unpricedGpuHours: day?.unpriced ?? 0,
+      };
+    });
+  }
 }
 
-function groupRows(
-  report: UsageReport,
+/** The usage of the row's group (its values of the --by labels), made on its first row. */
+function groupOf(
+  groups: Map<string, { group: Labels; usage: DayUsage }>,
+  row: UsageRow,
   by: readonly string[],
-): { group: Labels; rows: UsageRow[] }[] {
-  const groups = new Map<string, { group: Labels; rows: UsageRow[] }>();
-  for (const row of report.rows) {
-    const values = by.map((label) => row.group[label] ?? '');
-    const key = JSON.stringify(values);
-    let entry = groups.get(key);
-    if (!entry) {
-      entry = {
-        group: Object.fromEntries(by.map((label, i) => [label, values[i] ?? ''])),
-        rows: [],
-      };
-      groups.set(key, entry);
-    }
-    entry.rows.push(row);
+  newUsage: () => DayUsage,
+): DayUsage {
+  const values = by.map((label) => row.group[label] ?? '');
+  const key = JSON.stringify(values);
+  let entry = groups.get(key);
+  if (!entry) {
+    entry = {
+      group: Object.fromEntries(by.map((label, i) => [label, values[i] ?? ''])),
+      usage: newUsage(),
+    };
+    groups.set(key, entry);
   }
-  return [...groups.entries()].sort(([a], [b]) => compareText(a, b)).map(([, entry]) => entry);
+  return entry.usage;
 }
 
 function parseLookback(text: string | undefined): number | undefined {
