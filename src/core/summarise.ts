@@ -158,7 +158,9 @@ class RowCells {
   private readonly store: CellStore;
   /** The columns of the chunk last read (most rows in a row lie in it). */
   private chunk = -1;
-  private columns: (SumChunk | undefined)[] = [];
+  /** Its columns that hold a sum, and their slots: the others are 0 throughout the chunk. */
+  private columns: SumChunk[] = [];
+  private slots: number[] = [];
 
   constructor(
     private readonly ledger: Ledger,
@@ -206,8 +208,16 @@ class RowCells {
     const chunk = store.chunkOf(group);
     if (chunk !== this.chunk) {
       this.chunk = chunk;
-      this.columns = Array.from({ length: SLOTS }, (_, slot) => store.read(slot, chunk));
+      this.columns = [];
+      this.slots = [];
+      for (let slot = 0; slot < SLOTS; slot++) {
+        const sums = store.read(slot, chunk);
+        if (!sums) continue;
+        this.columns.push(sums);
+        this.slots.push(slot);
+      }
     }
+    const { columns, slots } = this;
     const present = store.presenceOf(chunk);
     const base = store.baseOf(group);
     const from = this.rowCells[r] as number;
@@ -222,9 +232,10 @@ class RowCells {
       }
       const version = plan.version[cell] as number;
       if (version >= 0) versions.add(version);
-      for (let slot = 0; slot < SLOTS; slot++) {
-        const sums = this.columns[slot];
-        if (sums) into.sums[slot] = (into.sums[slot] as number) + (sums[base + cell] as number);
+      for (let i = 0; i < slots.length; i++) {
+        const slot = slots[i] as number;
+        into.sums[slot] =
+          (into.sums[slot] as number) + ((columns[i] as SumChunk)[base + cell] as number);
       }
       const types = ledger.unpricedTypesOf(group * plan.cellsPerGroup + cell);
       if (types) {
