@@ -3,11 +3,10 @@
 import { Command, Option } from 'commander';
 import { provenanceOf } from '../core/effective-prices.js';
 import type { ForecastDay, ForecastReport, ForecastResult, GpuUsage } from '../core/forecast.js';
+import { LabelGroups } from '../core/label-groups.js';
 import { costMeasureOf } from '../core/measures.js';
 import { priceKey } from '../core/mig.js';
-import { compareText } from '../core/order.js';
 import { costGpuHours, type UsageRow } from '../core/report.js';
-import type { Labels } from '../core/types.js';
 import { HOUR_MS } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import { isoUtc } from '../iso-time.js';
@@ -210,16 +209,15 @@ export async function buildForecastReport(
   // One pass over the rows, folded into days as they come: a forecast by 10,000 use cases
   // keeps their daily sums, not their 300,000 rows. Without --by there are no groups: not
   // even the one group of every row.
-  const newUsage = () => new DayUsage(gpuType, migProfile);
-  const total = newUsage();
-  const byGroup = new Map<string, { group: Labels; usage: DayUsage }>();
+  const total = new DayUsage(gpuType, migProfile);
+  const byGroup = new LabelGroups(request.by, () => new DayUsage(gpuType, migProfile));
   for (const row of usage.rows) {
     total.add(row);
-    if (request.by.length > 0) groupOf(byGroup, row, request.by, newUsage).add(row);
+    if (request.by.length > 0) byGroup.of(row.group).add(row);
   }
-  const groups = [...byGroup.entries()]
-    .sort(([a], [b]) => compareText(a, b))
-    .map(([, { group, usage: closed }]) => ({ group, result: forecast(closed) }));
+  const groups = byGroup
+    .sorted()
+    .map(({ group, value: closed }) => ({ group, result: forecast(closed) }));
   const notes = [...usage.notes];
   if (closedUntilMs < Math.min(asOfMs, monthEndMs) && asOfMs > settledMs) {
     notes.push({
@@ -293,26 +291,6 @@ class DayUsage {
       };
     });
   }
-}
-
-/** The usage of the row's group (its values of the --by labels), made on its first row. */
-function groupOf(
-  groups: Map<string, { group: Labels; usage: DayUsage }>,
-  row: UsageRow,
-  by: readonly string[],
-  newUsage: () => DayUsage,
-): DayUsage {
-  const values = by.map((label) => row.group[label] ?? '');
-  const key = JSON.stringify(values);
-  let entry = groups.get(key);
-  if (!entry) {
-    entry = {
-      group: Object.fromEntries(by.map((label, i) => [label, values[i] ?? ''])),
-      usage: newUsage(),
-    };
-    groups.set(key, entry);
-  }
-  return entry.usage;
 }
 
 function parseLookback(text: string | undefined): number | undefined {

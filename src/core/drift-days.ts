@@ -1,6 +1,7 @@
 // Daily usage rows (grouped by the drift's labels and the GPU type) folded into one run of days
 // per group, every day of the fetch present, days without usage included. Pure.
 import type { DriftDay, DriftGpuUsage } from './drift-types.js';
+import { LabelGroups } from './label-groups.js';
 import { compareText } from './order.js';
 import { costGpuHours, type Period, type UsageRow } from './report.js';
 import type { Labels } from './types.js';
@@ -30,20 +31,11 @@ export function driftDays(
   gpuTypeLabel: string,
   periods: readonly DriftPeriod[],
 ): { group: Labels; days: DriftDay[] }[] {
-  const groups = new Map<string, { group: Labels; days: Map<number, DayAccumulator> }>();
+  const groups = new LabelGroups<Map<number, DayAccumulator>>(by, () => new Map());
   for (const row of rows) {
     if (!row.period) continue;
-    const values = by.map((label) => row.group[label] ?? '');
-    const key = JSON.stringify(values);
-    let entry = groups.get(key);
-    if (!entry) {
-      entry = {
-        group: Object.fromEntries(by.map((label, i) => [label, values[i] ?? ''])),
-        days: new Map(),
-      };
-      groups.set(key, entry);
-    }
-    let day = entry.days.get(row.period.startMs);
+    const days = groups.of(row.group);
+    let day = days.get(row.period.startMs);
     if (!day) {
       day = {
         gpuHours: 0,
@@ -55,7 +47,7 @@ export function driftDays(
         versions: new Set(),
         fxVersions: null,
       };
-      entry.days.set(row.period.startMs, day);
+      days.set(row.period.startMs, day);
     }
     // The basis' GPU time, which the cost is of: rates and the GPU mix come out of the two.
     const hours = costGpuHours(row);
@@ -77,12 +69,10 @@ export function driftDays(
       day.gpu.set(type, gpu);
     }
   }
-  return [...groups.entries()]
-    .sort(([a], [b]) => compareText(a, b))
-    .map(([, { group, days }]) => ({
-      group,
-      days: periods.map((period) => toDay(period, days.get(period.startMs))),
-    }));
+  return groups.sorted().map(({ group, value: days }) => ({
+    group,
+    days: periods.map((period) => toDay(period, days.get(period.startMs))),
+  }));
 }
 
 function toDay(period: DriftPeriod, day: DayAccumulator | undefined): DriftDay {
